@@ -1,0 +1,191 @@
+/**
+ * The error family of tensortools: one base class with a `tag`, typed subclasses, and a brand
+ * that survives duplicate installs of this package.
+ */
+
+const BRAND = Symbol.for("tensortools.error");
+
+/** The kinds of failure tensortools reports, one per error subclass. */
+export type ErrorTag =
+  | "not-found"
+  | "manifest"
+  | "selection"
+  | "query"
+  | "config"
+  | "method"
+  | "unsupported"
+  | "data"
+  | "exists";
+
+/** Options common to every tensortools error. */
+export interface ErrorOptions {
+  /** The lower-level error this one explains, if any. */
+  cause?: unknown;
+}
+
+/** Base class of every error tensortools throws on purpose; check it with {@link isTensorToolsError}. */
+export class TensorToolsError extends Error {
+  /** Which kind of failure this is. */
+  readonly tag: ErrorTag;
+
+  constructor(tag: ErrorTag, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.tag = tag;
+    this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+}
+
+/** A file, key, column, id, method or store that was asked for does not exist. */
+export class NotFoundError extends TensorToolsError {
+  /** What was looked for, for example `"column 'score'"` or `"meta/instance.parquet"`. */
+  readonly what: string;
+  /** The names that do exist, when there is a short list of them. */
+  readonly available: readonly string[] | undefined;
+
+  constructor(
+    what: string,
+    message: string,
+    options: ErrorOptions & { available?: readonly string[] } = {},
+  ) {
+    super("not-found", message, options);
+    this.what = what;
+    this.available = options.available;
+  }
+}
+
+/** A manifest that does not satisfy the bundle schema; `field` is a path such as `shape[1]`. */
+export class InvalidManifestError extends TensorToolsError {
+  /** The manifest field at fault, as a JSON path (`meta_files.channel`, `shape[2]`). */
+  readonly field: string;
+
+  constructor(field: string, message: string, options: ErrorOptions = {}) {
+    super("manifest", `manifest field '${field}': ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** A selection (slice, take, filter) that does not fit the axis it is applied to. */
+export class InvalidSelectionError extends TensorToolsError {
+  /** The axis the selection was applied to. */
+  readonly axis: string;
+
+  constructor(axis: string, message: string, options: ErrorOptions = {}) {
+    super("selection", `selection on axis '${axis}': ${message}`, options);
+    this.axis = axis;
+  }
+}
+
+/** A metadata query that cannot be parsed or evaluated; the message carries a caret line. */
+export class QueryError extends TensorToolsError {
+  /** The expression as the user wrote it. */
+  readonly expression: string;
+  /** Zero-based character offset of the fault in `expression`. */
+  readonly position: number;
+  /** The message without the expression and caret lines. */
+  readonly reason: string;
+
+  constructor(expression: string, position: number, reason: string, options: ErrorOptions = {}) {
+    const at = Math.max(0, Math.min(position, expression.length));
+    super("query", `${reason} at position ${at}\n  ${expression}\n  ${" ".repeat(at)}^`, options);
+    this.expression = expression;
+    this.position = at;
+    this.reason = reason;
+  }
+}
+
+/** A decomposition or IO option with a wrong value; `field` names the config key. */
+export class ConfigError extends TensorToolsError {
+  /** The config key at fault, as a path (`rank`, `center.over[0]`). */
+  readonly field: string;
+
+  constructor(field: string, message: string, options: ErrorOptions = {}) {
+    super("config", `config '${field}': ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** The phases of running a decomposition method, named in a {@link MethodError}. */
+export type MethodPhase = "validate" | "prepare" | "fit" | "assemble";
+
+/** A decomposition method failed while running. */
+export class MethodError extends TensorToolsError {
+  /** The id of the method that failed. */
+  readonly method: string;
+  /** Where in the run it failed. */
+  readonly phase: MethodPhase;
+
+  constructor(method: string, phase: MethodPhase, message: string, options: ErrorOptions = {}) {
+    super("method", `method '${method}' failed during ${phase}: ${message}`, options);
+    this.method = method;
+    this.phase = phase;
+  }
+}
+
+/** A feature, dtype, codec or format that tensortools does not handle (yet). */
+export class UnsupportedError extends TensorToolsError {
+  /** The thing that is not supported, for example `"dtype complex64"`. */
+  readonly feature: string;
+
+  constructor(feature: string, message: string, options: ErrorOptions = {}) {
+    super("unsupported", message, options);
+    this.feature = feature;
+  }
+}
+
+/** Data that contradicts its own description: lengths, ids, corrupt bytes. `where` locates it. */
+export class DataError extends TensorToolsError {
+  /** Where the bad data is, for example `"meta/instance.parquet column instance_id row 17"`. */
+  readonly where: string;
+
+  constructor(where: string, message: string, options: ErrorOptions = {}) {
+    super("data", `${where}: ${message}`, options);
+    this.where = where;
+  }
+}
+
+/** A write that would replace something that already exists, without permission to do so. */
+export class AlreadyExistsError extends TensorToolsError {
+  /** The path or key that already exists. */
+  readonly path: string;
+
+  constructor(path: string, message: string, options: ErrorOptions = {}) {
+    super("exists", message, options);
+    this.path = path;
+  }
+}
+
+/** Maps each tag to its error class, so `isTensorToolsError(e, "query")` narrows the type. */
+export interface ErrorByTag {
+  "not-found": NotFoundError;
+  manifest: InvalidManifestError;
+  selection: InvalidSelectionError;
+  query: QueryError;
+  config: ConfigError;
+  method: MethodError;
+  unsupported: UnsupportedError;
+  data: DataError;
+  exists: AlreadyExistsError;
+}
+
+/**
+ * Whether `error` is a tensortools error (optionally of one tag). Works across duplicate
+ * installs of `@tt/schema`, where `instanceof` does not.
+ *
+ * @example
+ * ```ts
+ * try { validateManifest(json); } catch (e) {
+ *   if (isTensorToolsError(e, "manifest")) console.error(e.field);
+ * }
+ * ```
+ */
+export function isTensorToolsError(error: unknown): error is TensorToolsError;
+export function isTensorToolsError<T extends ErrorTag>(
+  error: unknown,
+  tag: T,
+): error is ErrorByTag[T];
+export function isTensorToolsError(error: unknown, tag?: ErrorTag): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if ((error as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return tag === undefined || (error as TensorToolsError).tag === tag;
+}

@@ -1,0 +1,40 @@
+/** Byte-level access to a bundle's files, whatever holds them: a directory, memory, HTTP. */
+
+/** A byte range of a value. */
+export interface ByteRange {
+  /** First byte. */
+  offset: number;
+  /** Number of bytes. */
+  length: number;
+}
+
+/** Options of a read from a {@link KeyValueStore}. */
+export interface GetOptions {
+  /** Read only these bytes (HTTP range request, file read at offset). */
+  range?: ByteRange;
+  /** Stops the read. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Read access to values under `/`-separated keys relative to a root (`"meta/instance.parquet"`).
+ * A missing key reads as `undefined`, never as an error.
+ */
+export interface KeyValueStore {
+  /** Where the store points, for messages and `input_ref` (a path or URL). */
+  readonly location: string;
+  /** The bytes of `key`, or `undefined` if there is no such key. */
+  get(key: string, options?: GetOptions): Promise<Uint8Array | undefined>;
+  /** The byte length of `key`, or `undefined` if there is no such key. */
+  size(key: string, options?: { signal?: AbortSignal }): Promise<number | undefined>;
+}
+
+/** A {@link KeyValueStore} that can also be written. */
+export interface WritableKeyValueStore extends KeyValueStore {
+  /** Stores `value` under `key`, replacing what was there. */
+  set(key: string, value: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Removes `key`; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Every key that starts with `prefix`, in no particular order. */
+  list(prefix?: string): AsyncIterable<string>;
+}

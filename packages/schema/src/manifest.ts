@@ -1,0 +1,249 @@
+/** The dataset bundle manifest (`manifest.json`) and its strict validation. */
+
+import { DTYPES, type DType, isDType } from "./dtype.js";
+import { InvalidManifestError, UnsupportedError } from "./errors.js";
+import { findNonJson, isPlainObject, type JsonObject } from "./json.js";
+import { describeType, normalizeRelativePath, unsafePathReason } from "./paths.js";
+import { isLength } from "./shape.js";
+
+/** The manifest schema version this library writes. */
+export const SCHEMA_VERSION = "0.1.0";
+
+/** Manifest schema versions this library reads. */
+export const SUPPORTED_SCHEMA_VERSIONS: readonly string[] = Object.freeze([SCHEMA_VERSION]);
+
+/**
+ * The manifest of a dataset bundle, as stored in `manifest.json`. Keys are snake_case on disk
+ * for every language; keys this version does not know are preserved on rewrite.
+ */
+export interface Manifest {
+  /** Version of the bundle schema, `"0.1.0"`. */
+  schema_version: string;
+  /** Name of the tensor, e.g. `"data"`. */
+  tensor_name: string;
+  /** Length of each axis. */
+  shape: number[];
+  /** Element type. */
+  dtype: DType;
+  /** Axis names, unique, one per shape entry. */
+  axes: string[];
+  /** For each axis with ids: the metadata column that holds them. */
+  axis_index_columns: Record<string, string>;
+  /** For each axis with metadata: the bundle-relative path of its table. */
+  meta_files: Record<string, string>;
+  /** Bundle-relative path of the array store. */
+  array_store: string;
+  /** Bundle-relative path of the validity mask store, if any. */
+  mask_store?: string;
+  /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
+  partitions?: Record<string, string>;
+  /** Global attributes. */
+  attrs?: JsonObject;
+  /** Keys of later schema versions or of other tools, kept as they are. */
+  [key: string]: unknown;
+}
+
+const REQUIRED = [
+  "schema_version",
+  "tensor_name",
+  "shape",
+  "dtype",
+  "axes",
+  "axis_index_columns",
+  "meta_files",
+  "array_store",
+] as const;
+
+/**
+ * Checks that `value` is a valid manifest and returns it typed, unknown keys included. The
+ * first problem found is thrown as an {@link InvalidManifestError} whose `field` names the
+ * manifest field (`shape[1]`, `meta_files.channel`) and whose message says what would be right.
+ *
+ * @example
+ * ```ts
+ * const manifest = validateManifest(JSON.parse(text));
+ * manifest.axes; // ["instance", "sample", "channel"]
+ * ```
+ */
+export function validateManifest(value: unknown): Manifest {
+  if (!isPlainObject(value)) {
+    throw new InvalidManifestError(
+      "$",
+      `the manifest must be a JSON object, got ${describeType(value)}`,
+    );
+  }
+  for (const key of REQUIRED) {
+    if (!(key in value)) throw new InvalidManifestError(key, "is required but missing");
+  }
+  const m = value as Record<string, unknown>;
+
+  if (typeof m.schema_version !== "string") {
+    throw new InvalidManifestError(
+      "schema_version",
+      `must be a string such as "${SCHEMA_VERSION}", got ${describeType(m.schema_version)}`,
+    );
+  }
+  if (!SUPPORTED_SCHEMA_VERSIONS.includes(m.schema_version)) {
+    throw new InvalidManifestError(
+      "schema_version",
+      `version ${JSON.stringify(m.schema_version)} is not supported; this library reads ${SUPPORTED_SCHEMA_VERSIONS.join(", ")}`,
+      {
+        cause: new UnsupportedError(
+          `schema_version ${m.schema_version}`,
+          "unsupported schema version",
+        ),
+      },
+    );
+  }
+  if (typeof m.tensor_name !== "string" || m.tensor_name.length === 0) {
+    throw new InvalidManifestError(
+      "tensor_name",
+      `must be a non-empty string, got ${describeType(m.tensor_name)}`,
+    );
+  }
+
+  if (!Array.isArray(m.shape)) {
+    throw new InvalidManifestError(
+      "shape",
+      `must be an array of axis lengths, got ${describeType(m.shape)}`,
+    );
+  }
+  m.shape.forEach((length, i) => {
+    if (!isLength(length)) {
+      throw new InvalidManifestError(
+        `shape[${i}]`,
+        `must be a non-negative integer, got ${describeType(length)}`,
+      );
+    }
+  });
+  if (!isDType(m.dtype)) {
+    throw new InvalidManifestError(
+      "dtype",
+      `unknown dtype ${describeType(m.dtype)}; expected one of ${DTYPES.join(", ")}`,
+    );
+  }
+
+  if (!Array.isArray(m.axes)) {
+    throw new InvalidManifestError(
+      "axes",
+      `must be an array of axis names, got ${describeType(m.axes)}`,
+    );
+  }
+  const axes = m.axes as unknown[];
+  axes.forEach((axis, i) => {
+    if (typeof axis !== "string" || axis.length === 0) {
+      throw new InvalidManifestError(
+        `axes[${i}]`,
+        `must be a non-empty string, got ${describeType(axis)}`,
+      );
+    }
+    const first = axes.indexOf(axis);
+    if (first !== i) {
+      throw new InvalidManifestError(
+        `axes[${i}]`,
+        `axis name '${axis}' duplicates axes[${first}]; axis names must be unique`,
+      );
+    }
+  });
+  if (axes.length !== m.shape.length) {
+    throw new InvalidManifestError(
+      "axes",
+      `has ${axes.length} names but shape has ${m.shape.length} lengths; give one name per axis`,
+    );
+  }
+
+  const axisKeyed = (field: string): Record<string, unknown> => {
+    const record = m[field];
+    if (!isPlainObject(record)) {
+      throw new InvalidManifestError(
+        field,
+        `must be an object keyed by axis name, got ${describeType(record)}`,
+      );
+    }
+    for (const axis of Object.keys(record)) {
+      if (!axes.includes(axis)) {
+        throw new InvalidManifestError(
+          `${field}.${axis}`,
+          `names unknown axis '${axis}'; axes are ${axes.join(", ")}`,
+        );
+      }
+    }
+    return record;
+  };
+
+  const indexColumns = axisKeyed("axis_index_columns");
+  const metaFiles = axisKeyed("meta_files");
+  for (const [axis, column] of Object.entries(indexColumns)) {
+    if (typeof column !== "string" || column.length === 0) {
+      throw new InvalidManifestError(
+        `axis_index_columns.${axis}`,
+        `must be a non-empty column name, got ${describeType(column)}`,
+      );
+    }
+    if (!(axis in metaFiles)) {
+      throw new InvalidManifestError(
+        `axis_index_columns.${axis}`,
+        `declares id column '${column}' but meta_files has no table for axis '${axis}' to hold it`,
+      );
+    }
+  }
+
+  const paths = new Map<string, string>();
+  const checkPath = (field: string, path: unknown): void => {
+    const reason = unsafePathReason(path);
+    if (reason !== undefined) throw new InvalidManifestError(field, reason);
+    const normalized = normalizeRelativePath(path as string);
+    const other = paths.get(normalized);
+    if (other !== undefined) {
+      throw new InvalidManifestError(
+        field,
+        `path ${JSON.stringify(path)} is also used by ${other}; each file needs its own path`,
+      );
+    }
+    paths.set(normalized, field);
+  };
+  for (const [axis, path] of Object.entries(metaFiles)) checkPath(`meta_files.${axis}`, path);
+  checkPath("array_store", m.array_store);
+  if (m.mask_store !== undefined) checkPath("mask_store", m.mask_store);
+  if (m.partitions !== undefined) {
+    if (!isPlainObject(m.partitions)) {
+      throw new InvalidManifestError(
+        "partitions",
+        `must be an object of name -> path, got ${describeType(m.partitions)}`,
+      );
+    }
+    for (const [name, path] of Object.entries(m.partitions)) checkPath(`partitions.${name}`, path);
+  }
+
+  if (m.attrs !== undefined) {
+    if (!isPlainObject(m.attrs)) {
+      throw new InvalidManifestError(
+        "attrs",
+        `must be a JSON object, got ${describeType(m.attrs)}`,
+      );
+    }
+    const nonJson = findNonJson(m.attrs, "attrs");
+    if (nonJson !== undefined)
+      throw new InvalidManifestError(nonJson.replace(/^\$\.?/, ""), "is not a JSON value");
+  }
+  return value as Manifest;
+}
+
+/**
+ * Parses `manifest.json` text and validates it. Text that is not JSON is an
+ * {@link InvalidManifestError} on field `$` that says where the JSON breaks; `source` names
+ * the file in messages.
+ */
+export function parseManifest(text: string, source = "manifest.json"): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidManifestError(
+      "$",
+      `${source} is not valid JSON (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  return validateManifest(json);
+}

@@ -1,0 +1,55 @@
+/** The decomposition method plugin interface and what its fit returns. */
+
+import type { JsonObject } from "./json.js";
+import type { MetaTable } from "./meta-table.js";
+import type { AxisAnnotatedTensor } from "./tensor.js";
+import type { ReadableView } from "./view.js";
+
+/** A progress report from long work. */
+export interface Progress {
+  /** What is being done, e.g. `"read"`, `"fit"`. */
+  phase: string;
+  /** Fraction done in this phase, 0 to 1. */
+  fraction: number;
+  /** A short human-readable detail. */
+  message?: string;
+}
+
+/** What core hands a method's `fit`: progress reporting, cancellation and the seed. */
+export interface FitContext {
+  /** Seed for every random choice; the same seed gives the same result. */
+  readonly seed: number;
+  /** Stops the fit; a method checks it between steps and rejects with its reason. */
+  readonly signal: AbortSignal | undefined;
+  /** Reports progress. */
+  onProgress(progress: Progress): void;
+}
+
+/** What a method's fit produces; core adds method, config, input reference and attrs. */
+export interface MethodOutput {
+  /** Per-axis tables; `instance` (the first axis) is keyed by the view's ids in its order. */
+  factorTables: Record<string, MetaTable>;
+  /** Component tensors such as `components` (component x sample x channel). */
+  componentTensors: Record<string, AxisAnnotatedTensor>;
+  /** Method-specific diagnostics, JSON. */
+  diagnostics: JsonObject;
+}
+
+/**
+ * A decomposition method: a plain object with metadata, config validation and a lazily loaded
+ * fit. `validate` returns the complete config (defaults filled in) or throws a ConfigError.
+ */
+export interface DecompositionMethod<C extends object = object> {
+  /** Unique id, e.g. `"svd"`. */
+  readonly id: string;
+  /** Version of the method, recorded with every result. */
+  readonly version: string;
+  /** One line saying what the method does. */
+  readonly description?: string;
+  /** The default config. */
+  readonly defaults: Readonly<C>;
+  /** The complete config for `config`, or a ConfigError naming the field. */
+  validate(config: unknown): C;
+  /** Fits the method to `view`. */
+  fit(view: ReadableView, config: C, context: FitContext): Promise<MethodOutput>;
+}

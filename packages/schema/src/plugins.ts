@@ -1,0 +1,120 @@
+/** Plugin interfaces for storage: array store backends and metadata table IO. */
+
+import type { DType, TypedArrayOf } from "./dtype.js";
+import type { KeyValueStore, WritableKeyValueStore } from "./key-value-store.js";
+import type { MetaTable } from "./meta-table.js";
+import type { AxisSelection } from "./selection.js";
+
+/** How an array is laid out in its store. */
+export interface ArrayMetadata {
+  /** Length of each axis. */
+  readonly shape: readonly number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** Axis names (Zarr `dimension_names`). */
+  readonly dimensionNames: readonly string[];
+  /** Chunk length along each axis. */
+  readonly chunkShape: readonly number[];
+  /** Name of the compression codec, `"none"` if uncompressed. */
+  readonly codec: string;
+  /** Value of elements whose chunk was never written, or `null` if unwritten chunks are an error. */
+  readonly fillValue: number | bigint | null;
+}
+
+/** Options of creating an array. */
+export interface ArrayCreateOptions {
+  shape: readonly number[];
+  dtype: DType;
+  dimensionNames: readonly string[];
+  /** Chunk shape; the backend picks one along the first axis when omitted. */
+  chunkShape?: readonly number[];
+  /** Codec name; the backend's default when omitted. */
+  codec?: string;
+  /** Fill value; `null` makes reading an unwritten chunk an error. */
+  fillValue?: number | bigint | null;
+  /** Replace an array already at the path. */
+  overwrite?: boolean;
+}
+
+/** Options of a read or write. */
+export interface IOOptions {
+  /** Stops the work; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** How many chunks to fetch or decode at once. */
+  concurrency?: number;
+}
+
+/** An array in a store, open for reading. */
+export interface StoredArray<D extends DType = DType> {
+  /** Layout and type. */
+  readonly metadata: ArrayMetadata;
+  /**
+   * Reads the elements picked by `selection` (one entry per axis, `null` = all) and returns
+   * them in C order of the selected shape. Each needed chunk is read and decoded once.
+   */
+  read(selection: readonly AxisSelection[], options?: IOOptions): Promise<TypedArrayOf<D>>;
+}
+
+/** An array open for writing: blocks are slabs along the first axis spanning the other axes. */
+export interface WritableArray<D extends DType = DType> extends StoredArray<D> {
+  /** Writes `block` (C order, a whole number of slabs) starting at position `start` of axis 0. */
+  writeBlock(start: number, block: TypedArrayOf<D>, options?: IOOptions): Promise<void>;
+  /** Grows axis 0 by the slabs in `block` and writes them at the end. */
+  append(block: TypedArrayOf<D>, options?: IOOptions): Promise<void>;
+}
+
+/** A storage backend for arrays (Zarr, in-memory, ...), identified by `id`. */
+export interface ArrayStoreBackend {
+  /** Unique id, e.g. `"zarr"`. */
+  readonly id: string;
+  /** Version of the plugin. */
+  readonly version: string;
+  /** Creates an array at `path` in `store`. */
+  create(
+    store: WritableKeyValueStore,
+    path: string,
+    options: ArrayCreateOptions,
+  ): Promise<WritableArray>;
+  /** Opens an existing array for reading; a missing array is a not-found error. */
+  open(store: KeyValueStore, path: string, options?: IOOptions): Promise<StoredArray>;
+  /** Opens an existing array for writing and appending. */
+  openWritable(
+    store: WritableKeyValueStore,
+    path: string,
+    options?: IOOptions,
+  ): Promise<WritableArray>;
+}
+
+/** Options of reading a metadata table. */
+export interface MetaReadOptions {
+  /** Only these columns, in this order. */
+  columns?: readonly string[];
+  /** First row to read. */
+  rowStart?: number;
+  /** Row after the last to read. */
+  rowEnd?: number;
+  /** Stops the read. */
+  signal?: AbortSignal;
+}
+
+/** Options of writing a metadata table. */
+export interface MetaWriteOptions {
+  /** The axis the table describes, recorded in the file. */
+  axis?: string;
+  /** Extra key-value metadata recorded in the file. */
+  keyValueMetadata?: Readonly<Record<string, string>>;
+}
+
+/** Reads and writes {@link MetaTable}s in one file format (Parquet, ...). */
+export interface MetaIO {
+  /** Unique id, e.g. `"parquet"`. */
+  readonly id: string;
+  /** Version of the plugin. */
+  readonly version: string;
+  /** The file name extension, e.g. `".parquet"`. */
+  readonly extension: string;
+  /** Reads the table at `key`; a missing key is a not-found error. */
+  read(store: KeyValueStore, key: string, options?: MetaReadOptions): Promise<MetaTable>;
+  /** Encodes `table` as file bytes. */
+  write(table: MetaTable, options?: MetaWriteOptions): Promise<Uint8Array>;
+}

@@ -1,0 +1,37 @@
+/** An in-memory key-value store: the reference store for tests and for bundles built in memory. */
+
+import type { GetOptions, WritableKeyValueStore } from "../key-value-store.js";
+
+/** A {@link WritableKeyValueStore} backed by a `Map`; `location` names it in messages. */
+export function createMemoryStore(location = "memory://"): WritableKeyValueStore & {
+  /** The keys and values, for inspection in tests. */
+  readonly entries: Map<string, Uint8Array>;
+} {
+  const entries = new Map<string, Uint8Array>();
+  const checkSignal = (signal: AbortSignal | undefined) => signal?.throwIfAborted();
+  return {
+    location,
+    entries,
+    async get(key: string, options: GetOptions = {}) {
+      checkSignal(options.signal);
+      const value = entries.get(key);
+      if (value === undefined) return undefined;
+      if (options.range === undefined) return value.slice();
+      const { offset, length } = options.range;
+      return value.slice(offset, offset + length);
+    },
+    async size(key: string) {
+      return entries.get(key)?.byteLength;
+    },
+    async set(key: string, value: Uint8Array, options: { signal?: AbortSignal } = {}) {
+      checkSignal(options.signal);
+      entries.set(key, value.slice());
+    },
+    async delete(key: string) {
+      entries.delete(key);
+    },
+    async *list(prefix = "") {
+      for (const key of [...entries.keys()]) if (key.startsWith(prefix)) yield key;
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/** The conformance kit for array store backends. */
+
+import { allocate, DTYPES, type DType, isBigIntDType } from "../dtype.js";
+import type { WritableKeyValueStore } from "../key-value-store.js";
+import type { ArrayStoreBackend } from "../plugins.js";
+import { type AxisSelection, gather } from "../selection.js";
+import { sizeOf } from "../shape.js";
+import {
+  type ConformanceCase,
+  check,
+  rejectsWhenAborted,
+  rejectsWithTag,
+  sameElements,
+} from "./conformance.js";
+
+/** What a conformance run needs: the backend under test and a fresh, empty store for it. */
+export interface ArrayStoreFixture {
+  backend: ArrayStoreBackend;
+  store: WritableKeyValueStore;
+  /** Dtypes the backend claims; all dtypes when omitted. */
+  dtypes?: readonly DType[];
+}
+
+function sampleData(dtype: DType, length: number) {
+  const data = allocate(dtype, length);
+  for (let i = 0; i < length; i++) {
+    const value =
+      dtype === "bool"
+        ? i % 2
+        : dtype.startsWith("float")
+          ? ((i * 7919) % 1000) / 8 - 60
+          : (i * 31) % 100;
+    (data as unknown as { [i: number]: number | bigint })[i] = isBigIntDType(dtype)
+      ? BigInt(value)
+      : value;
+  }
+  return data;
+}
+
+/**
+ * Conformance checks every {@link ArrayStoreBackend} must pass. Wrap each case in a test:
+ *
+ * @example
+ * ```ts
+ * for (const c of testArrayStore(async () => ({ backend: zarrStore, store: createMemoryStore() })))
+ *   it(c.name, c.run);
+ * ```
+ */
+export function testArrayStore(
+  factory: () => Promise<ArrayStoreFixture> | ArrayStoreFixture,
+): ConformanceCase[] {
+  const shape = [7, 5, 3];
+  const names = ["instance", "sample", "channel"];
+  const setup = async (dtype: DType = "float32") => {
+    const fixture = await factory();
+    const array = await fixture.backend.create(fixture.store, "arrays/data", {
+      shape,
+      dtype,
+      dimensionNames: names,
+      chunkShape: [3, 5, 3],
+    });
+    const data = sampleData(dtype, sizeOf(shape));
+    await array.writeBlock(0, data.subarray(0, 4 * 15) as typeof data);
+    await array.writeBlock(4, data.subarray(4 * 15) as typeof data);
+    return { ...fixture, array, data };
+  };
+  const selections: [string, AxisSelection[]][] = [
+    ["everything", [null, null, null]],
+    ["a range on the first axis", [{ start: 2, stop: 6 }]],
+    ["indices in any order with repeats", [[6, 0, 3, 3], null, [2, 0]]],
+    ["ranges on inner axes", [null, { start: 1, stop: 4 }, { start: 1, stop: 2 }]],
+    ["an empty selection", [{ start: 3, stop: 3 }]],
+  ];
+  const cases: ConformanceCase[] = [
+    {
+      name: "reports the metadata it was created with",
+      async run() {
+        const { array } = await setup();
+        check(
+          sameElements(array.metadata.shape, shape),
+          `shape ${array.metadata.shape} != ${shape}`,
+        );
+        check(array.metadata.dtype === "float32", `dtype ${array.metadata.dtype}`);
+        check(
+          sameElements(array.metadata.dimensionNames, names),
+          `dimension names ${array.metadata.dimensionNames}`,
+        );
+      },
+    },
+    ...selections.map(([label, selection]) => ({
+      name: `reads ${label} as gather does`,
+      async run() {
+        const { array, data } = await setup();
+        const got = await array.read(selection);
+        check(
+          sameElements(got, gather(data, shape, selection)),
+          `read of ${label} differs from gather`,
+        );
+      },
+    })),
+    {
+      name: "reopens what it wrote",
+      async run() {
+        const { backend, store, data } = await setup();
+        const reopened = await backend.open(store, "arrays/data");
+        check(sameElements(await reopened.read([]), data), "reopened data differs");
+      },
+    },
+    {
+      name: "round-trips every dtype it claims",
+      async run() {
+        const { dtypes = DTYPES } = await factory();
+        for (const dtype of dtypes) {
+          const { backend, store, data } = await setup(dtype);
+          const got = await (await backend.open(store, "arrays/data")).read([]);
+          check(sameElements(got, data), `dtype ${dtype} did not round-trip`);
+        }
+      },
+    },
+    {
+      name: "appends slabs along the first axis",
+      async run() {
+        const { backend, store, array, data } = await setup();
+        const extra = (sampleData("float32", 2 * 15) as Float32Array).map((v) => v + 1000);
+        await array.append(extra);
+        const reopened = await backend.openWritable(store, "arrays/data");
+        check(reopened.metadata.shape[0] === 9, `shape after append ${reopened.metadata.shape}`);
+        const whole = await reopened.read([]);
+        check(sameElements(whole.subarray(0, data.length), data), "append changed existing data");
+        check(sameElements(whole.subarray(data.length), extra), "appended data differs");
+      },
+    },
+    {
+      name: "rejects selections outside the array with a selection error",
+      async run() {
+        const { array } = await setup();
+        await rejectsWithTag(() => array.read([[7]]), "selection", "index 7 of 7");
+        await rejectsWithTag(
+          () => array.read([{ start: 0, stop: 8 }]),
+          "selection",
+          "range 0:8 of 7",
+        );
+        await rejectsWithTag(() => array.read([null, [-1]]), "selection", "index -1");
+      },
+    },
+    {
+      name: "rejects blocks that do not fit",
+      async run() {
+        const { array } = await setup();
+        await rejectsWithTag(
+          () => array.writeBlock(6, allocate("float32", 2 * 15)),
+          "selection",
+          "block past the end",
+        );
+        await rejectsWithTag(
+          () => array.writeBlock(0, allocate("float32", 7)),
+          "data",
+          "partial slab",
+        );
+      },
+    },
+    {
+      name: "reports a missing array as not found",
+      async run() {
+        const { backend, store } = await factory();
+        await rejectsWithTag(
+          () => backend.open(store, "no/such/array"),
+          "not-found",
+          "open of a missing array",
+        );
+      },
+    },
+    {
+      name: "refuses to overwrite an existing array unless asked",
+      async run() {
+        const { backend, store } = await setup();
+        const options = { shape, dtype: "float32" as const, dimensionNames: names };
+        await rejectsWithTag(
+          () => backend.create(store, "arrays/data", options),
+          "exists",
+          "create over an array",
+        );
+        await backend.create(store, "arrays/data", { ...options, overwrite: true });
+      },
+    },
+    {
+      name: "stops a read when its signal is aborted",
+      async run() {
+        const { array } = await setup();
+        await rejectsWhenAborted((signal) => array.read([], { signal }), "aborted read");
+      },
+    },
+  ];
+  return cases;
+}

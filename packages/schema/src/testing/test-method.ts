@@ -1,0 +1,167 @@
+/** The conformance kit for decomposition methods. */
+
+import { findNonJson } from "../json.js";
+import type { DecompositionMethod, FitContext, MethodOutput, Progress } from "../method.js";
+import type { AxisAnnotatedTensor } from "../tensor.js";
+import { createTensor } from "../tensor.js";
+import type { ReadableView } from "../view.js";
+import {
+  type ConformanceCase,
+  check,
+  rejectsWhenAborted,
+  rejectsWithTag,
+  sameElements,
+} from "./conformance.js";
+import { viewFromTensor } from "./tensor-view.js";
+
+/** One input a method is checked on. */
+export interface MethodCase {
+  /** Names the case in check names. */
+  name: string;
+  /** The input; its first axis must have ids (an index array or the id column below). */
+  tensor: AxisAnnotatedTensor;
+  /** The id column of each axis, when ids live in metadata. */
+  axisIndexColumns?: Record<string, string>;
+  /** The config to fit with (validated by the method first). */
+  config: unknown;
+  /** Extra assertions on the output; throw to fail. */
+  check?(output: MethodOutput, view: ReadableView): void | Promise<void>;
+}
+
+function context(seed: number, progress: Progress[] = [], signal?: AbortSignal): FitContext {
+  return { seed, signal, onProgress: (p) => progress.push(p) };
+}
+
+function sameTables(a: MethodOutput, b: MethodOutput): boolean {
+  const axes = Object.keys(a.factorTables);
+  if (!sameElements(axes, Object.keys(b.factorTables))) return false;
+  return axes.every((axis) => {
+    const x = a.factorTables[axis]!;
+    const y = b.factorTables[axis]!;
+    return (
+      sameElements(x.columnNames, y.columnNames) &&
+      x.columnNames.every((name) => sameElements(x.column(name).values, y.column(name).values))
+    );
+  });
+}
+
+/**
+ * Conformance checks every {@link DecompositionMethod} must pass on each of `cases`: a complete,
+ * JSON, idempotent config; config errors for non-objects; an instance table keyed by the input
+ * ids in order; valid component tensors; JSON diagnostics; the same seed giving the same
+ * result; progress within 0..1; and prompt rejection when aborted.
+ *
+ * @example
+ * ```ts
+ * for (const c of testMethod(kmeans, [{ name: "blobs", tensor, config: { k: 3 } }])) it(c.name, c.run);
+ * ```
+ */
+export function testMethod<C extends object>(
+  method: DecompositionMethod<C>,
+  cases: readonly MethodCase[],
+): ConformanceCase[] {
+  const prefix = `method '${method.id}'`;
+  const general: ConformanceCase[] = [
+    {
+      name: `${prefix} has an id, a version and JSON defaults`,
+      async run() {
+        check(
+          typeof method.id === "string" && method.id.length > 0,
+          "id must be a non-empty string",
+        );
+        check(
+          typeof method.version === "string" && method.version.length > 0,
+          "version must be a string",
+        );
+        const where = findNonJson(method.defaults);
+        check(where === undefined, `defaults are not JSON at ${where}`);
+      },
+    },
+    {
+      name: `${prefix} rejects a config that is not an object with a config error`,
+      async run() {
+        for (const bad of [42, "rank", [], null]) {
+          await rejectsWithTag(
+            async () => method.validate(bad),
+            "config",
+            `validate(${JSON.stringify(bad)})`,
+          );
+        }
+      },
+    },
+  ];
+  const perCase = cases.flatMap((c): ConformanceCase[] => {
+    const view = () => viewFromTensor(c.tensor, c.axisIndexColumns);
+    const fitCase = async (seed = 7, progress: Progress[] = []) =>
+      method.fit(view(), method.validate(c.config), context(seed, progress));
+    const label = `${prefix} on ${c.name}`;
+    return [
+      {
+        name: `${label}: validate returns a complete JSON config and is idempotent`,
+        async run() {
+          const full = method.validate(c.config);
+          const where = findNonJson(full);
+          check(where === undefined, `validated config is not JSON at ${where}`);
+          const again = method.validate(JSON.parse(JSON.stringify(full)));
+          check(
+            JSON.stringify(again) === JSON.stringify(full),
+            "validate(validate(config)) differs from validate(config)",
+          );
+        },
+      },
+      {
+        name: `${label}: output is keyed by the input ids and well formed`,
+        async run() {
+          const progress: Progress[] = [];
+          const v = view();
+          const output = await fitCase(7, progress);
+          const first = v.axes[0]!;
+          const table = output.factorTables[first];
+          check(table !== undefined, `no factor table for the first axis '${first}'`);
+          check(
+            table.numRows === v.shape[0],
+            `factor table has ${table.numRows} rows for ${v.shape[0]} elements`,
+          );
+          const ids = v.ids(first);
+          const idColumn = v.axisIndexColumns[first] ?? `${first}_id`;
+          check(ids !== undefined, `the case must give ids for axis '${first}'`);
+          check(table.has(idColumn), `factor table lacks the id column '${idColumn}'`);
+          check(
+            sameElements(table.column(idColumn).values, ids),
+            "factor table ids differ from the input ids or their order",
+          );
+          for (const [name, tensor] of Object.entries(output.componentTensors)) {
+            createTensor({ ...tensor, dtype: tensor.dtype });
+            check(
+              tensor.data.length > 0 || tensor.shape.includes(0),
+              `component tensor '${name}' is empty`,
+            );
+          }
+          const where = findNonJson(output.diagnostics);
+          check(where === undefined, `diagnostics are not JSON at ${where}`);
+          check(
+            progress.every((p) => p.fraction >= 0 && p.fraction <= 1),
+            "progress fractions must lie in 0..1",
+          );
+          await c.check?.(output, v);
+        },
+      },
+      {
+        name: `${label}: the same seed gives the same result`,
+        async run() {
+          check(sameTables(await fitCase(11), await fitCase(11)), "two fits with seed 11 differ");
+        },
+      },
+      {
+        name: `${label}: an aborted signal stops the fit`,
+        async run() {
+          await rejectsWhenAborted(
+            (signal) => method.fit(view(), method.validate(c.config), context(7, [], signal)),
+            "fit with an aborted signal",
+          );
+        },
+      },
+    ];
+  });
+  return [...general, ...perCase];
+}

@@ -1,0 +1,103 @@
+/** The persistent dataset and its lazy views, as interfaces that stores and methods share. */
+
+import type { DType, TypedArray } from "./dtype.js";
+import type { JsonObject } from "./json.js";
+import type { Manifest } from "./manifest.js";
+import type { MetaTable } from "./meta-table.js";
+import type { IOOptions, StoredArray } from "./plugins.js";
+import type { AxisSelection } from "./selection.js";
+import type { Selector } from "./selectors.js";
+import type { AxisAnnotatedTensor, AxisIndex } from "./tensor.js";
+
+/** Options of {@link ReadableView.blocks}. */
+export interface BlockOptions extends IOOptions {
+  /** The axis to cut into blocks; the first axis when omitted. */
+  axis?: string;
+  /** The number of elements of `axis` per block (the last block may be shorter). */
+  size: number;
+}
+
+/** One block of a view: positions `start` to `start + tensor.shape[axis]` of the blocked axis. */
+export interface TensorBlock {
+  /** Position of the block's first element along the blocked axis, within the view. */
+  readonly start: number;
+  /** The block's data, metadata and ids. */
+  readonly tensor: AxisAnnotatedTensor;
+}
+
+/**
+ * What a decomposition method needs of its input: shape, ids, metadata and the data, whole
+ * or in blocks. Any tensor source (a dataset view, an in-memory tensor) can provide it.
+ */
+export interface ReadableView {
+  /** Axis names. */
+  readonly axes: readonly string[];
+  /** Length of each axis in the view. */
+  readonly shape: readonly number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** The id column of each axis that has one (from the manifest). */
+  readonly axisIndexColumns: Readonly<Record<string, string>>;
+  /** Whether a validity mask exists for the data. */
+  readonly hasMask: boolean;
+  /** The metadata rows of the selected elements of `axis` (a table without columns if none). */
+  meta(axis: string): MetaTable;
+  /** The ids of the selected elements of `axis`, or `undefined` if the axis has no id column. */
+  ids(axis: string): AxisIndex | undefined;
+  /** Reads the selected data with metadata and ids. */
+  materialize(options?: IOOptions): Promise<AxisAnnotatedTensor>;
+  /** Iterates the view in blocks along one axis; memory stays bounded by the block size. */
+  blocks(options: BlockOptions): AsyncIterable<TensorBlock>;
+}
+
+/** Options of {@link TensorView.filter} by ids. */
+export interface FilterOptions {
+  /** What to do with ids that are not in the axis: fail (default) or skip them. */
+  missing?: "error" | "ignore";
+}
+
+/** The JSON form of a view: enough, with the dataset, to rebuild it. */
+export interface ViewJSON {
+  /** The selectors, applied in order. */
+  selectors: Selector[];
+}
+
+/** An immutable selection of a dataset; every verb returns a new view holding selectors only. */
+export interface TensorView extends ReadableView {
+  /** The dataset the view selects from. */
+  readonly dataset: TensorDataset;
+  /** The selectors applied so far, in order. */
+  readonly selectors: readonly Selector[];
+  /** Elements of `axis` whose metadata satisfies `expr` (the query language). */
+  query(axis: string, expr: string): TensorView;
+  /** Elements of `axis` with these ids (in this order) or where the mask is true. */
+  filter(
+    axis: string,
+    idsOrMask: AxisIndex | readonly boolean[],
+    options?: FilterOptions,
+  ): TensorView;
+  /** Positions `start` to `stop` (exclusive) of `axis`. */
+  slice(axis: string, start: number, stop: number): TensorView;
+  /** Positions `indices` of `axis`, in that order. */
+  take(axis: string, indices: ArrayLike<number>): TensorView;
+  /** The selectors as JSON. */
+  toJSON(): ViewJSON;
+}
+
+/** A dataset bundle opened for reading: the whole dataset is itself a view. */
+export interface TensorDataset extends TensorView {
+  /** The validated manifest. */
+  readonly manifest: Manifest;
+  /** Where the bundle is: a path or URL. */
+  readonly location: string;
+  /** Global attributes from the manifest. */
+  readonly attrs: Readonly<JsonObject>;
+  /** The data array. */
+  readonly array: StoredArray;
+  /** The validity mask array, if the bundle has one. */
+  readonly maskArray: StoredArray | undefined;
+  /** The position of the element with `id` along `axis` (O(1)), or `undefined`. */
+  indexOf(axis: string, id: string | number | bigint): number | undefined;
+  /** Reads a raw selection of the whole dataset's array in C order. */
+  read(selection: readonly AxisSelection[], options?: IOOptions): Promise<TypedArray>;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  ConfigError,
+  isTensorToolsError,
+  MethodError,
+  NotFoundError,
+  QueryError,
+  TensorToolsError,
+  UnsupportedError,
+} from "../src/index.js";
+
+describe("errors", () => {
+  it("carry a tag, a name, typed fields and the cause", () => {
+    const cause = new Error("disk full");
+    const error = new MethodError("svd", "fit", "out of memory", { cause });
+    expect(error).toBeInstanceOf(TensorToolsError);
+    expect(error.tag).toBe("method");
+    expect(error.name).toBe("MethodError");
+    expect(error.method).toBe("svd");
+    expect(error.phase).toBe("fit");
+    expect(error.cause).toBe(cause);
+    expect(error.message).toBe("method 'svd' failed during fit: out of memory");
+  });
+
+  it("are told apart by tag", () => {
+    const error = new ConfigError("rank", "must be a positive integer, got 0");
+    expect(isTensorToolsError(error)).toBe(true);
+    expect(isTensorToolsError(error, "config")).toBe(true);
+    expect(isTensorToolsError(error, "query")).toBe(false);
+    expect(isTensorToolsError(new Error("plain"))).toBe(false);
+    expect(isTensorToolsError({ tag: "config" })).toBe(false);
+    expect(isTensorToolsError(null)).toBe(false);
+  });
+
+  it("are recognised across two copies of the package, where instanceof fails", async () => {
+    vi.resetModules();
+    // A query string makes the module loader evaluate a second, independent copy of the module.
+    const copy = (await import(`../src/errors.js?copy=${2}`)) as typeof import("../src/errors.js");
+    const foreign = new copy.UnsupportedError("codec lzma", "codec lzma is not supported");
+    expect(foreign).not.toBeInstanceOf(UnsupportedError);
+    expect(isTensorToolsError(foreign, "unsupported")).toBe(true);
+  });
+
+  it("point at the position of a query fault with a caret line", () => {
+    const error = new QueryError("label == 'target' and scroe > 0.8", 23, "unknown column 'scroe'");
+    expect(error.message).toBe(
+      "unknown column 'scroe' at position 23\n  label == 'target' and scroe > 0.8\n                         ^",
+    );
+    expect(error.position).toBe(23);
+    expect(new QueryError("abc", 99, "x").position).toBe(3);
+  });
+
+  it("keep the list of what exists on not-found errors", () => {
+    const error = new NotFoundError("method 'pcaa'", "unknown method 'pcaa'", {
+      available: ["pca", "svd"],
+    });
+    expect(error.available).toEqual(["pca", "svd"]);
+    expect(error.what).toBe("method 'pcaa'");
+  });
+});
