@@ -35,7 +35,8 @@ describe("errors", () => {
   it("are recognised across two copies of the package, where instanceof fails", async () => {
     vi.resetModules();
     // A query string makes the module loader evaluate a second, independent copy of the module.
-    const copy = (await import(`../src/errors.js?copy=${2}`)) as typeof import("../src/errors.js");
+    const secondCopy = "../src/errors.js?copy=2";
+    const copy = (await import(/* @vite-ignore */ secondCopy)) as typeof import("../src/errors.js");
     const foreign = new copy.UnsupportedError("codec lzma", "codec lzma is not supported");
     expect(foreign).not.toBeInstanceOf(UnsupportedError);
     expect(isTensorToolsError(foreign, "unsupported")).toBe(true);

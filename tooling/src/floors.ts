@@ -1,0 +1,38 @@
+/**
+ * The floors of the tensortools architecture. A package may import only from packages on a
+ * strictly lower floor, so the dependency graph stays layered: the core types at the bottom,
+ * storage and decompositions in the middle, the facade and the apps on top.
+ */
+
+/** The floor of every known workspace package, by package name. */
+export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
+  "@tt/schema": 0,
+  // Shared numeric kernels sit between the types and the backends that all use them.
+  "@tt/linalg": 1,
+  "@tt/store-zarr": 2,
+  "@tt/meta-parquet": 2,
+  "@tt/decompose-svd": 2,
+  "@tt/decompose-cp": 2,
+  "@tt/query": 3,
+  "@tt/concat": 4,
+  "@tt/result": 4,
+  tensortools: 5,
+});
+
+/** The floor of every package under `apps/`: apps sit on top and nothing imports them. */
+export const APPS_FLOOR = 6;
+
+/** The workspace folders whose packages get their floor from the folder instead of the table. */
+export const FLOOR_BY_FOLDER: Readonly<Record<string, number>> = Object.freeze({
+  apps: APPS_FLOOR,
+});
+
+/**
+ * The floor a package gets from the table or its folder, or `undefined` when neither knows it and
+ * the package has to declare `"tensortools": { "floor": N }` in its package.json.
+ */
+export function tableFloor(name: string, folder: string): number | undefined {
+  if (Object.hasOwn(FLOORS, name)) return FLOORS[name];
+  if (Object.hasOwn(FLOOR_BY_FOLDER, folder)) return FLOOR_BY_FOLDER[folder];
+  return undefined;
+}
