@@ -14,6 +14,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/decompose-svd": 2,
   "@tt/decompose-cp": 2,
   "@tt/query": 3,
+  // The dataset bundle layer: Zarr arrays and Parquet tables by default, other plugins if given.
+  "@tt/bundle": 3,
   "@tt/concat": 4,
   "@tt/result": 4,
   tensortools: 5,

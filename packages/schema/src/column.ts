@@ -261,3 +261,28 @@ function describe(cell: unknown): string {
   if (Array.isArray(cell)) return `array [${cell.map(describe).join(", ")}]`;
   return `${typeof cell} ${String(cell)}`;
 }
+
+/**
+ * The rows of `parts` one after another, as one column of `type`; a part that is `undefined`
+ * contributes `length` null rows.
+ */
+export function concatColumns<T extends LogicalType>(
+  type: T,
+  parts: readonly { column: Column<T> | undefined; length: number }[],
+): Column<T> {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const values = STORAGE[type].allocate(total) as ColumnValuesByType[T];
+  const target = values as unknown as { [i: number]: unknown };
+  const valid = new Uint8Array(total);
+  let offset = 0;
+  for (const { column, length } of parts) {
+    if (column !== undefined) {
+      const source = column.values as ArrayLike<unknown>;
+      for (let i = 0; i < length; i++) target[offset + i] = source[i];
+      if (column.valid === undefined) valid.fill(1, offset, offset + length);
+      else valid.set(column.valid, offset);
+    }
+    offset += length;
+  }
+  return columnFromValues(type, values, valid);
+}

@@ -32,6 +32,7 @@ export {
   columnFromCells,
   columnFromValues,
   columnLength,
+  concatColumns,
   isNullAt,
   LOGICAL_TYPES,
   type LogicalType,
@@ -130,6 +131,8 @@ export {
   validateSelectors,
 } from "./selectors.js";
 export { cOrderStrides, isLength, sizeOf } from "./shape.js";
+export { createHttpStore, type HttpStoreOptions } from "./stores/http-store.js";
+export { createMemoryStore } from "./stores/memory-store.js";
 export {
   type AxisAnnotatedTensor,
   type AxisIndex,
@@ -138,9 +141,11 @@ export {
   type TensorInit,
 } from "./tensor.js";
 export type {
+  AxisElement,
   BlockOptions,
   FilterOptions,
   ReadableView,
+  StoredDataset,
   TensorBlock,
   TensorDataset,
   TensorView,

@@ -27,6 +27,17 @@ export interface KeyValueStore {
   get(key: string, options?: GetOptions): Promise<Uint8Array | undefined>;
   /** The byte length of `key`, or `undefined` if there is no such key. */
   size(key: string, options?: { signal?: AbortSignal }): Promise<number | undefined>;
+  /**
+   * Optional: reads `range` of `key` straight into `target` at `targetOffset` and returns the
+   * number of bytes read, or `undefined` if there is no such key. Lets large reads skip a copy.
+   */
+  readInto?(
+    key: string,
+    range: ByteRange,
+    target: Uint8Array,
+    targetOffset: number,
+    options?: { signal?: AbortSignal },
+  ): Promise<number | undefined>;
 }
 
 /** A {@link KeyValueStore} that can also be written. */

@@ -7,6 +7,7 @@ import {
   cellAt,
   columnFromCells,
   columnLength,
+  concatColumns,
   type LogicalType,
   takeColumn,
 } from "./column.js";
@@ -118,6 +119,36 @@ export class MetaTable {
       }
     });
     return MetaTable.fromColumns(columns, records.length);
+  }
+
+  /**
+   * The rows of `tables` one after another. Columns are the union in order of first appearance;
+   * a table without a column gives nulls there. The same column with two types is an error
+   * naming the column and both table positions.
+   */
+  static concat(tables: readonly MetaTable[]): MetaTable {
+    const types = new Map<string, { type: LogicalType; table: number }>();
+    tables.forEach((table, position) => {
+      for (const { name, type } of table.schema) {
+        const seen = types.get(name);
+        if (seen === undefined) types.set(name, { type, table: position });
+        else if (seen.type !== type) {
+          throw new DataError(
+            `column '${name}'`,
+            `is ${seen.type} in table ${seen.table} but ${type} in table ${position}; cast one of them first`,
+          );
+        }
+      }
+    });
+    const numRows = tables.reduce((sum, table) => sum + table.numRows, 0);
+    const columns = [...types].map(([name, { type }]) => {
+      const parts = tables.map((table) => ({
+        column: table.has(name) ? (table.column(name) as Column<typeof type>) : undefined,
+        length: table.numRows,
+      }));
+      return [name, concatColumns(type, parts) as AnyColumn] as const;
+    });
+    return MetaTable.fromColumns(columns, numRows);
   }
 
   /** A table with `numRows` rows and no columns. */

@@ -3,7 +3,7 @@
 import type { DType, TypedArray } from "./dtype.js";
 import type { JsonObject } from "./json.js";
 import type { Manifest } from "./manifest.js";
-import type { MetaTable } from "./meta-table.js";
+import type { MetaRecord, MetaTable } from "./meta-table.js";
 import type { IOOptions, StoredArray } from "./plugins.js";
 import type { AxisSelection } from "./selection.js";
 import type { Selector } from "./selectors.js";
@@ -84,20 +84,52 @@ export interface TensorView extends ReadableView {
   toJSON(): ViewJSON;
 }
 
-/** A dataset bundle opened for reading: the whole dataset is itself a view. */
-export interface TensorDataset extends TensorView {
+/** One element of an axis found by id: its position and its metadata row. */
+export interface AxisElement {
+  /** Position along the axis. */
+  readonly index: number;
+  /** The element's metadata row. */
+  readonly meta: MetaRecord;
+}
+
+/**
+ * A dataset bundle opened for reading, without selection verbs: the validated manifest, the
+ * arrays, the full metadata of every axis and O(1) lookup by id.
+ */
+export interface StoredDataset {
   /** The validated manifest. */
   readonly manifest: Manifest;
   /** Where the bundle is: a path or URL. */
   readonly location: string;
+  /** Axis names. */
+  readonly axes: readonly string[];
+  /** Length of each axis. */
+  readonly shape: readonly number[];
+  /** Element type. */
+  readonly dtype: DType;
+  /** The id column of each axis that has one. */
+  readonly axisIndexColumns: Readonly<Record<string, string>>;
   /** Global attributes from the manifest. */
   readonly attrs: Readonly<JsonObject>;
   /** The data array. */
   readonly array: StoredArray;
   /** The validity mask array, if the bundle has one. */
   readonly maskArray: StoredArray | undefined;
+  /** Whether a validity mask exists. */
+  readonly hasMask: boolean;
+  /** The full metadata table of `axis` (a table without columns if the axis has none). */
+  meta(axis: string): MetaTable;
+  /** The ids of `axis`, or `undefined` if the axis has no id column. */
+  ids(axis: string): AxisIndex | undefined;
   /** The position of the element with `id` along `axis` (O(1)), or `undefined`. */
   indexOf(axis: string, id: string | number | bigint): number | undefined;
-  /** Reads a raw selection of the whole dataset's array in C order. */
+  /** The element of the first axis with `id` and its metadata (O(1)), or `undefined`. */
+  getInstance(id: string | number | bigint): AxisElement | undefined;
+  /** Reads a raw selection of the array in C order; only the needed chunks are read. */
   read(selection: readonly AxisSelection[], options?: IOOptions): Promise<TypedArray>;
+  /** Reads a raw selection of the mask (1 = valid); all ones when the bundle has no mask. */
+  readMask(selection: readonly AxisSelection[], options?: IOOptions): Promise<Uint8Array>;
 }
+
+/** A stored dataset that is also the view of everything in it, with the selection verbs. */
+export interface TensorDataset extends StoredDataset, TensorView {}

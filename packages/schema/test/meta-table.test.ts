@@ -175,3 +175,28 @@ describe("MetaTable", () => {
     expect(MetaTable.fromRecords([{ v: null }]).column("v").type).toBe("string");
   });
 });
+
+describe("MetaTable.concat", () => {
+  it("stacks rows, unions columns and fills absent ones with nulls", () => {
+    const a = MetaTable.fromRecords([
+      { id: "a", score: 1 },
+      { id: "b", score: null },
+    ]);
+    const b = MetaTable.fromRecords([{ id: "c", group: "g1" }]);
+    const joined = MetaTable.concat([a, b, MetaTable.empty(0)]);
+    expect(joined.columnNames).toEqual(["id", "score", "group"]);
+    expect(joined.toRecords()).toEqual([
+      { id: "a", score: 1, group: null },
+      { id: "b", score: null, group: null },
+      { id: "c", score: null, group: "g1" },
+    ]);
+  });
+
+  it("refuses a column whose type differs between tables, naming both", () => {
+    const a = MetaTable.fromRecords([{ score: 1 }]);
+    const b = MetaTable.fromRecords([{ score: "high" }]);
+    expect(() => MetaTable.concat([a, b])).toThrow(
+      /column 'score': is float64 in table 0 but string in table 1/,
+    );
+  });
+});

@@ -12,10 +12,10 @@
  * @packageDocumentation
  */
 
+export { createMemoryStore } from "../stores/memory-store.js";
 export type { ConformanceCase } from "./conformance.js";
 export { memoryArrayStore } from "./memory-array-store.js";
 export { memoryMetaIO } from "./memory-meta-io.js";
-export { createMemoryStore } from "./memory-store.js";
 export { viewFromTensor } from "./tensor-view.js";
 export { type ArrayStoreFixture, testArrayStore } from "./test-array-store.js";
 export { type MethodCase, testMethod } from "./test-method.js";

@@ -1,4 +1,4 @@
-/** An in-memory key-value store: the reference store for tests and for bundles built in memory. */
+/** An in-memory key-value store: for bundles built in memory and the reference store of tests. */
 
 import type { GetOptions, WritableKeyValueStore } from "../key-value-store.js";
 

@@ -1,0 +1,192 @@
+/**
+ * Bundle IO on the headline shape (42337 x 1793 x 3 float32, 911 MB) with a realistic signal:
+ * write, open, random and contiguous reads, a full read, and numpy.save / numpy.load of the
+ * same array when python3 with numpy is present. Run: `npx -y pnpm@10 --filter @tt/bundle bench`.
+ * Set TT_BENCH_INSTANCES to run a smaller shape.
+ */
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { columnFromCells, columnFromValues, MetaTable } from "@tt/schema";
+import { openDataset, writeDataset } from "../src/fs.js";
+import type { TensorStream } from "../src/index.js";
+
+const instances = Number(process.env.TT_BENCH_INSTANCES ?? 42337);
+const samples = 1793;
+const channels = 3;
+const slab = samples * channels;
+const bytes = instances * slab * 4;
+const mb = bytes / 1e6;
+
+/** A seeded uniform generator on [0, 1) (a linear congruential generator). */
+function uniform(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Event-locked waveforms: a few templates with random amplitude, latency jitter and noise. */
+function signal(): Float32Array {
+  const data = new Float32Array(instances * slab);
+  const random = uniform(12345);
+  const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+  for (let i = 0; i < instances; i++) {
+    const kind = i % 3;
+    const amplitude = 1 + 0.3 * gauss();
+    const shift = Math.round(20 * gauss());
+    for (let t = 0; t < samples; t++) {
+      const x = (t - 600 - 200 * kind - shift) / 80;
+      const wave = Math.exp(-x * x) * Math.sin(0.05 * t);
+      for (let c = 0; c < channels; c++)
+        data[i * slab + t * channels + c] = amplitude * wave * (1 - 0.3 * c) + 0.2 * gauss();
+    }
+  }
+  return data;
+}
+
+function instanceMeta(): MetaTable {
+  const labels = ["target", "standard", "novel"];
+  return MetaTable.fromColumns({
+    instance_id: columnFromCells(
+      "string",
+      Array.from({ length: instances }, (_, i) => `rec${String(i % 40).padStart(2, "0")}-e${i}`),
+    ),
+    label: columnFromCells(
+      "string",
+      Array.from({ length: instances }, (_, i) => labels[i % 3]!),
+    ),
+    qc_pass: columnFromCells(
+      "boolean",
+      Array.from({ length: instances }, (_, i) => i % 7 !== 0),
+    ),
+    score: columnFromValues(
+      "float64",
+      Float64Array.from({ length: instances }, (_, i) => ((i * 7919) % 1000) / 1000),
+    ),
+  });
+}
+
+function stream(data: Float32Array, meta: MetaTable, rows = 2048): TensorStream {
+  const count = meta.numRows;
+  return {
+    axes: ["instance", "sample", "channel"],
+    dtype: "float32",
+    shape: [count, samples, channels],
+    blocks: (function* () {
+      for (let start = 0; start < count; start += rows) {
+        const stop = Math.min(count, start + rows);
+        yield { data: data.subarray(start * slab, stop * slab), meta: meta.slice(start, stop) };
+      }
+    })(),
+  };
+}
+
+async function time<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, (performance.now() - start) / 1000];
+}
+
+function numpyReference(path: string): { save: number; load: number } | undefined {
+  const script = `
+import numpy as np, time, sys
+a = np.load(sys.argv[1]); np.load(sys.argv[1])
+t = time.perf_counter(); np.save(sys.argv[1] + ".copy.npy", a); s = time.perf_counter() - t
+np.load(sys.argv[1] + ".copy.npy")
+t = time.perf_counter(); np.load(sys.argv[1] + ".copy.npy"); l = time.perf_counter() - t
+print(s, l)`;
+  try {
+    const [save, load] = execFileSync("python3", ["-c", script, path], { encoding: "utf8" })
+      .trim()
+      .split(" ")
+      .map(Number);
+    return { save: save!, load: load! };
+  } catch {
+    return undefined;
+  }
+}
+
+function npy(data: Float32Array): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${instances}, ${samples}, ${channels}), }`;
+  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set([0x93, 78, 85, 77, 80, 89, 1, 0, header.length & 255, header.length >> 8]);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}
+
+const rows: string[][] = [];
+const report = (what: string, seconds: number, megabytes: number, reference?: number) =>
+  rows.push([
+    what,
+    `${(seconds * 1000).toFixed(0)} ms`,
+    megabytes ? `${(megabytes / seconds).toFixed(0)} MB/s` : "",
+    reference ? `${(seconds / reference).toFixed(2)}x numpy` : "",
+  ]);
+
+const root = mkdtempSync(join(tmpdir(), "tt-bench-bundle-"));
+try {
+  console.log(
+    `generating ${instances} x ${samples} x ${channels} float32 (${mb.toFixed(0)} MB)...`,
+  );
+  const data = signal();
+  const meta = instanceMeta();
+  writeFileSync(join(root, "data.npy"), npy(data));
+  const numpy = numpyReference(join(root, "data.npy"));
+
+  const path = join(root, "bundle");
+  const [, writeSeconds] = await time(() => writeDataset(path, stream(data, meta)));
+  report("write bundle (codec none)", writeSeconds, mb, numpy?.save);
+  const [dataset, openSeconds] = await time(() => openDataset(path));
+  report("open (manifest + all metadata)", openSeconds, 0);
+
+  const random = uniform(7);
+  const picks = Array.from({ length: 1000 }, () => Math.floor(random() * instances));
+  const [, randomSeconds] = await time(() => dataset.read([picks]));
+  report("read 1000 random instances", randomSeconds, (1000 * slab * 4) / 1e6);
+  const start = Math.floor(instances / 3);
+  const [, blockSeconds] = await time(() =>
+    dataset.read([{ start, stop: Math.min(instances, start + 5000) }]),
+  );
+  report("read 5000 contiguous instances", blockSeconds, (5000 * slab * 4) / 1e6);
+  const [whole, fullSeconds] = await time(() => dataset.read([]));
+  report("full read", fullSeconds, mb, numpy?.load);
+  if (whole.length !== data.length || whole[whole.length - 1] !== data[data.length - 1])
+    throw new Error("full read differs");
+
+  const subset = Math.min(instances, 5000);
+  const subsetMb = (subset * slab * 4) / 1e6;
+  for (const codec of ["none", "zstd", "gzip", "blosc-lz4"]) {
+    const codecPath = join(root, `codec-${codec}`);
+    const sub = stream(data.subarray(0, subset * slab), meta.slice(0, subset));
+    const [, w] = await time(() => writeDataset(codecPath, sub, { codec }));
+    const opened = await openDataset(codecPath);
+    const [, r] = await time(() => opened.read([]));
+    const onDisk = Number(
+      execFileSync("du", ["-sb", join(codecPath, "arrays")], { encoding: "utf8" }).split("\t")[0],
+    );
+    rows.push([
+      `codec ${codec} (${subset} instances)`,
+      `write ${(subsetMb / w).toFixed(0)} MB/s`,
+      `read ${(subsetMb / r).toFixed(0)} MB/s`,
+      `size ${(onDisk / (subset * slab * 4)).toFixed(2)}`,
+    ]);
+  }
+  if (numpy)
+    rows.push([
+      "numpy.save / numpy.load",
+      `${(numpy.save * 1000).toFixed(0)} ms`,
+      `${(numpy.load * 1000).toFixed(0)} ms`,
+      "",
+    ]);
+  else rows.push(["numpy reference", "python3 with numpy not found", "", ""]);
+  const width = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(width[i]!)).join("  "));
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

@@ -1,0 +1,26 @@
+/**
+ * Dataset bundles of tensortools: a manifest, Zarr arrays and Parquet metadata tables (or any
+ * other store and metadata plugins), written block by block and opened with full validation
+ * from any key-value store. Atomic writes to directories are in `@tt/bundle/fs`.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from "@tt/schema";
+ * import { openBundle, writeBundle } from "@tt/bundle";
+ *
+ * const store = createMemoryStore();
+ * await writeBundle(store, tensor);
+ * const dataset = await openBundle(store);
+ * const first10 = await dataset.read([{ start: 0, stop: 10 }]);
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
+export { type CsvOptions, DEFAULT_CSV_NULL_VALUES, parseCsv } from "./import/csv.js";
+export { type NpyArray, parseNpy } from "./import/npy.js";
+export { type OpenBundleOptions, openBundle } from "./open-bundle.js";
+export { type BundlePlugins, LAYOUT } from "./plugins.js";
+export { type StreamBlock, streamFromTensor, type TensorStream } from "./stream.js";
+export { type WriteBundleOptions, writeBundle } from "./write-bundle.js";

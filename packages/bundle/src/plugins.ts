@@ -1,0 +1,26 @@
+/** Which array store and metadata IO a bundle is written and read with. */
+
+import { parquetMetaIO } from "@tt/meta-parquet";
+import type { ArrayStoreBackend, MetaIO } from "@tt/schema";
+import { zarrStore } from "@tt/store-zarr";
+
+/** The plugins a bundle is read and written with; Zarr arrays and Parquet tables by default. */
+export interface BundlePlugins {
+  /** The array store backend. */
+  arrayStore?: ArrayStoreBackend;
+  /** The metadata table IO. */
+  metaIO?: MetaIO;
+}
+
+/** `plugins` with the defaults filled in. */
+export function resolvePlugins(plugins: BundlePlugins = {}): Required<BundlePlugins> {
+  return { arrayStore: plugins.arrayStore ?? zarrStore, metaIO: plugins.metaIO ?? parquetMetaIO };
+}
+
+/** The bundle-relative paths of the spec's layout. */
+export const LAYOUT = {
+  manifest: "manifest.json",
+  array: "arrays/data.zarr",
+  mask: "arrays/masks.zarr",
+  meta: (axis: string, extension: string) => `meta/${axis}${extension}`,
+} as const;

@@ -1,0 +1,310 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  AlreadyExistsError,
+  allocate,
+  columnFromCells,
+  createMemoryStore,
+  createTensor,
+  DataError,
+  DTYPES,
+  gather,
+  InvalidManifestError,
+  isBigIntDType,
+  MetaTable,
+  NotFoundError,
+} from "@tt/schema";
+import { memoryMetaIO } from "@tt/schema/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { appendDataset, openDataset, writeDataset } from "../src/fs.js";
+import { openBundle, writeBundle } from "../src/index.js";
+import { sampleTensor, temporaryDirectory } from "./helpers.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+function directory() {
+  const dir = temporaryDirectory();
+  cleanups.push(dir.cleanup);
+  return dir.path;
+}
+
+describe("a bundle round trip", () => {
+  it("writes the spec's layout and reads back data, metadata, ids and attrs", async () => {
+    const tensor = sampleTensor(10, 7, 3);
+    const path = join(directory(), "dataset");
+    const manifest = await writeDataset(path, tensor, { chunkShape: [4, 7, 3] });
+    expect(manifest).toMatchObject({
+      schema_version: "0.1.0",
+      tensor_name: "data",
+      shape: [10, 7, 3],
+      dtype: "float32",
+      axes: ["instance", "sample", "channel"],
+      axis_index_columns: { instance: "instance_id", sample: "sample_id", channel: "channel_id" },
+      meta_files: {
+        instance: "meta/instance.parquet",
+        sample: "meta/sample.parquet",
+        channel: "meta/channel.parquet",
+      },
+      array_store: "arrays/data.zarr",
+      attrs: { creator: "tests", sampling_rate_hz: 250 },
+    });
+    expect(readdirSync(path).sort()).toEqual(["arrays", "manifest.json", "meta"]);
+
+    const dataset = await openDataset(path);
+    expect(dataset.shape).toEqual([10, 7, 3]);
+    expect([...(await dataset.read([]))]).toEqual([...tensor.data]);
+    const selection = [[9, 2, 2], { start: 1, stop: 5 }, [2, 0]];
+    expect([...(await dataset.read(selection))]).toEqual([
+      ...gather(tensor.data, tensor.shape, selection),
+    ]);
+    expect(dataset.meta("instance").toRecords()[3]).toEqual({
+      instance_id: "rec01-e003",
+      label: "target",
+      qc_pass: true,
+      score: 0.3,
+    });
+    expect(dataset.meta("sample").column("time_s").values).toEqual(
+      tensor.axisMeta.sample!.column("time_s").values,
+    );
+    expect(dataset.ids("channel")).toEqual(["Fz", "Cz", "Pz"]);
+    expect(dataset.getInstance("rec01-e007")).toEqual({
+      index: 7,
+      meta: { instance_id: "rec01-e007", label: "standard", qc_pass: true, score: 0.7 },
+    });
+    expect(dataset.getInstance("missing")).toBeUndefined();
+    expect(dataset.indexOf("sample", 4)).toBe(4);
+    expect([...(await dataset.readMask([[0]]))].every((v) => v === 1)).toBe(true);
+  });
+
+  it.each(DTYPES)("round-trips dtype %s", async (dtype) => {
+    const data = allocate(dtype, 4 * 3);
+    for (let i = 0; i < data.length; i++) {
+      const value =
+        dtype === "bool" ? i % 2 : dtype.startsWith("int") || dtype.startsWith("float") ? i - 5 : i;
+      (data as unknown as (number | bigint)[])[i] = isBigIntDType(dtype) ? BigInt(value) : value;
+    }
+    const tensor = createTensor({
+      data,
+      dtype,
+      shape: [4, 3],
+      axes: ["item", "feature"],
+      axisIndex: { item: [10, 11, 12, 13] },
+    });
+    const store = createMemoryStore();
+    await writeBundle(store, tensor, { metaIO: memoryMetaIO });
+    const dataset = await openBundle(store, { metaIO: memoryMetaIO });
+    expect(dataset.dtype).toBe(dtype);
+    expect([...(await dataset.read([]))]).toEqual([...data]);
+    expect(dataset.getInstance(12)?.index).toBe(2);
+  });
+
+  it("streams blocks in and keeps a validity mask", async () => {
+    const tensor = sampleTensor(9, 5, 2);
+    const mask = new Uint8Array(tensor.data.length).fill(1);
+    mask[11] = 0;
+    const slab = 10;
+    async function* blocks() {
+      for (let start = 0; start < 9; start += 4) {
+        const stop = Math.min(9, start + 4);
+        yield {
+          data: tensor.data.subarray(start * slab, stop * slab),
+          meta: tensor.axisMeta.instance!.slice(start, stop),
+          ids: (tensor.axisIndex.instance as string[]).slice(start, stop),
+          mask: mask.subarray(start * slab, stop * slab),
+        };
+      }
+    }
+    const store = createMemoryStore();
+    const progress: number[] = [];
+    await writeBundle(
+      store,
+      { axes: tensor.axes, dtype: "float32", shape: [9, 5, 2], withMask: true, blocks: blocks() },
+      { onProgress: (p) => progress.push(p.fraction) },
+    );
+    const dataset = await openBundle(store);
+    expect([...(await dataset.read([]))]).toEqual([...tensor.data]);
+    expect([...(await dataset.readMask([]))]).toEqual([...mask]);
+    expect(dataset.manifest.mask_store).toBe("arrays/masks.zarr");
+    expect(progress.at(-1)).toBe(1);
+  });
+});
+
+describe("atomic writes", () => {
+  it("refuses to write into an existing path unless asked to overwrite", async () => {
+    const path = join(directory(), "dataset");
+    await writeDataset(path, sampleTensor(4));
+    await expect(writeDataset(path, sampleTensor(6))).rejects.toThrow(AlreadyExistsError);
+    await expect(writeDataset(path, sampleTensor(6))).rejects.toThrow(
+      /already exists; pass overwrite: true/,
+    );
+    await writeDataset(path, sampleTensor(6), { overwrite: true });
+    expect((await openDataset(path)).shape[0]).toBe(6);
+  });
+
+  it("leaves the old bundle and no temporary files when a write fails half way", async () => {
+    const parent = directory();
+    const path = join(parent, "dataset");
+    await writeDataset(path, sampleTensor(4));
+    const tensor = sampleTensor(8);
+    async function* failing() {
+      yield { data: tensor.data.subarray(0, 4 * 21), ids: ["a", "b", "c", "d"] };
+      throw new Error("the recording ended early");
+    }
+    const stream = {
+      axes: tensor.axes,
+      dtype: "float32" as const,
+      shape: [8, 7, 3],
+      blocks: failing(),
+    };
+    await expect(writeDataset(path, stream, { overwrite: true })).rejects.toThrow(
+      "the recording ended early",
+    );
+    expect(readdirSync(parent)).toEqual(["dataset"]);
+    const dataset = await openDataset(path);
+    expect(dataset.shape[0]).toBe(4);
+    expect(dataset.ids("instance")).toEqual(sampleTensor(4).axisIndex.instance);
+  });
+});
+
+describe("appending instances", () => {
+  it("grows the dataset, unions metadata and keeps ids unique", async () => {
+    const path = join(directory(), "dataset");
+    const tensor = sampleTensor(5);
+    await writeDataset(path, tensor, { chunkShape: [2, 7, 3] });
+    const extra = sampleTensor(3);
+    const meta = MetaTable.fromColumns({ batch: columnFromCells("string", ["b2", "b2", "b2"]) });
+    await appendDataset(path, [{ data: extra.data, ids: ["x0", "x1", "x2"], meta }]);
+    const dataset = await openDataset(path);
+    expect(dataset.shape).toEqual([8, 7, 3]);
+    expect([...(await dataset.read([{ start: 5, stop: 8 }]))]).toEqual([...extra.data]);
+    expect([...(await dataset.read([{ start: 0, stop: 5 }]))]).toEqual([...tensor.data]);
+    expect(dataset.getInstance("x1")).toMatchObject({
+      index: 6,
+      meta: { batch: "b2", label: null },
+    });
+    expect(dataset.meta("instance").get(0, "batch")).toBeNull();
+    expect(readdirSync(join(path, "meta")).filter((f) => f.startsWith("instance"))).toHaveLength(1);
+  });
+
+  it("refuses a repeated id before writing anything", async () => {
+    const path = join(directory(), "dataset");
+    await writeDataset(path, sampleTensor(5));
+    const block = { data: sampleTensor(1).data, ids: ["rec01-e002"] };
+    await expect(appendDataset(path, [block])).rejects.toThrow(
+      /repeats id "rec01-e002", which the dataset already has/,
+    );
+    const dataset = await openDataset(path);
+    expect(dataset.shape[0]).toBe(5);
+    await appendDataset(path, [{ data: sampleTensor(1).data, ids: ["new"] }]);
+    expect((await openDataset(path)).shape[0]).toBe(6);
+  });
+});
+
+describe("bad bundles", () => {
+  async function written() {
+    const path = join(directory(), "dataset");
+    await writeDataset(path, sampleTensor(6));
+    return path;
+  }
+  async function editManifest(path: string, edit: (m: Record<string, unknown>) => void) {
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const file = join(path, "manifest.json");
+    const manifest = JSON.parse(await readFile(file, "utf8"));
+    edit(manifest);
+    await writeFile(file, JSON.stringify(manifest));
+  }
+
+  it("rejects a manifest pointing outside the bundle", async () => {
+    const path = await written();
+    await editManifest(
+      path,
+      (m) => ((m.meta_files as Record<string, string>).instance = "../elsewhere.parquet"),
+    );
+    const error = await openDataset(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidManifestError);
+    expect((error as Error).message).toMatch(/meta_files.instance.*stay inside the bundle/);
+  });
+
+  it("rejects metadata whose row count does not match the shape", async () => {
+    const path = await written();
+    await editManifest(path, (m) => ((m.shape as number[])[0] = 5));
+    await expect(openDataset(path)).rejects.toThrow(
+      /meta\/instance.parquet: has 6 rows, but axis 'instance' has 5/,
+    );
+  });
+
+  it("rejects an array whose shape disagrees with the manifest", async () => {
+    const path = await written();
+    await editManifest(path, (m) => ((m.shape as number[])[1] = 8));
+    await expect(openDataset(path)).rejects.toThrow(
+      /arrays\/data.zarr: has shape \[6, 7, 3\], the manifest says \[6, 8, 3\]/,
+    );
+  });
+
+  it("rejects a dtype that disagrees with the array", async () => {
+    const path = await written();
+    await editManifest(path, (m) => (m.dtype = "float64"));
+    await expect(openDataset(path)).rejects.toThrow(/holds float32, the manifest says float64/);
+  });
+
+  it("rejects an unsupported dtype in the manifest", async () => {
+    const path = await written();
+    await editManifest(path, (m) => (m.dtype = "complex128"));
+    await expect(openDataset(path)).rejects.toThrow(
+      /field 'dtype': unknown dtype string "complex128"/,
+    );
+  });
+
+  it("rejects a missing id column, naming the columns there are", async () => {
+    const path = await written();
+    await editManifest(
+      path,
+      (m) => ((m.axis_index_columns as Record<string, string>).instance = "event_id"),
+    );
+    await expect(openDataset(path)).rejects.toThrow(
+      /has no id column 'event_id'.*its columns are instance_id, label/,
+    );
+  });
+
+  it("names a missing bundle, manifest or array", async () => {
+    await expect(openDataset(join(directory(), "nothing"))).rejects.toThrow(NotFoundError);
+    await expect(openBundle(createMemoryStore("memory://empty"))).rejects.toThrow(
+      /no manifest.json in memory:\/\/empty/,
+    );
+    const path = await written();
+    await editManifest(path, (m) => (m.array_store = "arrays/other.zarr"));
+    await expect(openDataset(path)).rejects.toThrow(
+      /names 'arrays\/other.zarr' but there is no array there/,
+    );
+  });
+
+  it.each([
+    ["duplicate", ["a", "b", "a"], /row 2: repeats id "a" of row 0; ids must be unique/],
+    ["null", ["a", null, "c"], /row 1: is null; every id must be present/],
+  ])("refuses to write %s instance ids", async (_label, ids, message) => {
+    const tensor = createTensor({
+      data: new Float32Array(6),
+      shape: [3, 2],
+      axes: ["instance", "feature"],
+      axisMeta: {
+        instance: MetaTable.fromColumns({ instance_id: columnFromCells("string", ids) }),
+      },
+    });
+    const error = await writeBundle(createMemoryStore(), tensor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it("refuses a first axis without ids, saying how to give them", async () => {
+    const tensor = createTensor({
+      data: new Float32Array(6),
+      shape: [3, 2],
+      axes: ["instance", "feature"],
+    });
+    await expect(writeBundle(createMemoryStore(), tensor)).rejects.toThrow(
+      /axis 'instance': needs unique ids: pass axisIndex.instance, or a metadata column 'instance_id'/,
+    );
+  });
+});

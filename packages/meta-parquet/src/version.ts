@@ -1,0 +1,2 @@
+/** The version of this plugin, recorded in the files it writes. */
+export const VERSION = "0.1.0";

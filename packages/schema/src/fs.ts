@@ -1,0 +1,14 @@
+/**
+ * Node-only parts of `@tt/schema`: a key-value store on a local directory with atomic writes.
+ *
+ * @example
+ * ```ts
+ * import { createDirectoryStore } from "@tt/schema/fs";
+ * const store = createDirectoryStore("./my-bundle");
+ * const manifest = await store.get("manifest.json");
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { createDirectoryStore } from "./stores/directory-store.js";
