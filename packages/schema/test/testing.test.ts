@@ -167,6 +167,7 @@ describe("memoryMetaIO", () => {
       l: columnFromCells("int64", [-(2n ** 63n), null, 2n ** 63n - 1n]),
       f: columnFromCells("float32", [Number.NaN, null, Number.NEGATIVE_INFINITY]),
       d: columnFromCells("float64", [Number.POSITIVE_INFINITY, null, 1e-300]),
+      z: columnFromCells("float64", [-0, 0, null]),
       t: columnFromCells("timestamp", [new Date(0), null, new Date(86400000)]),
       g: columnFromCells("list<string>", [["a", "b"], null, []]),
     });
@@ -175,6 +176,7 @@ describe("memoryMetaIO", () => {
     const back = await memoryMetaIO.read(store, "meta/instance.json");
     expect(back.schema).toEqual(table.schema);
     expect(back.toRecords()).toEqual(table.toRecords());
+    expect(Object.is(back.get(0, "z"), -0)).toBe(true);
     const part = await memoryMetaIO.read(store, "meta/instance.json", {
       columns: ["d", "s"],
       rowStart: 1,

@@ -14,7 +14,11 @@ interface StoredColumn {
 
 function encodeColumn(name: string, column: AnyColumn): StoredColumn {
   const values: unknown[] = Array.from(column.values as ArrayLike<unknown>, (v) =>
-    typeof v === "bigint" || (typeof v === "number" && !Number.isFinite(v)) ? String(v) : v,
+    typeof v === "bigint" || (typeof v === "number" && !Number.isFinite(v))
+      ? String(v)
+      : Object.is(v, -0)
+        ? "-0"
+        : v,
   );
   return { name, type: column.type, values, valid: column.valid ? [...column.valid] : null };
 }
@@ -48,7 +52,7 @@ function decodeColumn(stored: StoredColumn): AnyColumn {
 
 /**
  * The reference {@link MetaIO}: tables as JSON with their logical types. Exact for every type
- * including NaN and infinities (written as strings in float columns).
+ * including NaN, infinities and -0 (written as strings in float columns).
  */
 export const memoryMetaIO: MetaIO = {
   id: "json",

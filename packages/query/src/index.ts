@@ -1,0 +1,34 @@
+/**
+ * Lazy, immutable views of tensortools datasets and the metadata query language: the pandas
+ * `DataFrame.query` subset (`label == 'target' and qc_pass and score > 0.8`), parsed by our own
+ * code and evaluated column-wise, with a compiler to parameterized SQL for DuckDB.
+ *
+ * @example
+ * ```ts
+ * import { openDataset } from "@tt/bundle/fs";
+ * import { createDataset } from "@tt/query";
+ *
+ * const dataset = createDataset(await openDataset("./bundle"));
+ * const view = dataset
+ *   .query("instance", "label == 'target' and qc_pass and score > 0.8")
+ *   .filter("channel", ["Fz", "Cz"])
+ *   .slice("sample", 100, 900);
+ * view.shape;                            // known without reading array data
+ * const tensor = await view.materialize(); // reads only the chunks it needs
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type ArithmeticOp,
+  type ComparisonOp,
+  columnsOf,
+  type LiteralValue,
+  type QueryNode,
+} from "./ast.js";
+export { evaluateQuery } from "./evaluate.js";
+export { parseQuery } from "./parser.js";
+export { type CompiledQuery, compileQuery, queryRows } from "./query.js";
+export { compileQueryToSql, type SqlOptions, type SqlQuery } from "./sql.js";
+export { createDataset, viewFromJSON } from "./view.js";
