@@ -6,6 +6,8 @@ import {
   type Manifest,
   MetaTable,
   sizeOf,
+  type TypedArray,
+  type WritableArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
 import { buildIdIndex } from "./ids.js";
@@ -37,13 +39,17 @@ export async function appendBundle(
   const mask = manifest.mask_store
     ? await plugins.arrayStore.openWritable(store, manifest.mask_store, { signal })
     : undefined;
-  // Slabs past the manifest's length are leftovers of an append that never committed.
-  if (array.metadata.shape[0] !== manifest.shape[0]) {
-    throw new DataError(
-      manifest.array_store,
-      "holds slabs of an unfinished append; rewrite the bundle to recover",
-    );
-  }
+  // Slabs past the manifest's length are leftovers of an append that never committed: they are
+  // not part of the dataset, so new slabs overwrite them before the array grows.
+  let position = manifest.shape[0]!;
+  const place = async (target: WritableArray, data: TypedArray) => {
+    const rows = slab === 0 ? 0 : data.length / slab;
+    const inPlace = Math.max(0, Math.min(rows, target.metadata.shape[0]! - position));
+    if (inPlace > 0)
+      await target.writeBlock(position, data.subarray(0, inPlace * slab) as TypedArray, { signal });
+    if (inPlace < rows)
+      await target.append(data.subarray(inPlace * slab) as TypedArray, { signal });
+  };
   const idColumn = manifest.axis_index_columns[first]!;
   const tables = [dataset.meta(first)];
   const seen = new Set<unknown>(Array.from(dataset.ids(first) as ArrayLike<unknown>));
@@ -80,11 +86,12 @@ export async function appendBundle(
         );
       seen.add(id);
     }
-    await array.append(block.data, { signal });
+    await place(array, block.data);
     if (mask !== undefined)
-      await mask.append(block.mask ?? new Uint8Array(block.data.length).fill(1), { signal });
+      await place(mask, block.mask ?? new Uint8Array(block.data.length).fill(1));
     tables.push(meta);
     added += rows;
+    position += rows;
   }
   const table = MetaTable.concat(tables);
   const oldPath = manifest.meta_files[first]!;

@@ -308,3 +308,26 @@ describe("bad bundles", () => {
     );
   });
 });
+
+describe("an append that never committed", () => {
+  it("is invisible to readers and overwritten by the next append", async () => {
+    const path = join(directory(), "dataset");
+    const tensor = sampleTensor(5);
+    await writeDataset(path, tensor, { chunkShape: [2, 7, 3] });
+    // Simulate a crash after the array grew but before the manifest was written.
+    const { zarrStore } = await import("@tt/store-zarr");
+    const { createDirectoryStore } = await import("@tt/schema/fs");
+    const array = await zarrStore.openWritable(createDirectoryStore(path), "arrays/data.zarr");
+    await array.append(new Float32Array(3 * 21).fill(99));
+    const seen = await openDataset(path);
+    expect(seen.shape[0]).toBe(5);
+    expect([...(await seen.read([]))]).toEqual([...tensor.data]);
+
+    const extra = (sampleTensor(2).data as Float32Array).map((v) => v + 1000);
+    await appendDataset(path, [{ data: extra, ids: ["n0", "n1"] }]);
+    const after = await openDataset(path);
+    expect(after.shape[0]).toBe(7);
+    expect([...(await after.read([{ start: 5, stop: 7 }]))]).toEqual([...extra]);
+    expect([...(await after.read([{ start: 0, stop: 5 }]))]).toEqual([...tensor.data]);
+  });
+});
