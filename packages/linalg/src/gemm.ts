@@ -25,7 +25,6 @@ export function matmul(
         const cRow = i * n;
         for (let p = p0; p < p1; p++) {
           const a = A[aRow + p]!;
-          if (a === 0) continue;
           const bRow = p * n;
           for (let j = j0; j < j1; j++) C[cRow + j]! += a * B[bRow + j]!;
         }
@@ -55,7 +54,6 @@ export function matmulTransA(
         const bRow = r * n;
         for (let i = i0; i < i1; i++) {
           const a = A[aRow + i]!;
-          if (a === 0) continue;
           const cRow = i * n;
           for (let j = j0; j < j1; j++) C[cRow + j]! += a * B[bRow + j]!;
         }
@@ -75,7 +73,6 @@ export function gram(A: Float64Array, m: number, k: number): Float64Array {
       const aRow = r * k;
       for (let i = i0; i < i1; i++) {
         const a = A[aRow + i]!;
-        if (a === 0) continue;
         const gRow = i * k;
         for (let j = i; j < k; j++) G[gRow + j]! += a * A[aRow + j]!;
       }

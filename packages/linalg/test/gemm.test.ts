@@ -76,3 +76,16 @@ describe("gram", () => {
     expect(() => gram(new Float64Array(5), 2, 3)).toThrow(/gram: A has 5 elements, expected 2 x 3/);
   });
 });
+
+describe("non-finite values", () => {
+  it("propagate as in BLAS: a zero times NaN is NaN", () => {
+    const A = new Float64Array([0, 1]);
+    const B = new Float64Array([Number.NaN, 2]);
+    expect(matmul(A, 1, 2, B, 1)[0]).toBeNaN();
+    expect(
+      matmulTransA(new Float64Array([0]), 1, 1, new Float64Array([Number.POSITIVE_INFINITY]), 1)[0],
+    ).toBeNaN();
+    const g = gram(new Float64Array([0, Number.NaN]), 1, 2);
+    expect([g[0], g[1], g[2], g[3]]).toEqual([0, Number.NaN, Number.NaN, Number.NaN]);
+  });
+});
