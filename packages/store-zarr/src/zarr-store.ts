@@ -71,11 +71,12 @@ function chunkKey(path: string, meta: ZarrJson | undefined, coords: number[]): s
   return `${path}/c${separator}${coords.join(separator)}`;
 }
 
-async function openArray(
+/** The array at `path` as its metadata stands now: reads and block writes, no append. */
+async function openSnapshot(
   store: KeyValueStore,
   path: string,
   options: IOOptions = {},
-): Promise<WritableArray> {
+): Promise<Omit<WritableArray, "append">> {
   const json = await readJson(store, `${path}/zarr.json`, options);
   const declared = json?.data_type;
   if (json !== undefined && !isDType(declared)) {
@@ -213,25 +214,54 @@ async function openArray(
         { data, shape: blockShape, stride: cOrderStrides(blockShape) } as never,
       );
     },
+  };
+}
+
+/**
+ * The array at `path`, writable and appendable. An append grows `zarr.json` and reopens the
+ * array, so later reads and writes see the new shape.
+ */
+async function openArray(
+  store: KeyValueStore,
+  path: string,
+  options: IOOptions = {},
+): Promise<WritableArray> {
+  let current = await openSnapshot(store, path, options);
+  return {
+    get metadata() {
+      return current.metadata;
+    },
+    read: (selection, readOptions) => current.read(selection, readOptions),
+    writeBlock: (start, block, writeOptions) => current.writeBlock(start, block, writeOptions),
     async append(block, appendOptions = {}) {
       appendOptions.signal?.throwIfAborted();
-      const rows = checkBlock(block);
-      const writable = store as WritableKeyValueStore;
-      const current = await readJson(store, `${path}/zarr.json`, appendOptions);
-      if (current === undefined)
+      const slab = sizeOf(current.metadata.shape.slice(1));
+      const rows = slab === 0 ? 0 : block.length / slab;
+      const json = await readJson(store, `${path}/zarr.json`, appendOptions);
+      if (json === undefined) {
         throw new UnsupportedError("append to Zarr v2", "only Zarr v3 arrays can be appended to");
-      const grown = { ...current, shape: [current.shape[0]! + rows, ...current.shape.slice(1)] };
-      await writable.set(
+      }
+      // The block is checked before zarr.json grows, so a bad block leaves the array as it was.
+      if (!matchesDType(block, current.metadata.dtype)) {
+        throw new DataError(
+          path,
+          `block is a ${block.constructor.name}, the array holds ${current.metadata.dtype}`,
+        );
+      }
+      if (!Number.isInteger(rows)) {
+        throw new DataError(
+          path,
+          `block of ${block.length} elements is not a whole number of slabs of ${slab}`,
+        );
+      }
+      const grown = { ...json, shape: [json.shape[0]! + rows, ...json.shape.slice(1)] };
+      const text = JSON.stringify(grown, null, 2);
+      await (store as WritableKeyValueStore).set(
         `${path}/zarr.json`,
-        new TextEncoder().encode(JSON.stringify(grown, null, 2)),
+        new TextEncoder().encode(text),
       );
-      const reopened = await openArray(store, path, appendOptions);
-      await reopened.writeBlock(current.shape[0]!, block, appendOptions);
-      Object.assign(this, {
-        metadata: reopened.metadata,
-        read: reopened.read,
-        writeBlock: reopened.writeBlock,
-      });
+      current = await openSnapshot(store, path, appendOptions);
+      await current.writeBlock(json.shape[0]!, block, appendOptions);
     },
   };
 }

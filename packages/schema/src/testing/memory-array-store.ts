@@ -51,6 +51,22 @@ async function readMeta(
   return JSON.parse(new TextDecoder().decode(bytes)) as StoredMeta;
 }
 
+/** Stores the whole array and its metadata under `path`. */
+async function save(
+  store: WritableKeyValueStore,
+  path: string,
+  meta: StoredMeta,
+  data: TypedArray,
+  options: IOOptions = {},
+): Promise<void> {
+  await store.set(
+    `${path}/${DATA}`,
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    options,
+  );
+  await store.set(`${path}/${META}`, new TextEncoder().encode(JSON.stringify(meta)), options);
+}
+
 function makeArray(
   store: KeyValueStore,
   path: string,
@@ -58,12 +74,8 @@ function makeArray(
   data: TypedArray,
 ): WritableArray {
   const slab = () => sizeOf(meta.shape.slice(1));
-  const writable = store as WritableKeyValueStore;
-  const persist = async (options: IOOptions) => {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    await writable.set(`${path}/${DATA}`, bytes, options);
-    await writable.set(`${path}/${META}`, new TextEncoder().encode(JSON.stringify(meta)), options);
-  };
+  const persist = (options: IOOptions) =>
+    save(store as WritableKeyValueStore, path, meta, data, options);
   const checkBlock = (block: TypedArray) => {
     if (!(block instanceof typedArrayConstructor(meta.dtype))) {
       throw new DataError(
@@ -186,9 +198,8 @@ export const memoryArrayStore: ArrayStoreBackend = {
     (data as { fill(v: unknown): unknown }).fill(
       isBigIntDType(meta.dtype) ? BigInt(fill) : Number(fill),
     );
-    const array = makeArray(store, path, meta, data);
-    await array.writeBlock(0, allocate(meta.dtype, 0));
-    return array;
+    await save(store, path, meta, data);
+    return makeArray(store, path, meta, data);
   },
   open: (store, path, options) => openArray(store, path, options) as Promise<StoredArray>,
   openWritable: (store, path, options) => openArray(store, path, options),
