@@ -65,3 +65,14 @@ export function headlineMeta(): MetaTable {
     ),
   });
 }
+
+/** The bytes of a little-endian float32 `.npy` file of `shape`, for the numpy references. */
+export function npyBytes(data: Float32Array, shape: readonly number[]): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
+  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set([0x93, 78, 85, 77, 80, 89, 1, 0, header.length & 255, header.length >> 8]);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}

@@ -14,6 +14,7 @@ import {
   HEADLINE,
   headlineMeta,
   headlineSignal,
+  npyBytes,
   uniform,
 } from "../../../tooling/bench/headline.js";
 import { openDataset, writeDataset } from "../src/fs.js";
@@ -64,16 +65,6 @@ print(s, l)`;
   }
 }
 
-function npy(data: Float32Array): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${instances}, ${samples}, ${channels}), }`;
-  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 78, 85, 77, 80, 89, 1, 0, header.length & 255, header.length >> 8]);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
-
 const rows: string[][] = [];
 const report = (what: string, seconds: number, megabytes: number, reference?: number) =>
   rows.push([
@@ -90,7 +81,7 @@ try {
   );
   const data = headlineSignal();
   const meta = headlineMeta();
-  writeFileSync(join(root, "data.npy"), npy(data));
+  writeFileSync(join(root, "data.npy"), npyBytes(data, [instances, samples, channels]));
   const numpy = numpyReference(join(root, "data.npy"));
 
   const path = join(root, "bundle");

@@ -1,20 +1,39 @@
 /**
- * Dense linear algebra kernels on row-major `Float64Array` matrices: products, Householder QR,
- * the symmetric eigen decomposition and a one-sided Jacobi SVD for small matrices.
+ * Dense linear algebra: pure-TypeScript kernels on row-major `Float64Array` matrices (products,
+ * Householder QR, the symmetric eigen decomposition and a one-sided Jacobi SVD for small
+ * matrices), and {@link createKernels}, WebAssembly SIMD kernels for large float32/float64
+ * matrices (`A·B`, `Aᵀ·T`, the fused `Aᵀ(A·Y)`, `AᵀA`, column scaling and moments) with worker
+ * threads on Node and a bit-identical JavaScript fallback.
  *
  * @example
  * ```ts
- * import { svdFlip, svdSmall } from "@tt/linalg";
+ * import { createKernels, svdFlip, svdSmall } from "@tt/linalg";
  *
  * const A = Float64Array.from([3, 0, 4, 5]); // 2×2, row-major
  * const { U, s, Vt } = svdSmall(A, 2, 2);
  * svdFlip(U, s, Vt); // sign convention of scikit-learn >= 1.5
  * console.log(s); // Float64Array [ 6.708..., 2.236... ]
+ *
+ * const kernels = await createKernels(); // "wasm-simd" on Node 20, one thread per core
+ * const X = kernels.allocMatrix(3, 2, "float32"); // lives in kernel memory
+ * X.data.set([1, 2, 3, 4, 5, 6]);
+ * console.log(await kernels.gram(X)); // Float64Array [ 35, 44, 44, 56 ]
+ * await kernels.dispose();
  * ```
  *
  * @module
  */
+export { createKernels } from "./create-kernels.js";
 export { gram, matmul, matmulTransA } from "./gemm.js";
+export { KERNEL_CHUNK_ROWS } from "./kernel-functions.js";
+export type { KernelDType, KernelMatrix } from "./kernel-matrix.js";
+export type {
+  ColumnMoments,
+  KernelBackend,
+  KernelMoments,
+  KernelOptions,
+  Kernels,
+} from "./kernel-types.js";
 export { type QrResult, qr } from "./qr.js";
 export { type SvdResult, svdFlip, svdSmall } from "./svd.js";
 export { type SymmetricEigenResult, symmetricEigen } from "./symmetric-eigen.js";

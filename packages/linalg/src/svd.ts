@@ -52,14 +52,21 @@ function orthogonalizeRows(
   for (let sweep = 0; ; sweep++) {
     if (sweep >= MAX_SWEEPS)
       throw new DataError("svdSmall", `one-sided Jacobi did not converge in ${MAX_SWEEPS} sweeps`);
-    for (let i = 0; i < p; i++) norms[i] = dotRows(M, i * q, i * q, q);
+    let largest = 0;
+    for (let i = 0; i < p; i++) {
+      norms[i] = dotRows(M, i * q, i * q, q);
+      largest = Math.max(largest, norms[i]!);
+    }
+    // Rows at rounding level of the largest are zero for the purpose of convergence: rotating
+    // them against each other only stirs rounding noise (LAPACK's Jacobi SVD does the same).
+    const negligible = largest * (Number.EPSILON * q) ** 2;
     let rotated = false;
     for (let i = 0; i < p - 1; i++) {
       const iRow = i * q;
       for (let j = i + 1; j < p; j++) {
         const a = norms[i]!;
         const b = norms[j]!;
-        if (a === 0 || b === 0) continue;
+        if (a <= negligible || b <= negligible) continue;
         const jRow = j * q;
         const g = dotRows(M, iRow, jRow, q);
         if (Math.abs(g) <= tol * Math.sqrt(a * b)) continue;
@@ -78,6 +85,9 @@ function orthogonalizeRows(
   }
   const s = new Float64Array(p);
   for (let i = 0; i < p; i++) s[i] = Math.sqrt(dotRows(M, i * q, i * q, q));
+  // Rows left at rounding level are zero: their Vt rows are completed orthonormally below.
+  const largestS = Math.max(0, ...s);
+  for (let i = 0; i < p; i++) if (s[i]! <= largestS * Number.EPSILON * q) s[i] = 0;
   const order = Array.from({ length: p }, (_, i) => i).sort((x, y) => s[y]! - s[x]!);
   const sortedS = new Float64Array(p);
   const sortedG = new Float64Array(p * p);

@@ -1,0 +1,175 @@
+/** The solvers: exact (QR + Jacobi), Gram (one pass + symmetric eigen) and randomized (Halko). */
+
+import { type Kernels, qr, svdFlip, svdSmall, symmetricEigen } from "@tt/linalg";
+import { UnsupportedError } from "@tt/schema";
+import { normalGenerator } from "./random.js";
+import type { MatrixSource } from "./source.js";
+
+/** A truncated SVD of the source: `k` singular values, components and scores (U·S). */
+export interface Decomposition {
+  /** Every singular value the solver computed, descending (at least `k`). */
+  singularValues: Float64Array;
+  /** k×p, orthonormal rows, signs as scikit-learn's `svd_flip`. */
+  components: Float64Array;
+  /** n×k: U·diag(s), which equals the rows projected on the components. */
+  scores: Float64Array;
+  k: number;
+  /** Power iterations run (randomized), else 0. */
+  iterations: number;
+}
+
+/** The largest p for which the Gram solver forms the p×p matrix. */
+export const GRAM_MAX_COLUMNS = 8192;
+
+/** The product of the preprocessed matrix with `B` (p×l), n×l, in one pass. */
+export async function multiply(
+  source: MatrixSource,
+  kernels: Kernels,
+  B: Float64Array,
+  l: number,
+): Promise<Float64Array> {
+  const out = new Float64Array(source.n * l);
+  await source.forEachBlock(async (block, row0) => {
+    out.set(await kernels.multiply(block, B, l), row0 * l);
+  });
+  return out;
+}
+
+async function normalProduct(
+  source: MatrixSource,
+  kernels: Kernels,
+  Y: Float64Array,
+  l: number,
+): Promise<Float64Array> {
+  const total = new Float64Array(source.p * l);
+  await source.forEachBlock(async (block) => {
+    await kernels.normalProduct(block, Y, l, total);
+  });
+  return total;
+}
+
+/** The n×k scores and the signs: components flipped as `svd_flip`, scores to match. */
+function finish(
+  singularValues: Float64Array,
+  components: Float64Array,
+  scores: Float64Array,
+  k: number,
+  iterations: number,
+): Decomposition {
+  svdFlip(scores, singularValues.subarray(0, k), components);
+  return { singularValues, components, scores, k, iterations };
+}
+
+/** Exact SVD of the in-memory matrix: Householder QR and one-sided Jacobi, LAPACK's accuracy. */
+export async function solveExact(
+  source: MatrixSource,
+  kernels: Kernels,
+  k: number,
+): Promise<Decomposition> {
+  if (!source.inMemory)
+    throw new UnsupportedError(
+      "solver exact streaming",
+      `config 'solver': "exact" needs the matrix in memory (${source.n} x ${source.p}) but it exceeds memory_budget; use "gram" or "randomized", or raise memory_budget`,
+    );
+  const { n, p } = source;
+  let dense = new Float64Array(0);
+  await source.forEachBlock(async (block) => {
+    dense = Float64Array.from(block.data.subarray(0, n * p));
+  });
+  void kernels;
+  const { U, s, Vt } = svdSmall(dense, n, p);
+  const r = s.length;
+  const scores = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) scores[i * k + c] = U[i * r + c]! * s[c]!;
+  return finish(s, Vt.slice(0, k * p), scores, k, 0);
+}
+
+/** Gram solver: AᵀA in one pass, its eigenvectors, then the scores A·V in a second pass. */
+export async function solveGram(
+  source: MatrixSource,
+  kernels: Kernels,
+  k: number,
+): Promise<Decomposition> {
+  const { p } = source;
+  if (p > GRAM_MAX_COLUMNS)
+    throw new UnsupportedError(
+      "solver gram",
+      `config 'solver': "gram" forms a ${p} x ${p} matrix, more than ${GRAM_MAX_COLUMNS} columns; use "randomized"`,
+    );
+  const G = new Float64Array(p * p);
+  await source.forEachBlock(async (block) => {
+    await kernels.gram(block, G);
+  });
+  const { values, vectors } = symmetricEigen(G, p);
+  const r = Math.min(p, source.n);
+  const singularValues = Float64Array.from(values.subarray(0, r), (v) => Math.sqrt(Math.max(v, 0)));
+  const V = new Float64Array(p * k);
+  for (let j = 0; j < p; j++) for (let c = 0; c < k; c++) V[j * k + c] = vectors[j * p + c]!;
+  const scores = await multiply(source, kernels, V, k);
+  const components = new Float64Array(k * p);
+  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) components[c * p + j] = V[j * k + c]!;
+  return finish(singularValues, components, scores, k, 0);
+}
+
+/** scikit-learn's `auto` power iterations: 7 for small ranks, else 4. */
+export function autoPowerIterations(k: number, n: number, p: number): number {
+  return k < 0.1 * Math.min(n, p) ? 7 : 4;
+}
+
+/**
+ * Randomized SVD (Halko, Martinsson & Tropp), on the row space: Y spans (AᵀA)^(q+1)·Ω, each
+ * power iteration is one fused read of A (AᵀA·Y) followed by a QR; a last read forms A·Y, whose
+ * small SVD gives the result. The subspace is the one scikit-learn's `randomized_svd` finds with
+ * q power iterations, with q + 2 reads of A instead of 2q + 2.
+ */
+export async function solveRandomized(
+  source: MatrixSource,
+  kernels: Kernels,
+  options: {
+    k: number;
+    oversamples: number;
+    powerIterations: number;
+    seed: number;
+    signal?: AbortSignal;
+    onIteration(done: number, total: number): void;
+  },
+): Promise<Decomposition> {
+  const { n, p } = source;
+  const { k, powerIterations, seed } = options;
+  const l = Math.min(k + options.oversamples, n, p);
+  const normal = normalGenerator(seed);
+  let Y: Float64Array = new Float64Array(p * l);
+  for (let i = 0; i < Y.length; i++) Y[i] = normal();
+  const total = powerIterations + 2;
+  for (let iteration = 0; iteration <= powerIterations; iteration++) {
+    options.signal?.throwIfAborted();
+    Y = orthonormal(await normalProduct(source, kernels, Y, l), p, l);
+    options.onIteration(iteration + 1, total);
+  }
+  options.signal?.throwIfAborted();
+  const C = await multiply(source, kernels, Y, l);
+  options.onIteration(total, total);
+  const { U, s, Vt: Wt } = svdSmall(C, n, l);
+  // A ≈ A·Y·Yᵀ = U·diag(s)·(Y·W)ᵀ.
+  const components = new Float64Array(k * p);
+  for (let c = 0; c < k; c++)
+    for (let j = 0; j < p; j++) {
+      let sum = 0;
+      for (let t = 0; t < l; t++) sum += Y[j * l + t]! * Wt[c * l + t]!;
+      components[c * p + j] = sum;
+    }
+  const scores = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) scores[i * k + c] = U[i * l + c]! * s[c]!;
+  return finish(s, components, scores, k, powerIterations);
+}
+
+/** Orthonormal columns spanning the p×l `Z` (Householder QR; p ≥ l). */
+function orthonormal(Z: Float64Array, p: number, l: number): Float64Array {
+  for (let i = 0; i < Z.length; i++)
+    if (!Number.isFinite(Z[i]!))
+      throw new UnsupportedError(
+        "non-finite product",
+        "the data produced a non-finite product; check for huge values",
+      );
+  return qr(Z, p, l).Q;
+}

@@ -1,0 +1,85 @@
+/**
+ * The WebAssembly kernels of @tt/linalg, compiled by scripts/build-wasm.mjs into a SIMD128 and a
+ * relaxed-SIMD build, each with unshared and shared memory. Pointers are byte offsets into the
+ * imported memory, which JavaScript manages; nothing here allocates.
+ */
+import { affine, moments, sumInto } from "./columns";
+import { gram } from "./gram";
+import { multiply } from "./multiply";
+import { multiplyTrans } from "./multiply-trans";
+import { normalProduct } from "./normal";
+
+export function multiply_f32(a: usize, rows: i32, p: i32, b: usize, lp: i32, out: usize): void {
+  multiply<f32>(a, rows, p, b, lp, out);
+}
+export function multiply_f64(a: usize, rows: i32, p: i32, b: usize, lp: i32, out: usize): void {
+  multiply<f64>(a, rows, p, b, lp, out);
+}
+export function trans_f32(a: usize, rows: i32, p: i32, t: usize, lp: i32, partial: usize): void {
+  multiplyTrans<f32>(a, rows, p, t, lp, partial);
+}
+export function trans_f64(a: usize, rows: i32, p: i32, t: usize, lp: i32, partial: usize): void {
+  multiplyTrans<f64>(a, rows, p, t, lp, partial);
+}
+export function normal_f32(
+  a: usize,
+  rows: i32,
+  p: i32,
+  y: usize,
+  lp: i32,
+  partial: usize,
+  scratch: usize,
+): void {
+  normalProduct<f32>(a, rows, p, y, lp, partial, scratch);
+}
+export function normal_f64(
+  a: usize,
+  rows: i32,
+  p: i32,
+  y: usize,
+  lp: i32,
+  partial: usize,
+  scratch: usize,
+): void {
+  normalProduct<f64>(a, rows, p, y, lp, partial, scratch);
+}
+export function gram_f32(a: usize, rows: i32, p: i32, pp: i32, partial: usize): void {
+  gram<f32>(a, rows, p, pp, partial);
+}
+export function gram_f64(a: usize, rows: i32, p: i32, pp: i32, partial: usize): void {
+  gram<f64>(a, rows, p, pp, partial);
+}
+export function affine_f32(a: usize, rows: i32, p: i32, shift: usize, scale: usize): void {
+  affine<f32>(a, rows, p, shift, scale);
+}
+export function affine_f64(a: usize, rows: i32, p: i32, shift: usize, scale: usize): void {
+  affine<f64>(a, rows, p, shift, scale);
+}
+export function moments_f32(
+  a: usize,
+  rows: i32,
+  p: i32,
+  shift: usize,
+  pp: i32,
+  sums: usize,
+  rowOut: usize,
+): void {
+  moments<f32>(a, rows, p, shift, pp, sums, rowOut);
+}
+export function moments_f64(
+  a: usize,
+  rows: i32,
+  p: i32,
+  shift: usize,
+  pp: i32,
+  sums: usize,
+  rowOut: usize,
+): void {
+  moments<f64>(a, rows, p, shift, pp, sums, rowOut);
+}
+export function sum_f32(total: usize, partial: usize, count: i32): void {
+  sumInto<f32>(total, partial, count);
+}
+export function sum_f64(total: usize, partial: usize, count: i32): void {
+  sumInto<f64>(total, partial, count);
+}

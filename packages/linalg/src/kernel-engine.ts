@@ -1,0 +1,342 @@
+import { DataError } from "@tt/schema";
+import { checkDim, checkMatrix } from "./check.js";
+import type { KernelFunctions } from "./kernel-functions.js";
+import type { KernelHeap } from "./kernel-heap.js";
+import { type JobArg, KernelJobs } from "./kernel-jobs.js";
+import { bytesOf, HeapMatrix, type KernelDType, type KernelMatrix } from "./kernel-matrix.js";
+import type { KernelPool } from "./kernel-pool.js";
+import type { ColumnMoments, KernelBackend, KernelMoments, Kernels } from "./kernel-types.js";
+
+/** What the engine is built from: see createKernels. */
+export interface EngineSetup {
+  backend: KernelBackend;
+  threads: number;
+  heap: KernelHeap;
+  functions: KernelFunctions;
+  pool: KernelPool | undefined;
+}
+
+const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
+const suffix = (dtype: KernelDType) => (dtype === "float32" ? "f32" : "f64");
+/** Elements per 128-bit vector. */
+const lanesOf = (dtype: KernelDType) => 16 / bytesOf(dtype);
+
+/** Throws a DataError unless `vector` is a Float64Array of `length` numbers. */
+function checkVector(where: string, name: string, vector: unknown, length: number): void {
+  if (!(vector instanceof Float64Array))
+    throw new DataError(where, `${name} must be a Float64Array`);
+  if (vector.length !== length)
+    throw new DataError(
+      where,
+      `${name} has ${vector.length} elements, expected ${length} (one per column of A)`,
+    );
+}
+
+/** The {@link Kernels} over one heap, one set of kernel functions and an optional worker pool. */
+export class KernelEngine implements Kernels {
+  readonly backend: KernelBackend;
+  readonly threads: number;
+  readonly #heap: KernelHeap;
+  readonly #jobs: KernelJobs;
+  readonly #pool: KernelPool | undefined;
+  readonly #live = new Set<HeapMatrix>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #disposed = false;
+
+  constructor(setup: EngineSetup) {
+    this.backend = setup.backend;
+    this.threads = setup.threads;
+    this.#heap = setup.heap;
+    this.#pool = setup.pool;
+    this.#jobs = new KernelJobs(setup.heap, setup.functions, setup.pool, setup.threads);
+  }
+
+  allocMatrix(rows: number, cols: number, dtype: KernelDType): KernelMatrix {
+    this.#checkOpen("allocMatrix");
+    checkDim("allocMatrix", "rows", rows);
+    checkDim("allocMatrix", "cols", cols);
+    if (dtype !== "float32" && dtype !== "float64")
+      throw new DataError("allocMatrix", `dtype must be "float32" or "float64", got ${dtype}`);
+    const bytes = rows * cols * bytesOf(dtype);
+    const offset = this.#heap.alloc(bytes);
+    new Uint8Array(this.#heap.buffer, offset, bytes).fill(0);
+    const block = { owner: this, offset, capacityRows: rows, freed: false };
+    const matrix = new HeapMatrix(this.#heap, block, rows, cols, dtype, false);
+    this.#live.add(matrix);
+    return matrix;
+  }
+
+  freeMatrix(matrix: KernelMatrix): void {
+    const m = this.#matrix("freeMatrix", "matrix", matrix);
+    if (m.isView)
+      throw new DataError(
+        "freeMatrix",
+        "matrix is a view made by withRows: free the matrix it was made from",
+      );
+    m.block.freed = true;
+    this.#live.delete(m);
+    this.#heap.free(m.offset);
+  }
+
+  multiply(A: KernelMatrix, B: Float64Array, l: number): Promise<Float64Array> {
+    return this.#serial("multiply", () => {
+      const a = this.#matrix("multiply", "A", A);
+      checkDim("multiply", "l", l);
+      checkMatrix("multiply", "B", B, a.cols, l);
+      return this.#multiply(a, B, l);
+    });
+  }
+
+  multiplyTransA(
+    A: KernelMatrix,
+    T: Float64Array,
+    l: number,
+    into?: Float64Array,
+  ): Promise<Float64Array> {
+    return this.#serial("multiplyTransA", () => {
+      const a = this.#matrix("multiplyTransA", "A", A);
+      checkDim("multiplyTransA", "l", l);
+      checkMatrix("multiplyTransA", "T", T, a.rows, l);
+      if (into !== undefined) checkMatrix("multiplyTransA", "into", into, a.cols, l);
+      return this.#transProduct(a, "trans", T, a.rows, l, into);
+    });
+  }
+
+  normalProduct(
+    A: KernelMatrix,
+    Y: Float64Array,
+    l: number,
+    into?: Float64Array,
+  ): Promise<Float64Array> {
+    return this.#serial("normalProduct", () => {
+      const a = this.#matrix("normalProduct", "A", A);
+      checkDim("normalProduct", "l", l);
+      checkMatrix("normalProduct", "Y", Y, a.cols, l);
+      if (into !== undefined) checkMatrix("normalProduct", "into", into, a.cols, l);
+      return this.#transProduct(a, "normal", Y, a.cols, l, into);
+    });
+  }
+
+  gram(A: KernelMatrix, into?: Float64Array): Promise<Float64Array> {
+    return this.#serial("gram", async () => {
+      const a = this.#matrix("gram", "A", A);
+      if (into !== undefined) checkMatrix("gram", "into", into, a.cols, a.cols);
+      const { rows: n, cols: p, dtype } = a;
+      const pp = roundUp(p, lanesOf(dtype));
+      const total = this.#alloc(p * pp * 8);
+      try {
+        const f64 = this.#heap.f64;
+        const at = total / 8;
+        f64.fill(0, at, at + p * pp);
+        if (into !== undefined)
+          for (let k = 0; k < p; k++) f64.set(into.subarray(k * p, (k + 1) * p), at + k * pp);
+        const args: JobArg[] = [{ perRow: a.offset, rowBytes: p * bytesOf(dtype) }, "rows", p, pp];
+        await this.#jobs.reduce(`gram_${suffix(dtype)}`, [...args, { slot: 0 }], n, {
+          slotBytes: p * pp * bytesOf(dtype),
+          total,
+          count: p * pp,
+          work: (n * p * p) / 2,
+        });
+        const out = into ?? new Float64Array(p * p);
+        const sums = this.#heap.f64;
+        for (let k = 0; k < p; k++)
+          for (let j = k; j < p; j++) {
+            const value = sums[at + k * pp + j]!;
+            out[k * p + j] = value;
+            out[j * p + k] = value;
+          }
+        return out;
+      } finally {
+        this.#heap.free(total);
+      }
+    });
+  }
+
+  affineColumns(A: KernelMatrix, shift: Float64Array, scale: Float64Array): Promise<void> {
+    return this.#serial("affineColumns", async () => {
+      const a = this.#matrix("affineColumns", "A", A);
+      checkVector("affineColumns", "shift", shift, a.cols);
+      checkVector("affineColumns", "scale", scale, a.cols);
+      const { rows: n, cols: p, dtype } = a;
+      if (n === 0 || p === 0) return;
+      const shiftAt = this.#alloc(p * 8);
+      const scaleAt = this.#alloc(p * 8);
+      try {
+        this.#heap.f64.set(shift, shiftAt / 8);
+        this.#heap.f64.set(scale, scaleAt / 8);
+        const rowBytes = p * bytesOf(dtype);
+        await this.#jobs.rows(
+          `affine_${suffix(dtype)}`,
+          [{ perRow: a.offset, rowBytes }, "rows", p, shiftAt, scaleAt],
+          n,
+          n * p,
+        );
+      } finally {
+        this.#heap.free(shiftAt);
+        this.#heap.free(scaleAt);
+      }
+    });
+  }
+
+  moments(A: KernelMatrix, shift: Float64Array, into?: ColumnMoments): Promise<KernelMoments> {
+    return this.#serial("moments", async () => {
+      const a = this.#matrix("moments", "A", A);
+      checkVector("moments", "shift", shift, a.cols);
+      if (into !== undefined) {
+        checkVector("moments", "into.columnSums", into.columnSums, a.cols);
+        checkVector("moments", "into.columnSumSquares", into.columnSumSquares, a.cols);
+      }
+      const { rows: n, cols: p, dtype } = a;
+      const pp = roundUp(p, 4);
+      const shiftAt = this.#alloc(p * 8);
+      const total = this.#alloc(2 * pp * 8);
+      const rowOut = this.#alloc(n * 8);
+      try {
+        const f64 = this.#heap.f64;
+        f64.set(shift, shiftAt / 8);
+        f64.fill(0, total / 8, total / 8 + 2 * pp);
+        if (into !== undefined) {
+          f64.set(into.columnSums, total / 8);
+          f64.set(into.columnSumSquares, total / 8 + pp);
+        }
+        const args: JobArg[] = [
+          { perRow: a.offset, rowBytes: p * bytesOf(dtype) },
+          "rows",
+          p,
+          shiftAt,
+          pp,
+          { slot: 0 },
+          { perRow: rowOut, rowBytes: 8 },
+        ];
+        await this.#jobs.reduce(`moments_${suffix(dtype)}`, args, n, {
+          slotBytes: 2 * pp * 8,
+          total,
+          count: 2 * pp,
+          work: n * p,
+          sumFn: "sum_f64",
+        });
+        const sums = this.#heap.f64;
+        const columnSums = into?.columnSums ?? new Float64Array(p);
+        const columnSumSquares = into?.columnSumSquares ?? new Float64Array(p);
+        columnSums.set(sums.subarray(total / 8, total / 8 + p));
+        columnSumSquares.set(sums.subarray(total / 8 + pp, total / 8 + pp + p));
+        const rowSumSquares = sums.slice(rowOut / 8, rowOut / 8 + n);
+        return { columnSums, columnSumSquares, rowSumSquares };
+      } finally {
+        this.#heap.free(shiftAt);
+        this.#heap.free(total);
+        this.#heap.free(rowOut);
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.#queue;
+    for (const matrix of this.#live) matrix.block.freed = true;
+    this.#live.clear();
+    await this.#pool?.close();
+  }
+
+  /** n×l = A·B. */
+  async #multiply(a: HeapMatrix, B: Float64Array, l: number): Promise<Float64Array> {
+    const { rows: n, cols: p, dtype } = a;
+    if (n === 0 || l === 0) return new Float64Array(n * l);
+    const lp = roundUp(l, lanesOf(dtype));
+    const bytes = bytesOf(dtype);
+    const b = this.#alloc(p * lp * bytes);
+    const out = this.#alloc(n * lp * 8);
+    try {
+      this.#heap.writeRows(b, B, p, l, lp, dtype === "float32");
+      await this.#jobs.rows(
+        `multiply_${suffix(dtype)}`,
+        [
+          { perRow: a.offset, rowBytes: p * bytes },
+          "rows",
+          p,
+          b,
+          lp,
+          { perRow: out, rowBytes: lp * 8 },
+        ],
+        n,
+        n * p * lp,
+      );
+      return this.#heap.readRows(out, n, lp, l);
+    } finally {
+      this.#heap.free(b);
+      this.#heap.free(out);
+    }
+  }
+
+  /** p×l = Aᵀ·T (`trans`, T has `inputRows` = n rows) or Aᵀ·(A·Y) (`normal`, Y has p rows). */
+  async #transProduct(
+    a: HeapMatrix,
+    kind: "trans" | "normal",
+    input: Float64Array,
+    inputRows: number,
+    l: number,
+    into: Float64Array | undefined,
+  ): Promise<Float64Array> {
+    const { rows: n, cols: p, dtype } = a;
+    const lp = roundUp(Math.max(l, 1), lanesOf(dtype));
+    const bytes = bytesOf(dtype);
+    const inputAt = this.#alloc(inputRows * lp * bytes);
+    const total = this.#alloc(p * lp * 8);
+    try {
+      this.#heap.writeRows(inputAt, input, inputRows, l, lp, dtype === "float32");
+      const f64 = this.#heap.f64;
+      f64.fill(0, total / 8, total / 8 + p * lp);
+      if (into !== undefined) this.#heap.writeRows(total, into, p, l, lp, false);
+      const aArg = { perRow: a.offset, rowBytes: p * bytes };
+      const partialBytes = roundUp(p * lp * bytes, 64);
+      const args: JobArg[] =
+        kind === "trans"
+          ? [aArg, "rows", p, { perRow: inputAt, rowBytes: lp * bytes }, lp, { slot: 0 }]
+          : [aArg, "rows", p, inputAt, lp, { slot: 0 }, { slot: partialBytes }];
+      const scratchBytes = kind === "trans" ? 0 : 4 * lp * (8 + bytes);
+      if (l > 0)
+        await this.#jobs.reduce(`${kind}_${suffix(dtype)}`, args, n, {
+          slotBytes: partialBytes + scratchBytes,
+          total,
+          count: p * lp,
+          work: n * p * lp * (kind === "trans" ? 1 : 2),
+        });
+      return this.#heap.readRows(total, p, lp, l, into);
+    } finally {
+      this.#heap.free(inputAt);
+      this.#heap.free(total);
+    }
+  }
+
+  /** Allocates kernel memory for scratch data (at least one element, so offsets stay unique). */
+  #alloc(bytes: number): number {
+    return this.#heap.alloc(Math.max(bytes, 8));
+  }
+
+  /** Queues a task after the previous ones; arguments are checked when the task starts. */
+  #serial<T>(where: string, task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(() => {
+      this.#checkOpen(where);
+      return task();
+    });
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  #checkOpen(where: string): void {
+    if (this.#disposed) throw new DataError(where, "the kernels were disposed");
+  }
+
+  /** The matrix behind `matrix`, or a DataError when it is foreign or freed. */
+  #matrix(where: string, name: string, matrix: KernelMatrix): HeapMatrix {
+    this.#checkOpen(where);
+    if (!(matrix instanceof HeapMatrix) || matrix.block.owner !== this)
+      throw new DataError(
+        where,
+        `${name} is not a matrix of these kernels: allocate it with this instance's allocMatrix`,
+      );
+    if (matrix.block.freed) throw new DataError(where, `${name} was freed`);
+    return matrix;
+  }
+}

@@ -1,0 +1,94 @@
+import type { KernelDType, KernelMatrix } from "./kernel-matrix.js";
+
+/**
+ * Where the kernels run: WebAssembly with relaxed SIMD (fused multiply-add), WebAssembly SIMD128,
+ * or plain JavaScript. `"js"` gives the same bits as `"wasm-simd"`; `"wasm-relaxed-simd"` may
+ * differ from both in the last bits of the products because its multiply-adds are fused.
+ */
+export type KernelBackend = "wasm-relaxed-simd" | "wasm-simd" | "js";
+
+/** Options of {@link createKernels}. */
+export interface KernelOptions {
+  /** "auto" (default): relaxed SIMD when WebAssembly.validate accepts it, else SIMD128, else JS. */
+  backend?: KernelBackend | "auto";
+  /**
+   * Worker threads for large products (Node only); default os.availableParallelism(); 1 = main
+   * thread only. Browser: always 1; the "js" backend: always 1. Results do not depend on it.
+   */
+  threads?: number;
+}
+
+/** Column sums accumulated by {@link Kernels.moments}. */
+export interface ColumnMoments {
+  /** Per column j, the sum of `A[i, j] - shift[j]`. */
+  columnSums: Float64Array;
+  /** Per column j, the sum of `(A[i, j] - shift[j])²`. */
+  columnSumSquares: Float64Array;
+}
+
+/** What {@link Kernels.moments} returns. */
+export interface KernelMoments extends ColumnMoments {
+  /** Per row i, the sum of `A[i, j]²` (not shifted). */
+  rowSumSquares: Float64Array;
+}
+
+/**
+ * Dense kernels over matrices in kernel memory (see {@link createKernels}). Every method checks
+ * its arguments and rejects with a `DataError` when a size does not match or a matrix was freed.
+ * Calls run one after another in the order they were made.
+ *
+ * Arithmetic: products are formed in A's dtype (B, T, Y are rounded to it) and every output
+ * element is a sequential sum over the reduction index in increasing order. float32 products sum
+ * in float32 over at most 256 columns (`multiply`) or one chunk of {@link KERNEL_CHUNK_ROWS} rows
+ * (the reductions over rows), then in float64; float64 products sum in float64 throughout. The
+ * reductions over rows add the chunks' partial sums in float64 in chunk order, so results are
+ * bit-identical for any thread count; passing the running total as `into` while streaming blocks
+ * whose row counts are multiples of KERNEL_CHUNK_ROWS gives exactly the bits of one call on the
+ * whole matrix. `affineColumns` and `moments` compute in float64 and give the same bits on every
+ * backend.
+ */
+export interface Kernels {
+  /** The backend the kernels run on. */
+  readonly backend: KernelBackend;
+  /** Threads that share large jobs: the main thread plus `threads - 1` workers. */
+  readonly threads: number;
+  /** Allocates a zero-filled rows × cols matrix in kernel memory. */
+  allocMatrix(rows: number, cols: number, dtype: KernelDType): KernelMatrix;
+  /** Releases a matrix made by allocMatrix (and the views made from it by withRows). */
+  freeMatrix(matrix: KernelMatrix): void;
+  /** A·B: A n×p in kernel memory, B p×l row-major f64; returns n×l f64. */
+  multiply(A: KernelMatrix, B: Float64Array, l: number): Promise<Float64Array>;
+  /**
+   * Aᵀ·T: T n×l f64; returns p×l f64. With `into` (p×l), the result continues that running sum
+   * (chunk partials are added to it in order) and is written to it and returned.
+   */
+  multiplyTransA(
+    A: KernelMatrix,
+    T: Float64Array,
+    l: number,
+    into?: Float64Array,
+  ): Promise<Float64Array>;
+  /**
+   * Aᵀ·(A·Y) in ONE pass over A (for each small block of rows, form A_b·Y and accumulate
+   * A_bᵀ(A_b·Y) while the block is in cache); Y p×l; returns p×l f64. The result equals
+   * `multiplyTransA(A, await multiply(A, Y, l), l)` bit for bit. `into` as for multiplyTransA.
+   */
+  normalProduct(
+    A: KernelMatrix,
+    Y: Float64Array,
+    l: number,
+    into?: Float64Array,
+  ): Promise<Float64Array>;
+  /** Aᵀ·A, p×p f64, exactly symmetric (for p up to a few thousand). `into` (p×p) as for multiplyTransA. */
+  gram(A: KernelMatrix, into?: Float64Array): Promise<Float64Array>;
+  /** In place: A[i,j] = (A[i,j] - shift[j]) * scale[j] (computed in f64, stored in A's dtype). */
+  affineColumns(A: KernelMatrix, shift: Float64Array, scale: Float64Array): Promise<void>;
+  /**
+   * Per column j: sum of (A[i,j]-shift[j]) and sum of (A[i,j]-shift[j])² (f64 results, length p
+   * each); per row i: sum of A[i,j]² (length n). NaN propagates, so callers detect NaN from these.
+   * With `into`, the column sums continue those running sums and are written to them.
+   */
+  moments(A: KernelMatrix, shift: Float64Array, into?: ColumnMoments): Promise<KernelMoments>;
+  /** Stops workers and releases memory; the kernels and their matrices cannot be used after. */
+  dispose(): Promise<void>;
+}
