@@ -60,6 +60,9 @@ export function copyRows(
   return { written: out - targetRow, next: i };
 }
 
+/** Bytes of view data per read while filling kernel blocks. */
+const READ_BYTES = 8 * 2 ** 20;
+
 /**
  * Fills `target` (capacity `capacity` rows) from the view's blocks, whatever their size, and
  * yields the number of rows each time it is full and once at the end if rows remain, so that
@@ -74,7 +77,12 @@ export async function* fillBlocks(
   keep?: (viewRow: number) => boolean,
 ): AsyncGenerator<number> {
   let filled = 0;
-  for await (const { start, tensor } of view.blocks({ size: capacity, signal })) {
+  // Reads are smaller than the kernel block: each read allocates, and small short-lived buffers
+  // keep the resident memory near the budget instead of waiting for the collector.
+  const bytesPerInstance =
+    plan.slab * (view.dtype === "float64" || view.dtype.endsWith("64") ? 8 : 4);
+  const readRows = Math.max(1, Math.min(capacity, Math.floor(READ_BYTES / bytesPerInstance)));
+  for await (const { start, tensor } of view.blocks({ size: readRows, signal })) {
     const rows = tensor.shape[0]!;
     let at = 0;
     while (at < rows) {
