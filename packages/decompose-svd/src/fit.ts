@@ -10,7 +10,7 @@ import {
 } from "@tt/schema";
 import { DEFAULT_MEMORY_BUDGET, type SolverName, type SvdConfig } from "./config.js";
 import { componentsTensor, componentTable, instanceTable, statisticTensor } from "./output.js";
-import { planMatrix } from "./plan.js";
+import { type Plan, planMatrix } from "./plan.js";
 import { matrixDType } from "./rows.js";
 import {
   autoPowerIterations,
@@ -114,7 +114,7 @@ export async function fitSvd(
         : config.power_iterations;
     const solve = (k: number): Promise<Decomposition> => {
       signal?.throwIfAborted();
-      if (solver === "exact") return solveExact(source, kernels, k);
+      if (solver === "exact") return solveExact(source, k);
       if (solver === "gram") return solveGram(source, kernels, k);
       return solveRandomized(source, kernels, {
         k,
@@ -129,7 +129,8 @@ export async function fitSvd(
     const imputation =
       source.missing.length > 0 ? await impute(source, decomposition, solve, dtype) : undefined;
     if (imputation !== undefined) decomposition = imputation.decomposition;
-    const rowSquares = await rowSumSquares(source, kernels);
+    // Gram and randomized collect the row norms in their last pass; exact works in memory.
+    const rowSquares = decomposition.rowSquares ?? (await rowSumSquares(source, kernels));
     const totalSquares = rowSquares.reduce((a, b) => a + b, 0);
     const k = chooseRank(config, decomposition.singularValues, kFit, totalSquares);
     return assemble({
@@ -224,7 +225,7 @@ async function impute(
 
 interface AssembleInput {
   view: ReadableView;
-  plan: ReturnType<typeof planMatrix>;
+  plan: Plan;
   source: MatrixSource;
   decomposition: Decomposition;
   k: number;

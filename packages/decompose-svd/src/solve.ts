@@ -16,21 +16,32 @@ export interface Decomposition {
   k: number;
   /** Power iterations run (randomized), else 0. */
   iterations: number;
+  /** Squared norm of each row, when the solver's last pass over the data collected it. */
+  rowSquares: Float64Array | undefined;
 }
 
 /** The largest p for which the Gram solver forms the p×p matrix. */
 export const GRAM_MAX_COLUMNS = 8192;
 
-/** The product of the preprocessed matrix with `B` (p×l), n×l, in one pass. */
+/**
+ * The product of the preprocessed matrix with `B` (p×l), n×l, in one pass; with `rowSquares`
+ * (length n), the same pass also collects each row's squared norm.
+ */
 export async function multiply(
   source: MatrixSource,
   kernels: Kernels,
   B: Float64Array,
   l: number,
+  rowSquares?: Float64Array,
 ): Promise<Float64Array> {
   const out = new Float64Array(source.n * l);
+  const noShift = new Float64Array(source.p);
   await source.forEachBlock(async (block, row0) => {
     out.set(await kernels.multiply(block, B, l), row0 * l);
+    if (rowSquares !== undefined) {
+      const { rowSumSquares } = await kernels.moments(block, noShift);
+      rowSquares.set(rowSumSquares.subarray(0, block.rows), row0);
+    }
   });
   return out;
 }
@@ -55,17 +66,14 @@ function finish(
   scores: Float64Array,
   k: number,
   iterations: number,
+  rowSquares?: Float64Array,
 ): Decomposition {
   svdFlip(scores, singularValues.subarray(0, k), components);
-  return { singularValues, components, scores, k, iterations };
+  return { singularValues, components, scores, k, iterations, rowSquares };
 }
 
 /** Exact SVD of the in-memory matrix: Householder QR and one-sided Jacobi, LAPACK's accuracy. */
-export async function solveExact(
-  source: MatrixSource,
-  kernels: Kernels,
-  k: number,
-): Promise<Decomposition> {
+export async function solveExact(source: MatrixSource, k: number): Promise<Decomposition> {
   if (!source.inMemory)
     throw new UnsupportedError(
       "solver exact streaming",
@@ -76,7 +84,6 @@ export async function solveExact(
   await source.forEachBlock(async (block) => {
     dense = Float64Array.from(block.data.subarray(0, n * p));
   });
-  void kernels;
   const { U, s, Vt } = svdSmall(dense, n, p);
   const r = s.length;
   const scores = new Float64Array(n * k);
@@ -105,10 +112,11 @@ export async function solveGram(
   const singularValues = Float64Array.from(values.subarray(0, r), (v) => Math.sqrt(Math.max(v, 0)));
   const V = new Float64Array(p * k);
   for (let j = 0; j < p; j++) for (let c = 0; c < k; c++) V[j * k + c] = vectors[j * p + c]!;
-  const scores = await multiply(source, kernels, V, k);
+  const rowSquares = new Float64Array(source.n);
+  const scores = await multiply(source, kernels, V, k, rowSquares);
   const components = new Float64Array(k * p);
   for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) components[c * p + j] = V[j * k + c]!;
-  return finish(singularValues, components, scores, k, 0);
+  return finish(singularValues, components, scores, k, 0, rowSquares);
 }
 
 /** scikit-learn's `auto` power iterations: 7 for small ranks, else 4. */
@@ -147,7 +155,8 @@ export async function solveRandomized(
     options.onIteration(iteration + 1, total);
   }
   options.signal?.throwIfAborted();
-  const C = await multiply(source, kernels, Y, l);
+  const rowSquares = new Float64Array(n);
+  const C = await multiply(source, kernels, Y, l, rowSquares);
   options.onIteration(total, total);
   const { U, s, Vt: Wt } = svdSmall(C, n, l);
   // A ≈ A·Y·Yᵀ = U·diag(s)·(Y·W)ᵀ.
@@ -160,7 +169,7 @@ export async function solveRandomized(
     }
   const scores = new Float64Array(n * k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) scores[i * k + c] = U[i * l + c]! * s[c]!;
-  return finish(s, components, scores, k, powerIterations);
+  return finish(s, components, scores, k, powerIterations, rowSquares);
 }
 
 /** Orthonormal columns spanning the p×l `Z` (Householder QR; p ≥ l). */

@@ -238,7 +238,7 @@ function hasInfinity(data: Float32Array | Float64Array, from: number, p: number)
 }
 
 /** The id of the instance at view position `row`, or its position when the axis has no ids. */
-export function idAt(view: ReadableView, plan: Plan, row: number): string {
+function idAt(view: ReadableView, plan: Plan, row: number): string {
   const ids = view.ids(plan.rowAxis);
   return ids === undefined ? `#${row}` : String(ids[row]);
 }
