@@ -1,8 +1,8 @@
 /**
  * PCA on the headline shape (42337 x 1793 x 3 float32 = 42337 x 5379, rank 8, randomized, 7
  * power iterations, 10 oversamples) against numpy's implementation of the same algorithm, from
- * an on-disk bundle (read included), streamed under a small memory budget (peak RSS), and
- * against ml-matrix on 5000 x 1000. Each measurement runs in its own process so that its peak
+ * an on-disk bundle (read included), streamed under a small memory budget (peak RSS; both in plain
+ * Node on the built packages, see `fit-child.mjs`), and against ml-matrix on 5000 x 1000. Each measurement runs in its own process so that its peak
  * RSS is its own. Run: `npx -y pnpm@10 --filter @tt/decompose-svd bench`. TT_BENCH_INSTANCES
  * picks a smaller first axis; TT_BENCH_MLMATRIX=2000x500 a smaller ml-matrix case.
  */
@@ -12,9 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDataset, writeDataset } from "@tt/bundle/fs";
-import { createDataset } from "@tt/query";
-import { createTensor, type ReadableView } from "@tt/schema";
+import { writeDataset } from "@tt/bundle/fs";
+import { createTensor } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
 import {
   HEADLINE,
@@ -32,49 +31,17 @@ const here = fileURLToPath(import.meta.url);
 
 interface Measurement {
   seconds: number;
-  maxRssMb: number;
+  /** Peak RSS, measured for the bundle runs only. */
+  maxRssMb?: number;
   singularValues: number[];
   detail: string;
 }
 
-async function runPca(
-  view: ReadableView,
-  config: Record<string, unknown>,
-): Promise<{ s: number[]; detail: string }> {
-  const output = await pca.fit(
-    view,
-    pca.validate({
-      rank: RANK,
-      solver: "randomized",
-      power_iterations: POWER_ITERATIONS,
-      oversamples: OVERSAMPLES,
-      ...config,
-    }),
-    { seed: 0, signal: undefined, onProgress() {} },
-  );
-  const d = output.diagnostics as {
-    singular_values: number[];
-    passes: number;
-    kernels: { backend: string; threads: number };
-    in_memory: boolean;
-    solver: string;
-  };
-  return {
-    s: d.singular_values,
-    detail: `${d.solver}, ${d.kernels.backend} x${d.kernels.threads}, ${d.passes} passes, ${d.in_memory ? "in memory" : "streamed"}`,
-  };
-}
-
 /** One measurement in this process; prints its JSON. */
 async function child(kind: string, args: string[]): Promise<void> {
-  const start = performance.now();
   let result: { s: number[]; detail: string };
   let seconds: number;
-  if (kind === "disk" || kind === "stream") {
-    const dataset = createDataset(await openDataset(args[0]!));
-    result = await runPca(dataset, kind === "stream" ? { memory_budget: Number(args[1]) } : {});
-    seconds = (performance.now() - start) / 1000;
-  } else {
+  {
     const [rows, cols] = args.map(Number) as [number, number];
     const random = uniform(3);
     const data = Float64Array.from({ length: rows * cols }, () => random() - 0.5);
@@ -111,7 +78,6 @@ async function child(kind: string, args: string[]): Promise<void> {
   }
   const measurement: Measurement = {
     seconds,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
     singularValues: result.s,
     detail: result.detail,
   };
@@ -120,6 +86,17 @@ async function child(kind: string, args: string[]): Promise<void> {
 
 function measure(kind: string, ...args: string[]): Measurement {
   const out = execFileSync(process.execPath, [...process.execArgv, here, kind, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
+}
+
+/** PCA of the bundle at `path` in a plain Node process on the built packages. */
+function measureBundle(path: string, budget?: number): Measurement {
+  const args = [`${RANK}`, `${POWER_ITERATIONS}`, `${OVERSAMPLES}`];
+  if (budget !== undefined) args.push(`${budget}`);
+  const out = execFileSync(process.execPath, [join(here, "../fit-child.mjs"), path, ...args], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
   });
@@ -196,7 +173,7 @@ async function main(): Promise<void> {
         what,
         `${m.seconds.toFixed(2)} s`,
         best ? `${(m.seconds / best).toFixed(2)}x` : "",
-        `${m.maxRssMb.toFixed(0)} MB`,
+        m.maxRssMb === undefined ? "" : `${m.maxRssMb.toFixed(0)} MB`,
         error.toExponential(1),
         m.detail,
       ]);
@@ -210,11 +187,11 @@ async function main(): Promise<void> {
         "",
         "same algorithm",
       ]);
-    add("ours, from the bundle on disk (read included)", measure("disk", join(root, "bundle")));
+    add("ours, from the bundle on disk (read included)", measureBundle(join(root, "bundle")));
     const budget = 128 * 2 ** 20;
     add(
       `ours, streamed (memory_budget ${budget / 2 ** 20} MiB)`,
-      measure("stream", join(root, "bundle"), `${budget}`),
+      measureBundle(join(root, "bundle"), budget),
     );
     console.log(
       `\ntensor ${(gb * 1000).toFixed(0)} MB; ratio = our time / numpy's best; error = max relative difference of the top 3 (signal) singular values from numpy's; the others are noise, where both randomized results are approximate`,

@@ -61,7 +61,7 @@ export function copyRows(
 }
 
 /** Bytes of view data per read while filling kernel blocks. */
-const READ_BYTES = 8 * 2 ** 20;
+const READ_BYTES = 4 * 2 ** 20;
 
 /**
  * Fills `target` (capacity `capacity` rows) from the view's blocks, whatever their size, and
