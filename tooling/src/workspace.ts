@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /** The workspace folders whose direct subfolders are packages, as pnpm-workspace.yaml lists them. */
-export const WORKSPACE_FOLDERS: readonly string[] = ["packages", "apps"];
+export const WORKSPACE_FOLDERS: readonly string[] = ["packages", "apps", "examples"];
 
 /** The file name endings whose files count as source (`.d.ts` included: it can import too). */
 const SOURCE_EXTENSIONS: readonly string[] = [".ts", ".tsx", ".mts"];

@@ -15,7 +15,8 @@ export type ErrorTag =
   | "method"
   | "unsupported"
   | "data"
-  | "exists";
+  | "exists"
+  | "input-changed";
 
 /** Options common to every tensortools error. */
 export interface ErrorOptions {
@@ -155,6 +156,26 @@ export class AlreadyExistsError extends TensorToolsError {
   }
 }
 
+/** What about a result's input no longer matches what the result recorded. */
+export type InputChange = "manifest" | "instances" | "ids";
+
+/**
+ * The input a result was computed from has changed since: its manifest, the number of instances
+ * its view selects, or their ids. Raised when a result is traced back to its dataset.
+ */
+export class InputChangedError extends TensorToolsError {
+  /** Where the dataset is: a path or URL. */
+  readonly location: string;
+  /** What changed. */
+  readonly what: InputChange;
+
+  constructor(location: string, what: InputChange, message: string, options: ErrorOptions = {}) {
+    super("input-changed", `the input at ${location} has changed (${what}): ${message}`, options);
+    this.location = location;
+    this.what = what;
+  }
+}
+
 /** Maps each tag to its error class, so `isTensorToolsError(e, "query")` narrows the type. */
 export interface ErrorByTag {
   "not-found": NotFoundError;
@@ -166,6 +187,7 @@ export interface ErrorByTag {
   unsupported: UnsupportedError;
   data: DataError;
   exists: AlreadyExistsError;
+  "input-changed": InputChangedError;
 }
 
 /**

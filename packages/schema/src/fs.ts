@@ -11,4 +11,9 @@
  * @packageDocumentation
  */
 
+export {
+  type AtomicDirectoryOptions,
+  pathExists,
+  writeDirectoryAtomically,
+} from "./stores/atomic-directory.js";
 export { createDirectoryStore } from "./stores/directory-store.js";

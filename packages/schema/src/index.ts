@@ -61,6 +61,8 @@ export {
   type ErrorByTag,
   type ErrorOptions,
   type ErrorTag,
+  type InputChange,
+  InputChangedError,
   InvalidManifestError,
   InvalidSelectionError,
   isTensorToolsError,
@@ -71,6 +73,7 @@ export {
   TensorToolsError,
   UnsupportedError,
 } from "./errors.js";
+export { hashIds, hashManifest } from "./hash.js";
 export {
   findNonJson,
   isPlainObject,

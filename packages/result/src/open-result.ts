@@ -1,0 +1,207 @@
+/** Opens a result bundle from any key-value store and checks every file against its manifest. */
+
+import {
+  type ArrayStoreBackend,
+  type AxisAnnotatedTensor,
+  type AxisIndex,
+  createTensor,
+  DataError,
+  type DecompositionResult,
+  isPlainObject,
+  isTensorToolsError,
+  type JsonObject,
+  type KeyValueStore,
+  type MetaIO,
+  MetaTable,
+  NotFoundError,
+  type StoredArray,
+} from "@tt/schema";
+import { indexFromTable } from "./axis-index.js";
+import { RESULT_LAYOUT, type ResultBundleOptions, resolvePlugins } from "./layout.js";
+import {
+  type ComponentTensorFiles,
+  parseResultManifest,
+  type ResultManifest,
+} from "./result-manifest.js";
+
+/** Runs `read`; a not-found error becomes one that names the file the manifest promised. */
+async function named<T>(path: string, location: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isTensorToolsError(error, "not-found")) throw error;
+    throw new NotFoundError(
+      path,
+      `the result manifest names '${path}' but there is no such file in ${location}`,
+      { cause: error },
+    );
+  }
+}
+
+async function readArray(
+  store: KeyValueStore,
+  arrayStore: ArrayStoreBackend,
+  path: string,
+  axes: readonly string[] | undefined,
+  signal: AbortSignal | undefined,
+) {
+  const array: StoredArray = await named(path, store.location, () =>
+    arrayStore.open(store, path, { signal }),
+  );
+  const names = array.metadata.dimensionNames;
+  if (
+    axes !== undefined &&
+    (names.length !== axes.length || names.some((name, i) => name !== axes[i]))
+  ) {
+    throw new DataError(
+      path,
+      `has dimension names [${names.join(", ")}], expected [${axes.join(", ")}]`,
+    );
+  }
+  return {
+    array,
+    data: await array.read(
+      array.metadata.shape.map(() => null),
+      { signal },
+    ),
+  };
+}
+
+async function readTensor(
+  store: KeyValueStore,
+  files: ComponentTensorFiles,
+  plugins: { arrayStore: ArrayStoreBackend; metaIO: MetaIO },
+  signal: AbortSignal | undefined,
+): Promise<AxisAnnotatedTensor> {
+  const { array, data } = await readArray(
+    store,
+    plugins.arrayStore,
+    files.array,
+    undefined,
+    signal,
+  );
+  const axes = array.metadata.dimensionNames;
+  const shape = array.metadata.shape;
+  const mask =
+    files.mask === undefined
+      ? undefined
+      : ((await readArray(store, plugins.arrayStore, files.mask, axes, signal)).data as Uint8Array);
+  const length = (axis: string, field: string) => {
+    const position = axes.indexOf(axis);
+    if (position < 0)
+      throw new DataError(
+        field,
+        `names axis '${axis}', but the array's axes are ${axes.join(", ")}`,
+      );
+    return shape[position]!;
+  };
+  const axisMeta: Record<string, MetaTable> = {};
+  for (const [axis, path] of Object.entries(files.axis_meta)) {
+    const rows = length(axis, `${files.array} axis_meta.${axis}`);
+    axisMeta[axis] =
+      path === null
+        ? MetaTable.empty(rows)
+        : await named(path, store.location, () => plugins.metaIO.read(store, path, { signal }));
+  }
+  const axisIndex: Record<string, AxisIndex> = {};
+  for (const [axis, { path, form }] of Object.entries(files.axis_index)) {
+    length(axis, `${files.array} axis_index.${axis}`);
+    const table = await named(path, store.location, () =>
+      plugins.metaIO.read(store, path, { signal }),
+    );
+    axisIndex[axis] = indexFromTable(table, form, path);
+  }
+  return createTensor({
+    data,
+    shape,
+    axes,
+    axisMeta,
+    axisIndex,
+    mask,
+    attrs: files.attrs,
+  });
+}
+
+/** The result's attrs: the manifest's, with the lifted fields put back. */
+function attrsOf(manifest: ResultManifest): JsonObject {
+  return {
+    ...manifest.attrs,
+    library_version: manifest.library_version,
+    created_at: manifest.created_at,
+    ...(manifest.seed === null ? {} : { seed: manifest.seed }),
+  };
+}
+
+/**
+ * Opens the result bundle in `store`: validates the manifest (an InvalidManifestError names the
+ * field), then reads every factor table, component tensor (with its axis metadata and indexes)
+ * and the diagnostics. A file the manifest names but the store lacks is a NotFoundError naming it.
+ *
+ * @example
+ * ```ts
+ * const result = await openResultBundle(createHttpStore("https://example.org/results/pca/"));
+ * result.factorTables.instance.column("score_1");
+ * ```
+ */
+export async function openResultBundle(
+  store: KeyValueStore,
+  options: ResultBundleOptions = {},
+): Promise<DecompositionResult> {
+  const plugins = resolvePlugins(options);
+  const { signal } = options;
+  const bytes = await store.get(RESULT_LAYOUT.manifest, { signal });
+  if (bytes === undefined) {
+    throw new NotFoundError(
+      RESULT_LAYOUT.manifest,
+      `no ${RESULT_LAYOUT.manifest} in ${store.location}; is this a tensortools result bundle?`,
+    );
+  }
+  const manifest = parseResultManifest(bytes, `${store.location}/${RESULT_LAYOUT.manifest}`);
+  const { files } = manifest;
+  const total =
+    Object.keys(files.factor_tables).length + Object.keys(files.component_tensors).length + 1;
+  let done = 0;
+  const progress = (message: string) =>
+    options.onProgress?.({ phase: "read", fraction: ++done / total, message });
+
+  const factorTables: Record<string, MetaTable> = {};
+  for (const [name, path] of Object.entries(files.factor_tables)) {
+    factorTables[name] = await named(path, store.location, () =>
+      plugins.metaIO.read(store, path, { signal }),
+    );
+    progress(path);
+  }
+  const componentTensors: Record<string, AxisAnnotatedTensor> = {};
+  for (const [name, entry] of Object.entries(files.component_tensors)) {
+    componentTensors[name] = await readTensor(store, entry, plugins, signal);
+    progress(entry.array);
+  }
+  const text = await store.get(files.diagnostics, { signal });
+  if (text === undefined) {
+    throw new NotFoundError(
+      files.diagnostics,
+      `the result manifest names '${files.diagnostics}' but there is no such file in ${store.location}`,
+    );
+  }
+  let diagnostics: unknown;
+  try {
+    diagnostics = JSON.parse(new TextDecoder().decode(text));
+  } catch (error) {
+    throw new DataError(files.diagnostics, `is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  if (!isPlainObject(diagnostics))
+    throw new DataError(files.diagnostics, "must hold a JSON object");
+  progress(files.diagnostics);
+  return {
+    method: manifest.method,
+    methodVersion: manifest.method_version,
+    config: manifest.config,
+    inputRef: manifest.input_ref,
+    attrs: attrsOf(manifest),
+    factorTables,
+    componentTensors,
+    diagnostics: diagnostics as JsonObject,
+  };
+}

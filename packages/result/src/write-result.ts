@@ -1,0 +1,197 @@
+/** Writes a result bundle: factor tables, component tensors, diagnostics, then the manifest. */
+
+import {
+  AlreadyExistsError,
+  type ArrayStoreBackend,
+  type AxisAnnotatedTensor,
+  DataError,
+  type DecompositionResult,
+  findNonJson,
+  isPlainObject,
+  type JsonObject,
+  type MetaIO,
+  sizeOf,
+  type TypedArray,
+  type WritableArray,
+  type WritableKeyValueStore,
+} from "@tt/schema";
+import { indexToTable } from "./axis-index.js";
+import { LIBRARY_VERSION } from "./create-result.js";
+import { fileStem, RESULT_LAYOUT, type ResultBundleOptions, resolvePlugins } from "./layout.js";
+import {
+  type ComponentTensorFiles,
+  RESULT_KIND,
+  RESULT_SCHEMA_VERSION,
+  type ResultManifest,
+  validateResultManifest,
+} from "./result-manifest.js";
+
+const encoder = new TextEncoder();
+
+function checkJson(value: unknown, name: string): void {
+  const bad = isPlainObject(value) ? findNonJson(value, name) : name;
+  if (bad !== undefined) throw new DataError(bad, "is not a JSON value; results store it as JSON");
+}
+
+/** Writes `data` slab by slab along the first axis, so a large tensor can be stopped between chunks. */
+async function writeSlabs(array: WritableArray, data: TypedArray, signal?: AbortSignal) {
+  const { shape, chunkShape } = array.metadata;
+  const slab = sizeOf(shape.slice(1));
+  const rows = Math.max(1, chunkShape[0]!);
+  for (let start = 0; start < shape[0]!; start += rows) {
+    signal?.throwIfAborted();
+    const stop = Math.min(shape[0]!, start + rows);
+    await array.writeBlock(start, data.subarray(start * slab, stop * slab) as TypedArray, {
+      signal,
+    });
+  }
+}
+
+/** The manifest's top-level fields lifted from `attrs`, and what remains of them. */
+function liftAttrs(attrs: JsonObject) {
+  const { seed, library_version, created_at, ...rest } = attrs;
+  const keep: JsonObject = { ...rest };
+  if (seed !== undefined && typeof seed !== "number") keep.seed = seed;
+  if (library_version !== undefined && typeof library_version !== "string")
+    keep.library_version = library_version;
+  if (created_at !== undefined && typeof created_at !== "string") keep.created_at = created_at;
+  return {
+    seed: typeof seed === "number" ? seed : null,
+    library_version: typeof library_version === "string" ? library_version : LIBRARY_VERSION,
+    created_at: typeof created_at === "string" ? created_at : new Date().toISOString(),
+    attrs: keep,
+  };
+}
+
+/** Writes one component tensor: its array, its mask, and the tables of its axes. */
+async function writeTensor(
+  store: WritableKeyValueStore,
+  base: string,
+  name: string,
+  tensor: AxisAnnotatedTensor,
+  { arrayStore, metaIO }: { arrayStore: ArrayStoreBackend; metaIO: MetaIO },
+  signal: AbortSignal | undefined,
+): Promise<ComponentTensorFiles> {
+  checkJson(tensor.attrs, `component tensor '${name}' attrs`);
+  const creation = { shape: tensor.shape, dtype: tensor.dtype, dimensionNames: tensor.axes };
+  const array = `${base}.${arrayStore.id}`;
+  await writeSlabs(await arrayStore.create(store, array, creation), tensor.data, signal);
+  const files: ComponentTensorFiles = { array, axis_meta: {}, axis_index: {}, attrs: {} };
+  if (tensor.mask !== undefined) {
+    files.mask = `${base}.mask.${arrayStore.id}`;
+    const mask = { ...creation, dtype: "bool" as const, fillValue: 1 };
+    await writeSlabs(await arrayStore.create(store, files.mask, mask), tensor.mask, signal);
+  }
+  const axisStems = new Set<string>();
+  for (const axis of tensor.axes) {
+    const meta = tensor.axisMeta[axis];
+    const index = tensor.axisIndex[axis];
+    if (meta === undefined && index === undefined) continue;
+    const stem = `${base}.axes/${fileStem(axis, axisStems)}`;
+    if (meta !== undefined) {
+      // Parquet cannot hold rows without columns: such a table is recorded as null.
+      const path = meta.columnNames.length > 0 ? `${stem}.meta${metaIO.extension}` : null;
+      if (path !== null) await store.set(path, await metaIO.write(meta, { axis }), { signal });
+      files.axis_meta[axis] = path;
+    }
+    if (index !== undefined) {
+      const path = `${stem}.index${metaIO.extension}`;
+      const { table, form } = indexToTable(index, `component tensor '${name}' axisIndex.${axis}`);
+      await store.set(path, await metaIO.write(table, { axis }), { signal });
+      files.axis_index[axis] = { path, form };
+    }
+  }
+  files.attrs = { ...tensor.attrs };
+  return files;
+}
+
+/**
+ * Writes `result` as a result bundle into `store`, which must not hold one yet:
+ * `factor_tables/<name>.parquet` for every factor table, `components/<name>.zarr` for every
+ * component tensor (Zarr v3 with `dimension_names`; its axis metadata and indexes as tables
+ * beside it), `diagnostics.json`, and `manifest.json` last, so a store without a manifest holds
+ * no result. For an atomic write to a directory, use `writeResult` from `@tt/result/fs`.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore();
+ * const manifest = await writeResultBundle(store, result);
+ * const again = await openResultBundle(store);
+ * ```
+ */
+export async function writeResultBundle(
+  store: WritableKeyValueStore,
+  result: DecompositionResult,
+  options: ResultBundleOptions = {},
+): Promise<ResultManifest> {
+  const plugins = resolvePlugins(options);
+  const { metaIO } = plugins;
+  const { signal } = options;
+  signal?.throwIfAborted();
+  if ((await store.get(RESULT_LAYOUT.manifest, { signal })) !== undefined) {
+    throw new AlreadyExistsError(
+      `${store.location}/${RESULT_LAYOUT.manifest}`,
+      `${store.location} already holds a bundle; write a result into an empty store`,
+    );
+  }
+  checkJson(result.config, "config");
+  checkJson(result.attrs, "attrs");
+  checkJson(result.diagnostics, "diagnostics");
+  const lifted = liftAttrs(result.attrs);
+  const head = {
+    kind: RESULT_KIND,
+    schema_version: RESULT_SCHEMA_VERSION,
+    method: result.method,
+    method_version: result.methodVersion,
+    config: result.config,
+    input_ref: result.inputRef,
+    ...lifted,
+  };
+  // Everything but the file list is checked before the first file is written.
+  validateResultManifest({
+    ...head,
+    files: { diagnostics: RESULT_LAYOUT.diagnostics, factor_tables: {}, component_tensors: {} },
+  });
+  const tensors = Object.entries(result.componentTensors);
+  const tables = Object.entries(result.factorTables);
+  for (const [name, table] of tables) {
+    if (table.columnNames.length === 0)
+      throw new DataError(`factor table '${name}'`, "has no columns; a factor table needs some");
+  }
+  const total = tables.length + tensors.length + 2;
+  let done = 0;
+  const step = async (key: string, bytes: Uint8Array) => {
+    await store.set(key, bytes, { signal });
+    options.onProgress?.({ phase: "write", fraction: ++done / total, message: key });
+  };
+
+  const factorFiles: Record<string, string> = {};
+  const tableStems = new Set<string>();
+  for (const [name, table] of tables) {
+    const path = `${RESULT_LAYOUT.factorTables}/${fileStem(name, tableStems)}${metaIO.extension}`;
+    await step(path, await metaIO.write(table, { axis: name }));
+    factorFiles[name] = path;
+  }
+
+  const tensorFiles: Record<string, ComponentTensorFiles> = {};
+  const tensorStems = new Set<string>();
+  for (const [name, tensor] of tensors) {
+    const base = `${RESULT_LAYOUT.components}/${fileStem(name, tensorStems)}`;
+    tensorFiles[name] = await writeTensor(store, base, name, tensor, plugins, signal);
+    options.onProgress?.({ phase: "write", fraction: ++done / total, message: base });
+  }
+
+  const diagnostics = `${JSON.stringify(result.diagnostics, null, 2)}\n`;
+  await step(RESULT_LAYOUT.diagnostics, encoder.encode(diagnostics));
+
+  const manifest = validateResultManifest({
+    ...head,
+    files: {
+      diagnostics: RESULT_LAYOUT.diagnostics,
+      factor_tables: factorFiles,
+      component_tensors: tensorFiles,
+    },
+  });
+  await step(RESULT_LAYOUT.manifest, encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  return manifest;
+}

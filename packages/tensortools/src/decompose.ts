@@ -1,0 +1,154 @@
+/** `decompose`: resolve a method, validate its config, fit it to a view and assemble the result. */
+
+import { computeInputRef, createResult } from "@tt/result";
+import {
+  ConfigError,
+  type DecompositionMethod,
+  type DecompositionResult,
+  type FitContext,
+  isTensorToolsError,
+  type JsonObject,
+  MethodError,
+  type MethodPhase,
+  type Progress,
+  pluginKind,
+  type ReadableView,
+  type Registry,
+} from "@tt/schema";
+import { untilAborted } from "./abort.js";
+import { createDefaultRegistry } from "./default-registry.js";
+import { VERSION } from "./version.js";
+
+/** Options of {@link decompose}. */
+export interface DecomposeOptions {
+  /** Where string method ids are looked up; a fresh {@link createDefaultRegistry} when omitted. */
+  registry?: Registry;
+  /** Receives the method's progress reports. */
+  onProgress?: (progress: Progress) => void;
+  /** Stops the run: the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The seed handed to the method (default 0); the same seed gives the same result. */
+  seed?: number;
+}
+
+/** The message of an error of unknown type. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs one phase: tensortools errors pass through unchanged (unless `wrapAll`), an abort
+ * rejects with the signal's reason, anything else is a MethodError naming the phase.
+ */
+async function inPhase<T>(
+  methodId: string,
+  phase: MethodPhase,
+  signal: AbortSignal | undefined,
+  work: () => T | Promise<T>,
+  wrapAll = false,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (isTensorToolsError(error) && !wrapAll) throw error;
+    throw new MethodError(methodId, phase, messageOf(error), { cause: error });
+  }
+}
+
+/** The method `method` names, checked to be one. */
+function resolveMethod(
+  method: string | DecompositionMethod<object>,
+  registry: Registry | undefined,
+): DecompositionMethod<object> {
+  if (typeof method === "string") return (registry ?? createDefaultRegistry()).method(method);
+  if (pluginKind(method) !== "method") {
+    throw new ConfigError(
+      `method '${method.id}'`,
+      "is not a decomposition method (an object with id, version, validate and fit)",
+    );
+  }
+  return method;
+}
+
+function checkSeed(seed: unknown): number {
+  if (seed === undefined) return 0;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new ConfigError("seed", `must be a non-negative integer, got ${JSON.stringify(seed)}`);
+  }
+  return seed;
+}
+
+/**
+ * Decomposes `view` with `method` (an id looked up in the registry, or a method object) and
+ * `config`: validates the config (defaults filled in), records where the input came from, runs
+ * the method's fit and returns the result keyed by the view's instance ids, with attrs
+ * `library_version`, `method_version`, `created_at`, `duration_ms` and `seed`.
+ *
+ * Errors: an unknown id is a NotFoundError listing the registered ones; tensortools errors from
+ * the method (ConfigError, DataError, ...) pass through unchanged; an abort rejects with the
+ * signal's reason (before any data is read if the signal is already aborted, and as soon as it
+ * aborts even when the method is slow to notice); any other failure is a MethodError naming the
+ * method and the phase ("validate", "prepare", "fit", "assemble"), with the original error as its
+ * cause. Output that breaks the result contract (instance table not keyed by the view's ids,
+ * non-JSON diagnostics) is a MethodError in phase "assemble", whatever the error behind it.
+ *
+ * @example
+ * ```ts
+ * const view = dataset.query("epoch", "lock_position == 1");
+ * const result = await decompose(view, "pca", { rank: 5 }, { onProgress: console.log });
+ * result.factorTables.epoch.toRecords()[0]; // { id: "ep03", score_1: ..., ... }
+ * ```
+ */
+export async function decompose(
+  view: ReadableView,
+  method: string | DecompositionMethod<object>,
+  config: object = {},
+  options: DecomposeOptions = {},
+): Promise<DecompositionResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const started = Date.now();
+  const seed = checkSeed(options.seed);
+  const resolved = resolveMethod(method, options.registry);
+  const id = resolved.id;
+  const fullConfig = await inPhase(id, "validate", signal, () => resolved.validate(config));
+  const instanceAxis = view.axes[0]!;
+  const { inputRef, instanceIds } = await inPhase(id, "prepare", signal, async () => {
+    signal?.throwIfAborted();
+    return { inputRef: await computeInputRef(view), instanceIds: view.ids(instanceAxis) };
+  });
+  const context: FitContext = {
+    seed,
+    signal,
+    onProgress: (progress) => options.onProgress?.(progress),
+  };
+  const output = await inPhase(id, "fit", signal, async () => {
+    signal?.throwIfAborted();
+    return untilAborted(resolved.fit(view, fullConfig, context), signal);
+  });
+  signal?.throwIfAborted();
+  const attrs: JsonObject = {
+    library_version: VERSION,
+    method_version: resolved.version,
+    created_at: new Date().toISOString(),
+    duration_ms: Date.now() - started,
+    seed,
+  };
+  return inPhase(
+    id,
+    "assemble",
+    signal,
+    () =>
+      createResult({
+        method: resolved,
+        config: fullConfig,
+        inputRef,
+        output,
+        attrs,
+        instanceIds,
+        instanceAxis,
+      }),
+    true,
+  );
+}
