@@ -1,0 +1,164 @@
+/** `tt demo [dir]`: the main job, end to end, on an embedded dataset. */
+
+import { join, resolve } from "node:path";
+import type { DecompositionResult, TensorView } from "tensortools";
+import { decompose, joinResult, openDataset, writeDataset, writeResult } from "tensortools";
+import { type Command, integerOption } from "../command.js";
+import { DEMO_SHAPE, demoRecording } from "../demo-data.js";
+import { EXIT } from "../errors.js";
+import { note, print, printJson, progressBar } from "../output.js";
+import { cellText, textTable } from "../tables.js";
+
+const SELECTION = "qc_pass";
+const JOIN_QUERY = "event_type == 'target' and score_1 > 0";
+const RANK = 6;
+
+/** The `count` instances with the largest `score_k`, as rows for the summary. */
+function topInstances(joined: TensorView, k: number, count: number): string[][] {
+  const meta = joined.meta("instance");
+  const rows = Array.from({ length: meta.numRows }, (_, r) => r).filter(
+    (r) => meta.get(r, `score_${k}`) !== null,
+  );
+  rows.sort(
+    (a, b) => (meta.get(b, `score_${k}`) as number) - (meta.get(a, `score_${k}`) as number),
+  );
+  return rows
+    .slice(0, count)
+    .map((r) => [
+      `  PC${k}`,
+      cellText(meta.get(r, "instance_id")),
+      cellText(meta.get(r, "event_type")),
+      cellText(meta.get(r, `score_${k}`)),
+    ]);
+}
+
+export const demoCommand: Command = {
+  name: "demo",
+  summary: "build a demo dataset, select, decompose, write the result and join the scores back",
+  usage: "demo [dir] [--recordings N] [--events N]",
+  positionals: { required: [], optional: ["dir"] },
+  options: {
+    recordings: {
+      type: "string",
+      value: "N",
+      description: `source recordings (default ${DEMO_SHAPE.recordings})`,
+    },
+    events: {
+      type: "string",
+      value: "N",
+      description: `events per recording (default ${DEMO_SHAPE.eventsPerRecording})`,
+    },
+    overwrite: { type: "boolean", description: "replace an earlier demo in <dir>" },
+  },
+  example: "tt demo ./tt-demo",
+  async run(args, out) {
+    const started = performance.now();
+    const dir = resolve(args.positionals[0] ?? "tt-demo");
+    const shape = {
+      ...DEMO_SHAPE,
+      recordings: integerOption(args, "recordings", "demo") ?? DEMO_SHAPE.recordings,
+      eventsPerRecording: integerOption(args, "events", "demo") ?? DEMO_SHAPE.eventsPerRecording,
+    };
+    const overwrite = Boolean(args.values.overwrite);
+    const datasetPath = join(dir, "dataset");
+    const resultPath = join(dir, "pca");
+
+    // 1. The dataset: each recording streamed into one bundle.
+    const recordings = Array.from({ length: shape.recordings }, (_, i) => demoRecording(i, shape));
+    const first = recordings[0]!;
+    const writing = progressBar(out, "writing");
+    await writeDataset(
+      datasetPath,
+      {
+        axes: first.axes,
+        dtype: first.dtype,
+        shape: [shape.recordings * shape.eventsPerRecording, shape.samples, shape.channels],
+        axisMeta: { sample: first.axisMeta.sample!, channel: first.axisMeta.channel! },
+        attrs: { source: "tensortools demo" },
+        blocks: recordings.map((r) => ({ data: r.data, meta: r.axisMeta.instance! })),
+      },
+      { overwrite, onProgress: writing.update, signal: out.signal },
+    );
+    writing.done();
+
+    // 2. Select, decompose, write the result.
+    const dataset = await openDataset(datasetPath);
+    const view = dataset.query("instance", SELECTION);
+    const fitting = progressBar(out, "pca");
+    const result: DecompositionResult = await decompose(
+      view,
+      "pca",
+      { rank: RANK },
+      { onProgress: fitting.update, signal: out.signal },
+    );
+    fitting.done();
+    await writeResult(resultPath, result, { overwrite });
+
+    // 3. Join the scores back and query on scores and metadata together.
+    const joined = joinResult(dataset, result);
+    const matches = joined.query("instance", JOIN_QUERY);
+    const seconds = (performance.now() - started) / 1000;
+    const ratios = (result.diagnostics.explained_variance_ratio as number[]) ?? [];
+
+    if (out.json) {
+      printJson(out, {
+        dataset: datasetPath,
+        result: resultPath,
+        shape: dataset.shape,
+        selection: { query: SELECTION, instances: view.shape[0] },
+        explained_variance_ratio: ratios,
+        join_query: { query: JOIN_QUERY, instances: matches.shape[0] },
+        seconds,
+      });
+      return EXIT.ok;
+    }
+    const [n, samples, channels] = dataset.shape as [number, number, number];
+    print(out, `tensortools demo: ${shape.recordings} recordings of event-locked waveforms`);
+    print(out, "");
+    print(out, `dataset   ${datasetPath}`);
+    print(
+      out,
+      `          instance ${n} x sample ${samples} x channel ${channels}, float32 (${((n * samples * channels * 4) / 1e6).toFixed(1)} MB)`,
+    );
+    print(out, `          instance metadata: ${dataset.meta("instance").columnNames.join(", ")}`);
+    print(out, `selection query("instance", "${SELECTION}"): ${view.shape[0]} of ${n} instances`);
+    print(out, "");
+    print(
+      out,
+      `PCA, rank ${RANK} (${result.diagnostics.solver} solver, ${(result.attrs.duration_ms as number | undefined)?.toFixed(0) ?? "?"} ms)`,
+    );
+    let cumulative = 0;
+    print(
+      out,
+      textTable(
+        ["  component", "explained variance", "cumulative"],
+        ratios.map((r, i) => {
+          cumulative += r;
+          return [`  PC${i + 1}`, `${(100 * r).toFixed(1)}%`, `${(100 * cumulative).toFixed(1)}%`];
+        }),
+      ),
+    );
+    print(out, "");
+    print(out, "top instances per component");
+    print(
+      out,
+      textTable(
+        ["  component", "instance_id", "event_type", "score"],
+        [1, 2, 3].flatMap((k) => topInstances(joined, k, 3)),
+      ),
+    );
+    print(out, "");
+    print(
+      out,
+      `scores joined onto the instances: query("instance", "${JOIN_QUERY}") -> ${matches.shape[0]} instances`,
+    );
+    print(out, `result    ${resultPath}`);
+    print(out, "");
+    print(out, "next:");
+    print(out, `  tt info ${datasetPath}`);
+    print(out, `  tt scores ${resultPath} --join ${datasetPath} --csv > scores.csv`);
+    print(out, `  tt serve ${dir}`);
+    note(out, `done in ${seconds.toFixed(1)} s`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,48 @@
+/** `tt serve <dir>`: serve bundles over HTTP on localhost, for the viewer and remote reads. */
+
+import type { AddressInfo } from "node:net";
+import { type Command, stringOption } from "../command.js";
+import { EXIT, UsageError } from "../errors.js";
+import { note, print, printJson } from "../output.js";
+import { serveDirectory } from "../serve.js";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "serve a folder of bundles over HTTP (byte ranges, CORS) until interrupted",
+  usage: "serve <dir> [--port 8080] [--host 127.0.0.1]",
+  positionals: { required: ["dir"] },
+  options: {
+    port: {
+      type: "string",
+      short: "p",
+      value: "N",
+      description: "port (default 8080; 0 picks a free one)",
+    },
+    host: {
+      type: "string",
+      value: "HOST",
+      description: "interface to listen on (default 127.0.0.1)",
+    },
+  },
+  example: "tt serve ./demo --port 8080",
+  async run(args, out) {
+    const portText = stringOption(args, "port", "serve") ?? "8080";
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0-65535, got '${portText}'`, "serve");
+    const host = stringOption(args, "host", "serve") ?? "127.0.0.1";
+    const server = await serveDirectory(args.positionals[0]!, port, host);
+    const address = server.address() as AddressInfo;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/`;
+    if (out.json) printJson(out, { url, root: args.positionals[0] });
+    else print(out, url);
+    note(out, `serving ${args.positionals[0]} at ${url} (Ctrl-C stops)`);
+    await new Promise<void>((done) => {
+      const stop = () => server.close(() => done());
+      if (out.signal?.aborted) stop();
+      out.signal?.addEventListener("abort", stop, { once: true });
+      process.once("SIGTERM", stop);
+    });
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,83 @@
+/** The `tt` command line: dispatches to a command, prints errors as one line with a hint. */
+
+import { readFile } from "node:fs/promises";
+import { type Command, commandHelp, parseCommand } from "./command.js";
+import { decomposeCommand } from "./commands/decompose.js";
+import { demoCommand } from "./commands/demo.js";
+import { importCommand } from "./commands/import.js";
+import { infoCommand } from "./commands/info.js";
+import { queryCommand } from "./commands/query.js";
+import { resultInfoCommand } from "./commands/result-info.js";
+import { scoresCommand } from "./commands/scores.js";
+import { serveCommand } from "./commands/serve.js";
+import { describeError, EXIT, UsageError } from "./errors.js";
+import type { Output } from "./output.js";
+
+/** Every command, in the order `tt --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  infoCommand,
+  importCommand,
+  queryCommand,
+  decomposeCommand,
+  scoresCommand,
+  resultInfoCommand,
+  serveCommand,
+];
+
+function mainHelp(): string {
+  return [
+    "tt: axis-annotated tensors, their decompositions, and results joined back onto the instances",
+    "",
+    "Usage: tt <command> [options]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
+    "",
+    "Every command takes --help, --quiet, --json and --debug.",
+    "Start with: tt demo",
+    "",
+  ].join("\n");
+}
+
+/** Runs `tt` with `argv` (without the program name) and returns the exit code. */
+export async function runCli(argv: string[], out: Output): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    out.stdout.write(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version") {
+    const manifest = JSON.parse(
+      await readFile(new URL("../package.json", import.meta.url), "utf8"),
+    );
+    out.stdout.write(`${manifest.version}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  const debug = rest.includes("--debug");
+  try {
+    if (command === undefined)
+      throw new UsageError(
+        `unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(", ")}`,
+      );
+    const args = parseCommand(command, rest);
+    const options = {
+      ...out,
+      quiet: Boolean(args.values.quiet),
+      json: Boolean(args.values.json),
+      debug,
+    };
+    if (args.values.help) {
+      out.stdout.write(commandHelp(command));
+      return EXIT.ok;
+    }
+    return await command.run(args, options);
+  } catch (error) {
+    const { line, hint, code } = describeError(error);
+    out.stderr.write(`tt: ${line}\n`);
+    if (hint) out.stderr.write(`hint: ${hint}\n`);
+    if (debug && error instanceof Error && error.stack) out.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}
