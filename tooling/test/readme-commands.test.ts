@@ -21,6 +21,20 @@ describe("the README quick start", () => {
     expect(test).toBe("npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 test");
   });
 
+  it("has exactly two commands: the demo and the tests", () => {
+    expect(quickStartCommands()).toEqual([
+      "npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 demo",
+      "npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 test",
+    ]);
+  });
+
+  it("has a root demo script that builds the command line and runs tt demo", () => {
+    const script = JSON.parse(read("package.json")).scripts.demo as string;
+    expect(script).toMatch(
+      /^turbo run build --filter=tensortools-cli\.\.\. .*&& node apps\/cli\/dist\/tt\.js demo /,
+    );
+  });
+
   it("is what .ci/run runs, verbatim", () => {
     const test = quickStartCommands().find((command) => command.endsWith("pnpm@10 test"))!;
     const ciLines = read(".ci/run")

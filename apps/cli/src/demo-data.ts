@@ -24,9 +24,9 @@ export const DEMO_SHAPE: DemoShape = {
 
 /** The event types, their share of events and the response each evokes. */
 const EVENT_TYPES = [
-  { name: "standard", share: 0.6, latency: 0.3, width: 0.05, gain: 1 },
-  { name: "target", share: 0.25, latency: 0.45, width: 0.08, gain: 2.2 },
-  { name: "novel", share: 0.15, latency: 0.25, width: 0.04, gain: -1.6 },
+  { name: "standard", share: 0.6, latency: 0.3, width: 0.06, gain: 1 },
+  { name: "target", share: 0.25, latency: 0.45, width: 0.09, gain: 2.2 },
+  { name: "novel", share: 0.15, latency: 0.25, width: 0.05, gain: -1.6 },
 ] as const;
 
 const CHANNELS = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"];
@@ -54,7 +54,7 @@ export function demoRecording(index: number, shape: DemoShape = DEMO_SHAPE): Axi
     { length: channels },
     (_, c) => (1 - c / (channels + 1)) * (0.8 + 0.4 * random()),
   );
-  const noise = 0.4 + 0.3 * random();
+  const noise = 0.15 + 0.1 * random();
   const data = new Float32Array(n * samples * channels);
   const ids: string[] = [];
   const types: string[] = [];

@@ -2,7 +2,7 @@
 
 import { isTensorToolsError } from "tensortools";
 
-/** Exit codes: 0 done, 1 bad data or a failed run, 2 bad usage, 130 interrupted. */
+/** Exit codes: 0 done, 1 bad data or a failed run, 2 bad usage (options, config, query), 130 interrupted. */
 export const EXIT = { ok: 0, data: 1, usage: 2, interrupted: 130 } as const;
 
 /** A command line that does not parse: unknown option, missing argument, bad value. */
@@ -26,17 +26,19 @@ export function describeError(error: unknown): { line: string; hint: string; cod
   if (isTensorToolsError(error, "config")) {
     return { line: error.message, hint: "check the option or the --config file", code: EXIT.usage };
   }
+  if (isTensorToolsError(error, "query")) {
+    const hint = "queries look like: label == 'target' and qc_pass and score > 0.8";
+    return { line: error.message, hint, code: EXIT.usage };
+  }
   if (isTensorToolsError(error)) {
     const hint =
       error.tag === "not-found"
         ? "check the path or name"
-        : error.tag === "query"
-          ? "queries look like: label == 'target' and qc_pass and score > 0.8"
-          : error.tag === "exists"
-            ? "pass --overwrite to replace it"
-            : error.tag === "input-changed"
-              ? "the dataset changed after the result was made; re-run the decomposition"
-              : "run with --debug for details";
+        : error.tag === "exists"
+          ? "pass --overwrite to replace it"
+          : error.tag === "input-changed"
+            ? "the dataset changed after the result was made; re-run the decomposition"
+            : "run with --debug for details";
     return { line: error.message, hint, code: EXIT.data };
   }
   if (error instanceof Error && error.name === "AbortError")

@@ -1,0 +1,52 @@
+/** Running the built `tt` binary in a child process, as users do. */
+
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** The built executable; `pnpm test` builds it before the tests run. */
+export const BIN = resolve(import.meta.dirname, "../dist/tt.js");
+export const FIXTURES = resolve(import.meta.dirname, "../../../fixtures");
+
+/** What a run printed and how it ended. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tt ...args` to completion in `cwd`. */
+export function tt(args: string[], cwd = tmpdir()): Promise<Run> {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build apps/cli first (pnpm build)`);
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, maxBuffer: 1 << 26 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Starts `tt ...args` and leaves it running. */
+export function ttStart(args: string[], cwd = tmpdir()): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+const made: string[] = [];
+
+/** A fresh temporary directory, removed by {@link removeTempDirs}. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tt-cli-"));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the directories {@link tempDir} made. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
