@@ -1,6 +1,6 @@
 /** `tt demo [dir]`: the main job, end to end, on an embedded dataset. */
 
-import { join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import type { DecompositionResult, TensorView } from "tensortools";
 import { decompose, joinResult, openDataset, writeDataset, writeResult } from "tensortools";
 import { type Command, integerOption } from "../command.js";
@@ -12,6 +12,14 @@ import { cellText, textTable } from "../tables.js";
 const SELECTION = "qc_pass";
 const JOIN_QUERY = "event_type == 'target' and score_1 > 0";
 const RANK = 6;
+
+/** How the user can run `tt` again: `tt` when installed as such, else `node <path to the script>`. */
+function invocation(): string {
+  const script = process.argv[1];
+  if (script === undefined || basename(script) === "tt") return "tt";
+  const path = relative(process.cwd(), script);
+  return `node ${path.startsWith("..") ? script : path}`;
+}
 
 /** The `count` instances with the largest `score_k`, as rows for the summary. */
 function topInstances(joined: TensorView, k: number, count: number): string[][] {
@@ -63,9 +71,14 @@ export const demoCommand: Command = {
     const datasetPath = join(dir, "dataset");
     const resultPath = join(dir, "pca");
 
-    // 1. The dataset: each recording streamed into one bundle.
-    const recordings = Array.from({ length: shape.recordings }, (_, i) => demoRecording(i, shape));
-    const first = recordings[0]!;
+    // 1. The dataset: each recording generated and streamed into one bundle, one at a time.
+    const first = demoRecording(0, shape);
+    const blocks = function* () {
+      for (let i = 0; i < shape.recordings; i++) {
+        const recording = i === 0 ? first : demoRecording(i, shape);
+        yield { data: recording.data, meta: recording.axisMeta.instance! };
+      }
+    };
     const writing = progressBar(out, "writing");
     await writeDataset(
       datasetPath,
@@ -75,7 +88,7 @@ export const demoCommand: Command = {
         shape: [shape.recordings * shape.eventsPerRecording, shape.samples, shape.channels],
         axisMeta: { sample: first.axisMeta.sample!, channel: first.axisMeta.channel! },
         attrs: { source: "tensortools demo" },
-        blocks: recordings.map((r) => ({ data: r.data, meta: r.axisMeta.instance! })),
+        blocks: blocks(),
       },
       { overwrite, onProgress: writing.update, signal: out.signal },
     );
@@ -154,10 +167,11 @@ export const demoCommand: Command = {
     );
     print(out, `result    ${resultPath}`);
     print(out, "");
+    const tt = invocation();
     print(out, "next:");
-    print(out, `  tt info ${datasetPath}`);
-    print(out, `  tt scores ${resultPath} --join ${datasetPath} --csv > scores.csv`);
-    print(out, `  tt serve ${dir}`);
+    print(out, `  ${tt} info ${datasetPath}`);
+    print(out, `  ${tt} scores ${resultPath} --join ${datasetPath} --csv > scores.csv`);
+    print(out, `  ${tt} serve ${dir}`);
     note(out, `done in ${seconds.toFixed(1)} s`);
     return EXIT.ok;
   },
