@@ -34,9 +34,17 @@ function parseRange(
   return start <= end && start < size ? { start, end } : null;
 }
 
-/** Starts serving `root` on `host:port` (port 0 picks a free one) and resolves once listening. */
-export async function serveDirectory(root: string, port: number, host: string): Promise<Server> {
-  const base = resolve(root);
+/**
+ * Starts serving `root` on `host:port` (port 0 picks a free one) and resolves once listening;
+ * `mounts` serve other folders under a path prefix, e.g. `{ "/viewer/": "./viewer/dist" }`.
+ */
+export async function serveDirectory(
+  root: string,
+  port: number,
+  host: string,
+  mounts: Readonly<Record<string, string>> = {},
+): Promise<Server> {
+  const folders = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)] as const);
   const server = createServer(async (request, response) => {
     response.setHeader("Access-Control-Allow-Origin", "*");
     response.setHeader("Access-Control-Allow-Headers", "Range");
@@ -53,14 +61,18 @@ export async function serveDirectory(root: string, port: number, host: string): 
       return;
     }
     const url = new URL(request.url ?? "/", "http://localhost");
+    const mount = folders.find(([prefix]) => url.pathname.startsWith(prefix));
+    const base = mount ? mount[1] : resolve(root);
+    const relativePath = mount ? url.pathname.slice(mount[0].length) : url.pathname;
     let path: string;
     try {
-      path = normalize(join(base, decodeURIComponent(url.pathname)));
+      path = normalize(join(base, decodeURIComponent(relativePath)));
+      if (relativePath === "" || relativePath.endsWith("/")) path = join(path, "index.html");
     } catch {
       response.writeHead(400).end();
       return;
     }
-    if (path !== base && !path.startsWith(base + sep)) {
+    if (!path.startsWith(base + sep)) {
       response.writeHead(403).end();
       return;
     }

@@ -1,6 +1,8 @@
 /** `tt serve <dir>`: serve bundles over HTTP on localhost, for the viewer and remote reads. */
 
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { note, print, printJson } from "../output.js";
@@ -31,11 +33,18 @@ export const serveCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be 0-65535, got '${portText}'`, "serve");
     const host = stringOption(args, "host", "serve") ?? "127.0.0.1";
-    const server = await serveDirectory(args.positionals[0]!, port, host);
+    const viewer = stringOption(args, "viewer", "serve");
+    if (viewer !== undefined && !existsSync(join(viewer, "index.html")))
+      throw new UsageError(`--viewer ${viewer} has no index.html; build the viewer first`, "serve");
+    const mounts: Record<string, string> = viewer === undefined ? {} : { "/viewer/": viewer };
+    const server = await serveDirectory(args.positionals[0]!, port, host, mounts);
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/`;
-    if (out.json) printJson(out, { url, root: args.positionals[0] });
+    const viewerUrl = viewer === undefined ? undefined : `${url}viewer/`;
+    if (out.json) printJson(out, { url, root: args.positionals[0], viewer: viewerUrl ?? null });
     else print(out, url);
+    if (viewerUrl !== undefined)
+      note(out, `viewer: ${viewerUrl}?dataset=${url}dataset/&result=${url}pca/`);
     note(out, `serving ${args.positionals[0]} at ${url} (Ctrl-C stops)`);
     await new Promise<void>((done) => {
       const stop = () => server.close(() => done());
