@@ -23,4 +23,5 @@ export const LAYOUT = {
   array: "arrays/data.zarr",
   mask: "arrays/masks.zarr",
   meta: (axis: string, extension: string) => `meta/${axis}${extension}`,
+  partition: (name: string, extension: string) => `partitions/${name}${extension}`,
 } as const;

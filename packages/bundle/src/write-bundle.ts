@@ -40,7 +40,15 @@ export interface WriteBundleOptions extends BundlePlugins, IOOptions {
   attrs?: JsonObject;
   /** Reports progress as blocks are written. */
   onProgress?: (progress: Progress) => void;
+  /**
+   * Partition tables by name (`files`, `groups`), written to `partitions/<name>.parquet` (the
+   * metadata IO's extension) and declared in the manifest's `partitions`. Names are letters,
+   * digits, `_` and `-`.
+   */
+  partitions?: Readonly<Record<string, MetaTable>>;
 }
+
+const PARTITION_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** The id column name of `axis`. */
 function idColumnName(options: WriteBundleOptions, axis: string): string {
@@ -207,6 +215,18 @@ export async function writeBundle(
     await store.set(path, await metaIO.write(table, { axis }), { signal });
     metaFiles[axis] = path;
   }
+  const partitions: Record<string, string> = {};
+  for (const [name, table] of Object.entries(options.partitions ?? {})) {
+    if (!PARTITION_NAME.test(name)) {
+      throw new DataError(
+        `partitions.${name}`,
+        "a partition name must be letters, digits, '_' or '-', such as 'files'",
+      );
+    }
+    const path = LAYOUT.partition(name, metaIO.extension);
+    await store.set(path, await metaIO.write(table), { signal });
+    partitions[name] = path;
+  }
   const attrs = { ...(input.attrs ?? {}), ...(options.attrs ?? {}) };
   if (!isPlainObject(attrs)) throw new DataError("attrs", "must be a JSON object");
   const manifest: Manifest = {
@@ -219,6 +239,7 @@ export async function writeBundle(
     meta_files: metaFiles,
     array_store: LAYOUT.array,
     ...(mask ? { mask_store: LAYOUT.mask } : {}),
+    ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
     attrs,
   };
   await store.set(

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { parquetMetaIO } from "@tt/meta-parquet";
 import {
   AlreadyExistsError,
   allocate,
@@ -128,6 +129,37 @@ describe("a bundle round trip", () => {
     expect([...(await dataset.readMask([]))]).toEqual([...mask]);
     expect(dataset.manifest.mask_store).toBe("arrays/masks.zarr");
     expect(progress.at(-1)).toBe(1);
+  });
+
+  it("writes partition tables and declares them in the manifest", async () => {
+    const files = MetaTable.fromColumns({
+      source_dataset_id: columnFromCells("string", ["a", "b"]),
+      n_instances: columnFromCells("int32", [4, 6]),
+    });
+    const groups = MetaTable.fromColumns({ group_id: columnFromCells("string", ["g"]) });
+    const store = createMemoryStore();
+    const manifest = await writeBundle(store, sampleTensor(10, 7, 3), {
+      partitions: { files, groups },
+    });
+    expect(manifest.partitions).toEqual({
+      files: "partitions/files.parquet",
+      groups: "partitions/groups.parquet",
+    });
+    const dataset = await openBundle(store);
+    expect(dataset.manifest.partitions).toEqual(manifest.partitions);
+    const read = await parquetMetaIO.read(store, "partitions/files.parquet");
+    expect(read.toRecords()).toEqual(files.toRecords());
+    expect(read.schema).toEqual(files.schema);
+  });
+
+  it("declares no partitions when none are given, and refuses an unsafe partition name", async () => {
+    const manifest = await writeBundle(createMemoryStore(), sampleTensor(3, 2, 2));
+    expect("partitions" in manifest).toBe(false);
+    await expect(
+      writeBundle(createMemoryStore(), sampleTensor(3, 2, 2), {
+        partitions: { "../files": MetaTable.empty(1) },
+      }),
+    ).rejects.toThrow("partitions.../files: a partition name must be letters, digits");
   });
 });
 

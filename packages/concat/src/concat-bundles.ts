@@ -1,0 +1,160 @@
+/** Concatenation into any writable key-value store: plan from the metadata, then stream the data. */
+
+import { writeBundle } from "@tt/bundle";
+import {
+  allocate,
+  ConfigError,
+  type DType,
+  isBigIntDType,
+  isFloatDType,
+  type JsonObject,
+  type Manifest,
+  type MetaTable,
+  type WritableKeyValueStore,
+} from "@tt/schema";
+import { defaultChunkShape } from "@tt/store-zarr";
+import { alignAxes } from "./align-axes.js";
+import { concatStream } from "./concat-stream.js";
+import { outputDType } from "./dtype-promotion.js";
+import { openInputs, type Source } from "./inputs.js";
+import { instanceTables } from "./instance-tables.js";
+import { type ConcatInput, type ConcatOptions, resolveOptions } from "./options.js";
+import { filesTable, groupsTable } from "./partitions.js";
+import { slabMap } from "./slab-map.js";
+
+/** Options of {@link concatBundles}: the concatenation and the store it writes into. */
+export interface ConcatBundlesOptions extends ConcatOptions {
+  /** The store the output bundle is written into; it must hold no bundle yet. */
+  out: WritableKeyValueStore;
+}
+
+/** What a concatenation wrote. */
+export interface ConcatSummary {
+  /** The output bundle's manifest. */
+  readonly manifest: Manifest;
+  /** The `files` partition table (one row per input). */
+  readonly files: MetaTable;
+  /** The `groups` partition table (one row per group). */
+  readonly groups: MetaTable;
+}
+
+/** Checks that gaps can be filled with `fillValue` in `dtype`, and returns the fill. */
+function gapFill(dtype: DType, fillValue: number | undefined): number {
+  if (isFloatDType(dtype)) return fillValue ?? Number.NaN;
+  if (fillValue === undefined) {
+    throw new ConfigError(
+      "fillValue",
+      `the output is ${dtype}, which cannot hold NaN, and join "outer" leaves gaps; give a fillValue (the mask records the gaps)`,
+    );
+  }
+  const probe = allocate(dtype, 1) as unknown as { [i: number]: number | bigint };
+  probe[0] = isBigIntDType(dtype) ? BigInt(Math.trunc(fillValue)) : fillValue;
+  if (!Number.isInteger(fillValue) || Number(probe[0]) !== fillValue) {
+    throw new ConfigError("fillValue", `${fillValue} is not a value of ${dtype}`);
+  }
+  return fillValue;
+}
+
+/** The attributes every input has with the same value. */
+function sharedAttrs(sources: readonly Source[]): JsonObject {
+  const [first, ...rest] = sources.map((s) => s.view.dataset.attrs);
+  const shared: JsonObject = {};
+  for (const [key, value] of Object.entries(first ?? {})) {
+    const text = JSON.stringify(value);
+    if (rest.every((attrs) => key in attrs && JSON.stringify(attrs[key]) === text))
+      shared[key] = value;
+  }
+  return shared;
+}
+
+/**
+ * Concatenates `inputs` (views, datasets or stores holding bundles) along their first axis into
+ * a new bundle in `options.out`, streaming: each input is read in blocks of about one output
+ * chunk and written chunk by chunk, so memory holds one block, one chunk and the metadata tables,
+ * however many inputs there are.
+ *
+ * The output's instances get the lineage columns `instance_id` (its id column), `source_dataset_id`,
+ * `source_file_id`, `group_id` and `source_instance_id`, then the union of the inputs' instance
+ * columns (absent -> null). The other axes are aligned by id (see `align` and `join`); gaps of an
+ * outer join hold NaN (or `fillValue`) and 0 in the mask store. `partitions/files.parquet` and
+ * `partitions/groups.parquet` describe the inputs and groups. Inputs without instances are kept
+ * as a row of `files` (with `n_instances` 0) and take no other part.
+ *
+ * @example
+ * ```ts
+ * const out = createMemoryStore();
+ * const { manifest, files } = await concatBundles([subject1, subject2.query("instance", "qc_pass")], {
+ *   out, join: "outer", align: { channel: "channel_id" },
+ * });
+ * ```
+ */
+export async function concatBundles(
+  inputs: readonly ConcatInput[],
+  options: ConcatBundlesOptions,
+): Promise<ConcatSummary> {
+  const resolved = resolveOptions(options);
+  const { out, signal } = options;
+  if (out === null || typeof out !== "object" || typeof out.set !== "function") {
+    throw new ConfigError("out", "must be a writable key-value store");
+  }
+  const sources = await openInputs(inputs, resolved);
+  const withInstances = sources.filter((s) => s.view.shape[0]! > 0);
+  const participants = withInstances.length > 0 ? withInstances : sources;
+  const aligned = alignAxes(participants, resolved.align, resolved.join);
+  const dtype = outputDType(
+    participants.map((s) => s.view.dtype),
+    participants.map((s) => s.label),
+    resolved.dtype,
+    resolved.allowPrecisionLoss === true,
+  );
+  const total = sources.reduce((n, s) => n + s.view.shape[0]!, 0);
+  const shape = [total, ...aligned.map((a) => a.meta.numRows)];
+  const maps = sources.map((source) => {
+    const p = participants.indexOf(source);
+    if (p < 0 || source.view.shape[0] === 0) return undefined;
+    return slabMap(
+      source.view.shape.slice(1),
+      shape.slice(1),
+      aligned.map((a) => a.positions[p]!),
+    );
+  });
+  const gaps = maps.some((map) => map?.hasGaps);
+  const fill = gaps ? gapFill(dtype, resolved.fillValue) : Number.NaN;
+  const tables = instanceTables(sources, resolved);
+  const groups = groupsTable(
+    sources,
+    tables.map((t) => t.column("group_id").values as string[]),
+  );
+  const files = await filesTable(sources);
+  const chunkShape = resolved.chunkShape ?? defaultChunkShape(shape, dtype);
+  const axes = sources[0]!.view.axes;
+  const stream = concatStream({
+    sources,
+    maps,
+    tables,
+    aligned,
+    axes,
+    shape,
+    dtype,
+    chunkRows: chunkShape[0]!,
+    fill,
+    withMask: gaps || participants.some((s) => s.view.hasMask),
+    attrs: { ...sharedAttrs(participants), ...(resolved.attrs ?? {}) },
+    signal,
+    onProgress: resolved.onProgress,
+  });
+  const manifest = await writeBundle(out, stream, {
+    arrayStore: resolved.arrayStore,
+    metaIO: resolved.metaIO,
+    tensorName: resolved.tensorName,
+    axisIndexColumns: {
+      [axes[0]!]: "instance_id",
+      ...Object.fromEntries(aligned.flatMap((a) => (a.column ? [[a.axis, a.column]] : []))),
+    },
+    chunkShape,
+    codec: resolved.codec,
+    signal,
+    partitions: { files, groups },
+  });
+  return { manifest, files, groups };
+}
