@@ -95,12 +95,13 @@ async function openSnapshot(
         };
   let array: zarr.Array<zarr.DataType, ReturnType<typeof zarritaStore>>;
   try {
-    array = await zarr.open(
-      zarr.root(zarritaStore(store, shardedOrV2 ? undefined : policy)).resolve(path),
-      {
-        kind: "array",
-      },
-    );
+    const location = zarr.root(zarritaStore(store, shardedOrV2 ? undefined : policy)).resolve(path);
+    // With zarr.json in hand, open it as v3 directly: probing for v2 files first costs a
+    // request per probe (404s in a browser's console over HTTP).
+    array =
+      json === undefined
+        ? await zarr.open(location, { kind: "array" })
+        : await zarr.open.v3(location, { kind: "array" });
   } catch (error) {
     if (error instanceof Error && error.name === "NotFoundError") {
       throw new NotFoundError(path, `no Zarr array at '${path}' in ${store.location}`, {
