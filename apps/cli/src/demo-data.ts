@@ -43,12 +43,17 @@ function uniform(seed: number): () => number {
   };
 }
 
+/** The name of recording `index`: `rec01`, `rec02`, ... */
+export function demoRecordingName(index: number): string {
+  return `rec${String(index + 1).padStart(2, "0")}`;
+}
+
 /** One recording of the demo: a tensor event x sample x channel with its event table. */
 export function demoRecording(index: number, shape: DemoShape = DEMO_SHAPE): AxisAnnotatedTensor {
   const { eventsPerRecording: n, samples, channels } = shape;
   const random = uniform(1000 + index);
   const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-  const recording = `rec${String(index + 1).padStart(2, "0")}`;
+  const recording = demoRecordingName(index);
   // Each recording has its own gains per channel and noise level, as sessions do.
   const channelGain = Array.from(
     { length: channels },
@@ -79,7 +84,7 @@ export function demoRecording(index: number, shape: DemoShape = DEMO_SHAPE): Axi
         data[(e * samples + t) * channels + c] = wave * channelGain[c]! + drift + noise * gauss();
       }
     }
-    ids.push(`${recording}-e${String(e + 1).padStart(4, "0")}`);
+    ids.push(`e${String(e + 1).padStart(4, "0")}`);
     types.push(kind.name);
     qc.push(!artifact);
     score[e] = Math.min(
@@ -95,10 +100,6 @@ export function demoRecording(index: number, shape: DemoShape = DEMO_SHAPE): Axi
     axisMeta: {
       instance: MetaTable.fromColumns({
         instance_id: columnFromCells("string", ids),
-        recording: columnFromCells(
-          "string",
-          ids.map(() => recording),
-        ),
         group: columnFromCells(
           "string",
           ids.map(() => (index % 2 === 0 ? "A" : "B")),

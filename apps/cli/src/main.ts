@@ -2,6 +2,7 @@
 
 import { readFile } from "node:fs/promises";
 import { type Command, commandHelp, parseCommand } from "./command.js";
+import { concatCommand } from "./commands/concat.js";
 import { decomposeCommand } from "./commands/decompose.js";
 import { demoCommand } from "./commands/demo.js";
 import { importCommand } from "./commands/import.js";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   infoCommand,
   importCommand,
+  concatCommand,
   queryCommand,
   decomposeCommand,
   scoresCommand,

@@ -3,7 +3,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, removeTempDirs, tempDir, tt } from "./helpers.js";
 
-const COMMANDS = ["demo", "info", "import", "query", "decompose", "scores", "result-info", "serve"];
+const COMMANDS = [
+  "demo",
+  "info",
+  "import",
+  "concat",
+  "query",
+  "decompose",
+  "scores",
+  "result-info",
+  "serve",
+];
 
 let dir: string;
 let dataset: string;
@@ -47,7 +57,7 @@ describe("errors", () => {
     const run = await tt(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "tt: unknown command 'frobnicate'; commands: demo, info, import, query, decompose, scores, result-info, serve",
+      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, decompose, scores, result-info, serve",
       "hint: see 'tt --help'",
     ]);
   });
@@ -143,7 +153,10 @@ describe("tt info", () => {
     const columns = info.axes[0].columns.map((c: { name: string }) => c.name);
     expect(columns).toEqual([
       "instance_id",
-      "recording",
+      "source_dataset_id",
+      "source_file_id",
+      "group_id",
+      "source_instance_id",
       "group",
       "event_type",
       "qc_pass",
@@ -219,10 +232,10 @@ describe("tt decompose, scores and result-info", () => {
       .trim()
       .split("\n");
     expect(joined[0]).toBe(
-      "instance_id,recording,group,event_type,qc_pass,score,onset_s,score_1,score_2,score_3,recon_error",
+      "instance_id,source_dataset_id,source_file_id,group_id,source_instance_id,group,event_type,qc_pass,score,onset_s,score_1,score_2,score_3,recon_error",
     );
     expect(joined).toHaveLength(count + 1);
-    expect(joined.slice(1).every((line) => line.split(",")[3] === "target")).toBe(true);
+    expect(joined.slice(1).every((line) => line.split(",")[6] === "target")).toBe(true);
     expect(joined[1]!.split(",").slice(-4)).toEqual(scores[1]!.split(",").slice(1));
 
     const info = JSON.parse((await tt(["result-info", out, "--json"])).stdout);
@@ -380,5 +393,51 @@ describe("output", () => {
     expect(readFileSync(join(dir, "quiet-check", "manifest.json"), "utf8")).toContain(
       '"method": "pca"',
     );
+  });
+});
+
+describe("tt concat", () => {
+  it("concatenates bundles with lineage and reports the groups", async () => {
+    const out = join(tempDir(), "two");
+    const inputs = ["rec01", "rec02"].map((name) => join(dir, "recordings", name));
+    const run = await tt(["concat", out, ...inputs, "--group-by", "group", "--json"]);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.shape).toEqual([240, 600, 4]);
+    expect(summary.files.map((f: { source_dataset_id: string }) => f.source_dataset_id)).toEqual([
+      "rec01",
+      "rec02",
+    ]);
+    expect(summary.groups).toEqual([
+      expect.objectContaining({ group_id: "A", n_instances: 120 }),
+      expect.objectContaining({ group_id: "B", n_instances: 120 }),
+    ]);
+    const ids = (await tt(["query", out, "source_dataset_id == 'rec02'", "--ids"])).stdout
+      .trim()
+      .split("\n");
+    expect(ids).toHaveLength(120);
+    expect(ids[0]).toBe("rec02/e0001");
+    const text = await tt([
+      "concat",
+      join(tempDir(), "three"),
+      ...inputs,
+      join(dir, "recordings", "rec03"),
+    ]);
+    expect(text.stdout).toContain(
+      "instance 360 x sample 600 x channel 4, float32, from 3 inputs (inner join)",
+    );
+  });
+
+  it("names bad arguments", async () => {
+    const input = join(dir, "recordings", "rec01");
+    const join_ = await tt(["concat", join(tempDir(), "x"), input, "--join", "sideways"]);
+    expect(join_.code).toBe(2);
+    expect(join_.stderr).toContain("--join must be inner or outer, got 'sideways'");
+    const missing = await tt(["concat", join(tempDir(), "x")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("missing <inputs...>");
+    const twice = await tt(["concat", join(tempDir(), "x"), input, input]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/rec01/);
   });
 });

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeTempDirs, tempDir, ttStart } from "./helpers.js";
 
@@ -7,13 +8,15 @@ afterAll(removeTempDirs);
 describe("Ctrl-C", () => {
   it("stops long work with exit code 130 and leaves no partial bundle", async () => {
     const dir = tempDir();
-    const child = ttStart(["demo", dir, "--recordings", "40", "--events", "1000"]);
+    const child = ttStart(["demo", dir, "--recordings", "20", "--events", "2000"]);
     let stderr = "";
     child.stderr!.on("data", (chunk) => {
       stderr += chunk;
     });
-    // Interrupt once the dataset is being written (its temporary directory exists).
-    while (!readdirSync(dir).some((name) => name.includes("tt-writing"))) {
+    const writing = () =>
+      readdirSync(dir, { recursive: true }).filter((name) => String(name).includes("tt-writing"));
+    // Interrupt while a recording is being written (its temporary directory exists).
+    while (writing().length === 0) {
       if (child.exitCode !== null) throw new Error(`the demo ended first: ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -21,6 +24,7 @@ describe("Ctrl-C", () => {
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(stderr).toContain("tt: interrupted");
-    expect(readdirSync(dir)).toEqual([]);
+    expect(writing()).toEqual([]);
+    expect(readdirSync(dir)).toEqual(["recordings"]);
   });
 });

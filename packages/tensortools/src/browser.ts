@@ -36,6 +36,19 @@ export {
   writeBundle,
 } from "@tt/bundle";
 export {
+  type ConcatBundlesOptions,
+  type ConcatInput,
+  type ConcatOptions,
+  type ConcatSummary,
+  concatBundles,
+  type IdScheme,
+  type InstanceIdParts,
+  isExactCast,
+  type JoinKind,
+  LINEAGE_COLUMNS,
+  promoteDTypes,
+} from "@tt/concat";
+export {
   type AxisList,
   type CenterConfig,
   DEFAULT_MEMORY_BUDGET,

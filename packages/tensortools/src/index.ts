@@ -53,6 +53,24 @@ export {
   writeDataset,
 } from "@tt/bundle/fs";
 export {
+  type ConcatBundlesOptions,
+  type ConcatInput,
+  type ConcatOptions,
+  type ConcatSummary,
+  concatBundles,
+  type IdScheme,
+  type InstanceIdParts,
+  isExactCast,
+  type JoinKind,
+  LINEAGE_COLUMNS,
+  promoteDTypes,
+} from "@tt/concat";
+export {
+  type ConcatDatasetInput,
+  type ConcatDatasetsOptions,
+  concatDatasets,
+} from "@tt/concat/fs";
+export {
   type AxisList,
   type CenterConfig,
   DEFAULT_MEMORY_BUDGET,

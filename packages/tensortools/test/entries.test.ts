@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as bundle from "@tt/bundle";
 import * as bundleFs from "@tt/bundle/fs";
+import * as concat from "@tt/concat";
+import * as concatFs from "@tt/concat/fs";
 import * as svdPackage from "@tt/decompose-svd";
 import * as linalg from "@tt/linalg";
 import * as metaParquet from "@tt/meta-parquet";
@@ -47,9 +49,12 @@ const REPLACED: Record<string, readonly string[]> = {
 /** Names exported by the Node entry only: they need a file system. */
 const NODE_ONLY = [
   "AtomicDirectoryOptions",
+  "ConcatDatasetInput",
+  "ConcatDatasetsOptions",
   "WriteDatasetOptions",
   "WriteResultOptions",
   "appendDataset",
+  "concatDatasets",
   "createDirectoryStore",
   "pathExists",
   "readCsvFile",
@@ -68,6 +73,8 @@ const PACKAGES: [string, Record<string, unknown>, string][] = [
   ["@tt/query", query, packageEntry("query")],
   ["@tt/bundle", bundle, packageEntry("bundle")],
   ["@tt/bundle/fs", bundleFs, packageEntry("bundle", "fs.ts")],
+  ["@tt/concat", concat, packageEntry("concat")],
+  ["@tt/concat/fs", concatFs, packageEntry("concat", "fs.ts")],
   ["@tt/decompose-svd", svdPackage, packageEntry("decompose-svd")],
   ["@tt/result", result, packageEntry("result")],
   ["@tt/result/fs", resultFs, packageEntry("result", "fs.ts")],

@@ -1,10 +1,18 @@
 /** `tt demo [dir]`: the main job, end to end, on an embedded dataset. */
 
+import { existsSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { DecompositionResult, TensorView } from "tensortools";
-import { decompose, joinResult, openDataset, writeDataset, writeResult } from "tensortools";
+import {
+  concatDatasets,
+  decompose,
+  joinResult,
+  openDataset,
+  writeDataset,
+  writeResult,
+} from "tensortools";
 import { type Command, integerOption } from "../command.js";
-import { DEMO_SHAPE, demoRecording } from "../demo-data.js";
+import { DEMO_SHAPE, demoRecording, demoRecordingName } from "../demo-data.js";
 import { EXIT } from "../errors.js";
 import { note, print, printJson, progressBar } from "../output.js";
 import { cellText, textTable } from "../tables.js";
@@ -19,6 +27,18 @@ function invocation(): string {
   if (script === undefined || basename(script) === "tt") return "tt";
   const path = relative(process.cwd(), script);
   return `node ${path.startsWith("..") ? script : path}`;
+}
+
+/**
+ * How to open the viewer on the demo: the root `viewer` script inside the tensortools repository
+ * (it serves ./tt-demo), else `tt serve <dir> --viewer <the built viewer>`.
+ */
+function viewerHint(tt: string, dir: string): string {
+  const inRepo = existsSync("apps/viewer/package.json") && existsSync("pnpm-workspace.yaml");
+  if (inRepo && dir === resolve("tt-demo"))
+    return "npx -y pnpm@10 viewer   (then open the printed viewer URL)";
+  const viewer = inRepo ? "apps/viewer/dist" : "<path to the built viewer>";
+  return `${tt} serve ${dir} --viewer ${viewer}   (then open the printed viewer URL)`;
 }
 
 /** The `count` instances with the largest `score_k`, as rows for the summary. */
@@ -71,28 +91,26 @@ export const demoCommand: Command = {
     const datasetPath = join(dir, "dataset");
     const resultPath = join(dir, "pca");
 
-    // 1. The dataset: each recording generated and streamed into one bundle, one at a time.
-    const first = demoRecording(0, shape);
-    const blocks = function* () {
-      for (let i = 0; i < shape.recordings; i++) {
-        const recording = i === 0 ? first : demoRecording(i, shape);
-        yield { data: recording.data, meta: recording.axisMeta.instance! };
-      }
-    };
+    // 1. The sources: each recording generated and written as its own bundle, one at a time;
+    //    then concatenated into one dataset with lineage.
+    const sources: string[] = [];
     const writing = progressBar(out, "writing");
-    await writeDataset(
-      datasetPath,
-      {
-        axes: first.axes,
-        dtype: first.dtype,
-        shape: [shape.recordings * shape.eventsPerRecording, shape.samples, shape.channels],
-        axisMeta: { sample: first.axisMeta.sample!, channel: first.axisMeta.channel! },
-        attrs: { source: "tensortools demo" },
-        blocks: blocks(),
-      },
-      { overwrite, onProgress: writing.update, signal: out.signal },
-    );
+    for (let i = 0; i < shape.recordings; i++) {
+      const path = join(dir, "recordings", demoRecordingName(i));
+      await writeDataset(path, demoRecording(i, shape), { overwrite, signal: out.signal });
+      sources.push(path);
+      writing.update({ phase: "write", fraction: (i + 1) / shape.recordings });
+    }
     writing.done();
+    const joining = progressBar(out, "concat");
+    await concatDatasets(sources, {
+      out: datasetPath,
+      groupBy: "group",
+      overwrite,
+      onProgress: joining.update,
+      signal: out.signal,
+    });
+    joining.done();
 
     // 2. Select, decompose, write the result.
     const dataset = await openDataset(datasetPath);
@@ -128,7 +146,11 @@ export const demoCommand: Command = {
     const [n, samples, channels] = dataset.shape as [number, number, number];
     print(out, `tensortools demo: ${shape.recordings} recordings of event-locked waveforms`);
     print(out, "");
-    print(out, `dataset   ${datasetPath}`);
+    print(
+      out,
+      `sources   ${join(dir, "recordings")}: ${shape.recordings} bundles of ${shape.eventsPerRecording} events`,
+    );
+    print(out, `dataset   ${datasetPath} (concatenated, groups by 'group')`);
     print(
       out,
       `          instance ${n} x sample ${samples} x channel ${channels}, float32 (${((n * samples * channels * 4) / 1e6).toFixed(1)} MB)`,
@@ -172,6 +194,8 @@ export const demoCommand: Command = {
     print(out, `  ${tt} info ${datasetPath}`);
     print(out, `  ${tt} scores ${resultPath} --join ${datasetPath} --csv > scores.csv`);
     print(out, `  ${tt} serve ${dir}`);
+    print(out, "open the viewer:");
+    print(out, `  ${viewerHint(tt, dir)}`);
     note(out, `done in ${seconds.toFixed(1)} s`);
     return EXIT.ok;
   },

@@ -11,7 +11,7 @@ import { serveDirectory } from "../serve.js";
 export const serveCommand: Command = {
   name: "serve",
   summary: "serve a folder of bundles over HTTP (byte ranges, CORS) until interrupted",
-  usage: "serve <dir> [--port 8080] [--host 127.0.0.1]",
+  usage: "serve <dir> [--port 8080] [--host 127.0.0.1] [--viewer DIR]",
   positionals: { required: ["dir"] },
   options: {
     port: {
@@ -24,6 +24,11 @@ export const serveCommand: Command = {
       type: "string",
       value: "HOST",
       description: "interface to listen on (default 127.0.0.1)",
+    },
+    viewer: {
+      type: "string",
+      value: "DIR",
+      description: "also serve this built viewer (apps/viewer/dist) at /viewer/",
     },
   },
   example: "tt serve ./demo --port 8080",

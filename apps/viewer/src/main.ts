@@ -1,0 +1,40 @@
+/**
+ * The tensortools viewer: opens the dataset and result named in the URL
+ * (`?dataset=<url>&result=<url>`, by default `../dataset/` and `../pca/`) and browses them.
+ *
+ * @packageDocumentation
+ */
+
+import "uplot/dist/uPlot.min.css";
+import "./styles.css";
+import { required } from "./dom.js";
+import { readParams } from "./params.js";
+import { openSession } from "./session.js";
+import { startViewer } from "./viewer-app.js";
+
+/** Opens the bundles and starts the viewer; a failure is shown on the page, not thrown away. */
+async function main(): Promise<void> {
+  const app = required("app");
+  const params = readParams(window.location.href);
+  try {
+    const session = await openSession(params.dataset, params.result);
+    const { result, table, dataset } = session;
+    const total = dataset.shape[0]!;
+    required("summary").textContent =
+      `${result.method} of ${table.numRows} of the ${total} instances of ${dataset.location} ` +
+      `(${dataset.axes.map((axis, i) => `${axis} ${dataset.shape[i]}`).join(" x ")}) · ` +
+      `result ${session.resultUrl}`;
+    startViewer(session, params);
+    app.dataset.state = "ready";
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const box = required("load-error");
+    box.hidden = false;
+    box.textContent = `could not open the bundles (dataset ${params.dataset}, result ${params.result}): ${message}`;
+    required("summary").textContent = "";
+    app.dataset.state = "error";
+    throw error;
+  }
+}
+
+void main();

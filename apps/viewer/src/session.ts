@@ -1,0 +1,122 @@
+/**
+ * What the page browses: a dataset and a result opened over HTTP, the result's scores joined onto
+ * the instance metadata, restricted to the instances the result covers.
+ */
+
+import {
+  type AnyColumn,
+  type AxisAnnotatedTensor,
+  type DecompositionResult,
+  isTensorToolsError,
+  joinResult,
+  type MetaTable,
+  openDataset,
+  openResult,
+  type TensorDataset,
+  type TensorView,
+} from "tensortools/browser";
+
+/** An opened dataset and result, joined, with what the page needs to find its way around. */
+export interface ViewerSession {
+  /** Where the dataset and the result were read from. */
+  readonly datasetUrl: string;
+  readonly resultUrl: string;
+  /** The dataset as opened: instances are read from it one at a time. */
+  readonly dataset: TensorDataset;
+  /** The result as opened. */
+  readonly result: DecompositionResult;
+  /** The first axis of the dataset, whose instances the result scores. */
+  readonly instanceAxis: string;
+  /** The id column of the instance axis. */
+  readonly idColumn: string;
+  /** The joined dataset restricted to the result's instances: what queries select from. */
+  readonly view: TensorView;
+  /** The metadata of those instances: dataset columns plus the result's (scores, errors). */
+  readonly table: MetaTable;
+  /** The score columns of `table`, `score_1` first. */
+  readonly scoreColumns: readonly string[];
+  /** The prefix put before the result's columns (empty unless a name clashed). */
+  readonly prefix: string;
+  /** The components tensor (component first), if the result has one. */
+  readonly components: AxisAnnotatedTensor | undefined;
+}
+
+/** The key column of the result's instance table, chosen as `joinResult` chooses it. */
+function keyColumn(table: MetaTable, idColumn: string): string {
+  return table.has(idColumn) ? idColumn : table.columnNames[0]!;
+}
+
+/** The dataset joined with the result, with a `<method>_` prefix when a column name clashes. */
+function joinWithPrefix(
+  dataset: TensorDataset,
+  result: DecompositionResult,
+): { joined: TensorView; prefix: string } {
+  try {
+    return { joined: joinResult(dataset, result), prefix: "" };
+  } catch (error) {
+    if (!isTensorToolsError(error, "config") || error.field !== "prefix") throw error;
+    const prefix = `${result.method}_`;
+    return { joined: joinResult(dataset, result, { prefix }), prefix };
+  }
+}
+
+/** `score_1`, `score_2`, ... of the result's instance table, in component order. */
+function scoreColumnsOf(table: MetaTable): string[] {
+  return table.columnNames
+    .filter((name) => /^score_\d+$/.test(name))
+    .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+}
+
+/**
+ * Opens the dataset and the result at these URLs (relative ones against the page), joins the
+ * result's instance columns onto the metadata and keeps the instances the result covers.
+ */
+export async function openSession(datasetUrl: string, resultUrl: string): Promise<ViewerSession> {
+  const [dataset, result] = await Promise.all([openDataset(datasetUrl), openResult(resultUrl)]);
+  const instanceAxis = dataset.axes[0]!;
+  const idColumn = dataset.axisIndexColumns[instanceAxis];
+  if (idColumn === undefined)
+    throw new Error(
+      `the dataset's axis '${instanceAxis}' has no id column, so the result cannot be joined to it`,
+    );
+  const factors = result.factorTables[instanceAxis];
+  if (factors === undefined)
+    throw new Error(
+      `the result has no factor table for '${instanceAxis}' (it has ${Object.keys(result.factorTables).join(", ") || "none"})`,
+    );
+  const { joined, prefix } = joinWithPrefix(dataset, result);
+  const resultIds = factors.column(keyColumn(factors, idColumn)) as AnyColumn;
+  const view = joined.filter(instanceAxis, resultIds.values as readonly string[]);
+  const scoreColumns = scoreColumnsOf(factors).map((name) => prefix + name);
+  if (scoreColumns.length === 0)
+    throw new Error(
+      `the result's '${instanceAxis}' table has no score_1, score_2, ... columns to plot (it has ${factors.columnNames.join(", ")})`,
+    );
+  return {
+    datasetUrl,
+    resultUrl,
+    dataset,
+    result,
+    instanceAxis,
+    idColumn,
+    view,
+    table: view.meta(instanceAxis),
+    scoreColumns,
+    prefix,
+    components: result.componentTensors.components,
+  };
+}
+
+/** The values of a numeric column as numbers, null and non-numeric as NaN. */
+export function numericValues(column: AnyColumn): Float64Array {
+  const values = new Float64Array(column.values.length);
+  for (let row = 0; row < values.length; row++) {
+    const value = column.values[row];
+    const valid = column.valid === undefined || column.valid[row] === 1;
+    values[row] =
+      valid && (typeof value === "number" || typeof value === "bigint")
+        ? Number(value)
+        : Number.NaN;
+  }
+  return values;
+}
