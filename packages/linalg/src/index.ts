@@ -2,7 +2,8 @@
  * Dense linear algebra: pure-TypeScript kernels on row-major `Float64Array` matrices (products,
  * Householder QR, the symmetric eigen decomposition and a one-sided Jacobi SVD for small
  * matrices), and {@link createKernels}, WebAssembly SIMD kernels for large float32/float64
- * matrices (`A·B`, `Aᵀ·T`, the fused `Aᵀ(A·Y)`, `AᵀA`, column scaling and moments) with worker
+ * matrices (`A·B`, `Aᵀ·T`, the fused `Aᵀ(A·Y)`, `AᵀA`, column scaling and moments, and the CP
+ * MTTKRP in two GEMM passes with {@link khatriRao} and {@link mttkrpFromPartial}) with worker
  * threads on Node and a bit-identical JavaScript fallback.
  *
  * @example
@@ -34,6 +35,7 @@ export type {
   KernelOptions,
   Kernels,
 } from "./kernel-types.js";
+export { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
 export { type QrResult, qr } from "./qr.js";
 export { type SvdResult, svdFlip, svdSmall } from "./svd.js";
 export { type SymmetricEigenResult, symmetricEigen } from "./symmetric-eigen.js";

@@ -6,6 +6,7 @@ import { type JobArg, KernelJobs } from "./kernel-jobs.js";
 import { bytesOf, HeapMatrix, type KernelDType, type KernelMatrix } from "./kernel-matrix.js";
 import type { KernelPool } from "./kernel-pool.js";
 import type { ColumnMoments, KernelBackend, KernelMoments, Kernels } from "./kernel-types.js";
+import { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
 
 /** What the engine is built from: see createKernels. */
 export interface EngineSetup {
@@ -227,6 +228,44 @@ export class KernelEngine implements Kernels {
         this.#heap.free(total);
         this.#heap.free(rowOut);
       }
+    });
+  }
+
+  mttkrp(
+    A: KernelMatrix,
+    dims: readonly number[],
+    factors: readonly Float64Array[],
+    mode: number,
+    rank: number,
+  ): Promise<Float64Array> {
+    return this.#serial("mttkrp", async () => {
+      const a = this.#matrix("mttkrp", "A", A);
+      checkDim("mttkrp", "rank", rank);
+      const p = dims.reduce((x, y) => x * y, 1);
+      if (dims.length === 0 || p !== a.cols)
+        throw new DataError(
+          "mttkrp",
+          `dims [${dims.join(", ")}] multiply to ${p}, but A has ${a.cols} columns`,
+        );
+      if (factors.length !== dims.length + 1)
+        throw new DataError(
+          "mttkrp",
+          `needs ${dims.length + 1} factors (instances and ${dims.length} modes), got ${factors.length}`,
+        );
+      if (!Number.isInteger(mode) || mode < 0 || mode > dims.length)
+        throw new DataError(
+          "mttkrp",
+          `mode must be an integer from 0 to ${dims.length}, got ${mode}`,
+        );
+      if (mode === 0) {
+        const others = factors.slice(1);
+        for (const [k, factor] of others.entries())
+          checkMatrix("mttkrp", `factors[${k + 1}]`, factor, dims[k]!, rank);
+        return this.#multiply(a, khatriRao(others, rank), rank);
+      }
+      checkMatrix("mttkrp", "factors[0]", factors[0]!, a.rows, rank);
+      const partial = await this.#transProduct(a, "trans", factors[0]!, a.rows, rank, undefined);
+      return mttkrpFromPartial(partial, dims, factors.slice(1), mode - 1, rank);
     });
   }
 

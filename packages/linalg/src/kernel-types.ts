@@ -89,6 +89,19 @@ export interface Kernels {
    * With `into`, the column sums continue those running sums and are written to them.
    */
   moments(A: KernelMatrix, shift: Float64Array, into?: ColumnMoments): Promise<KernelMoments>;
+  /**
+   * The MTTKRP of a tensor stored as A, instances × (d₁·…·dₘ) in C order: mode 0 (the instances)
+   * is `A·khatriRao(U₁, …, Uₘ)` (n × R, one GEMM pass), mode k ≥ 1 is contracted from
+   * `Aᵀ·U₀` ((d₁·…·dₘ) × R, the second GEMM pass) by `mttkrpFromPartial`. `dims` are
+   * d₁ … dₘ; `factors` are U₀ … Uₘ (row-major, R columns; the one of `mode` is not read).
+   */
+  mttkrp(
+    A: KernelMatrix,
+    dims: readonly number[],
+    factors: readonly Float64Array[],
+    mode: number,
+    rank: number,
+  ): Promise<Float64Array>;
   /** Stops workers and releases memory; the kernels and their matrices cannot be used after. */
   dispose(): Promise<void>;
 }

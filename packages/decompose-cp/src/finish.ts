@@ -1,0 +1,199 @@
+/**
+ * From the fitted model to what is reported: one last read forms U₀ (when the sweeps kept it
+ * implicit), the per-instance errors and `T = AᵀU₀`; then the factors are normalized into
+ * weights, the signs resolved as tensorly's `cp_flip_sign`, the components sorted by weight, and
+ * the core consistency computed.
+ */
+
+import { type Kernels, khatriRao, matmul } from "@tt/linalg";
+import type { AlsResult } from "./als.js";
+import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
+import type { MatrixSource } from "./source.js";
+
+/** The normalized, sign-resolved, sorted model. */
+export interface FinishedModel {
+  /** Per component, descending. */
+  weights: Float64Array;
+  /** Instance scores, n × R: the unit instance factor times the weight. */
+  scores: Float64Array;
+  /** Unit-norm factors of the non-instance modes, d_k × R each. */
+  factors: Float64Array[];
+  /** Per instance: ‖x_i − x̂_i‖ over its observed entries. */
+  reconError: Float64Array;
+  /** ‖X − X̂‖ / ‖X‖ over the observed entries. */
+  relativeError: number;
+  /** Bro and Kiers' core consistency, in percent. */
+  coreConsistency: number;
+  /** The original (fit order) index of each reported component. */
+  order: Int32Array;
+}
+
+/**
+ * Runs the last read and normalizes, flips and sorts the model. `rowSquares` are the rows'
+ * squared norms from the first read (unused with missing entries, whose values changed).
+ */
+export async function finishModel(
+  source: MatrixSource,
+  kernels: Kernels,
+  dims: readonly number[],
+  rank: number,
+  als: AlsResult,
+  rowSquares: Float64Array,
+): Promise<FinishedModel> {
+  const R = rank;
+  const m = dims.length;
+  const { n, p } = source;
+  const F = als.factors.map((f) => f.slice());
+  scaleColumns(F[m - 1]!, als.lambda, R);
+  const KR = khatriRao(F, R);
+  const H = hadamard(
+    F.map((f) => gramOf(f, R)),
+    R,
+  );
+  const U0 = als.u0 ?? new Float64Array(n * R);
+  const Y = als.y;
+  const T = als.partial ?? new Float64Array(p * R);
+  const masked = source.missing.length > 0;
+  const rowErrors = new Float64Array(n);
+  const zero = new Float64Array(p);
+  let total = 0;
+  await source.forEachBlock(async (block, row0) => {
+    const rows = block.rows;
+    let AKR: Float64Array;
+    if (Y !== undefined) {
+      const both = new Float64Array(p * 2 * R);
+      for (let j = 0; j < p; j++) {
+        both.set(Y.subarray(j * R, (j + 1) * R), j * 2 * R);
+        both.set(KR.subarray(j * R, (j + 1) * R), j * 2 * R + R);
+      }
+      const product = await kernels.multiply(block, both, 2 * R);
+      AKR = new Float64Array(rows * R);
+      for (let i = 0; i < rows; i++) {
+        U0.set(product.subarray(i * 2 * R, i * 2 * R + R), (row0 + i) * R);
+        AKR.set(product.subarray(i * 2 * R + R, (i + 1) * 2 * R), i * R);
+      }
+    } else {
+      AKR = await kernels.multiply(block, KR, R);
+    }
+    const u0 = U0.subarray(row0 * R, (row0 + rows) * R);
+    if (als.partial === undefined) await kernels.multiplyTransA(block, u0, R, T);
+    const rowSumSquares = masked
+      ? (await kernels.moments(block, zero)).rowSumSquares
+      : rowSquares.subarray(row0, row0 + rows);
+    for (let i = 0; i < rows; i++) {
+      let fitted = 0;
+      let model = 0;
+      for (let r = 0; r < R; r++) {
+        const a = u0[i * R + r]!;
+        fitted += a * AKR[i * R + r]!;
+        for (let s = 0; s < R; s++) model += a * H[r * R + s]! * u0[i * R + s]!;
+      }
+      rowErrors[row0 + i] = rowSumSquares[i]! - 2 * fitted + model;
+      total += rowSumSquares[i]!;
+    }
+  });
+  // Missing entries hold the model's values (EM): they count neither in ‖X‖ nor in the error.
+  if (masked)
+    await source.forEachBlock(async (block) => {
+      for (const position of source.missing) total -= block.data[position]! ** 2;
+    });
+
+  // Normalization: weight_r = ‖U₀[:, r]‖ · Π‖F_k[:, r]‖; signs: each column sum of F_k positive,
+  // the flips pushed into the instance factor (scores = U₀ · Π‖F_k‖ · signs).
+  const instanceNorms = columnNorms(U0, R);
+  const weights = new Float64Array(R);
+  const scale = new Float64Array(R).fill(1);
+  for (let r = 0; r < R; r++) weights[r] = instanceNorms[r]!;
+  for (const f of F) {
+    const norms = columnNorms(f, R);
+    const sums = new Float64Array(R);
+    for (let x = 0; x < f.length; x++) sums[x % R]! += f[x]!;
+    const unit = norms.map((x, r) => (x > 0 ? 1 / x : 1) * (sums[r]! < 0 ? -1 : 1));
+    scaleColumns(f, unit, R);
+    for (let r = 0; r < R; r++) {
+      weights[r]! *= norms[r]!;
+      scale[r]! *= (norms[r]! > 0 ? norms[r]! : 1) * (sums[r]! < 0 ? -1 : 1);
+    }
+  }
+  const order = Int32Array.from({ length: R }, (_, r) => r).sort(
+    (a, b) => weights[b]! - weights[a]! || a - b,
+  );
+  const permute = (matrix: Float64Array, factor?: Float64Array) => {
+    const out = new Float64Array(matrix.length);
+    for (let x = 0; x < matrix.length; x += R)
+      for (let r = 0; r < R; r++) out[x + r] = matrix[x + order[r]!]! * (factor?.[order[r]!] ?? 1);
+    return out;
+  };
+  const scores = permute(U0, scale);
+  const factors = F.map((f) => permute(f));
+  const Ts = permute(T, scale);
+  let residual = 0;
+  const reconError = rowErrors.map((e) => {
+    residual += Math.max(e, 0);
+    return Math.sqrt(Math.max(e, 0));
+  });
+  return {
+    weights: Float64Array.from(order, (r) => weights[r]!),
+    scores,
+    factors,
+    reconError,
+    relativeError: Math.sqrt(residual / total),
+    coreConsistency: coreConsistency(scores, Ts, factors, dims, R),
+    order,
+  };
+}
+
+/**
+ * Core consistency (Bro and Kiers 2003): the least-squares Tucker core G of X given the CP factors
+ * (scores and unit factors), `CC = 100 · (1 − ‖G − I‖² / R)` with I the superdiagonal of ones.
+ * `G = X ×₀ S⁺ ×₁ F₁⁺ … ×ₘ Fₘ⁺`; the first product is `(SᵀS)⁺·Tᵀ` with `T = XᵀS`.
+ */
+function coreConsistency(
+  scores: Float64Array,
+  T: Float64Array,
+  factors: readonly Float64Array[],
+  dims: readonly number[],
+  R: number,
+): number {
+  const p = T.length / R;
+  // C: R × d₁ × … × dₘ, C order.
+  let C = matmul(pinvSymmetric(gramOf(scores, R), R), R, R, transpose(T, p, R), p);
+  let shape = [R, ...dims];
+  for (let k = 0; k < dims.length; k++) {
+    const F = factors[k]!;
+    const d = dims[k]!;
+    // F⁺ = (FᵀF)⁺Fᵀ: R × d.
+    const Fplus = matmul(pinvSymmetric(gramOf(F, R), R), R, R, transpose(F, d, R), d);
+    const pre = shape.slice(0, k + 1).reduce((a, b) => a * b, 1);
+    const post = shape.slice(k + 2).reduce((a, b) => a * b, 1);
+    const next = new Float64Array(pre * R * post);
+    for (let a = 0; a < pre; a++) {
+      // The slab (d × post) of C at `a`, times F⁺ (R × d) from the left.
+      const slab = C.subarray(a * d * post, (a + 1) * d * post);
+      next.set(matmul(Fplus, R, d, slab, post), a * R * post);
+    }
+    C = next;
+    shape = [...shape.slice(0, k + 1), R, ...shape.slice(k + 2)];
+  }
+  let sum = 0;
+  const m = dims.length + 1;
+  for (let x = 0; x < C.length; x++) {
+    let rest = x;
+    const first = rest % R;
+    let diagonal = true;
+    for (let l = 1; l < m; l++) {
+      rest = Math.floor(rest / R);
+      if (rest % R !== first) diagonal = false;
+    }
+    const target = diagonal ? 1 : 0;
+    sum += (C[x]! - target) ** 2;
+  }
+  return 100 * (1 - sum / R);
+}
+
+function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) out[j * rows + i] = A[i * cols + j]!;
+  return out;
+}

@@ -1,0 +1,31 @@
+/** Seeded random numbers, the same sequence on every platform. */
+
+/** Returns a generator of uniform numbers in (0, 1) with 53 random bits (xoshiro128** seeded by splitmix32). */
+export function uniformGenerator(seed: number): () => number {
+  let z = seed >>> 0;
+  const splitmix = () => {
+    z = (z + 0x9e3779b9) >>> 0;
+    let t = z;
+    t = Math.imul(t ^ (t >>> 16), 0x85ebca6b) >>> 0;
+    t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35) >>> 0;
+    return (t ^ (t >>> 16)) >>> 0;
+  };
+  const s = [splitmix(), splitmix(), splitmix(), splitmix()];
+  const next = () => {
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1]! << 9) >>> 0;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return result;
+  };
+  // Never 0, so a logarithm of it is finite.
+  return () => ((next() >>> 5) * 67108864 + (next() >>> 6) + 0.5) / 9007199254740992;
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
