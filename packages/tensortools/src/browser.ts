@@ -49,6 +49,14 @@ export {
   promoteDTypes,
 } from "@tt/concat";
 export {
+  CP_DEFAULTS,
+  type CpConfig,
+  type CpInit,
+  cp,
+  type MissingPolicy,
+  validateCpConfig,
+} from "@tt/decompose-cp";
+export {
   type AxisList,
   type CenterConfig,
   DEFAULT_MEMORY_BUDGET,
@@ -75,8 +83,10 @@ export {
   type KernelMoments,
   type KernelOptions,
   type Kernels,
+  khatriRao,
   matmul,
   matmulTransA,
+  mttkrpFromPartial,
   type QrResult,
   qr,
   type SvdResult,

@@ -71,6 +71,14 @@ export {
   concatDatasets,
 } from "@tt/concat/fs";
 export {
+  CP_DEFAULTS,
+  type CpConfig,
+  type CpInit,
+  cp,
+  type MissingPolicy,
+  validateCpConfig,
+} from "@tt/decompose-cp";
+export {
   type AxisList,
   type CenterConfig,
   DEFAULT_MEMORY_BUDGET,
@@ -97,8 +105,10 @@ export {
   type KernelMoments,
   type KernelOptions,
   type Kernels,
+  khatriRao,
   matmul,
   matmulTransA,
+  mttkrpFromPartial,
   type QrResult,
   qr,
   type SvdResult,

@@ -59,7 +59,7 @@ async function failure(work: Promise<unknown>): Promise<unknown> {
 
 describe("decompose resolves the method", () => {
   it("looks ids up in a fresh default registry holding svd and pca", async () => {
-    expect(createDefaultRegistry().ids("method")).toEqual(["pca", "svd"]);
+    expect(createDefaultRegistry().ids("method")).toEqual(["cp", "pca", "svd"]);
     const result = await decompose(view(), "svd", { rank: 2 });
     expect(result.method).toBe("svd");
     expect(result.methodVersion).toBe(svd.version);
@@ -67,15 +67,15 @@ describe("decompose resolves the method", () => {
 
   it("gives every caller its own default registry", () => {
     const mine = createDefaultRegistry().register(method(async (v) => keyedOutput(v)));
-    expect(mine.ids("method")).toEqual(["pca", "probe", "svd"]);
-    expect(createDefaultRegistry().ids("method")).toEqual(["pca", "svd"]);
+    expect(mine.ids("method")).toEqual(["cp", "pca", "probe", "svd"]);
+    expect(createDefaultRegistry().ids("method")).toEqual(["cp", "pca", "svd"]);
   });
 
   it("rejects an unknown id with a not-found error listing the registered ids", async () => {
-    const error = await failure(decompose(view(), "cp", { rank: 2 }));
+    const error = await failure(decompose(view(), "nmf", { rank: 2 }));
     expect(isTensorToolsError(error, "not-found")).toBe(true);
-    expect((error as Error).message).toBe("unknown method 'cp'; registered: pca, svd");
-    expect((error as { available: string[] }).available).toEqual(["pca", "svd"]);
+    expect((error as Error).message).toBe("unknown method 'nmf'; registered: cp, pca, svd");
+    expect((error as { available: string[] }).available).toEqual(["cp", "pca", "svd"]);
   });
 
   it("uses the registry it is given", async () => {

@@ -10,6 +10,7 @@ import * as bundle from "@tt/bundle";
 import * as bundleFs from "@tt/bundle/fs";
 import * as concat from "@tt/concat";
 import * as concatFs from "@tt/concat/fs";
+import * as cpPackage from "@tt/decompose-cp";
 import * as svdPackage from "@tt/decompose-svd";
 import * as linalg from "@tt/linalg";
 import * as metaParquet from "@tt/meta-parquet";
@@ -76,6 +77,7 @@ const PACKAGES: [string, Record<string, unknown>, string][] = [
   ["@tt/concat", concat, packageEntry("concat")],
   ["@tt/concat/fs", concatFs, packageEntry("concat", "fs.ts")],
   ["@tt/decompose-svd", svdPackage, packageEntry("decompose-svd")],
+  ["@tt/decompose-cp", cpPackage, packageEntry("decompose-cp")],
   ["@tt/result", result, packageEntry("result")],
   ["@tt/result/fs", resultFs, packageEntry("result", "fs.ts")],
 ];

@@ -20,6 +20,7 @@ import { cellText, textTable } from "../tables.js";
 const SELECTION = "qc_pass";
 const JOIN_QUERY = "event_type == 'target' and score_1 > 0";
 const RANK = 6;
+const CP_RANK = 3;
 
 /** How the user can run `tt` again: `tt` when installed as such, else `node <path to the script>`. */
 function invocation(): string {
@@ -90,6 +91,7 @@ export const demoCommand: Command = {
     const overwrite = Boolean(args.values.overwrite);
     const datasetPath = join(dir, "dataset");
     const resultPath = join(dir, "pca");
+    const cpPath = join(dir, "cp");
 
     // 1. The sources: each recording generated and written as its own bundle, one at a time;
     //    then concatenated into one dataset with lineage.
@@ -125,6 +127,20 @@ export const demoCommand: Command = {
     fitting.done();
     await writeResult(resultPath, result, { overwrite });
 
+    // 2b. CP: one factor per axis (instance scores, time signatures, channel loadings).
+    const cpFitting = progressBar(out, "cp");
+    const cpResult = await decompose(
+      view,
+      "cp",
+      { rank: CP_RANK, init: "svd", tol: 1e-6, n_iter_max: 200 },
+      { onProgress: cpFitting.update, signal: out.signal },
+    );
+    cpFitting.done();
+    await writeResult(cpPath, cpResult, { overwrite });
+    const cpFit = cpResult.diagnostics.fit as number;
+    const cpWeights = cpResult.factorTables.component!;
+    const channelTable = cpResult.factorTables.channel!;
+
     // 3. Join the scores back and query on scores and metadata together.
     const joined = joinResult(dataset, result);
     const matches = joined.query("instance", JOIN_QUERY);
@@ -138,6 +154,12 @@ export const demoCommand: Command = {
         shape: dataset.shape,
         selection: { query: SELECTION, instances: view.shape[0] },
         explained_variance_ratio: ratios,
+        cp: {
+          result: cpPath,
+          rank: CP_RANK,
+          fit: cpFit,
+          iterations: cpResult.diagnostics.iterations,
+        },
         join_query: { query: JOIN_QUERY, instances: matches.shape[0] },
         seconds,
       });
@@ -187,7 +209,27 @@ export const demoCommand: Command = {
       out,
       `scores joined onto the instances: query("instance", "${JOIN_QUERY}") -> ${matches.shape[0]} instances`,
     );
-    print(out, `result    ${resultPath}`);
+    print(out, "");
+    print(
+      out,
+      `CP, rank ${CP_RANK}: fit ${cpFit.toFixed(4)} (1 - relative error) after ${cpResult.diagnostics.iterations} sweeps, ${(cpResult.attrs.duration_ms as number).toFixed(0)} ms`,
+    );
+    print(
+      out,
+      textTable(
+        ["  component", "weight", "share of fit", "channel loadings"],
+        Array.from({ length: cpWeights.numRows }, (_, r) => [
+          `  ${r + 1}`,
+          cellText(cpWeights.get(r, "weight")),
+          `${(100 * (cpWeights.get(r, "share_of_fit") as number)).toFixed(1)}%`,
+          Array.from({ length: channelTable.numRows }, (_, c) =>
+            (channelTable.get(c, `factor_${r + 1}`) as number).toFixed(2),
+          ).join(" "),
+        ]),
+      ),
+    );
+    print(out, "");
+    print(out, `results   ${resultPath} (PCA), ${cpPath} (CP)`);
     print(out, "");
     const tt = invocation();
     print(out, "next:");
