@@ -34,7 +34,10 @@ export interface TensorStream {
   dtype: DType;
   /** The full shape; `shape[0]` is the total number of slabs the blocks will bring. */
   shape: readonly number[];
-  /** Metadata tables of the other axes. */
+  /**
+   * Metadata tables of the other axes; also of the first axis when it is given whole here (one
+   * table of `shape[0]` rows) instead of block by block, and then no block carries `meta` or `ids`.
+   */
   axisMeta?: Readonly<Record<string, MetaTable>>;
   /** Ids of the other axes. */
   axisIndex?: Readonly<Record<string, AxisIndex>>;

@@ -77,21 +77,23 @@ function withIds(
 }
 
 function checkStream(stream: TensorStream): void {
+  const first = stream.axes[0]!;
+  const { [first]: firstMeta, ...otherMeta } = stream.axisMeta ?? {};
   createTensor({
     data: allocate(stream.dtype, 0),
     shape: stream.shape.map((n, i) => (i === 0 ? 0 : n)),
     axes: stream.axes,
     axisIndex: stream.axisIndex,
-    axisMeta: stream.axisMeta,
+    axisMeta: otherMeta,
     attrs: stream.attrs,
   });
-  if (
-    stream.axisMeta?.[stream.axes[0]!] !== undefined ||
-    stream.axisIndex?.[stream.axes[0]!] !== undefined
-  ) {
+  if (stream.axisIndex?.[first] !== undefined) {
+    throw new DataError(`axis '${first}'`, "ids of the first axis come with the blocks");
+  }
+  if (firstMeta !== undefined && firstMeta.numRows !== stream.shape[0]) {
     throw new DataError(
-      `axis '${stream.axes[0]}'`,
-      "metadata and ids of the first axis come with the blocks",
+      `axis '${first}'`,
+      `the stream's metadata of the first axis has ${firstMeta.numRows} rows, the shape says ${stream.shape[0]}`,
     );
   }
 }
@@ -134,6 +136,8 @@ export async function writeBundle(
     ? await arrayStore.create(store, LAYOUT.mask, { ...creation, dtype: "bool", fillValue: 1 })
     : undefined;
 
+  // The first axis's metadata: given whole by the stream, or collected from the blocks.
+  const wholeMeta = stream?.axisMeta?.[first];
   const metas: MetaTable[] = [];
   const idParts: unknown[] = [];
   let written = 0;
@@ -151,6 +155,12 @@ export async function writeBundle(
         where,
         `brings ${written + rows} slabs in all, the shape says ${shape[0]}`,
       );
+    if (wholeMeta !== undefined && (block.meta !== undefined || block.ids !== undefined)) {
+      throw new DataError(
+        where,
+        `carries metadata or ids, but the stream gave the metadata of axis '${first}' whole`,
+      );
+    }
     if (block.meta !== undefined && block.meta.numRows !== rows) {
       throw new DataError(where, `has ${block.meta.numRows} metadata rows for ${rows} slabs`);
     }
@@ -166,7 +176,7 @@ export async function writeBundle(
       }
       await mask.writeBlock(written, block.mask, { signal });
     }
-    metas.push(block.meta ?? MetaTable.empty(rows));
+    if (wholeMeta === undefined) metas.push(block.meta ?? MetaTable.empty(rows));
     if (block.ids !== undefined) idParts.push(...Array.from(block.ids as ArrayLike<unknown>));
     written += rows;
     options.onProgress?.({ phase: "write", fraction: shape[0] ? written / shape[0] : 1 });
@@ -192,7 +202,7 @@ export async function writeBundle(
         : input.axisIndex?.[axis];
     const base =
       position === 0
-        ? MetaTable.concat(metas)
+        ? (wholeMeta ?? MetaTable.concat(metas))
         : (input.axisMeta?.[axis] ?? MetaTable.empty(shape[position]));
     const table = withIds(base, ids, column, axis);
     if (table.has(column)) {

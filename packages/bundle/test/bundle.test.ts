@@ -18,7 +18,7 @@ import {
 import { memoryMetaIO } from "@tt/schema/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { appendDataset, openDataset, writeDataset } from "../src/fs.js";
-import { openBundle, writeBundle } from "../src/index.js";
+import { openBundle, type StreamBlock, writeBundle } from "../src/index.js";
 import { sampleTensor, temporaryDirectory } from "./helpers.js";
 
 const cleanups: (() => void)[] = [];
@@ -129,6 +129,53 @@ describe("a bundle round trip", () => {
     expect([...(await dataset.readMask([]))]).toEqual([...mask]);
     expect(dataset.manifest.mask_store).toBe("arrays/masks.zarr");
     expect(progress.at(-1)).toBe(1);
+  });
+
+  it("takes the first axis's metadata whole from the stream instead of from the blocks", async () => {
+    const tensor = sampleTensor(9, 5, 2);
+    const slab = 10;
+    const instance = MetaTable.fromColumns({
+      instance_id: columnFromCells("string", tensor.axisIndex.instance as string[]),
+      ...Object.fromEntries(
+        tensor.axisMeta.instance!.columnNames.map((n) => [n, tensor.axisMeta.instance!.column(n)]),
+      ),
+    });
+    const stream = (blocks: () => Iterable<StreamBlock>, meta = instance) => ({
+      axes: tensor.axes,
+      dtype: "float32" as const,
+      shape: [9, 5, 2],
+      axisMeta: { instance: meta },
+      blocks: blocks(),
+    });
+    function* bare() {
+      for (let start = 0; start < 9; start += 4) {
+        yield { data: tensor.data.subarray(start * slab, Math.min(9, start + 4) * slab) };
+      }
+    }
+    const store = createMemoryStore();
+    await writeBundle(store, stream(bare), { axisIndexColumns: { instance: "instance_id" } });
+    const dataset = await openBundle(store);
+    expect([...(await dataset.read([]))]).toEqual([...tensor.data]);
+    expect(dataset.ids("instance")).toEqual(tensor.axisIndex.instance);
+    expect(dataset.meta("instance").toRecords()).toEqual(instance.toRecords());
+
+    await expect(
+      writeBundle(createMemoryStore(), stream(bare, instance.slice(0, 8)), {
+        axisIndexColumns: { instance: "instance_id" },
+      }),
+    ).rejects.toThrow(
+      "axis 'instance': the stream's metadata of the first axis has 8 rows, the shape says 9",
+    );
+    function* withMeta() {
+      yield { data: tensor.data.subarray(0, 9 * slab), meta: instance };
+    }
+    const error = await writeBundle(createMemoryStore(), stream(withMeta), {
+      axisIndexColumns: { instance: "instance_id" },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toBe(
+      "block at instance 0: carries metadata or ids, but the stream gave the metadata of axis 'instance' whole",
+    );
   });
 
   it("writes partition tables and declares them in the manifest", async () => {

@@ -1,11 +1,11 @@
 /**
  * One measurement of `concat.bench.ts`, in its own plain Node process on the built packages, so
- * that its peak RSS is its own and carries no TypeScript loader. Prints one line of JSON.
- * Usage: `node concat-child.mjs <concat|cp|read-write> <out> <input>...`.
+ * that its peak RSS is its own and carries no TypeScript loader. Prints one line of JSON with the
+ * data bytes it read (`bytes`). Usage: `node concat-child.mjs <concat|cp|read-write> <out> <input>...`.
  */
 
 import { readFileSync } from "node:fs";
-import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, open, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { concatDatasets } from "@tt/concat/fs";
 
@@ -22,32 +22,61 @@ function peakRssMb() {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Every chunk file of an input's data array, relative to the bundle. */
+/** Every chunk file of an input's data array, with the bytes of its slabs inside the array's shape. */
 async function chunkFiles(bundle) {
-  const root = join(bundle, "arrays/data.zarr/c");
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const array = join(bundle, "arrays/data.zarr");
+  const meta = JSON.parse(await readFile(join(array, "zarr.json"), "utf8"));
+  const [rows, ...rest] = meta.shape;
+  const chunkRows = meta.chunk_grid.configuration.chunk_shape[0];
+  const slabBytes = rest.reduce((a, b) => a * b, 1) * 4;
+  const entries = await readdir(join(array, "c"), { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      const chunk = Number(path.slice(join(array, "c").length + 1).split("/")[0]);
+      return { path, bytes: Math.min(chunkRows, rows - chunk * chunkRows) * slabBytes };
+    });
 }
 
 const [mode, out, ...inputs] = process.argv.slice(2);
 const start = performance.now();
+let bytes = 0;
 if (mode === "concat") {
-  await concatDatasets(inputs, { out });
+  const { manifest } = await concatDatasets(inputs, { out });
+  bytes = manifest.shape.reduce((a, b) => a * b, 1) * 4;
 } else if (mode === "cp") {
-  // The kernel's copy of the same chunk files (copy_file_range where the filesystem has it).
+  // The kernel's copy of the same chunk files (copy_file_range where the filesystem has it):
+  // whole files, so the padding of each input's last chunk too.
   for (const [i, input] of inputs.entries()) {
     await cp(join(input, "arrays/data.zarr/c"), join(out, `${i}`), { recursive: true });
   }
 } else if (mode === "read-write") {
-  // The same bytes read into memory and written again, file by file.
+  // The bytes concat reads (each chunk's slabs inside the array's shape), read into memory and
+  // written again, file by file.
   await mkdir(out, { recursive: true });
   for (const [i, input] of inputs.entries()) {
     for (const [j, file] of (await chunkFiles(input)).entries()) {
-      await writeFile(join(out, `${i}-${j}`), await readFile(file));
+      const handle = await open(file.path, "r");
+      const buffer = Buffer.allocUnsafe(file.bytes);
+      try {
+        await handle.read(buffer, 0, file.bytes, 0);
+      } finally {
+        await handle.close();
+      }
+      await writeFile(join(out, `${i}-${j}`), buffer);
+      bytes += file.bytes;
     }
   }
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
 const seconds = (performance.now() - start) / 1000;
-console.log(JSON.stringify({ mode, inputs: inputs.length, seconds, peakRssMb: peakRssMb() }));
+if (mode === "cp") {
+  for (const input of inputs) {
+    for (const file of await chunkFiles(input)) bytes += (await stat(file.path)).size;
+  }
+}
+console.log(
+  JSON.stringify({ mode, inputs: inputs.length, seconds, bytes, peakRssMb: peakRssMb() }),
+);

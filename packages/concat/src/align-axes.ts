@@ -20,7 +20,7 @@ export interface AlignedAxis {
 type Key = string | number | bigint;
 
 function keysOf(source: Source, axis: string, column: string): Map<Key, number> {
-  const table = source.view.meta(axis);
+  const table = source.axisMeta.get(axis)!;
   if (!table.has(column)) {
     throw new DataError(
       `${source.label} axis '${axis}'`,
@@ -61,7 +61,17 @@ function byKey(
   column: string,
   join: JoinKind,
 ): { keys: Key[]; positions: Int32Array[] } {
-  const maps = sources.map((source) => keysOf(source, axis, column));
+  // Inputs that share one table of the axis share its keys, and their positions below.
+  const byTable = new Map<MetaTable, Map<Key, number>>();
+  const maps = sources.map((source) => {
+    const table = source.axisMeta.get(axis)!;
+    let keys = byTable.get(table);
+    if (keys === undefined) {
+      keys = keysOf(source, axis, column);
+      byTable.set(table, keys);
+    }
+    return keys;
+  });
   let keys: Key[];
   if (join === "inner") {
     keys = [...maps[0]!.keys()].filter((key) => maps.every((map) => map.has(key)));
@@ -79,27 +89,36 @@ function byKey(
     for (const map of maps) for (const key of map.keys()) union.add(key);
     keys = [...union];
   }
-  const positions = maps.map((map) => Int32Array.from(keys, (key) => map.get(key) ?? -1));
+  const byMap = new Map<Map<Key, number>, Int32Array>();
+  const positions = maps.map((map) => {
+    let at = byMap.get(map);
+    if (at === undefined) {
+      at = Int32Array.from(keys, (key) => map.get(key) ?? -1);
+      byMap.set(map, at);
+    }
+    return at;
+  });
   return { keys, positions };
 }
 
 function byPosition(sources: readonly Source[], axis: string, index: number): Int32Array[] {
-  const length = sources[0]!.view.shape[index]!;
+  const length = sources[0]!.shape[index]!;
   for (const source of sources.slice(1)) {
-    if (source.view.shape[index] !== length) {
+    if (source.shape[index] !== length) {
       throw new DataError(
         `${source.label} axis '${axis}'`,
-        `has ${source.view.shape[index]} elements but ${sources[0]!.label} has ${length}; axis '${axis}' has no id column, so elements are matched by position: give align.${axis} to match them by a column`,
+        `has ${source.shape[index]} elements but ${sources[0]!.label} has ${length}; axis '${axis}' has no id column, so elements are matched by position: give align.${axis} to match them by a column`,
       );
     }
   }
-  return sources.map(() => Int32Array.from({ length }, (_, i) => i));
+  const identity = Int32Array.from({ length }, (_, i) => i);
+  return sources.map(() => identity);
 }
 
 /** The input's metadata of `axis`, without its own id column when it aligns by another one (ids differ by nature). */
 function withoutOwnIds(source: Source, axis: string, column: string | undefined): MetaTable {
-  const table = source.view.meta(axis);
-  const own = source.view.axisIndexColumns[axis];
+  const table = source.axisMeta.get(axis)!;
+  const own = source.axisIndexColumns[axis];
   return own !== undefined && own !== column && table.has(own) ? table.drop([own]) : table;
 }
 
@@ -115,7 +134,7 @@ export function alignAxes(
   align: Readonly<Record<string, string>>,
   join: JoinKind,
 ): AlignedAxis[] {
-  const axes = sources[0]!.view.axes;
+  const axes = sources[0]!.axes;
   for (const axis of Object.keys(align)) {
     if (!axes.includes(axis)) {
       throw new ConfigError(`align.${axis}`, `names no axis; the axes are ${axes.join(", ")}`);
@@ -128,15 +147,28 @@ export function alignAxes(
     }
   }
   return axes.slice(1).map((axis, i) => {
-    const column = align[axis] ?? sources[0]!.view.axisIndexColumns[axis];
+    const column = align[axis] ?? sources[0]!.axisIndexColumns[axis];
     const aligned = column === undefined ? undefined : byKey(sources, axis, column, join);
     const positions = aligned?.positions ?? byPosition(sources, axis, i + 1);
     const length = positions[0]!.length;
-    const parts: AxisPart[] = sources.map((source, s) => ({
-      label: source.label,
-      table: withoutOwnIds(source, axis, column),
-      rows: positions[s]!,
-    }));
+    // An input with the same table and positions as an earlier one agrees with it by itself.
+    const seen = new Set<string>();
+    const tableIds = new Map<MetaTable | Int32Array, number>();
+    const idOf = (x: MetaTable | Int32Array) => {
+      if (!tableIds.has(x)) tableIds.set(x, tableIds.size);
+      return tableIds.get(x)!;
+    };
+    const parts: AxisPart[] = [];
+    sources.forEach((source, s) => {
+      const key = `${idOf(source.axisMeta.get(axis)!)}:${idOf(positions[s]!)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      parts.push({
+        label: source.label,
+        table: withoutOwnIds(source, axis, column),
+        rows: positions[s]!,
+      });
+    });
     const name = (element: number) =>
       aligned === undefined ? `at ${element}` : `'${String(aligned.keys[element])}'`;
     return { axis, column, meta: mergeAxisMeta(axis, length, parts, name), positions };

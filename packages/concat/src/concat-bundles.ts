@@ -8,6 +8,7 @@ import {
   isBigIntDType,
   isFloatDType,
   type JsonObject,
+  type JsonValue,
   type Manifest,
   type MetaTable,
   type WritableKeyValueStore,
@@ -16,11 +17,10 @@ import { defaultChunkShape } from "@tt/store-zarr";
 import { alignAxes } from "./align-axes.js";
 import { concatStream } from "./concat-stream.js";
 import { outputDType } from "./dtype-promotion.js";
-import { openInputs, type Source } from "./inputs.js";
-import { instanceTables } from "./instance-tables.js";
+import { describeInputs } from "./inputs.js";
+import { InstanceTableBuilder } from "./instance-tables.js";
 import { type ConcatInput, type ConcatOptions, resolveOptions } from "./options.js";
 import { filesTable, groupsTable } from "./partitions.js";
-import { slabMap } from "./slab-map.js";
 
 /** Options of {@link concatBundles}: the concatenation and the store it writes into. */
 export interface ConcatBundlesOptions extends ConcatOptions {
@@ -55,16 +55,25 @@ function gapFill(dtype: DType, fillValue: number | undefined): number {
   return fillValue;
 }
 
-/** The attributes every input has with the same value. */
-function sharedAttrs(sources: readonly Source[]): JsonObject {
-  const [first, ...rest] = sources.map((s) => s.view.dataset.attrs);
-  const shared: JsonObject = {};
-  for (const [key, value] of Object.entries(first ?? {})) {
-    const text = JSON.stringify(value);
-    if (rest.every((attrs) => key in attrs && JSON.stringify(attrs[key]) === text))
-      shared[key] = value;
+/** The attributes every input seen so far has with the same value (as JSON text). */
+class SharedAttrs {
+  #shared: Map<string, { value: JsonValue; text: string }> | undefined;
+
+  add(attrs: Readonly<JsonObject>): void {
+    if (this.#shared === undefined) {
+      this.#shared = new Map(
+        Object.entries(attrs).map(([key, value]) => [key, { value, text: JSON.stringify(value) }]),
+      );
+      return;
+    }
+    for (const [key, { text }] of this.#shared) {
+      if (!(key in attrs) || JSON.stringify(attrs[key]) !== text) this.#shared.delete(key);
+    }
   }
-  return shared;
+
+  get attrs(): JsonObject {
+    return Object.fromEntries([...(this.#shared ?? [])].map(([key, { value }]) => [key, value]));
+  }
 }
 
 /**
@@ -97,49 +106,53 @@ export async function concatBundles(
   if (out === null || typeof out !== "object" || typeof out.set !== "function") {
     throw new ConfigError("out", "must be a writable key-value store");
   }
-  const sources = await openInputs(inputs, resolved);
-  const withInstances = sources.filter((s) => s.view.shape[0]! > 0);
+  const instances = new InstanceTableBuilder(resolved);
+  // The attributes shared by the inputs with instances, and by all (when none has instances).
+  const attrsOfFilled = new SharedAttrs();
+  const attrsOfAll = new SharedAttrs();
+  const sources = await describeInputs(inputs, resolved, (source, view) => {
+    instances.add(source, view);
+    attrsOfAll.add(view.dataset.attrs);
+    if (source.shape[0]! > 0) attrsOfFilled.add(view.dataset.attrs);
+  });
+  const withInstances = sources.filter((s) => s.shape[0]! > 0);
   const participants = withInstances.length > 0 ? withInstances : sources;
   const aligned = alignAxes(participants, resolved.align, resolved.join);
   const dtype = outputDType(
-    participants.map((s) => s.view.dtype),
+    participants.map((s) => s.dtype),
     participants.map((s) => s.label),
     resolved.dtype,
     resolved.allowPrecisionLoss === true,
   );
-  const total = sources.reduce((n, s) => n + s.view.shape[0]!, 0);
+  const total = sources.reduce((n, s) => n + s.shape[0]!, 0);
   const shape = [total, ...aligned.map((a) => a.meta.numRows)];
-  const maps = sources.map((source) => {
+  const positions = sources.map((source) => {
     const p = participants.indexOf(source);
-    if (p < 0 || source.view.shape[0] === 0) return undefined;
-    return slabMap(
-      source.view.shape.slice(1),
-      shape.slice(1),
-      aligned.map((a) => a.positions[p]!),
-    );
+    if (p < 0 || source.shape[0] === 0) return undefined;
+    return aligned.map((a) => a.positions[p]!);
   });
-  const gaps = maps.some((map) => map?.hasGaps);
+  const gaps = positions.some((axes) => axes?.some((at) => at.includes(-1)));
   const fill = gaps ? gapFill(dtype, resolved.fillValue) : Number.NaN;
-  const tables = instanceTables(sources, resolved);
-  const groups = groupsTable(
-    sources,
-    tables.map((t) => t.column("group_id").values as string[]),
-  );
-  const files = await filesTable(sources);
+  const groups = groupsTable(instances.groups);
+  const files = filesTable(sources);
   const chunkShape = resolved.chunkShape ?? defaultChunkShape(shape, dtype);
-  const axes = sources[0]!.view.axes;
+  const axes = sources[0]!.axes;
   const stream = concatStream({
     sources,
-    maps,
-    tables,
+    positions,
     aligned,
+    instanceMeta: instances.finish(),
     axes,
     shape,
     dtype,
     chunkRows: chunkShape[0]!,
     fill,
-    withMask: gaps || participants.some((s) => s.view.hasMask),
-    attrs: { ...sharedAttrs(participants), ...(resolved.attrs ?? {}) },
+    withMask: gaps || participants.some((s) => s.hasMask),
+    attrs: {
+      ...(withInstances.length > 0 ? attrsOfFilled : attrsOfAll).attrs,
+      ...(resolved.attrs ?? {}),
+    },
+    plugins: { arrayStore: resolved.arrayStore },
     signal,
     onProgress: resolved.onProgress,
   });

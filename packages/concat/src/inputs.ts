@@ -5,10 +5,13 @@ import { createDataset } from "@tt/query";
 import {
   ConfigError,
   DataError,
+  type DType,
+  hashManifest,
   InvalidManifestError,
+  isNullAt,
   isTensorToolsError,
   type KeyValueStore,
-  type Manifest,
+  type MetaTable,
   NotFoundError,
   type StoredDataset,
   type TensorView,
@@ -16,20 +19,48 @@ import {
 } from "@tt/schema";
 import type { ConcatInput } from "./options.js";
 
-/** One input, opened: its view, where it is, and the id it gets in the output. */
+/** How the data of an input is read when it is copied. */
+export type DataSource =
+  /** A bundle in a store: its arrays are opened again, without the metadata tables. */
+  | {
+      readonly kind: "store";
+      readonly store: KeyValueStore;
+      readonly arrayPath: string;
+      readonly maskPath: string | undefined;
+    }
+  /** A view or dataset the caller holds. */
+  | { readonly kind: "view"; readonly view: TensorView };
+
+/**
+ * One input, described: what the plan and the copy need of it. Its opened dataset (instance
+ * metadata, id index) is not kept; only the metadata of the other axes is, and one table serves
+ * every input whose table of that axis is the same.
+ */
 export interface Source {
   /** Position in the list of inputs. */
   readonly position: number;
   /** Its `source_dataset_id`. */
   readonly id: string;
-  /** The view that is copied. */
-  readonly view: TensorView;
   /** Where its dataset is. */
   readonly location: string;
-  /** Its dataset's manifest. */
-  readonly manifest: Manifest;
   /** How messages name it: `input 2 ('sub-03' at /data/sub-03)`. */
   readonly label: string;
+  /** The axes, shape and dtype of the view that is copied. */
+  readonly axes: readonly string[];
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Whether its dataset has a validity mask. */
+  readonly hasMask: boolean;
+  /** The id column of each axis that has one. */
+  readonly axisIndexColumns: Readonly<Record<string, string>>;
+  /** `sha256:<hex>` of its dataset's manifest. */
+  readonly manifestHash: string;
+  /** The view's selectors as JSON (`[]` for a whole dataset). */
+  readonly selectors: string;
+  /** The metadata table of every axis but the first, by axis. */
+  readonly axisMeta: ReadonlyMap<string, MetaTable>;
+  /** How its data is read. */
+  readonly data: DataSource;
 }
 
 function isView(input: ConcatInput): input is TensorView {
@@ -63,17 +94,23 @@ async function openInput(
   input: ConcatInput,
   position: number,
   plugins: BundlePlugins & { signal?: AbortSignal },
-): Promise<TensorView> {
+): Promise<{ view: TensorView; data: DataSource }> {
   if (input === null || typeof input !== "object") {
     throw new ConfigError(
       `inputs[${position}]`,
       `must be a view, a dataset or a key-value store, got ${input === null ? "null" : typeof input}`,
     );
   }
-  if (isView(input)) return input;
-  if (isStoredDataset(input)) return createDataset(input);
+  if (isView(input)) return { view: input, data: { kind: "view", view: input } };
+  if (isStoredDataset(input)) {
+    const view = createDataset(input);
+    return { view, data: { kind: "view", view } };
+  }
+  const store = input as KeyValueStore;
   try {
-    return createDataset(await openBundle(input as KeyValueStore, plugins));
+    const view = createDataset(await openBundle(store, plugins));
+    const { array_store, mask_store } = view.dataset.manifest;
+    return { view, data: { kind: "store", store, arrayPath: array_store, maskPath: mask_store } };
   } catch (error) {
     throw naming(error, position, (input as KeyValueStore).location);
   }
@@ -85,18 +122,44 @@ export function defaultSourceId(location: string): string {
   return segments.at(-1) ?? location;
 }
 
+/** Whether two tables hold the same columns, types and values. */
+function sameTable(a: MetaTable, b: MetaTable): boolean {
+  if (a === b) return true;
+  if (a.numRows !== b.numRows || a.columnNames.length !== b.columnNames.length) return false;
+  return a.columnNames.every((name) => {
+    if (!b.has(name)) return false;
+    const x = a.column(name);
+    const y = b.column(name);
+    if (x.type !== y.type) return false;
+    for (let row = 0; row < a.numRows; row++) {
+      if (isNullAt(x, row) !== isNullAt(y, row)) return false;
+      const u = (x.values as ArrayLike<unknown>)[row];
+      const v = (y.values as ArrayLike<unknown>)[row];
+      if (Array.isArray(u) && Array.isArray(v)) {
+        if (u.length !== v.length || u.some((item, i) => item !== v[i])) return false;
+      } else if (u !== v && !(Number.isNaN(u) && Number.isNaN(v))) return false;
+    }
+    return true;
+  });
+}
+
+/** How many inputs are opened ahead of the one being described. */
+const OPEN_AHEAD = 2;
+
 /**
- * Opens every input, gives it its `source_dataset_id` (from `sourceIds`, else the last segment of
- * its location) and checks that the ids are unique and that every input has the same axes in the
- * same order, with `along` first.
+ * Opens the inputs one after another (a few ahead), gives each its `source_dataset_id` (from
+ * `sourceIds`, else the last segment of its location), checks that the ids are unique and that
+ * every input has the same axes in the same order, with `along` first, and hands each opened
+ * view to `visit` before letting it go. Only the descriptions are kept.
  */
-export async function openInputs(
+export async function describeInputs(
   inputs: readonly ConcatInput[],
   options: BundlePlugins & {
     sourceIds?: readonly string[];
     along?: string;
     signal?: AbortSignal;
   },
+  visit: (source: Source, view: TensorView) => void,
 ): Promise<Source[]> {
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new ConfigError("inputs", "give at least one dataset, view or store to concatenate");
@@ -108,11 +171,21 @@ export async function openInputs(
       `has ${sourceIds.length} ids for ${inputs.length} inputs; give one per input`,
     );
   }
+  const opening: Promise<{ view: TensorView; data: DataSource }>[] = [];
+  const open = (position: number) => {
+    if (position >= inputs.length || opening[position] !== undefined) return;
+    const opened = openInput(inputs[position]!, position, options);
+    // Awaited in order below; an input opened ahead of a failure must not go unhandled.
+    opened.catch(() => {});
+    opening[position] = opened;
+  };
   const sources: Source[] = [];
   const byId = new Map<string, number>();
-  for (const [position, input] of inputs.entries()) {
+  for (let position = 0; position < inputs.length; position++) {
     options.signal?.throwIfAborted();
-    const view = await openInput(input, position, options);
+    for (let ahead = 0; ahead <= OPEN_AHEAD; ahead++) open(position + ahead);
+    const { view, data } = await opening[position]!;
+    opening[position] = undefined as never;
     const { location, manifest } = view.dataset;
     const id = sourceIds?.[position] ?? defaultSourceId(location);
     if (typeof id !== "string" || id.length === 0) {
@@ -127,28 +200,51 @@ export async function openInputs(
       );
     }
     byId.set(id, position);
-    sources.push({ position, id, view, location, manifest, label });
+    const previous = sources.at(-1);
+    const axisMeta = new Map<string, MetaTable>();
+    for (const axis of view.axes.slice(1)) {
+      const table = view.meta(axis);
+      const shared = previous?.axisMeta.get(axis);
+      axisMeta.set(axis, shared !== undefined && sameTable(shared, table) ? shared : table);
+    }
+    const source: Source = {
+      position,
+      id,
+      location,
+      label,
+      axes: view.axes,
+      shape: [...view.shape],
+      dtype: view.dtype,
+      hasMask: view.hasMask,
+      axisIndexColumns: view.axisIndexColumns,
+      manifestHash: await hashManifest(manifest),
+      selectors: JSON.stringify(view.toJSON().selectors),
+      axisMeta,
+      data,
+    };
+    checkAxes(sources[0] ?? source, source, options.along);
+    visit(source, view);
+    sources.push(source);
   }
-  checkAxes(sources, options.along);
   return sources;
 }
 
-function checkAxes(sources: readonly Source[], along: string | undefined): void {
-  const first = sources[0]!;
-  const axes = first.view.axes;
-  if (along !== undefined && along !== axes[0]) {
-    throw new UnsupportedError(
-      `concatenation along '${along}'`,
-      `can only concatenate along the inputs' first axis '${axes[0]}', not '${along}'; ${axes.includes(along) ? `transpose the inputs so that '${along}' comes first` : `the axes are ${axes.join(", ")}`}`,
-    );
-  }
-  for (const source of sources.slice(1)) {
-    const other = source.view.axes;
-    if (other.length !== axes.length || other.some((axis, i) => axis !== axes[i])) {
-      throw new DataError(
-        source.label,
-        `has axes [${other.join(", ")}] but ${first.label} has [${axes.join(", ")}]; every input needs the same axes in the same order`,
+function checkAxes(first: Source, source: Source, along: string | undefined): void {
+  const axes = first.axes;
+  if (first === source) {
+    if (along !== undefined && along !== axes[0]) {
+      throw new UnsupportedError(
+        `concatenation along '${along}'`,
+        `can only concatenate along the inputs' first axis '${axes[0]}', not '${along}'; ${axes.includes(along) ? `transpose the inputs so that '${along}' comes first` : `the axes are ${axes.join(", ")}`}`,
       );
     }
+    return;
+  }
+  const other = source.axes;
+  if (other.length !== axes.length || other.some((axis, i) => axis !== axes[i])) {
+    throw new DataError(
+      source.label,
+      `has axes [${other.join(", ")}] but ${first.label} has [${axes.join(", ")}]; every input needs the same axes in the same order`,
+    );
   }
 }

@@ -1,7 +1,8 @@
 /** The partition tables of a concatenation: `files` (one row per input) and `groups` (one row per group). */
 
-import { columnFromCells, hashManifest, MetaTable } from "@tt/schema";
+import { columnFromCells, MetaTable } from "@tt/schema";
 import type { Source } from "./inputs.js";
+import type { GroupCount } from "./instance-tables.js";
 
 /**
  * One row per input, in input order: `source_dataset_id`, `location`, `manifest_hash`
@@ -9,12 +10,12 @@ import type { Source } from "./inputs.js";
  * dataset), `dtype`, `n_instances`, and `instance_start` / `instance_stop`, the rows it fills in
  * the output (equal for an input without instances).
  */
-export async function filesTable(sources: readonly Source[]): Promise<MetaTable> {
+export function filesTable(sources: readonly Source[]): MetaTable {
   const starts: number[] = [];
   let offset = 0;
   for (const source of sources) {
     starts.push(offset);
-    offset += source.view.shape[0]!;
+    offset += source.shape[0]!;
   }
   const cells = <T>(pick: (source: Source, i: number) => T) => sources.map(pick);
   return MetaTable.fromColumns({
@@ -28,24 +29,24 @@ export async function filesTable(sources: readonly Source[]): Promise<MetaTable>
     ),
     manifest_hash: columnFromCells(
       "string",
-      await Promise.all(cells((s) => hashManifest(s.manifest))),
+      cells((s) => s.manifestHash),
     ),
     selectors: columnFromCells(
       "string",
-      cells((s) => JSON.stringify(s.view.toJSON().selectors)),
+      cells((s) => s.selectors),
     ),
     dtype: columnFromCells(
       "string",
-      cells((s) => s.view.dtype),
+      cells((s) => s.dtype),
     ),
     n_instances: columnFromCells(
       "int32",
-      cells((s) => s.view.shape[0]!),
+      cells((s) => s.shape[0]!),
     ),
     instance_start: columnFromCells("int32", starts),
     instance_stop: columnFromCells(
       "int32",
-      cells((s, i) => starts[i]! + s.view.shape[0]!),
+      cells((s, i) => starts[i]! + s.shape[0]!),
     ),
   });
 }
@@ -55,19 +56,7 @@ export async function filesTable(sources: readonly Source[]): Promise<MetaTable>
  * `n_instances`, `n_datasets` (inputs with instances in the group) and `source_dataset_ids`
  * (those inputs, in input order).
  */
-export function groupsTable(sources: readonly Source[], groupIds: readonly string[][]): MetaTable {
-  const groups = new Map<string, { n: number; datasets: string[] }>();
-  groupIds.forEach((ids, s) => {
-    for (const id of ids) {
-      let group = groups.get(id);
-      if (group === undefined) {
-        group = { n: 0, datasets: [] };
-        groups.set(id, group);
-      }
-      group.n += 1;
-      if (group.datasets.at(-1) !== sources[s]!.id) group.datasets.push(sources[s]!.id);
-    }
-  });
+export function groupsTable(groups: ReadonlyMap<string, GroupCount>): MetaTable {
   const rows = [...groups];
   return MetaTable.fromColumns(
     {

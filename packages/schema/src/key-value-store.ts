@@ -42,7 +42,10 @@ export interface KeyValueStore {
 
 /** A {@link KeyValueStore} that can also be written. */
 export interface WritableKeyValueStore extends KeyValueStore {
-  /** Stores `value` under `key`, replacing what was there. */
+  /**
+   * Stores `value` under `key`, replacing what was there. Callers may reuse `value`'s memory once
+   * the promise resolves, so a store that keeps the bytes must copy them.
+   */
   set(key: string, value: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
