@@ -11,8 +11,10 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/linalg": 1,
   "@tt/store-zarr": 2,
   "@tt/meta-parquet": 2,
-  "@tt/decompose-svd": 2,
-  "@tt/decompose-cp": 2,
+  // The input preparation the decomposition methods share, on the kernels; the methods sit above it.
+  "@tt/decompose-core": 2,
+  "@tt/decompose-svd": 3,
+  "@tt/decompose-cp": 3,
   "@tt/query": 3,
   // The dataset bundle layer: Zarr arrays and Parquet tables by default, other plugins if given.
   "@tt/bundle": 3,

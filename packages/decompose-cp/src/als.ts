@@ -13,6 +13,7 @@
  * `‖X − X̂‖² = ‖X‖² − 2⟨Mₘ, Uₘ⟩ + Σ(G₀ ∘ … ∘ Gₘ)`.
  */
 
+import type { MatrixSource } from "@tt/decompose-core";
 import { type Kernels, khatriRao, matmulTransA, mttkrpFromPartial } from "@tt/linalg";
 import { imputeMissing } from "./impute.js";
 import { type LineSearchState, tryLineSearch } from "./line-search.js";
@@ -27,7 +28,6 @@ import {
   symmetrize,
   timesSmall,
 } from "./small.js";
-import type { MatrixSource } from "./source.js";
 
 /** What the sweeps need. */
 export interface AlsOptions {

@@ -1,20 +1,20 @@
 /** The configuration of the CP method, its defaults and its validation. */
 
-import { isPlainObject } from "@tt/schema";
 import {
   type CenterConfig,
-  center,
-  fail,
-  integer,
   type MissingPolicy,
-  oneOf,
+  rejectField,
   type SampleMaskConfig,
   type ScaleConfig,
-  sampleMask,
-  scale,
-  show,
-  weights,
-} from "./config-fields.js";
+  showValue,
+  validateInteger,
+  validateMemoryBudget,
+  validateOneOf,
+  validatePreprocessConfig,
+  validateSeed,
+  validateThreads,
+} from "@tt/decompose-core";
+import { isPlainObject } from "@tt/schema";
 
 /** How the factors start: leading eigenvectors of each mode's Gram matrix, or seeded random. */
 export type CpInit = "svd" | "random";
@@ -68,7 +68,8 @@ export const CP_DEFAULTS: Readonly<CpConfig> = {
 const KEYS = Object.keys(CP_DEFAULTS) as (keyof CpConfig)[];
 
 function boolean(field: string, value: unknown): boolean {
-  if (typeof value !== "boolean") fail(field, `must be true or false, got ${show(value)}`);
+  if (typeof value !== "boolean")
+    rejectField(field, `must be true or false, got ${showValue(value)}`);
   return value;
 }
 
@@ -77,34 +78,40 @@ function boolean(field: string, value: unknown): boolean {
  * ConfigError naming the field and what is allowed.
  */
 export function validateCpConfig(config: unknown): CpConfig {
-  if (!isPlainObject(config)) fail("(config)", `must be an object, got ${show(config)}`);
+  if (!isPlainObject(config))
+    rejectField("(config)", `must be an object, got ${showValue(config)}`);
   for (const key of Object.keys(config))
     if (!KEYS.includes(key as keyof CpConfig))
-      fail(key, `is not an option of cp; options: ${KEYS.join(", ")}`);
+      rejectField(key, `is not an option of cp; options: ${KEYS.join(", ")}`);
   const full = { ...CP_DEFAULTS, ...config } as Record<keyof CpConfig, unknown>;
-  const { tol, memory_budget: budget, threads, seed } = full;
+  const { tol } = full;
   if (typeof tol !== "number" || !Number.isFinite(tol) || tol < 0)
-    fail("tol", `must be a finite number >= 0, got ${show(tol)}`);
-  if (seed !== null && (typeof seed !== "number" || !Number.isSafeInteger(seed)))
-    fail("seed", `must be null or an integer, got ${show(seed)}`);
+    rejectField("tol", `must be a finite number >= 0, got ${showValue(tol)}`);
+  const seed = validateSeed(full.seed);
+  const rank = validateInteger("rank", full.rank, 1);
+  const init = validateOneOf("init", full.init, ["svd", "random"] as const);
+  const nIterMax = validateInteger("n_iter_max", full.n_iter_max, 1);
+  const nonnegative = boolean("nonnegative", full.nonnegative);
+  const lineSearch = boolean("line_search", full.line_search);
+  const preprocess = validatePreprocessConfig(full);
   const out: CpConfig = {
-    rank: integer("rank", full.rank, 1),
-    init: oneOf("init", full.init, ["svd", "random"] as const),
-    n_iter_max: integer("n_iter_max", full.n_iter_max, 1),
+    rank,
+    init,
+    n_iter_max: nIterMax,
     tol,
-    nonnegative: boolean("nonnegative", full.nonnegative),
-    line_search: boolean("line_search", full.line_search),
-    center: center(full.center),
-    scale: scale(full.scale),
-    missing: oneOf("missing", full.missing, ["error", "drop", "mask"] as const),
-    weights: weights(full.weights),
-    sample_mask: sampleMask(full.sample_mask),
-    seed: seed as number | null,
-    memory_budget: budget === "auto" ? budget : integer("memory_budget", budget, 1),
-    threads: threads === "auto" ? threads : integer("threads", threads, 1),
+    nonnegative,
+    line_search: lineSearch,
+    center: preprocess.center,
+    scale: preprocess.scale,
+    missing: preprocess.missing,
+    weights: preprocess.weights,
+    sample_mask: preprocess.sample_mask,
+    seed,
+    memory_budget: validateMemoryBudget(full.memory_budget),
+    threads: validateThreads(full.threads),
   };
   if (out.line_search && (out.nonnegative || out.missing === "mask"))
-    fail(
+    rejectField(
       "line_search",
       `works with the unconstrained, unmasked ALS only; turn it off with ${out.nonnegative ? "nonnegative: true" : 'missing: "mask"'}`,
     );

@@ -1,12 +1,11 @@
 /** The diagnostics of a CP fit: convergence, errors, core consistency and every choice made. */
 
+import type { MatrixSource, Plan } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import type { JsonObject } from "@tt/schema";
 import type { AlsResult } from "./als.js";
 import type { CpConfig } from "./config.js";
 import type { FinishedModel } from "./finish.js";
-import type { Plan } from "./plan.js";
-import type { MatrixSource } from "./source.js";
 
 /** What {@link diagnosticsOf} reports on. */
 export interface DiagnosticsInput {

@@ -5,10 +5,10 @@
  * the core consistency computed.
  */
 
+import type { MatrixSource } from "@tt/decompose-core";
 import { type Kernels, khatriRao, matmul } from "@tt/linalg";
 import type { AlsResult } from "./als.js";
 import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
-import type { MatrixSource } from "./source.js";
 
 /** The normalized, sign-resolved, sorted model. */
 export interface FinishedModel {

@@ -6,7 +6,7 @@
  * start at 0 (the mean after centering); the values the input holds there are never read.
  */
 
-import type { MatrixSource } from "./source.js";
+import type { MatrixSource } from "@tt/decompose-core";
 
 /** Sets every missing entry to the model's value; returns Σ(old − new)² and Σ new². */
 export async function imputeMissing(

@@ -30,12 +30,12 @@
  * @module
  */
 
-export { CP_DEFAULTS, type CpConfig, type CpInit, validateCpConfig } from "./config.js";
 export type {
   AxisList,
   CenterConfig,
   MissingPolicy,
   SampleMaskConfig,
   ScaleConfig,
-} from "./config-fields.js";
+} from "@tt/decompose-core";
+export { CP_DEFAULTS, type CpConfig, type CpInit, validateCpConfig } from "./config.js";
 export { cp } from "./methods.js";

@@ -7,6 +7,7 @@
  * solves for it first.
  */
 
+import { uniformGenerator } from "@tt/decompose-core";
 import {
   KERNEL_CHUNK_ROWS,
   type KernelDType,
@@ -14,7 +15,6 @@ import {
   type Kernels,
   symmetricEigen,
 } from "@tt/linalg";
-import { uniformGenerator } from "./random.js";
 import { normalizeColumns, symmetrize } from "./small.js";
 
 /** Instances per piece when the mode unfoldings are formed: a multiple of the kernels' chunk. */

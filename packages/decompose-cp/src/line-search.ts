@@ -6,9 +6,9 @@
  * columns: `W = AᵀA·[khatriRao(Ũ₁…Ũₘ) | Ỹ]` gives `⟨X, X̂⟩` and `Ũ₀ᵀŨ₀` without forming Ũ₀ = A·Ỹ.
  */
 
+import type { MatrixSource } from "@tt/decompose-core";
 import { type Kernels, khatriRao } from "@tt/linalg";
 import { gramOf, hadamard } from "./small.js";
-import type { MatrixSource } from "./source.js";
 
 /** The line search's bookkeeping across sweeps. */
 export interface LineSearchState {

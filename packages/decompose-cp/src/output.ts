@@ -1,73 +1,13 @@
-/** The method's output tables and tensors: factor tables keyed by the view's ids, components. */
+/** CP's own output tables: the component table and a factor table per non-instance axis. */
 
+import { idColumn, type Plan } from "@tt/decompose-core";
 import {
   type AnyColumn,
-  type AxisAnnotatedTensor,
-  type AxisIndex,
-  columnFromCells,
   columnFromValues,
-  createTensor,
   MetaTable,
   type ReadableView,
   takeColumn,
 } from "@tt/schema";
-import type { Plan } from "./plan.js";
-import type { StatValues } from "./source.js";
-
-/** The id column of the instance table: the view's metadata column, else built from its ids. */
-export function idColumn(view: ReadableView, axis: string): { name: string; column: AnyColumn } {
-  const name = view.axisIndexColumns[axis] ?? `${axis}_id`;
-  const meta = view.meta(axis);
-  if (meta.has(name)) return { name, column: meta.column(name) };
-  const ids: AxisIndex | undefined = view.ids(axis);
-  const n = view.shape[view.axes.indexOf(axis)]!;
-  if (ids === undefined)
-    return {
-      name: "position",
-      column: columnFromValues(
-        "int32",
-        Int32Array.from({ length: n }, (_, i) => i),
-      ),
-    };
-  if (ids instanceof BigInt64Array) return { name, column: columnFromValues("int64", ids) };
-  if (ids instanceof Float64Array) return { name, column: columnFromValues("float64", ids) };
-  if (ids instanceof Float32Array) return { name, column: columnFromValues("float32", ids) };
-  if (ArrayBuffer.isView(ids))
-    return { name, column: columnFromValues("int32", Int32Array.from(ids as ArrayLike<number>)) };
-  const first = ids[0];
-  if (typeof first === "string") return { name, column: columnFromCells("string", ids) };
-  if (typeof first === "bigint") return { name, column: columnFromCells("int64", ids) };
-  return { name, column: columnFromCells("float64", ids) };
-}
-
-/** The instance table: id, score_1..score_k and recon_error; dropped instances get nulls. */
-export function instanceTable(
-  view: ReadableView,
-  plan: Plan,
-  usedRows: Int32Array,
-  scores: Float64Array,
-  k: number,
-  reconError: Float64Array,
-): MetaTable {
-  const { name, column } = idColumn(view, plan.rowAxis);
-  const n = plan.n;
-  const valid = new Uint8Array(n);
-  for (const row of usedRows) valid[row] = 1;
-  const columns: Record<string, AnyColumn> = { [name]: column };
-  for (let c = 0; c < k; c++) {
-    const values = new Float64Array(n).fill(Number.NaN);
-    usedRows.forEach((row, i) => {
-      values[row] = scores[i * k + c]!;
-    });
-    columns[`score_${c + 1}`] = columnFromValues("float64", values, valid);
-  }
-  const error = new Float64Array(n).fill(Number.NaN);
-  usedRows.forEach((row, i) => {
-    error[row] = reconError[i]!;
-  });
-  columns.recon_error = columnFromValues("float64", error, valid);
-  return MetaTable.fromColumns(columns);
-}
 
 /** The component table: weight and share of fit per component, in the reported order. */
 export function componentTable(weights: Float64Array): MetaTable {
@@ -105,86 +45,4 @@ export function axisFactorTable(
       Float64Array.from({ length: kept.length }, (_, a) => factor[a * k + c]!),
     );
   return MetaTable.fromColumns(columns);
-}
-
-/** The metadata and ids of a column axis restricted to the kept positions. */
-function keptAxis(view: ReadableView, plan: Plan, axis: string) {
-  const kept = plan.kept[axis]!;
-  const meta = view.meta(axis).take(kept);
-  const ids = view.ids(axis);
-  const index =
-    ids === undefined
-      ? undefined
-      : ArrayBuffer.isView(ids)
-        ? (ids as Float64Array).constructor === BigInt64Array
-          ? BigInt64Array.from(kept, (i) => (ids as BigInt64Array)[i]!)
-          : Float64Array.from(kept, (i) => Number((ids as Float64Array)[i]))
-        : Array.from(kept, (i) => (ids as readonly (string | number | bigint)[])[i]!);
-  return { meta, index };
-}
-
-/** The rank-one terms (unit factors' outer products) as component × (other axes), with their metadata. */
-export function componentsTensor(
-  view: ReadableView,
-  plan: Plan,
-  components: Float64Array,
-  k: number,
-  table: MetaTable,
-): AxisAnnotatedTensor {
-  const axisMeta: Record<string, MetaTable> = { component: table };
-  const axisIndex: Record<string, AxisIndex> = {
-    component: Int32Array.from({ length: k }, (_, i) => i + 1),
-  };
-  for (const axis of plan.columnAxes) {
-    const { meta, index } = keptAxis(view, plan, axis);
-    axisMeta[axis] = meta;
-    if (index !== undefined) axisIndex[axis] = index;
-  }
-  return createTensor({
-    data: components,
-    shape: [k, ...plan.columnShape],
-    axes: ["component", ...plan.columnAxes],
-    axisMeta,
-    axisIndex,
-  });
-}
-
-/** A centering or scaling statistic as a tensor over the axes it keeps. */
-export function statisticTensor(
-  view: ReadableView,
-  plan: Plan,
-  stat: StatValues,
-  usedRows: Int32Array,
-): AxisAnnotatedTensor {
-  const { layout } = stat;
-  const axisMeta: Record<string, MetaTable> = {};
-  const axisIndex: Record<string, AxisIndex> = {};
-  for (const axis of layout.keptAxes) {
-    if (axis === plan.rowAxis) continue;
-    const { meta, index } = keptAxis(view, plan, axis);
-    axisMeta[axis] = meta;
-    if (index !== undefined) axisIndex[axis] = index;
-  }
-  if (!layout.perRow)
-    return createTensor({
-      data: Float64Array.from(stat.values),
-      shape: layout.keptShape,
-      axes: layout.keptAxes,
-      axisMeta,
-      axisIndex,
-    });
-  // Per-instance statistics cover every instance of the view; dropped ones are NaN.
-  const values = new Float64Array(plan.n * layout.cells).fill(Number.NaN);
-  usedRows.forEach((row, i) => {
-    values.set(stat.values.subarray(i * layout.cells, (i + 1) * layout.cells), row * layout.cells);
-  });
-  const { name, column } = idColumn(view, plan.rowAxis);
-  axisMeta[plan.rowAxis] = MetaTable.fromColumns({ [name]: column });
-  return createTensor({
-    data: values,
-    shape: [plan.n, ...layout.keptShape.slice(1)],
-    axes: layout.keptAxes,
-    axisMeta,
-    axisIndex,
-  });
 }

@@ -1,6 +1,16 @@
 /** Fits SVD/PCA to a view: plan, scan, solve, impute if asked, and assemble the output. */
 
-import { createKernels, KERNEL_CHUNK_ROWS, type Kernels } from "@tt/linalg";
+import {
+  componentsTensor,
+  instanceTable,
+  type MatrixSource,
+  openSource,
+  type Plan,
+  planMemory,
+  preprocessingTensors,
+  statLayouts,
+} from "@tt/decompose-core";
+import { createKernels, type Kernels } from "@tt/linalg";
 import {
   ConfigError,
   type FitContext,
@@ -8,10 +18,9 @@ import {
   type MethodOutput,
   type ReadableView,
 } from "@tt/schema";
-import { DEFAULT_MEMORY_BUDGET, type SolverName, type SvdConfig } from "./config.js";
-import { componentsTensor, componentTable, instanceTable, statisticTensor } from "./output.js";
-import { type Plan, planMatrix } from "./plan.js";
-import { matrixDType } from "./rows.js";
+import type { SolverName, SvdConfig } from "./config.js";
+import { componentTable } from "./output.js";
+import { planMatrix } from "./plan.js";
 import {
   autoPowerIterations,
   type Decomposition,
@@ -20,17 +29,8 @@ import {
   solveGram,
   solveRandomized,
 } from "./solve.js";
-import { type MatrixSource, openSource } from "./source.js";
-import { assertStreamable, statLayouts } from "./statistics.js";
 
-/** Rows of the matrix per block are a multiple of this, so sums do not depend on the blocking. */
-const ROW_QUANTUM = KERNEL_CHUNK_ROWS;
-const IN_MEMORY_BLOCK_BYTES = 32 * 2 ** 20;
 const MAX_IMPUTE_ITERATIONS = 100;
-
-function roundRows(bytes: number, rowBytes: number): number {
-  return Math.max(ROW_QUANTUM, Math.floor(bytes / rowBytes / ROW_QUANTUM) * ROW_QUANTUM);
-}
 
 /** The solver `auto` picks, after scikit-learn's PCA: exact when small, randomized for low ranks. */
 function chooseSolver(
@@ -61,19 +61,7 @@ export async function fitSvd(
       "rank",
       `must be an integer with missing "mask": the imputation fits a fixed rank`,
     );
-  const dtype = matrixDType(view.dtype);
-  const bytesPer = dtype === "float32" ? 4 : 8;
-  const budget = config.memory_budget === "auto" ? DEFAULT_MEMORY_BUDGET : config.memory_budget;
-  const inMemory = plan.n * plan.p * bytesPer <= budget;
-  if (!inMemory) {
-    assertStreamable(layouts.center, budget);
-    assertStreamable(layouts.scale, budget);
-    if (config.missing === "mask")
-      throw new ConfigError(
-        "missing",
-        `"mask" imputes in memory, but the data (${plan.n * plan.p * bytesPer} bytes) exceeds memory_budget (${budget}); raise memory_budget or use "drop"`,
-      );
-  }
+  const memory = planMemory(view, plan, layouts, config);
   const maxRank = Math.min(plan.n, plan.p);
   if (typeof config.rank === "number" && config.rank > maxRank)
     throw new ConfigError(
@@ -85,20 +73,7 @@ export async function fitSvd(
     threads: config.threads === "auto" ? undefined : config.threads,
   });
   try {
-    const blockRows = inMemory
-      ? roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPer)
-      : roundRows(budget / 3, plan.p * bytesPer);
-    const source = await openSource({
-      view,
-      plan,
-      config,
-      layouts,
-      kernels,
-      blockRows,
-      inMemory,
-      signal,
-      onProgress: (fraction) => context.onProgress({ phase: "read", fraction }),
-    });
+    const source = await openSource({ view, plan, config, layouts, kernels, memory, context });
     const requestedRank = typeof config.rank === "number" ? config.rank : config.rank.max;
     const kFit = Math.min(requestedRank, Math.min(source.n, plan.p));
     if (typeof config.rank === "number" && config.rank > kFit)
@@ -106,7 +81,7 @@ export async function fitSvd(
         "rank",
         `${config.rank} is more than the data allows after dropping instances with missing values: ${kFit}`,
       );
-    const solver = chooseSolver(config.solver, source.n, plan.p, kFit, inMemory);
+    const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory);
     const seed = config.seed ?? context.seed;
     const powerIterations =
       config.power_iterations === "auto"
@@ -127,7 +102,9 @@ export async function fitSvd(
     };
     let decomposition = await solve(kFit);
     const imputation =
-      source.missing.length > 0 ? await impute(source, decomposition, solve, dtype) : undefined;
+      source.missing.length > 0
+        ? await impute(source, decomposition, solve, memory.dtype)
+        : undefined;
     if (imputation !== undefined) decomposition = imputation.decomposition;
     // Gram and randomized collect the row norms in their last pass; exact works in memory.
     const rowSquares = decomposition.rowSquares ?? (await rowSumSquares(source, kernels));
@@ -146,7 +123,7 @@ export async function fitSvd(
       seed,
       powerIterations,
       kernels,
-      blockRows,
+      blockRows: memory.blockRows,
       imputation,
     });
   } finally {
@@ -259,11 +236,8 @@ function assemble(input: AssembleInput): MethodOutput {
   const table = componentTable(decomposition.singularValues, k, n, totalSquares);
   const componentTensors = {
     components: componentsTensor(view, plan, components, k, table),
+    ...preprocessingTensors(view, plan, source),
   } as MethodOutput["componentTensors"];
-  if (source.center !== undefined)
-    componentTensors.center = statisticTensor(view, plan, source.center, source.usedRows);
-  if (source.scale !== undefined)
-    componentTensors.scale = statisticTensor(view, plan, source.scale, source.usedRows);
   const s = Array.from(decomposition.singularValues.subarray(0, k));
   const dropped = plan.n - n;
   const diagnostics: JsonObject = {

@@ -28,11 +28,13 @@ export {
   type AxisList,
   type CenterConfig,
   DEFAULT_MEMORY_BUDGET,
+  type SampleMaskConfig,
+  type ScaleConfig,
+} from "@tt/decompose-core";
+export {
   type FlattenConfig,
   PCA_DEFAULTS,
   type RankConfig,
-  type SampleMaskConfig,
-  type ScaleConfig,
   type SolverName,
   SVD_DEFAULTS,
   type SvdConfig,

@@ -1,9 +1,8 @@
 /** The solvers: exact (QR + Jacobi), Gram (one pass + symmetric eigen) and randomized (Halko). */
 
+import { type MatrixSource, normalGenerator } from "@tt/decompose-core";
 import { type Kernels, qr, svdFlip, svdSmall, symmetricEigen } from "@tt/linalg";
 import { UnsupportedError } from "@tt/schema";
-import { normalGenerator } from "./random.js";
-import type { MatrixSource } from "./source.js";
 
 /** A truncated SVD of the source: `k` singular values, components and scores (U·S). */
 export interface Decomposition {

@@ -1,0 +1,62 @@
+/** Whether a fit holds its data in memory or streams it, and how many rows each block has. */
+
+import { KERNEL_CHUNK_ROWS } from "@tt/linalg";
+import { ConfigError, type ReadableView } from "@tt/schema";
+import { DEFAULT_MEMORY_BUDGET, type MissingPolicy } from "./config-fields.js";
+import type { Plan } from "./plan.js";
+import { matrixDType } from "./rows.js";
+import { assertStreamable, type StatLayout } from "./statistics.js";
+
+/** How a fit holds the unfolded data: its element type, the budget, in memory or streamed. */
+export interface MemoryPlan {
+  /** The element type the kernels work in. */
+  dtype: "float32" | "float64";
+  /** Bytes per element of `dtype`. */
+  bytesPerValue: number;
+  /** The memory budget in bytes (`"auto"` resolved). */
+  budget: number;
+  /** True when the whole n × p matrix fits in the budget. */
+  inMemory: boolean;
+  /** Rows per block: a multiple of the kernels' chunk, so sums do not depend on the blocking. */
+  blockRows: number;
+}
+
+/** The block size when the data is in memory: only the reads are blocked. */
+const IN_MEMORY_BLOCK_BYTES = 32 * 2 ** 20;
+
+function roundRows(bytes: number, rowBytes: number): number {
+  return Math.max(
+    KERNEL_CHUNK_ROWS,
+    Math.floor(bytes / rowBytes / KERNEL_CHUNK_ROWS) * KERNEL_CHUNK_ROWS,
+  );
+}
+
+/**
+ * Decides between memory and streaming for `plan` under `config.memory_budget`; streamed blocks
+ * take a third of the budget. Throws a ConfigError when a statistic of `layouts` or
+ * `missing: "mask"` needs the data in memory and it does not fit.
+ */
+export function planMemory(
+  view: ReadableView,
+  plan: Plan,
+  layouts: { center?: StatLayout; scale?: StatLayout },
+  config: { memory_budget: number | "auto"; missing: MissingPolicy },
+): MemoryPlan {
+  const dtype = matrixDType(view.dtype);
+  const bytesPerValue = dtype === "float32" ? 4 : 8;
+  const budget = config.memory_budget === "auto" ? DEFAULT_MEMORY_BUDGET : config.memory_budget;
+  const inMemory = plan.n * plan.p * bytesPerValue <= budget;
+  if (!inMemory) {
+    assertStreamable(layouts.center, budget);
+    assertStreamable(layouts.scale, budget);
+    if (config.missing === "mask")
+      throw new ConfigError(
+        "missing",
+        `"mask" imputes in memory, but the data (${plan.n * plan.p * bytesPerValue} bytes) exceeds memory_budget (${budget}); raise memory_budget or use "drop"`,
+      );
+  }
+  const blockRows = inMemory
+    ? roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue)
+    : roundRows(budget / 3, plan.p * bytesPerValue);
+  return { dtype, bytesPerValue, budget, inMemory, blockRows };
+}
