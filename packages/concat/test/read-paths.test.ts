@@ -81,7 +81,7 @@ describe("reading inputs", () => {
     }
     expect(result.shape).toEqual([27, 2, 3]);
     expect(result.ids("channel")).toEqual(keep);
-    expect(Array.from(await result.read([]))).toEqual(want);
+    expect(Array.from((await result.read([])) as Float32Array)).toEqual(want);
     expect((result.ids("instance") as string[]).slice(16, 20)).toEqual([
       "view/e2",
       "view/e3",
