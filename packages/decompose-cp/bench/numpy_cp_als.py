@@ -11,39 +11,16 @@ the full fit's seconds, sweeps, converged flag and fit.
 
 import argparse
 import json
+import os
+import sys
 import time
 
 import numpy as np
 
-
-def pinv_sym(V):
-    w, Q = np.linalg.eigh(V)
-    cutoff = V.shape[0] * np.finfo(float).eps * np.max(np.abs(w))
-    inv = np.where(np.abs(w) > cutoff, 1.0 / np.where(w == 0, 1, w), 0.0)
-    return (Q * inv) @ Q.T
-
-
-def khatri_rao(factors):
-    R = factors[0].shape[1]
-    out = factors[0]
-    for f in factors[1:]:
-        out = (out[:, None, :] * f[None, :, :]).reshape(-1, R)
-    return out
-
-
-def contract(T, dims, U, k):
-    R = T.shape[1]
-    t = T.reshape(*dims, R)
-    for l in range(len(dims), 0, -1):
-        if l == k:
-            continue
-        t = np.einsum("...dr,dr->...r", np.moveaxis(t, l - 1, -2), U[l])
-    return t.reshape(dims[k - 1], R)
-
-
-def normalize(F):
-    norms = np.sqrt((F * F).sum(axis=0))
-    return F / np.where(norms > 0, norms, 1.0), norms
+# The helpers of the golden script, so the reference algorithm is written once.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "scripts", "golden"))
+from make_cp_golden import khatri_rao, normalize, pinv_sym  # noqa: E402
+from make_cp_golden import mode_from_partial as contract  # noqa: E402
 
 
 def sweep(A, dims, U, R, normX2):
