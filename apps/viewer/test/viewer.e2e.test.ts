@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { compileQuery, isTensorToolsError } from "tensortools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, ensureChromium } from "../../../tooling/src/chromium.js";
 import { type ServedDemo, serveDemo } from "./served-demo.js";
 
 /** Where the screenshot goes (git-ignored): a test artifact. */
@@ -36,7 +37,8 @@ async function typeQuery(expression: string): Promise<void> {
 
 beforeAll(async () => {
   demo = await serveDemo();
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  const executablePath = ensureChromium((line) => console.log(line));
+  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
   page.setDefaultTimeout(15_000);
   page.on("console", (message) => {
