@@ -12,6 +12,14 @@ const updating = process.env.UPDATE_API === "1";
 
 afterEach(removeTempRepos);
 
+/** A `@tt/source` export target: a file, or conditions (`browser`, `default`) naming files. */
+type SourceTarget = string | { [condition: string]: string };
+
+/** The source file of an entry for Node: the target itself, or its `default` condition. */
+function sourceFile(target: SourceTarget | undefined): string | undefined {
+  return typeof target === "string" ? target : target?.default;
+}
+
 /**
  * Every public entry point of every workspace package: the `@tt/source` file of each key of its
  * package.json `exports` (falling back to `src/index.ts`), named `<folder>` for "." and
@@ -26,15 +34,16 @@ function packagesWithEntry(): { dirName: string; entry: string }[] {
       .flatMap((entry) => {
         const dir = join(parent, entry.name);
         const manifestPath = join(dir, "package.json");
-        const exportsField: Record<string, Record<string, string>> = existsSync(manifestPath)
+        const exportsField: Record<string, Record<string, SourceTarget>> = existsSync(manifestPath)
           ? (JSON.parse(readFileSync(manifestPath, "utf8")).exports ?? {})
           : {};
         const entries = Object.entries(exportsField)
-          .filter(([, conditions]) => typeof conditions?.["@tt/source"] === "string")
-          .map(([key, conditions]) => ({
+          .map(([key, conditions]) => [key, sourceFile(conditions?.["@tt/source"])] as const)
+          .filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
+          .map(([key, source]) => ({
             dirName:
               key === "." ? entry.name : `${entry.name}.${key.slice(2).replaceAll("/", "-")}`,
-            entry: join(dir, conditions["@tt/source"]!),
+            entry: join(dir, source),
           }));
         if (entries.length === 0)
           entries.push({ dirName: entry.name, entry: join(dir, "src/index.ts") });

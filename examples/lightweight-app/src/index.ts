@@ -1,7 +1,7 @@
 /**
  * The lightweight path of tensortools: open a dataset bundle and run PCA with only
- * `@tt/store-zarr` and `@tt/decompose-svd` installed (and `@tt/schema`, their dependency). No
- * Parquet reader, no query engine, no umbrella package.
+ * `@tt/store-zarr` and `@tt/decompose-svd` installed. No Parquet reader, no query engine, no
+ * umbrella package; the instance ids come from the bundle's coordinate arrays.
  *
  * @example
  * ```ts
@@ -14,5 +14,4 @@
  * @packageDocumentation
  */
 
-export { type BundleView, openBundleView } from "./bundle-view.js";
 export { type BundlePca, type BundlePcaOptions, pcaOfBundle } from "./main.js";

@@ -1,9 +1,9 @@
-/** The app's one job: PCA of a dataset bundle directory. */
+/** The app's one job: PCA of a dataset bundle, keyed by the bundle's instance ids. */
 
 import { pca } from "@tt/decompose-svd";
-import { MetaTable, type MethodOutput } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
-import { openBundleView } from "./bundle-view.js";
+import { openBundleArrays } from "@tt/store-zarr";
+
+type MethodOutput = Awaited<ReturnType<typeof pca.fit>>;
 
 /** What {@link pcaOfBundle} returns. */
 export interface BundlePca {
@@ -13,7 +13,7 @@ export interface BundlePca {
   explainedVarianceRatio: number[];
   /** The shape of the dataset. */
   shape: number[];
-  /** The full method output: scores by instance position, components, diagnostics. */
+  /** The full method output: scores keyed by the instance ids, components, diagnostics. */
   output: MethodOutput;
 }
 
@@ -26,28 +26,28 @@ export interface BundlePcaOptions {
 }
 
 /**
- * Runs PCA (`rank` components) on the whole dataset bundle in directory `dir`, using only
- * `@tt/store-zarr` and `@tt/decompose-svd`: instances are the rows, every other axis is
- * flattened into the columns.
+ * Runs PCA (`rank` components) on the whole dataset bundle at `location` (a directory or an
+ * http(s) URL), using only `@tt/store-zarr` and `@tt/decompose-svd`: instances are the rows,
+ * every other axis is flattened into the columns, and the scores are keyed by the bundle's ids.
  *
  * @example
  * ```ts
- * const { explainedVarianceRatio } = await pcaOfBundle("./iris-bundle", 2);
+ * const { explainedVarianceRatio, output } = await pcaOfBundle("./iris-bundle", 2);
  * ```
  */
 export async function pcaOfBundle(
-  dir: string,
+  location: string,
   rank: number,
   options: BundlePcaOptions = {},
 ): Promise<BundlePca> {
-  const view = await openBundleView(createDirectoryStore(dir));
+  const view = await openBundleArrays(location, { signal: options.signal });
   const config = pca.validate({ rank });
   const output = await pca.fit(view, config, {
     seed: options.seed ?? 0,
     signal: options.signal,
     onProgress() {},
   });
-  const component = output.factorTables.component ?? MetaTable.empty();
+  const component = output.factorTables.component!;
   const column = (name: string) => Array.from(component.column(name).values as Float64Array);
   return {
     singularValues: column("singular_value"),

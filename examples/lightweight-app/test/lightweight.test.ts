@@ -10,9 +10,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readCsvFile, readNpyFile, writeDataset } from "@tt/bundle/fs";
 import { createTensor, isTensorToolsError } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import { openBundleArrays } from "@tt/store-zarr";
+import { openDataset } from "tensortools";
 import { afterAll, describe, expect, it } from "vitest";
-import { openBundleView, pcaOfBundle } from "../src/index.js";
+import { pcaOfBundle } from "../src/index.js";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(appDir, "src/cli.ts");
@@ -50,20 +51,22 @@ describe("PCA of an Iris bundle with the lightweight packages", async () => {
     expect(Math.abs(singularValues[1]! - 6.01314738)).toBeLessThanOrEqual(5e-8);
   });
 
-  it("keys the instances by position, since the ids live in Parquet", async () => {
+  it("keys the scores by the bundle's instance ids, as the full path does", async () => {
     const { output } = await pcaOfBundle(bundle, 2);
     const table = output.factorTables.instance!;
-    expect(table.columnNames).toEqual(["instance_id", "score_1", "score_2", "recon_error"]);
-    expect(Array.from(table.column("instance_id").values as Int32Array).slice(0, 3)).toEqual([
-      0, 1, 2,
-    ]);
+    const full = await openDataset(bundle);
+    const idColumn = full.axisIndexColumns.instance!;
+    expect(table.columnNames).toEqual([idColumn, "score_1", "score_2", "recon_error"]);
+    expect(Array.from(table.column(idColumn).values as ArrayLike<unknown>)).toEqual(
+      Array.from(full.ids("instance") as ArrayLike<unknown>),
+    );
     // scikit-learn's first projected row, sign convention included.
     expect(table.get(0, "score_1") as number).toBeCloseTo(-2.68412563, 7);
     expect(table.get(0, "score_2") as number).toBeCloseTo(0.31939725, 7);
   });
 
   it("reads blocks that match the whole view", async () => {
-    const view = await openBundleView(createDirectoryStore(bundle));
+    const view = await openBundleArrays(bundle);
     const whole = await view.materialize();
     const pieces: number[] = [];
     for await (const { start, tensor } of view.blocks({ size: 40 })) {

@@ -14,6 +14,7 @@ import { buildIdIndex } from "./ids.js";
 import { openBundle } from "./open-bundle.js";
 import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 import { columnFromIndex, type StreamBlock } from "./stream.js";
+import { writeCoordinateArrays } from "./write-bundle.js";
 
 /** Options of appending to a bundle. */
 export interface AppendBundleOptions extends BundlePlugins, IOOptions {}
@@ -95,12 +96,23 @@ export async function appendBundle(
   }
   const table = MetaTable.concat(tables);
   const oldPath = manifest.meta_files[first]!;
-  const newPath = LAYOUT.meta(`${first}.${Date.now().toString(36)}`, plugins.metaIO.extension);
+  const stamp = Date.now().toString(36);
+  const newPath = LAYOUT.meta(`${first}.${stamp}`, plugins.metaIO.extension);
   await store.set(newPath, await plugins.metaIO.write(table, { axis: first }), { signal });
+  const oldCoords = manifest.coord_stores?.[first];
+  const coords = await writeCoordinateArrays(
+    store,
+    plugins.arrayStore,
+    { [first]: table },
+    { [first]: idColumn },
+    { signal },
+    (axis) => LAYOUT.coords(`${axis}.${stamp}`),
+  );
   const grown: Manifest = {
     ...manifest,
     shape: [manifest.shape[0]! + added, ...manifest.shape.slice(1)],
     meta_files: { ...manifest.meta_files, [first]: newPath },
+    ...(coords ? { coord_stores: { ...manifest.coord_stores, ...coords } } : {}),
   };
   await store.set(
     LAYOUT.manifest,
@@ -108,5 +120,7 @@ export async function appendBundle(
     { signal },
   );
   await store.delete(oldPath);
+  if (oldCoords !== undefined)
+    for await (const key of store.list(`${oldCoords}/`)) await store.delete(key);
   return grown;
 }

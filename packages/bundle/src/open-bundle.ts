@@ -3,6 +3,7 @@
 import {
   type AxisSelection,
   axisPosition,
+  checkArrayAgainstManifest,
   DataError,
   type IOOptions,
   isTensorToolsError,
@@ -22,31 +23,6 @@ import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 export interface OpenBundleOptions extends BundlePlugins {
   /** Stops the open. */
   signal?: AbortSignal;
-}
-
-function checkArray(array: StoredArray, manifest: Manifest, field: string, dtype: string): void {
-  const { shape, dimensionNames } = array.metadata;
-  const where = `${manifest[field] as string}`;
-  if (array.metadata.dtype !== dtype) {
-    throw new DataError(where, `holds ${array.metadata.dtype}, the manifest says ${dtype}`);
-  }
-  // An append writes the array before the manifest: slabs past the manifest's length are not yet part of the dataset.
-  const fits =
-    shape.length === manifest.shape.length &&
-    shape[0]! >= manifest.shape[0]! &&
-    shape.every((length, i) => i === 0 || length === manifest.shape[i]);
-  if (!fits) {
-    throw new DataError(
-      where,
-      `has shape [${shape.join(", ")}], the manifest says [${manifest.shape.join(", ")}]`,
-    );
-  }
-  if (dimensionNames.some((name, i) => name !== manifest.axes[i])) {
-    throw new DataError(
-      where,
-      `has dimension names [${dimensionNames.join(", ")}], the manifest's axes are [${manifest.axes.join(", ")}]`,
-    );
-  }
 }
 
 async function openArray(
@@ -107,7 +83,7 @@ export async function openBundle(
     manifest.array_store,
     store.location,
   );
-  checkArray(array, manifest, "array_store", manifest.dtype);
+  checkArrayAgainstManifest(array, manifest, "array_store", manifest.dtype);
   const maskArray =
     manifest.mask_store === undefined
       ? undefined
@@ -116,7 +92,7 @@ export async function openBundle(
           manifest.mask_store,
           store.location,
         );
-  if (maskArray !== undefined) checkArray(maskArray, manifest, "mask_store", "bool");
+  if (maskArray !== undefined) checkArrayAgainstManifest(maskArray, manifest, "mask_store", "bool");
 
   const tables = new Map<string, MetaTable>();
   for (const [axis, path] of Object.entries(manifest.meta_files)) {

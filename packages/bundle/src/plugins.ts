@@ -22,6 +22,7 @@ export const LAYOUT = {
   manifest: "manifest.json",
   array: "arrays/data.zarr",
   mask: "arrays/masks.zarr",
+  coords: (axis: string) => `arrays/coords/${axis}.zarr`,
   meta: (axis: string, extension: string) => `meta/${axis}${extension}`,
   partition: (name: string, extension: string) => `partitions/${name}${extension}`,
 } as const;

@@ -1,8 +1,10 @@
 /** Writes a dataset bundle: arrays block by block, then metadata tables, then the manifest. */
 
 import {
+  type ArrayStoreBackend,
   type AxisAnnotatedTensor,
   allocate,
+  type CoordinateValues,
   createTensor,
   DataError,
   type IOOptions,
@@ -96,6 +98,29 @@ function checkStream(stream: TensorStream): void {
       `the stream's metadata of the first axis has ${firstMeta.numRows} rows, the shape says ${stream.shape[0]}`,
     );
   }
+}
+
+/**
+ * Writes the ids of every axis that has them as coordinate arrays, when the array store can; the
+ * manifest's `coord_stores`, or undefined.
+ */
+export async function writeCoordinateArrays(
+  store: WritableKeyValueStore,
+  arrayStore: ArrayStoreBackend,
+  tables: Readonly<Record<string, MetaTable>>,
+  indexColumns: Readonly<Record<string, string>>,
+  options: IOOptions,
+  paths: (axis: string) => string = LAYOUT.coords,
+): Promise<Record<string, string> | undefined> {
+  if (arrayStore.writeCoordinates === undefined) return undefined;
+  const coordStores: Record<string, string> = {};
+  for (const [axis, column] of Object.entries(indexColumns)) {
+    const path = paths(axis);
+    const values = tables[axis]!.column(column).values as CoordinateValues;
+    await arrayStore.writeCoordinates(store, path, axis, values, { signal: options.signal });
+    coordStores[axis] = path;
+  }
+  return coordStores;
 }
 
 /**
@@ -219,6 +244,7 @@ export async function writeBundle(
     }
     if (table.columnNames.length > 0) tables[axis] = table;
   }
+  const coordStores = await writeCoordinateArrays(store, arrayStore, tables, indexColumns, options);
   const metaFiles: Record<string, string> = {};
   for (const [axis, table] of Object.entries(tables)) {
     const path = LAYOUT.meta(axis, metaIO.extension);
@@ -249,6 +275,7 @@ export async function writeBundle(
     meta_files: metaFiles,
     array_store: LAYOUT.array,
     ...(mask ? { mask_store: LAYOUT.mask } : {}),
+    ...(coordStores ? { coord_stores: coordStores } : {}),
     ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
     attrs,
   };

@@ -217,3 +217,20 @@ describe("streaming", () => {
     ).rejects.toThrow("stop");
   });
 });
+
+describe("coordinate arrays of the output", () => {
+  it("hold the new instance ids and the aligned channel ids, readable with Zarr alone", async () => {
+    const { openBundleArrays } = await import("@tt/store-zarr");
+    const a = await smallBundle({ location: "memory://a", instances: ["e0", "e1"] });
+    const b = await smallBundle({
+      location: "memory://b",
+      instances: ["e0"],
+      channels: ["C2", "C3"],
+    });
+    const { dataset, out } = await concat([a, b]);
+    const view = await openBundleArrays(out);
+    expect(view.ids("instance")).toEqual(["a/e0", "a/e1", "b/e0"]);
+    expect(view.ids("instance")).toEqual(dataset.ids("instance"));
+    expect(view.ids("channel")).toEqual(dataset.ids("channel"));
+  });
+});

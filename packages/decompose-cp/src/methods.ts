@@ -1,6 +1,7 @@
 /** The `cp` method plugin. */
 
 import type { DecompositionMethod } from "@tt/schema";
+import { version } from "../package.json";
 import { CP_DEFAULTS, type CpConfig, validateCpConfig } from "./config.js";
 
 /**
@@ -10,7 +11,7 @@ import { CP_DEFAULTS, type CpConfig, validateCpConfig } from "./config.js";
  */
 export const cp = {
   id: "cp",
-  version: "0.1.0",
+  version,
   description: "CP / PARAFAC by alternating least squares (optionally non-negative, masked)",
   defaults: CP_DEFAULTS,
   validate: (config: unknown): CpConfig => validateCpConfig(config),

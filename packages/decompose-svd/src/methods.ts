@@ -1,9 +1,8 @@
 /** The `svd` and `pca` method plugins. */
 
 import type { DecompositionMethod } from "@tt/schema";
+import { version as VERSION } from "../package.json";
 import { PCA_DEFAULTS, SVD_DEFAULTS, type SvdConfig, validateSvdConfig } from "./config.js";
-
-const VERSION = "0.1.0";
 
 /**
  * Truncated SVD of the flattened view (rows = instances): scores keyed by instance id,

@@ -1,2 +1,6 @@
 /** The version of this plugin, recorded in the files it writes. */
-export const VERSION = "0.1.0";
+
+import { version } from "../package.json";
+
+/** The version of `@tt/meta-parquet`, from its package.json. */
+export const VERSION: string = version;

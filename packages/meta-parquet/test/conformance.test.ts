@@ -3,6 +3,7 @@
 import { createMemoryStore, type MetaReadOptions, type MetaTable } from "@tt/schema";
 import { memoryMetaIO } from "@tt/schema/testing";
 import { describe, expect, it } from "vitest";
+import { version } from "../package.json";
 import { parquetMetaIO } from "../src/index.js";
 import { everyTypeTable, expectSameTable, patternTable } from "./tables.js";
 
@@ -28,7 +29,7 @@ async function outcome(read: Promise<MetaTable>) {
 describe("parquetMetaIO", () => {
   it("identifies itself as the parquet plugin", () => {
     expect(parquetMetaIO.id).toBe("parquet");
-    expect(parquetMetaIO.version).toBe("0.1.0");
+    expect(parquetMetaIO.version).toBe(version);
     expect(parquetMetaIO.extension).toBe(".parquet");
   });
 

@@ -14,9 +14,10 @@ import {
   type JsonObject,
   type MethodOutput,
 } from "@tt/schema";
+import { version } from "../package.json";
 
 /** The version this library records as `library_version` unless the attrs name another. */
-export const LIBRARY_VERSION = "@tt/result 0.1.0";
+export const LIBRARY_VERSION = `@tt/result ${version}`;
 
 /** What {@link createResult} assembles a result from. */
 export interface CreateResultParts {

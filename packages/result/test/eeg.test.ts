@@ -7,6 +7,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { openDataset } from "@tt/bundle/fs";
+import { pca } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 import { hashIds, hashManifest, isNullAt } from "@tt/schema";
 import { afterAll, describe, expect, it } from "vitest";
@@ -58,7 +59,7 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
       kind: RESULT_KIND,
       schema_version: "0.1.0",
       method: "pca",
-      method_version: "0.1.0",
+      method_version: pca.version,
       config: result.config,
       input_ref: result.inputRef,
       seed: 0,

@@ -94,6 +94,7 @@ export {
   SUPPORTED_SCHEMA_VERSIONS,
   validateManifest,
 } from "./manifest.js";
+export { checkArrayAgainstManifest } from "./manifest-arrays.js";
 export { type Field, type MetaRecord, MetaTable } from "./meta-table.js";
 export type { DecompositionMethod, FitContext, MethodOutput, Progress } from "./method.js";
 export { isSafeRelativePath, normalizeRelativePath, unsafePathReason } from "./paths.js";
@@ -101,6 +102,7 @@ export type {
   ArrayCreateOptions,
   ArrayMetadata,
   ArrayStoreBackend,
+  CoordinateValues,
   IOOptions,
   MetaIO,
   MetaReadOptions,

@@ -35,6 +35,11 @@ export interface Manifest {
   array_store: string;
   /** Bundle-relative path of the validity mask store, if any. */
   mask_store?: string;
+  /**
+   * For axes with ids: the bundle-relative path of a one-dimensional array holding the same ids
+   * as the id column, so that array-only readers get them without a metadata reader.
+   */
+  coord_stores?: Record<string, string>;
   /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
   partitions?: Record<string, string>;
   /** Global attributes. */
@@ -205,6 +210,17 @@ export function validateManifest(value: unknown): Manifest {
   for (const [axis, path] of Object.entries(metaFiles)) checkPath(`meta_files.${axis}`, path);
   checkPath("array_store", m.array_store);
   if (m.mask_store !== undefined) checkPath("mask_store", m.mask_store);
+  if (m.coord_stores !== undefined) {
+    for (const [axis, path] of Object.entries(axisKeyed("coord_stores"))) {
+      if (!(axis in indexColumns)) {
+        throw new InvalidManifestError(
+          `coord_stores.${axis}`,
+          `stores ids of axis '${axis}', which has no id column in axis_index_columns`,
+        );
+      }
+      checkPath(`coord_stores.${axis}`, path);
+    }
+  }
   if (m.partitions !== undefined) {
     if (!isPlainObject(m.partitions)) {
       throw new InvalidManifestError(

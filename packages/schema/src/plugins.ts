@@ -63,6 +63,12 @@ export interface WritableArray<D extends DType = DType> extends StoredArray<D> {
   append(block: TypedArrayOf<D>, options?: IOOptions): Promise<void>;
 }
 
+/**
+ * The ids or coordinates of one axis as stored beside the arrays: strings, 32- or 64-bit integers,
+ * or float64 (sample times, offsets).
+ */
+export type CoordinateValues = readonly string[] | Int32Array | BigInt64Array | Float64Array;
+
 /** A storage backend for arrays (Zarr, in-memory, ...), identified by `id`. */
 export interface ArrayStoreBackend {
   /** Unique id, e.g. `"zarr"`. */
@@ -83,6 +89,24 @@ export interface ArrayStoreBackend {
     path: string,
     options?: IOOptions,
   ): Promise<WritableArray>;
+  /**
+   * Optional: writes the coordinates (ids) of `axis` as a one-dimensional array at `path`,
+   * replacing one already there. Bundles written with a backend that has it can be read by
+   * tools that know the array format alone (no metadata reader), keyed by their ids.
+   */
+  writeCoordinates?(
+    store: WritableKeyValueStore,
+    path: string,
+    axis: string,
+    values: CoordinateValues,
+    options?: IOOptions,
+  ): Promise<void>;
+  /** Optional, with `writeCoordinates`: reads coordinates back; a missing array is not-found. */
+  readCoordinates?(
+    store: KeyValueStore,
+    path: string,
+    options?: IOOptions,
+  ): Promise<CoordinateValues>;
 }
 
 /** Options of reading a metadata table. */

@@ -225,6 +225,24 @@ describe("validateManifest", () => {
       /stay inside the bundle/,
     ],
     [
+      "a coordinate array of an unknown axis",
+      (m) => (m.coord_stores = { trial: "arrays/coords/trial.zarr" }),
+      "coord_stores.trial",
+      /unknown axis 'trial'/,
+    ],
+    [
+      "a coordinate array that leaves the bundle",
+      (m) => (m.coord_stores = { instance: "/etc/ids.zarr" }),
+      "coord_stores.instance",
+      /absolute/,
+    ],
+    [
+      "a coordinate array sharing the data array's path",
+      (m) => (m.coord_stores = { channel: "arrays/data.zarr" }),
+      "coord_stores.channel",
+      /also used by array_store/,
+    ],
+    [
       "attrs that is not an object",
       (m) => (m.attrs = [1, 2]),
       "attrs",

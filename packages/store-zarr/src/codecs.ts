@@ -1,7 +1,8 @@
-/** The codecs the Zarr store writes, as Zarr v3 codec pipelines, and a gzip encoder for Node. */
+/** The codecs the Zarr store writes, as Zarr v3 codec pipelines, and a gzip encoder. */
 
 import { bytesPerElement, type DType, UnsupportedError } from "@tt/schema";
 import * as zarr from "zarrita";
+import { gunzip, gzip } from "#platform";
 
 /** Codec names accepted when creating an array. */
 export const ZARR_CODECS = ["none", "zstd", "gzip", "blosc-lz4"] as const;
@@ -60,30 +61,27 @@ export function codecName(codecs: readonly CodecMetadata[] | undefined): string 
   return compressor.name;
 }
 
-let gzipInstalled: Promise<void> | undefined;
+let gzipInstalled = false;
 
 /**
- * Gives zarrita a gzip codec that also encodes (zarrita only decodes gzip), built on
- * `node:zlib`. Outside Node the registry is left as it is, and gzip stays read-only.
+ * Gives zarrita a gzip codec that also encodes (zarrita only decodes gzip): `node:zlib` on Node,
+ * the web's CompressionStream elsewhere (picked by the package's `#platform` import).
  */
-export function installGzipEncoder(): Promise<void> {
-  gzipInstalled ??= (async () => {
-    if (typeof process === "undefined" || process.versions?.node === undefined) return;
-    const zlib = await import("node:zlib");
-    class NodeGzipCodec {
-      readonly kind = "bytes_to_bytes" as const;
-      constructor(private readonly level: number) {}
-      static fromConfig(config: { level?: number } | undefined) {
-        return new NodeGzipCodec(config?.level ?? 1);
-      }
-      encode(bytes: Uint8Array): Uint8Array {
-        return new Uint8Array(zlib.gzipSync(bytes, { level: this.level }));
-      }
-      decode(bytes: Uint8Array): Uint8Array {
-        return new Uint8Array(zlib.gunzipSync(bytes));
-      }
+export function installGzipEncoder(): void {
+  if (gzipInstalled) return;
+  gzipInstalled = true;
+  class GzipCodec {
+    readonly kind = "bytes_to_bytes" as const;
+    constructor(private readonly level: number) {}
+    static fromConfig(config: { level?: number } | undefined) {
+      return new GzipCodec(config?.level ?? 1);
     }
-    zarr.registry.set("gzip", () => NodeGzipCodec as never);
-  })();
-  return gzipInstalled;
+    encode(bytes: Uint8Array): Promise<Uint8Array> {
+      return gzip(bytes, this.level);
+    }
+    decode(bytes: Uint8Array): Promise<Uint8Array> {
+      return gunzip(bytes);
+    }
+  }
+  zarr.registry.set("gzip", () => GzipCodec as never);
 }

@@ -25,8 +25,10 @@ import {
   type WritableKeyValueStore,
 } from "@tt/schema";
 import * as zarr from "zarrita";
+import { version } from "../package.json";
 import { checkChunkLength, readChunked } from "./chunk-read.js";
 import { codecName, codecPipeline, DEFAULT_CODEC, installGzipEncoder } from "./codecs.js";
+import { readCoordinates, writeCoordinates } from "./coordinates.js";
 import { isSlabLayout, readSlabs, writeSlabs } from "./raw-slabs.js";
 import { zarritaStore } from "./zarrita-adapter.js";
 
@@ -130,7 +132,7 @@ async function openSnapshot(
     codec: json === undefined ? "zarr-v2" : codecName(json.codecs),
     fillValue: (array.fillValue as number | bigint | null) ?? null,
   });
-  if (json?.codecs?.some((c) => c.name === "gzip")) await installGzipEncoder();
+  if (json?.codecs?.some((c) => c.name === "gzip")) installGzipEncoder();
 
   const getChunk = async (coords: number[], signal?: AbortSignal) => {
     const key = chunkKey(path, json, coords);
@@ -299,7 +301,7 @@ async function createArray(
     );
   }
   const codecs = codecPipeline(options.codec ?? DEFAULT_CODEC, dtype);
-  if (options.codec === "gzip") await installGzipEncoder();
+  if (options.codec === "gzip") installGzipEncoder();
   if ((await store.get(`${path}/zarr.json`)) !== undefined) {
     if (!options.overwrite) {
       throw new AlreadyExistsError(
@@ -350,8 +352,10 @@ async function createArray(
  */
 export const zarrStore: ArrayStoreBackend = {
   id: "zarr",
-  version: "0.1.0",
+  version,
   create: createArray,
   open: (store, path, options) => openArray(store, path, options),
   openWritable: (store, path, options) => openArray(store, path, options),
+  writeCoordinates,
+  readCoordinates,
 };

@@ -1,6 +1,6 @@
 /**
- * The two entries: "." re-exports the public API of every package (with the Node versions of
- * the directory functions), "./browser" the same minus the file system, and nothing in the
+ * The two entries: "./browser" is the curated list a user needs, "." the same plus the file
+ * system; every value is the very value of the package that defines it, and nothing in the
  * browser entry's run-time import graph loads a `node:` module.
  */
 
@@ -12,14 +12,11 @@ import * as concat from "@tt/concat";
 import * as concatFs from "@tt/concat/fs";
 import * as cpPackage from "@tt/decompose-cp";
 import * as svdPackage from "@tt/decompose-svd";
-import * as linalg from "@tt/linalg";
-import * as metaParquet from "@tt/meta-parquet";
 import * as query from "@tt/query";
 import * as result from "@tt/result";
 import * as resultFs from "@tt/result/fs";
 import * as schema from "@tt/schema";
 import * as schemaFs from "@tt/schema/fs";
-import * as storeZarr from "@tt/store-zarr";
 import { describe, expect, it } from "vitest";
 import { publicApi } from "../../../tooling/src/api-surface.js";
 import * as browser from "../src/browser.js";
@@ -28,28 +25,9 @@ import { walkImportGraph } from "./import-graph.js";
 
 const built = (file: string) => resolve(import.meta.dirname, "../dist", file);
 const src = (file: string) => resolve(import.meta.dirname, "../src", file);
-const packageEntry = (dir: string, file = "index.ts") =>
-  resolve(import.meta.dirname, "../..", dir, "src", file);
 
-/** Names the umbrella exports under another name, because two packages use the same one. */
-const RENAMED: Record<string, Record<string, string>> = {
-  "@tt/store-zarr": { DEFAULT_CODEC: "DEFAULT_ZARR_CODEC" },
-  "@tt/meta-parquet": { DEFAULT_CODEC: "DEFAULT_PARQUET_CODEC" },
-};
-
-/** Names the umbrella replaces with its own version, and why. */
-const REPLACED: Record<string, readonly string[]> = {
-  // Opens as a TensorDataset (with query verbs), from a path, URL or store.
-  "@tt/bundle/fs": ["openDataset"],
-  // Also takes a store.
-  "@tt/result/fs": ["openResult"],
-  // The umbrella records its own version as library_version: VERSION.
-  "@tt/result": ["LIBRARY_VERSION"],
-};
-
-/** Names exported by the Node entry only: they need a file system. */
+/** The names the Node entry adds to the browser's: they need a file system. */
 const NODE_ONLY = [
-  "AtomicDirectoryOptions",
   "ConcatDatasetInput",
   "ConcatDatasetsOptions",
   "WriteDatasetOptions",
@@ -57,99 +35,109 @@ const NODE_ONLY = [
   "appendDataset",
   "concatDatasets",
   "createDirectoryStore",
-  "pathExists",
   "readCsvFile",
   "readNpyFile",
   "writeDataset",
-  "writeDirectoryAtomically",
   "writeResult",
 ];
 
-const PACKAGES: [string, Record<string, unknown>, string][] = [
-  ["@tt/schema", schema, packageEntry("schema")],
-  ["@tt/schema/fs", schemaFs, packageEntry("schema", "fs.ts")],
-  ["@tt/store-zarr", storeZarr, packageEntry("store-zarr")],
-  ["@tt/meta-parquet", metaParquet, packageEntry("meta-parquet")],
-  ["@tt/linalg", linalg, packageEntry("linalg")],
-  ["@tt/query", query, packageEntry("query")],
-  ["@tt/bundle", bundle, packageEntry("bundle")],
-  ["@tt/bundle/fs", bundleFs, packageEntry("bundle", "fs.ts")],
-  ["@tt/concat", concat, packageEntry("concat")],
-  ["@tt/concat/fs", concatFs, packageEntry("concat", "fs.ts")],
-  ["@tt/decompose-svd", svdPackage, packageEntry("decompose-svd")],
-  ["@tt/decompose-cp", cpPackage, packageEntry("decompose-cp")],
-  ["@tt/result", result, packageEntry("result")],
-  ["@tt/result/fs", resultFs, packageEntry("result", "fs.ts")],
+/** Names each entry defines for itself: openers that take what the runtime can reach. */
+const OWN = [
+  "openDataset",
+  "openResult",
+  "reopenInput",
+  "decompose",
+  "createDefaultRegistry",
+  "VERSION",
+];
+
+const PACKAGES: Record<string, unknown>[] = [
+  schema,
+  schemaFs,
+  bundle,
+  bundleFs,
+  concat,
+  concatFs,
+  query,
+  result,
+  resultFs,
+  svdPackage,
+  cpPackage,
 ];
 
 const nodeApi = publicApi(src("index.ts"));
 const browserApi = publicApi(src("browser.ts"));
+const values = (api: typeof nodeApi) => api.filter((e) => e.kind === "value").map((e) => e.name);
 
-describe('the "." entry', () => {
-  const exported = new Map(nodeApi.map((entry) => [entry.name, entry.kind]));
+describe("the curated entries", () => {
+  it("the Node entry is the browser entry plus the file-system names", () => {
+    const browserNames = browserApi.map((e) => `${e.kind} ${e.name}`);
+    const nodeNames = nodeApi.map((e) => `${e.kind} ${e.name}`);
+    const added = nodeNames.filter((n) => !browserNames.includes(n)).map((n) => n.split(" ")[1]);
+    expect(browserNames.filter((n) => !nodeNames.includes(n))).toEqual([]);
+    expect(added.sort()).toEqual([...NODE_ONLY].sort());
+  });
 
-  it.each(PACKAGES)("re-exports every name of %s, values identical", (name, module, entry) => {
-    const renamed = RENAMED[name] ?? {};
-    const replaced = new Set(REPLACED[name] ?? []);
-    for (const { name: exportName, kind } of publicApi(entry)) {
-      if (replaced.has(exportName)) continue;
-      const as = renamed[exportName] ?? exportName;
-      expect(exported.get(as), `${name} ${exportName}`).toBe(kind);
-      if (kind === "value" && !(name === "@tt/result" && exportName === "reopenInput"))
-        expect((node as Record<string, unknown>)[as], `${name} ${exportName}`).toBe(
-          module[exportName],
-        );
+  it("keeps the browser entry to the names a user needs, and leaves the advanced ones to the packages", () => {
+    const names = values(browserApi);
+    console.log(
+      `tensortools/browser exports ${names.length} values and ${browserApi.length - names.length} types`,
+    );
+    for (const advanced of [
+      "KERNEL_CHUNK_ROWS",
+      "mttkrpFromPartial",
+      "unsafePathReason",
+      "isLength",
+      "createKernels",
+      "validateManifest",
+      "zarrStore",
+    ])
+      expect(names).not.toContain(advanced);
+    for (const needed of [
+      "openDataset",
+      "createTensor",
+      "decompose",
+      "joinResult",
+      "openResult",
+      "MetaTable",
+      "isTensorToolsError",
+      "concatBundles",
+      "compileQuery",
+    ])
+      expect(names).toContain(needed);
+  });
+
+  it.each([
+    ["node", node],
+    ["browser", browser],
+  ] as const)("the %s entry re-exports the defining package's very values", (_entry, module) => {
+    for (const name of Object.keys(module)) {
+      if (OWN.includes(name)) continue;
+      const origin = PACKAGES.find((p) => name in p);
+      expect(origin, `${name} comes from a package`).toBeDefined();
+      expect((module as Record<string, unknown>)[name], name).toBe(origin![name]);
     }
   });
 
-  it("uses the directory-aware reopenInput of @tt/result/fs", () => {
+  it("the Node entry opens directories, the browser entry URLs and stores", async () => {
     expect(node.reopenInput).toBe(resultFs.reopenInput);
-  });
-
-  it("adds decompose, the default registry, openDataset, openResult and VERSION", () => {
-    for (const name of [
-      "decompose",
-      "createDefaultRegistry",
-      "openDataset",
-      "openResult",
-      "VERSION",
-    ])
-      expect(exported.get(name), name).toBe("value");
-    expect(node.VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(browser.reopenInput).toBe(result.reopenInput);
+    const error = await browser.openDataset("file:///data/eeg").catch((e: unknown) => e);
+    expect(schema.isTensorToolsError(error, "config")).toBe(true);
+    expect((error as Error).message).toContain("pass an http(s) URL or a KeyValueStore");
+    const missing = await browser.openResult(schema.createMemoryStore()).catch((e: unknown) => e);
+    expect(schema.isTensorToolsError(missing, "not-found")).toBe(true);
+    expect(node.VERSION).toBe(
+      JSON.parse(readFileSync(resolve(import.meta.dirname, "../package.json"), "utf8")).version,
+    );
   });
 });
 
-describe('the "./browser" entry', () => {
-  it("exports what the Node entry does, minus the file system", () => {
-    const expected = nodeApi.filter((entry) => !NODE_ONLY.includes(entry.name));
-    expect(browserApi).toEqual(expected);
-  });
-
-  it("shares the values, except the openers and the store-only reopenInput", () => {
-    for (const { name, kind } of browserApi) {
-      if (kind !== "value" || ["openDataset", "openResult", "reopenInput"].includes(name)) continue;
-      expect((browser as Record<string, unknown>)[name], name).toBe(
-        (node as Record<string, unknown>)[name],
-      );
-    }
-    expect(browser.reopenInput).toBe(result.reopenInput);
-  });
-
-  it("imports no node: module statically, anywhere in its graph (third-party packages included)", () => {
+describe('the "./browser" entry in a browser', () => {
+  it("imports no node: module anywhere in its graph (third-party packages included), even dynamically", () => {
     const graph = walkImportGraph(src("browser.ts"));
     expect(graph.packages).toEqual(expect.arrayContaining(["@tt/result", "zarrita", "hyparquet"]));
-    expect(graph.nodeImports.filter((found) => !found.dynamic)).toEqual([]);
-  });
-
-  it("loads node: modules only from import() calls that run on Node alone", () => {
-    // Each of these sits behind a check for Node (process.versions.node) before it runs.
-    const graph = walkImportGraph(src("browser.ts"));
-    expect(graph.nodeImports.map(({ file, specifier }) => `${file} ${specifier}`).sort()).toEqual([
-      "packages/linalg/src/create-kernels.ts node:os",
-      "packages/linalg/src/kernel-pool.ts node:worker_threads",
-      "packages/linalg/src/wasm-loader.ts node:fs/promises",
-      "packages/store-zarr/src/codecs.ts node:zlib",
-    ]);
+    expect(graph.nodeImports).toEqual([]);
   });
 
   it("is told apart from the Node entry by the walk: the Node entry does import node: modules", () => {
@@ -157,24 +145,22 @@ describe('the "./browser" entry', () => {
     expect(graph.nodeImports.some((found) => !found.dynamic)).toBe(true);
   });
 
-  it.skipIf(!existsSync(built("browser.js")))(
-    "has a build whose own files import no node: module",
-    () => {
-      const files = ["browser.js"];
-      for (let i = 0; i < files.length; i++) {
-        const text = readFileSync(built(files[i]!), "utf8");
-        expect(text, files[i]).not.toMatch(/["']node:/);
-        for (const [, chunk] of text.matchAll(/from "\.\/([^"]+\.js)"/g))
-          if (!files.includes(chunk!)) files.push(chunk!);
-      }
-    },
-  );
+  it('is what browser bundlers get for "tensortools" too (the browser export condition)', () => {
+    const manifest = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, "../package.json"), "utf8"),
+    );
+    expect(manifest.exports["."].browser).toBe("./dist/browser.js");
+    expect(manifest.publishConfig.exports["."].browser).toBe("./dist/browser.js");
+  });
 
-  it("opens bundles from URLs and stores only", async () => {
-    const error = await browser.openDataset("file:///data/eeg").catch((e: unknown) => e);
-    expect(schema.isTensorToolsError(error, "config")).toBe(true);
-    expect((error as Error).message).toContain("pass an http(s) URL or a KeyValueStore");
-    const missing = await browser.openResult(schema.createMemoryStore()).catch((e: unknown) => e);
-    expect(schema.isTensorToolsError(missing, "not-found")).toBe(true);
+  it("has a build whose files import no node: module", () => {
+    expect(existsSync(built("browser.js")), "the package is built before its tests").toBe(true);
+    const files = ["browser.js"];
+    for (let i = 0; i < files.length; i++) {
+      const text = readFileSync(built(files[i]!), "utf8");
+      expect(text, files[i]).not.toMatch(/["']node:/);
+      for (const [, chunk] of text.matchAll(/from "\.\/([^"]+\.js)"/g))
+        if (!files.includes(chunk!)) files.push(chunk!);
+    }
   });
 });

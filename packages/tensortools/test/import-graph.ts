@@ -87,8 +87,18 @@ function matchPattern(exportsField: Record<string, unknown>, subpath: string): s
   return undefined;
 }
 
+/** The file a subpath import (`#platform`) of the importing file's package resolves to. */
+function resolveSubpathImport(specifier: string, fromFile: string): { file: string; name: string } {
+  const dir = packageDirOf(fromFile);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const target = pickTarget(manifest.imports?.[specifier]);
+  if (target === undefined) throw new Error(`cannot resolve ${specifier} from ${fromFile}`);
+  return { file: resolveFile(join(dir, target)), name: manifest.name };
+}
+
 /** The file a bare specifier resolves to for a browser (or from source, for workspace packages). */
 function resolveBare(specifier: string, fromFile: string): { file: string; name: string } {
+  if (specifier.startsWith("#")) return resolveSubpathImport(specifier, fromFile);
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
   const subpath = `.${specifier.slice(name.length)}`;

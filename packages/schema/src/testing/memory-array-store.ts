@@ -24,6 +24,7 @@ import { isLength, sizeOf } from "../shape.js";
 
 const META = "tt-array.json";
 const DATA = "data.bin";
+const COORDS = "coords.json";
 
 interface StoredMeta {
   shape: number[];
@@ -203,4 +204,35 @@ export const memoryArrayStore: ArrayStoreBackend = {
   },
   open: (store, path, options) => openArray(store, path, options) as Promise<StoredArray>,
   openWritable: (store, path, options) => openArray(store, path, options),
+  async writeCoordinates(store, path, axis, values, options) {
+    const kind =
+      values instanceof Int32Array
+        ? "int32"
+        : values instanceof BigInt64Array
+          ? "int64"
+          : values instanceof Float64Array
+            ? "float64"
+            : "string";
+    const stored = {
+      axis,
+      kind,
+      values: Array.from(values as ArrayLike<unknown>, (v) =>
+        typeof v === "bigint" ? String(v) : v,
+      ),
+    };
+    await store.set(`${path}/${COORDS}`, new TextEncoder().encode(JSON.stringify(stored)), options);
+  },
+  async readCoordinates(store, path, options) {
+    const bytes = await store.get(`${path}/${COORDS}`, options);
+    if (bytes === undefined)
+      throw new NotFoundError(path, `no coordinates at '${path}' in ${store.location}`);
+    const { kind, values } = JSON.parse(new TextDecoder().decode(bytes)) as {
+      kind: string;
+      values: (string | number)[];
+    };
+    if (kind === "int32") return Int32Array.from(values as number[]);
+    if (kind === "int64") return BigInt64Array.from(values, (v) => BigInt(v));
+    if (kind === "float64") return Float64Array.from(values as number[]);
+    return values as string[];
+  },
 };

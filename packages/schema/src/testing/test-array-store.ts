@@ -2,7 +2,7 @@
 
 import { allocate, DTYPES, type DType, isBigIntDType } from "../dtype.js";
 import type { WritableKeyValueStore } from "../key-value-store.js";
-import type { ArrayStoreBackend } from "../plugins.js";
+import type { ArrayStoreBackend, CoordinateValues } from "../plugins.js";
 import { type AxisSelection, gather } from "../selection.js";
 import { sizeOf } from "../shape.js";
 import {
@@ -188,6 +188,44 @@ export function testArrayStore(
       async run() {
         const { array } = await setup();
         await rejectsWhenAborted((signal) => array.read([], { signal }), "aborted read");
+      },
+    },
+    {
+      name: "round-trips coordinates of every kind, if it stores them",
+      async run() {
+        const { backend, store } = await factory();
+        const write = backend.writeCoordinates;
+        const read = backend.readCoordinates;
+        if (write === undefined && read === undefined) return;
+        check(
+          write !== undefined && read !== undefined,
+          "writeCoordinates and readCoordinates come together",
+        );
+        const kinds: CoordinateValues[] = [
+          ["e1", "e2", "é ü", ""],
+          Int32Array.from([3, -1, 7]),
+          BigInt64Array.from([2n ** 60n, -5n]),
+          Float64Array.from([0.004, -1.5]),
+          [],
+        ];
+        for (const [k, values] of kinds.entries()) {
+          await write.call(backend, store, `coords/${k}`, "instance", values);
+          const back = await read.call(backend, store, `coords/${k}`);
+          check(
+            back.constructor === values.constructor && sameElements(back, values),
+            `coordinates ${k} read back as [${Array.from(back as ArrayLike<unknown>).join(", ")}]`,
+          );
+        }
+        await write.call(backend, store, "coords/0", "instance", Int32Array.from([9]));
+        check(
+          sameElements(await read.call(backend, store, "coords/0"), [9]),
+          "a rewrite replaces coordinates",
+        );
+        await rejectsWithTag(
+          () => read.call(backend, store, "no/coords"),
+          "not-found",
+          "missing coordinates",
+        );
       },
     },
   ];
