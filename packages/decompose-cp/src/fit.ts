@@ -31,8 +31,10 @@ export async function fitCp(
   const R = config.rank;
   const dims = plan.columnShape;
   const seed = config.seed ?? context.seed;
+  // The config's own thread count wins; "auto" defers to the caller's kernel settings.
   const kernels = await createKernels({
-    threads: config.threads === "auto" ? undefined : config.threads,
+    backend: context.kernels?.backend,
+    threads: config.threads === "auto" ? context.kernels?.threads : config.threads,
   });
   try {
     const source = await openSource({ view, plan, config, layouts, kernels, memory, context });

@@ -69,8 +69,10 @@ export async function fitSvd(
       `${config.rank} is more than the data allows: min(instances, features) = min(${plan.n}, ${plan.p}) = ${maxRank}`,
     );
 
+  // The config's own thread count wins; "auto" defers to the caller's kernel settings.
   const kernels = await createKernels({
-    threads: config.threads === "auto" ? undefined : config.threads,
+    backend: context.kernels?.backend,
+    threads: config.threads === "auto" ? context.kernels?.threads : config.threads,
   });
   try {
     const source = await openSource({ view, plan, config, layouts, kernels, memory, context });

@@ -1,18 +1,34 @@
 /**
- * Compiles the AssemblyScript kernels in assembly/ into the four modules src/wasm-loader.ts loads
- * from wasm/: SIMD128 and relaxed SIMD, each with unshared memory (one thread, browsers) and shared
- * memory (worker threads). Run by the package build before tsup; `--if-stale` skips the work when
- * every module is newer than the sources (the test setup uses it).
+ * Compiles the AssemblyScript kernels in assembly/ into four WebAssembly modules (SIMD128 and
+ * relaxed SIMD, each with unshared memory for one thread and shared memory for worker threads)
+ * and writes them, base64-encoded, into src/kernel-wasm.generated.ts, which src/wasm-modules.ts
+ * imports: the bytes travel inside the JavaScript, so every bundler and runtime loads them
+ * without asset URLs. The generated module is committed, with the hash of its inputs.
+ *
+ *   node scripts/build-wasm.mjs             compile and write the module
+ *   node scripts/build-wasm.mjs --if-stale  only when the recorded hash differs from the inputs'
+ *                                           (the package build and the test setup); with the CI
+ *                                           environment variable set, a stale module is an
+ *                                           error instead: commit the regenerated module
+ *   node scripts/build-wasm.mjs --check     exit 1 when the module is stale, without compiling
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  assemblyScriptVersion,
+  generatedModule,
+  kernelInputHash,
+  packageDir,
+  recordedInputHash,
+} from "./kernel-inputs.mjs";
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const assemblyDir = join(packageDir, "assembly");
-const outDir = join(packageDir, "wasm");
+const outFile = join(packageDir, generatedModule);
 const asc = fileURLToPath(import.meta.resolve("assemblyscript/bin/asc.js"));
+const rebuildCommand = "npx -y pnpm@10 --filter @tt/linalg build:wasm";
 
 /** wasm32 memory tops out at 65536 pages of 64 KiB, i.e. 4 GiB. */
 const MAX_PAGES = "65536";
@@ -37,37 +53,28 @@ const simd = ["--enable", "simd"];
 const relaxed = ["--enable", "simd", "--enable", "relaxed-simd"];
 const shared = ["--enable", "threads", "--sharedMemory"];
 
-/** The modules to build: file name and the features it is compiled with. */
+/** The modules to build: the key in the generated module and the features it is compiled with. */
 const targets = [
-  { name: "kernels-simd.wasm", flags: simd },
-  { name: "kernels-relaxed-simd.wasm", flags: relaxed },
-  { name: "kernels-simd-shared.wasm", flags: [...simd, ...shared] },
-  { name: "kernels-relaxed-simd-shared.wasm", flags: [...relaxed, ...shared] },
+  { name: "simd", flags: simd },
+  { name: "relaxed-simd", flags: relaxed },
+  { name: "simd-shared", flags: [...simd, ...shared] },
+  { name: "relaxed-simd-shared", flags: [...relaxed, ...shared] },
 ];
 
-/** The newest modification time of the kernel sources and of this script. */
-function newestSource() {
-  const files = readdirSync(assemblyDir).map((name) => join(assemblyDir, name));
-  files.push(fileURLToPath(import.meta.url));
-  return Math.max(...files.map((file) => statSync(file).mtimeMs));
+/** The hash recorded in the committed module, or undefined when there is none. */
+function recordedHash() {
+  try {
+    return recordedInputHash(readFileSync(outFile, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
-/** Whether every module exists and is newer than the sources. */
-function upToDate() {
-  const sources = newestSource();
-  return targets.every(({ name }) => {
-    try {
-      return statSync(join(outDir, name)).mtimeMs >= sources;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Runs asc for one target in a child process, rejecting with its output when it fails. */
-function compile({ name, flags }) {
+/** Runs asc for one target in a child process; resolves with its bytes and its output. */
+function compile({ name, flags }, dir) {
+  const file = join(dir, `${name}.wasm`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [asc, ...common, ...flags, "-o", join(outDir, name)], {
+    const child = spawn(process.execPath, [asc, ...common, ...flags, "-o", file], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -79,19 +86,84 @@ function compile({ name, flags }) {
     });
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`asc failed for wasm/${name} (exit code ${code}):\n${output}`));
+      if (code === 0) resolve({ name, bytes: readFileSync(file), output });
+      else reject(new Error(`asc failed for the ${name} module (exit code ${code}):\n${output}`));
     });
   });
 }
 
-if (process.argv.includes("--if-stale") && upToDate()) process.exit(0);
-mkdirSync(outDir, { recursive: true });
-const started = performance.now();
-// Two at a time: asc is single-threaded and the machines this runs on have two cores or more.
-for (let at = 0; at < targets.length; at += 2) {
-  const outputs = await Promise.all(targets.slice(at, at + 2).map(compile));
-  for (const output of outputs) if (output.trim() !== "") process.stderr.write(output);
+/** The text of the generated module. */
+function moduleText(hash, version, modules) {
+  const entries = modules.map(({ name, bytes }) => {
+    const key = /^[a-z]+$/.test(name) ? name : JSON.stringify(name);
+    return `  ${key}: "${bytes.toString("base64")}",`;
+  });
+  return [
+    "/**",
+    " * The WebAssembly kernel modules of @tt/linalg, base64-encoded. Generated by",
+    ` * scripts/build-wasm.mjs from assembly/ with AssemblyScript ${version}: do not edit. After changing`,
+    ` * assembly/ or scripts/, run \`${rebuildCommand}\` and commit this file.`,
+    " */",
+    "",
+    "/** SHA-256 of the inputs (assembly/, scripts/, the AssemblyScript version) of these modules. */",
+    "export const KERNEL_WASM_INPUT_HASH =",
+    `  "${hash}";`,
+    "",
+    "/** The compiler of these modules. */",
+    `export const KERNEL_WASM_COMPILER = "assemblyscript ${version}";`,
+    "",
+    "/** The modules: SIMD128 and relaxed SIMD, each with unshared and shared memory. */",
+    "// biome-ignore format: one module per line",
+    "export const KERNEL_WASM_BASE64: {",
+    `  readonly [name in ${targets.map(({ name }) => JSON.stringify(name)).join(" | ")}]: string;`,
+    "} = {",
+    ...entries,
+    "};",
+    "",
+  ].join("\n");
 }
+
+const hash = kernelInputHash();
+const recorded = recordedHash();
+const stale = recorded !== hash;
+const staleMessage =
+  `${generatedModule} is stale: it records input hash ${recorded ?? "(none)"}, the inputs ` +
+  `(assembly/, scripts/, the AssemblyScript version) hash to ${hash}. Run \`${rebuildCommand}\` ` +
+  "and commit the regenerated file.";
+if (process.argv.includes("--check")) {
+  if (stale) {
+    console.error(staleMessage);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+if (process.argv.includes("--if-stale")) {
+  if (!stale) process.exit(0);
+  if (process.env.CI) {
+    console.error(staleMessage);
+    process.exit(1);
+  }
+}
+
+const started = performance.now();
+const dir = mkdtempSync(join(tmpdir(), "tt-linalg-wasm-"));
+const modules = [];
+try {
+  // Two at a time: asc is single-threaded and the machines this runs on have two cores or more.
+  for (let at = 0; at < targets.length; at += 2) {
+    const built = await Promise.all(
+      targets.slice(at, at + 2).map((target) => compile(target, dir)),
+    );
+    for (const { output } of built) if (output.trim() !== "") process.stderr.write(output);
+    modules.push(...built);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+writeFileSync(outFile, moduleText(hash, assemblyScriptVersion(), modules));
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-console.log(`built ${targets.length} kernel modules into wasm/ in ${seconds} s`);
+const bytes = modules.map(({ bytes }) => bytes.length).join(", ");
+console.log(
+  `built ${targets.length} kernel modules (${bytes} bytes) into ${generatedModule} in ${seconds} s` +
+    (recorded !== undefined && stale ? ": it was stale, commit it" : ""),
+);

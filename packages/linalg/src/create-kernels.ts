@@ -1,70 +1,66 @@
-import { ConfigError, NotFoundError, UnsupportedError } from "@tt/schema";
+import { ConfigError, UnsupportedError } from "@tt/schema";
+import { startWorkerPool, threadCount } from "#platform";
+import { warnJsFallback } from "./js-fallback.js";
 import { KernelEngine } from "./kernel-engine.js";
-import { KERNEL_FUNCTION_NAMES, type KernelFunctions } from "./kernel-functions.js";
-import {
-  arrayBufferStorage,
-  INITIAL_PAGES,
-  KernelHeap,
-  MAX_PAGES,
-  memoryStorage,
-} from "./kernel-heap.js";
-import { KernelPool } from "./kernel-pool.js";
+import { arrayBufferStorage, INITIAL_PAGES, KernelHeap, memoryStorage } from "./kernel-heap.js";
 import type { KernelBackend, KernelOptions, Kernels } from "./kernel-types.js";
 import { createJsFunctions } from "./kernels-js.js";
-import { isNode, kernelWorkerUrl, readWasm, type WasmFlavor, wasmFileName } from "./wasm-loader.js";
+import { instantiateKernels, unsupportedReason, type WasmKernels } from "./wasm-kernels.js";
+import { featureOf, type WasmFlavor } from "./wasm-modules.js";
 
-const BACKENDS: readonly string[] = ["auto", "wasm-relaxed-simd", "wasm-simd", "js"];
+const BACKENDS = [
+  "auto",
+  "wasm-relaxed-simd",
+  "wasm-simd",
+  "js",
+] as const satisfies readonly NonNullable<KernelOptions["backend"]>[];
 
-/** Whether the engine has WebAssembly at all. */
-function hasWebAssembly(): boolean {
-  return typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
+/** What a user can do when an explicit wasm backend cannot run. */
+const REMEDIES: Record<WasmFlavor, string> = {
+  "relaxed-simd":
+    'use backend "wasm-simd" or "auto" (relaxed SIMD is on by default in Node 22+ and ' +
+    "Chromium 114+; Node 20 needs the flag --experimental-wasm-relaxed-simd)",
+  simd:
+    'use backend "js" or "auto" (SIMD128 needs Node 16.4+, Chrome 91+, Firefox 89+ or ' +
+    "Safari 16.4+)",
+};
+
+/** The message of an error of unknown type. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
-/** The threads to use: the option, else every core on Node; always 1 in browsers and for JS. */
-async function resolveThreads(option: number | undefined, backend: KernelBackend): Promise<number> {
-  if (option !== undefined && (!Number.isInteger(option) || option < 1))
-    throw new ConfigError("threads", `must be a positive integer, got ${option}`);
-  if (backend === "js" || !isNode()) return 1;
-  if (option !== undefined) return option;
-  const os = await import("node:os");
-  return os.availableParallelism();
+/** Checks the options and returns the backend asked for. */
+function checkOptions(options: KernelOptions): KernelBackend | "auto" {
+  const requested = options.backend ?? "auto";
+  if (!(BACKENDS as readonly unknown[]).includes(requested))
+    throw new ConfigError(
+      "backend",
+      `must be "auto", "wasm-relaxed-simd", "wasm-simd" or "js", got ${JSON.stringify(requested)}`,
+    );
+  const { threads } = options;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+    throw new ConfigError("threads", `must be a positive integer, got ${threads}`);
+  return requested;
+}
+
+/** The JavaScript kernels: one thread, a plain ArrayBuffer heap. */
+function jsKernels(): Kernels {
+  const heap = new KernelHeap(arrayBufferStorage(INITIAL_PAGES));
+  const functions = createJsFunctions(heap);
+  return new KernelEngine({ backend: "js", threads: 1, heap, functions, pool: undefined });
 }
 
 /**
- * The wasm flavor for a requested backend, or "js" when "auto" finds no SIMD support. Reads the
- * unshared modules to validate them, so a missing build throws instead of falling back.
- */
-async function chooseFlavor(requested: KernelBackend | "auto"): Promise<WasmFlavor | "js"> {
-  if (requested === "js") return "js";
-  if (requested === "auto" && !hasWebAssembly()) return "js";
-  if (!hasWebAssembly())
-    throw new UnsupportedError("WebAssembly", `backend "${requested}" needs WebAssembly`);
-  const accepts = async (flavor: WasmFlavor) =>
-    WebAssembly.validate(await readWasm(wasmFileName(flavor, false)));
-  if (requested === "wasm-relaxed-simd") {
-    if (await accepts("relaxed-simd")) return "relaxed-simd";
-    throw new UnsupportedError(
-      "WebAssembly relaxed SIMD",
-      `backend "wasm-relaxed-simd": this engine does not accept WebAssembly relaxed SIMD ` +
-        `(Node 20 needs --experimental-wasm-relaxed-simd); use "wasm-simd" or "auto"`,
-    );
-  }
-  if (requested === "wasm-simd") {
-    if (await accepts("simd")) return "simd";
-    throw new UnsupportedError(
-      "WebAssembly SIMD",
-      `backend "wasm-simd": this engine does not accept WebAssembly SIMD128; use "js" or "auto"`,
-    );
-  }
-  if (await accepts("relaxed-simd")) return "relaxed-simd";
-  if (await accepts("simd")) return "simd";
-  return "js";
-}
-
-/**
- * Creates the dense kernels: loads the WebAssembly module (relaxed SIMD or SIMD128) from the
- * package's wasm/ folder, or uses the JavaScript kernels, and on Node with `threads > 1` starts
- * `threads - 1` worker threads on a shared memory. Call `dispose()` when done.
+ * Creates the dense kernels: WebAssembly (relaxed SIMD or SIMD128, compiled from bytes inlined
+ * in the package, so no file or URL is loaded) or JavaScript, and on Node with `threads > 1`
+ * `threads - 1` worker threads on a shared memory. Outside Node the kernels run on one thread.
+ * Call `dispose()` when done.
+ *
+ * With backend "auto" (the default), an engine without WebAssembly SIMD, or a module that fails to
+ * compile or instantiate, gives the JavaScript kernels and one warning per process (a process
+ * warning on Node, console.warn elsewhere). An explicit "wasm-relaxed-simd" or "wasm-simd" that
+ * cannot run rejects with an UnsupportedError; a bad option with a ConfigError.
  *
  * @example
  * ```ts
@@ -77,42 +73,56 @@ async function chooseFlavor(requested: KernelBackend | "auto"): Promise<WasmFlav
  * ```
  */
 export async function createKernels(options: KernelOptions = {}): Promise<Kernels> {
-  const requested = options.backend ?? "auto";
-  if (!BACKENDS.includes(requested))
-    throw new ConfigError(
-      "backend",
-      `must be "auto", "wasm-relaxed-simd", "wasm-simd" or "js", got ${JSON.stringify(requested)}`,
-    );
-  const flavor = await chooseFlavor(requested);
-  const backend: KernelBackend = flavor === "js" ? "js" : `wasm-${flavor}`;
-  const threads = await resolveThreads(options.threads, backend);
+  const requested = checkOptions(options);
+  if (requested === "js") return jsKernels();
 
-  if (flavor === "js") {
-    const heap = new KernelHeap(arrayBufferStorage(INITIAL_PAGES));
-    const functions = createJsFunctions(heap);
-    return new KernelEngine({ backend, threads, heap, functions, pool: undefined });
+  if (requested === "auto") {
+    const flavor: WasmFlavor =
+      unsupportedReason("relaxed-simd") === undefined ? "relaxed-simd" : "simd";
+    const reason = unsupportedReason(flavor);
+    if (reason !== undefined) {
+      warnJsFallback(reason);
+      return jsKernels();
+    }
+    const threads = threadCount(options.threads);
+    let loaded: WasmKernels;
+    try {
+      loaded = await instantiateKernels(flavor, threads > 1);
+    } catch (error) {
+      warnJsFallback(messageOf(error));
+      return jsKernels();
+    }
+    return wasmKernels(flavor, threads, loaded);
   }
 
-  const shared = threads > 1;
-  const bytes = await readWasm(wasmFileName(flavor, shared));
-  const module = await WebAssembly.compile(bytes);
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const absent = KERNEL_FUNCTION_NAMES.filter(
-    (name) => typeof instance.exports[name] !== "function",
-  );
-  if (absent.length > 0)
-    throw new NotFoundError(
-      `wasm/${wasmFileName(flavor, shared)}`,
-      `the kernel module lacks ${absent.join(", ")}: it is older than the sources, rebuild ` +
-        `@tt/linalg (\`npx -y pnpm@10 --filter @tt/linalg build\`)`,
+  const flavor: WasmFlavor = requested === "wasm-relaxed-simd" ? "relaxed-simd" : "simd";
+  const reason = unsupportedReason(flavor);
+  if (reason !== undefined)
+    throw new UnsupportedError(
+      featureOf(flavor),
+      `backend "${requested}": ${reason}; ${REMEDIES[flavor]}`,
     );
-  const functions = Object.fromEntries(
-    KERNEL_FUNCTION_NAMES.map((name) => [name, instance.exports[name]]),
-  ) as KernelFunctions;
+  const threads = threadCount(options.threads);
+  let loaded: WasmKernels;
+  try {
+    loaded = await instantiateKernels(flavor, threads > 1);
+  } catch (error) {
+    throw new UnsupportedError(
+      featureOf(flavor),
+      `backend "${requested}": ${messageOf(error)}; ${REMEDIES[flavor]}`,
+      { cause: error },
+    );
+  }
+  return wasmKernels(flavor, threads, loaded);
+}
+
+/** The wasm kernels on a loaded module, with a worker pool when `threads > 1`. */
+async function wasmKernels(
+  flavor: WasmFlavor,
+  threads: number,
+  { module, memory, functions }: WasmKernels,
+): Promise<Kernels> {
   const heap = new KernelHeap(memoryStorage(memory));
-  const pool = shared
-    ? await KernelPool.start(module, memory, threads - 1, kernelWorkerUrl())
-    : undefined;
-  return new KernelEngine({ backend, threads, heap, functions, pool });
+  const pool = threads > 1 ? await startWorkerPool(module, memory, threads - 1) : undefined;
+  return new KernelEngine({ backend: `wasm-${flavor}`, threads, heap, functions, pool });
 }

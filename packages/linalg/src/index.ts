@@ -4,7 +4,10 @@
  * matrices), and {@link createKernels}, WebAssembly SIMD kernels for large float32/float64
  * matrices (`A·B`, `Aᵀ·T`, the fused `Aᵀ(A·Y)`, `AᵀA`, column scaling and moments, and the CP
  * MTTKRP in two GEMM passes with {@link khatriRao} and {@link mttkrpFromPartial}) with worker
- * threads on Node and a bit-identical JavaScript fallback.
+ * threads on Node and a bit-identical JavaScript fallback. The WebAssembly modules and the worker
+ * code are inlined in the JavaScript, so the package bundles and runs anywhere without asset
+ * files; Node-only code sits behind the `#platform` import, which browser bundlers resolve to a
+ * one-thread variant.
  *
  * @example
  * ```ts

@@ -4,9 +4,9 @@ import type { KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 import { type JobArg, KernelJobs } from "./kernel-jobs.js";
 import { bytesOf, HeapMatrix, type KernelDType, type KernelMatrix } from "./kernel-matrix.js";
-import type { KernelPool } from "./kernel-pool.js";
 import type { ColumnMoments, KernelBackend, KernelMoments, Kernels } from "./kernel-types.js";
 import { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
+import type { WorkerPool } from "./platform-types.js";
 
 /** What the engine is built from: see createKernels. */
 export interface EngineSetup {
@@ -14,7 +14,7 @@ export interface EngineSetup {
   threads: number;
   heap: KernelHeap;
   functions: KernelFunctions;
-  pool: KernelPool | undefined;
+  pool: WorkerPool | undefined;
 }
 
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
@@ -39,7 +39,7 @@ export class KernelEngine implements Kernels {
   readonly threads: number;
   readonly #heap: KernelHeap;
   readonly #jobs: KernelJobs;
-  readonly #pool: KernelPool | undefined;
+  readonly #pool: WorkerPool | undefined;
   readonly #live = new Set<HeapMatrix>();
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;

@@ -1,7 +1,7 @@
 /**
  * The kernel functions every backend provides (the wasm exports, or their JavaScript twins), and
- * the chunked jobs that call them. wasm/kernel-worker.mjs repeats `runChunk` in plain JavaScript:
- * keep the two in step.
+ * the chunked jobs that call them: `runChunk` on one thread, `takeChunks` (kernel-control.ts)
+ * when a worker pool shares the job; the two give each chunk the same arguments.
  */
 
 /**

@@ -6,7 +6,7 @@ import {
   runChunk,
 } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
-import type { KernelPool } from "./kernel-pool.js";
+import type { WorkerPool } from "./platform-types.js";
 
 /** Below this many multiply-adds (or elements) a job runs on the main thread alone. */
 const PARALLEL_MIN_WORK = 1 << 20;
@@ -37,13 +37,13 @@ export interface ReduceOptions {
 export class KernelJobs {
   readonly #heap: KernelHeap;
   readonly #functions: KernelFunctions;
-  readonly #pool: KernelPool | undefined;
+  readonly #pool: WorkerPool | undefined;
   readonly #threads: number;
 
   constructor(
     heap: KernelHeap,
     functions: KernelFunctions,
-    pool: KernelPool | undefined,
+    pool: WorkerPool | undefined,
     threads: number,
   ) {
     this.#heap = heap;

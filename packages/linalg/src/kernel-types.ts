@@ -9,11 +9,18 @@ export type KernelBackend = "wasm-relaxed-simd" | "wasm-simd" | "js";
 
 /** Options of {@link createKernels}. */
 export interface KernelOptions {
-  /** "auto" (default): relaxed SIMD when WebAssembly.validate accepts it, else SIMD128, else JS. */
+  /**
+   * "auto" (default): relaxed SIMD when `WebAssembly.validate` accepts the relaxed module (Node 22+,
+   * Chromium 114+; Node 20 with --experimental-wasm-relaxed-simd), else SIMD128, else the JS
+   * kernels with one warning per process; a module that fails to compile or instantiate also
+   * falls back with that warning. An explicit wasm backend that cannot run rejects with an
+   * UnsupportedError instead.
+   */
   backend?: KernelBackend | "auto";
   /**
-   * Worker threads for large products (Node only); default os.availableParallelism(); 1 = main
-   * thread only. Browser: always 1; the "js" backend: always 1. Results do not depend on it.
+   * Threads for large products on Node: the main thread plus `threads - 1` workers; default
+   * os.availableParallelism(); 1 = main thread only. Outside Node and for the "js" backend always
+   * 1. Results do not depend on it.
    */
   threads?: number;
 }

@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 
 /**
- * Compiles assembly/ into wasm/ before the tests when a module is missing or older than its
- * sources, so the tests never run stale kernels; a no-op after the package build.
+ * Regenerates src/kernel-wasm.generated.ts before the tests when its recorded input hash differs
+ * from the inputs' (assembly/ or scripts/ changed), so the tests never run stale kernels; a no-op
+ * otherwise. With the CI environment variable set, a stale module fails the run instead.
  */
 export default function buildWasmIfStale(): void {
   const script = resolve(import.meta.dirname, "../scripts/build-wasm.mjs");

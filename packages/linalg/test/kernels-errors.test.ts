@@ -2,7 +2,6 @@ import { availableParallelism } from "node:os";
 import { isTensorToolsError } from "@tt/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKernels, type KernelBackend, type Kernels } from "../src/index.js";
-import { readWasm } from "../src/wasm-loader.js";
 
 /** The rejection of a promise (or the throw of a function), to inspect its class and message. */
 async function failure(run: () => unknown): Promise<unknown> {
@@ -143,13 +142,5 @@ describe("createKernels", () => {
     expect(kernels.backend).toBe(relaxed ? "wasm-relaxed-simd" : "wasm-simd");
     expect(kernels.threads).toBe(availableParallelism());
     await kernels.dispose();
-  });
-
-  it("explains a missing kernel module and how to build it", async () => {
-    const error = await failure(() => readWasm("kernels-missing.wasm"));
-    expect(isTensorToolsError(error, "not-found")).toBe(true);
-    expect(String(error)).toMatch(
-      /wasm\/kernels-missing.wasm .* is missing: run the build of @tt\/linalg/,
-    );
   });
 });

@@ -96,7 +96,14 @@ export {
 } from "./manifest.js";
 export { checkArrayAgainstManifest } from "./manifest-arrays.js";
 export { type Field, type MetaRecord, MetaTable } from "./meta-table.js";
-export type { DecompositionMethod, FitContext, MethodOutput, Progress } from "./method.js";
+export type {
+  DecompositionMethod,
+  FitContext,
+  KernelBackendChoice,
+  KernelSettings,
+  MethodOutput,
+  Progress,
+} from "./method.js";
 export { isSafeRelativePath, normalizeRelativePath, unsafePathReason } from "./paths.js";
 export type {
   ArrayCreateOptions,

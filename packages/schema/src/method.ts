@@ -15,7 +15,29 @@ export interface Progress {
   message?: string;
 }
 
-/** What core hands a method's `fit`: progress reporting, cancellation and the seed. */
+/**
+ * A dense-kernel backend a caller can ask for: `"auto"` (relaxed SIMD when the engine accepts it,
+ * else SIMD128, else JavaScript with a one-time warning), a WebAssembly build, which fails with an
+ * UnsupportedError where the engine lacks it, or the JavaScript kernels (about 10x slower).
+ */
+export type KernelBackendChoice = "auto" | "wasm-relaxed-simd" | "wasm-simd" | "js";
+
+/**
+ * How a method should run its dense numeric kernels: methods built on `@tt/linalg` hand these to
+ * `createKernels`. Methods without such kernels ignore them.
+ */
+export interface KernelSettings {
+  /** The backend; default `"auto"`. */
+  readonly backend?: KernelBackendChoice;
+  /**
+   * Threads for large products on Node (outside Node the kernels use one thread). A method's own
+   * `threads` config, when it is a number, wins over this; this applies when the config leaves it
+   * at `"auto"`, and every core is used when neither is given.
+   */
+  readonly threads?: number;
+}
+
+/** What core hands a method's `fit`: progress reporting, cancellation, the seed and kernel settings. */
 export interface FitContext {
   /** Seed for every random choice; the same seed gives the same result. */
   readonly seed: number;
@@ -23,6 +45,8 @@ export interface FitContext {
   readonly signal: AbortSignal | undefined;
   /** Reports progress. */
   onProgress(progress: Progress): void;
+  /** How to run dense numeric kernels, when the caller chose; undefined leaves the defaults. */
+  readonly kernels?: KernelSettings;
 }
 
 /** What a method's fit produces; core adds method, config, input reference and attrs. */

@@ -8,6 +8,8 @@ import {
   type FitContext,
   isTensorToolsError,
   type JsonObject,
+  type KernelBackendChoice,
+  type KernelSettings,
   MethodError,
   type MethodPhase,
   type Progress,
@@ -29,7 +31,22 @@ export interface DecomposeOptions {
   signal?: AbortSignal;
   /** The seed handed to the method (default 0); the same seed gives the same result. */
   seed?: number;
+  /**
+   * How the method runs its dense kernels (svd, pca and cp do): `backend` "auto" (default),
+   * "wasm-relaxed-simd", "wasm-simd" or "js", and `threads` for Node, which applies when the
+   * method's config leaves `threads` at "auto" (a number there wins). The backend that ran is
+   * recorded in the result's diagnostics (`kernels.backend`).
+   */
+  kernels?: KernelSettings;
 }
+
+/** Every kernel backend; written as a record so that the compiler checks the list is complete. */
+const KERNEL_BACKENDS = Object.keys({
+  auto: 0,
+  "wasm-relaxed-simd": 0,
+  "wasm-simd": 0,
+  js: 0,
+} satisfies Record<KernelBackendChoice, 0>);
 
 /** The message of an error of unknown type. */
 function messageOf(error: unknown): string {
@@ -71,6 +88,34 @@ function resolveMethod(
   return method;
 }
 
+/** The kernel settings, checked: a known backend and a positive integer of threads. */
+function checkKernels(kernels: unknown): KernelSettings | undefined {
+  if (kernels === undefined) return undefined;
+  if (kernels === null || typeof kernels !== "object" || Array.isArray(kernels))
+    throw new ConfigError(
+      "kernels",
+      `must be an object such as { backend: "js" }, got ${JSON.stringify(kernels)}`,
+    );
+  const { backend, threads, ...rest } = kernels as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `kernels.${unknown[0]}`,
+      "is not a kernel setting: the settings are backend and threads",
+    );
+  if (backend !== undefined && !KERNEL_BACKENDS.includes(backend as string))
+    throw new ConfigError(
+      "kernels.backend",
+      `must be one of ${KERNEL_BACKENDS.map((name) => JSON.stringify(name)).join(", ")}; got ${JSON.stringify(backend)}`,
+    );
+  if (threads !== undefined && !(Number.isInteger(threads) && (threads as number) >= 1))
+    throw new ConfigError(
+      "kernels.threads",
+      `must be a positive integer, got ${JSON.stringify(threads)}`,
+    );
+  return kernels as KernelSettings;
+}
+
 function checkSeed(seed: unknown): number {
   if (seed === undefined) return 0;
   if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
@@ -85,7 +130,8 @@ function checkSeed(seed: unknown): number {
  * the method's fit and returns the result keyed by the view's instance ids, with attrs
  * `library_version`, `method_version`, `created_at`, `duration_ms` and `seed`.
  *
- * Errors: an unknown id is a NotFoundError listing the registered ones; tensortools errors from
+ * Errors: an unknown id is a NotFoundError listing the registered ones; a bad `seed` or
+ * `kernels` option is a ConfigError naming it (`kernels.backend`); tensortools errors from
  * the method (ConfigError, DataError, ...) pass through unchanged; an abort rejects with the
  * signal's reason (before any data is read if the signal is already aborted, and as soon as it
  * aborts even when the method is slow to notice); any other failure is a MethodError naming the
@@ -110,6 +156,7 @@ export async function decompose(
   signal?.throwIfAborted();
   const started = Date.now();
   const seed = checkSeed(options.seed);
+  const kernels = checkKernels(options.kernels);
   const resolved = resolveMethod(method, options.registry);
   const id = resolved.id;
   const fullConfig = await inPhase(id, "validate", signal, () => resolved.validate(config));
@@ -122,6 +169,7 @@ export async function decompose(
     seed,
     signal,
     onProgress: (progress) => options.onProgress?.(progress),
+    ...(kernels !== undefined && { kernels }),
   };
   const output = await inPhase(id, "fit", signal, async () => {
     signal?.throwIfAborted();
