@@ -9,6 +9,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/schema": 0,
   // Shared numeric kernels sit between the types and the backends that all use them.
   "@tt/linalg": 1,
+  // The write protocol every bundle writer shares: versioned files, inventory, commit, cleanup.
+  "@tt/storage": 1,
   "@tt/store-zarr": 2,
   "@tt/meta-parquet": 2,
   // The input preparation the decomposition methods share, on the kernels; the methods sit above it.

@@ -1,29 +1,143 @@
-/** Appends elements along the first axis of a bundle; the manifest update is the commit. */
+/**
+ * Appends elements along the first axis of a bundle, as a new version: the arrays are copied to
+ * names of the new version (whole chunks shared through links, not rewritten) and grown, the
+ * first axis's metadata and coordinates are written anew, and everything else is kept; the
+ * manifest swap is the commit.
+ */
 
 import {
+  type ArrayStoreBackend,
+  DATASET_KIND,
   DataError,
   type IOOptions,
   type Manifest,
   MetaTable,
+  SCHEMA_VERSION,
   sizeOf,
   type TypedArray,
   type WritableArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { beginVersionedWrite, type VersionedWrite } from "@tt/storage";
 import { buildIdIndex } from "./ids.js";
 import { openBundle } from "./open-bundle.js";
 import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 import { columnFromIndex, type StreamBlock } from "./stream.js";
-import { writeCoordinateArrays } from "./write-bundle.js";
+import { type DatasetBase, manifestText, requireBase } from "./version.js";
+import { writeCoordinateArrays, writeTables } from "./write-bundle.js";
 
 /** Options of appending to a bundle. */
 export interface AppendBundleOptions extends BundlePlugins, IOOptions {}
 
 /**
+ * A writable copy at `to` of the first `length` slabs of the array at `from`: the store's own
+ * copy (which shares chunks), or else slab by slab into a new array of the same layout.
+ */
+export async function copyArray(
+  arrayStore: ArrayStoreBackend,
+  store: WritableKeyValueStore,
+  from: string,
+  to: string,
+  options: IOOptions & { length: number },
+): Promise<WritableArray> {
+  if (arrayStore.copy !== undefined) return arrayStore.copy(store, from, to, options);
+  const source = await arrayStore.open(store, from, options);
+  const { shape, dtype, dimensionNames, chunkShape, codec, fillValue } = source.metadata;
+  const target = await arrayStore.create(store, to, {
+    shape: [options.length, ...shape.slice(1)],
+    dtype,
+    dimensionNames,
+    chunkShape,
+    codec,
+    fillValue,
+  });
+  const rows = chunkShape[0]!;
+  for (let start = 0; start < options.length; start += rows) {
+    const stop = Math.min(options.length, start + rows);
+    await target.writeBlock(start, await source.read([{ start, stop }], options), options);
+  }
+  return target;
+}
+
+/** The new version's copies of the data array and the mask, to be grown. */
+async function growableArrays(
+  write: VersionedWrite,
+  base: DatasetBase,
+  options: AppendBundleOptions,
+) {
+  const { arrayStore } = resolvePlugins(options);
+  const { manifest } = base;
+  const copy = (from: string, stem: string) =>
+    copyArray(arrayStore, write.store, from, write.path(stem, ".zarr"), {
+      length: manifest.shape[0]!,
+      signal: options.signal,
+    });
+  const array = await copy(manifest.array_store, LAYOUT.arrayStem);
+  const mask = manifest.mask_store ? await copy(manifest.mask_store, LAYOUT.maskStem) : undefined;
+  return { array, mask };
+}
+
+/** Checks one appended block and returns its metadata rows with the id column. */
+function appendedMeta(
+  block: StreamBlock,
+  slab: number,
+  where: string,
+  idColumn: string,
+  existing: MetaTable,
+  seen: Set<unknown>,
+): MetaTable {
+  const rows = block.data.length / slab;
+  if (!Number.isInteger(rows))
+    throw new DataError(
+      where,
+      `has ${block.data.length} elements, not a whole number of slabs of ${slab}`,
+    );
+  let meta = block.meta ?? MetaTable.empty(rows);
+  if (meta.numRows !== rows)
+    throw new DataError(where, `has ${meta.numRows} metadata rows for ${rows} slabs`);
+  if (block.ids !== undefined)
+    meta = meta.withColumn(idColumn, columnFromIndex(block.ids, `${where} ids`));
+  if (!meta.has(idColumn))
+    throw new DataError(where, `needs ids: pass ids or a metadata column '${idColumn}'`);
+  // Types and ids are checked before any data is written, so a bad block leaves the bundle as it was.
+  for (const { name, type } of meta.schema) {
+    const before = existing.has(name) ? existing.column(name).type : type;
+    if (before !== type)
+      throw new DataError(`${where} column '${name}'`, `is ${type}, the dataset has ${before}`);
+  }
+  const ids = meta.column(idColumn);
+  buildIdIndex(ids, `${where} column '${idColumn}'`);
+  for (const id of Array.from(ids.values as ArrayLike<unknown>)) {
+    if (seen.has(id))
+      throw new DataError(
+        where,
+        `repeats id ${JSON.stringify(String(id))}, which the dataset already has`,
+      );
+    seen.add(id);
+  }
+  return meta;
+}
+
+/** Keeps every file of the base version that the append does not replace. */
+async function keepUnchanged(write: VersionedWrite, manifest: Manifest, first: string) {
+  for (const [axis, path] of Object.entries(manifest.meta_files))
+    if (axis !== first) await write.keep(path);
+  for (const [axis, path] of Object.entries(manifest.coord_stores ?? {}))
+    if (axis !== first) await write.keep(path);
+  for (const path of Object.values(manifest.partitions ?? {})) await write.keep(path);
+}
+
+/**
  * Appends `blocks` (slabs along the first axis with their metadata rows and ids) to the bundle
- * in `store`. New data and a new metadata file are written first and the manifest last, so a
- * reader sees the dataset before or after the append, never half of it. Ids must stay unique;
- * metadata columns are unioned (absent values are null); a column whose type changes is an error.
+ * in `store`, as its next version: a reader sees the dataset before or after the append, never
+ * half of it, and a reader that opened it before keeps reading the old version. Ids must stay
+ * unique; metadata columns are unioned (absent values are null); a column whose type changes is
+ * an error, raised before anything is written.
+ *
+ * @example
+ * ```ts
+ * await appendBundle(store, [{ data: block, ids: ["e101", "e102"] }]);
+ * ```
  */
 export async function appendBundle(
   store: WritableKeyValueStore,
@@ -32,95 +146,61 @@ export async function appendBundle(
 ): Promise<Manifest> {
   const plugins = resolvePlugins(options);
   const { signal } = options;
+  const base = await requireBase(store, signal);
   const dataset = await openBundle(store, { ...plugins, signal });
-  const { manifest } = dataset;
+  const { manifest } = base;
   const first = manifest.axes[0]!;
   const slab = sizeOf(manifest.shape.slice(1));
-  const array = await plugins.arrayStore.openWritable(store, manifest.array_store, { signal });
-  const mask = manifest.mask_store
-    ? await plugins.arrayStore.openWritable(store, manifest.mask_store, { signal })
-    : undefined;
-  // Slabs past the manifest's length are leftovers of an append that never committed: they are
-  // not part of the dataset, so new slabs overwrite them before the array grows.
-  let position = manifest.shape[0]!;
-  const place = async (target: WritableArray, data: TypedArray) => {
-    const rows = slab === 0 ? 0 : data.length / slab;
-    const inPlace = Math.max(0, Math.min(rows, target.metadata.shape[0]! - position));
-    if (inPlace > 0)
-      await target.writeBlock(position, data.subarray(0, inPlace * slab) as TypedArray, { signal });
-    if (inPlace < rows)
-      await target.append(data.subarray(inPlace * slab) as TypedArray, { signal });
-  };
   const idColumn = manifest.axis_index_columns[first]!;
-  const tables = [dataset.meta(first)];
+  const existing = dataset.meta(first);
   const seen = new Set<unknown>(Array.from(dataset.ids(first) as ArrayLike<unknown>));
-  let added = 0;
-  for await (const block of blocks) {
-    signal?.throwIfAborted();
-    const rows = block.data.length / slab;
-    const where = `appended block at ${first} ${manifest.shape[0]! + added}`;
-    if (!Number.isInteger(rows))
-      throw new DataError(
-        where,
-        `has ${block.data.length} elements, not a whole number of slabs of ${slab}`,
-      );
-    let meta = block.meta ?? MetaTable.empty(rows);
-    if (meta.numRows !== rows)
-      throw new DataError(where, `has ${meta.numRows} metadata rows for ${rows} slabs`);
-    if (block.ids !== undefined)
-      meta = meta.withColumn(idColumn, columnFromIndex(block.ids, `${where} ids`));
-    if (!meta.has(idColumn))
-      throw new DataError(where, `needs ids: pass ids or a metadata column '${idColumn}'`);
-    // Types and ids are checked before any data is written, so a bad block leaves the bundle as it was.
-    for (const { name, type } of meta.schema) {
-      const existing = tables[0]!.has(name) ? tables[0]!.column(name).type : type;
-      if (existing !== type)
-        throw new DataError(`${where} column '${name}'`, `is ${type}, the dataset has ${existing}`);
+  const write = await beginVersionedWrite(store, { base });
+  try {
+    const { array, mask } = await growableArrays(write, base, options);
+    const tables = [existing];
+    let added = 0;
+    for await (const block of blocks) {
+      signal?.throwIfAborted();
+      const where = `appended block at ${first} ${manifest.shape[0]! + added}`;
+      const meta = appendedMeta(block, slab, where, idColumn, existing, seen);
+      await array.append(block.data as TypedArray, { signal });
+      if (mask !== undefined)
+        await mask.append(block.mask ?? new Uint8Array(block.data.length).fill(1), { signal });
+      tables.push(meta);
+      added += meta.numRows;
     }
-    const ids = meta.column(idColumn);
-    buildIdIndex(ids, `${where} column '${idColumn}'`);
-    for (const id of Array.from(ids.values as ArrayLike<unknown>)) {
-      if (seen.has(id))
-        throw new DataError(
-          where,
-          `repeats id ${JSON.stringify(String(id))}, which the dataset already has`,
-        );
-      seen.add(id);
-    }
-    await place(array, block.data);
-    if (mask !== undefined)
-      await place(mask, block.mask ?? new Uint8Array(block.data.length).fill(1));
-    tables.push(meta);
-    added += rows;
-    position += rows;
+    const table = MetaTable.concat(tables);
+    const metaFiles = await writeTables(
+      write,
+      { [first]: table },
+      plugins.metaIO,
+      (axis) => `meta/${axis}`,
+      { signal, axis: true },
+    );
+    const coords = await writeCoordinateArrays(
+      write.store,
+      plugins.arrayStore,
+      { [first]: table },
+      { [first]: idColumn },
+      { signal },
+      (axis) => write.path(LAYOUT.coordStem(axis), ".zarr"),
+    );
+    await keepUnchanged(write, manifest, first);
+    const grown: Manifest = {
+      ...manifest,
+      schema_version: SCHEMA_VERSION,
+      kind: DATASET_KIND,
+      ...(await write.versionFields()),
+      shape: [manifest.shape[0]! + added, ...manifest.shape.slice(1)],
+      array_store: write.path(LAYOUT.arrayStem, ".zarr"),
+      ...(mask ? { mask_store: write.path(LAYOUT.maskStem, ".zarr") } : {}),
+      meta_files: { ...manifest.meta_files, ...metaFiles },
+      ...(coords ? { coord_stores: { ...manifest.coord_stores, ...coords } } : {}),
+    };
+    await write.commit(manifestText(grown));
+    return grown;
+  } catch (error) {
+    await write.abort();
+    throw error;
   }
-  const table = MetaTable.concat(tables);
-  const oldPath = manifest.meta_files[first]!;
-  const stamp = Date.now().toString(36);
-  const newPath = LAYOUT.meta(`${first}.${stamp}`, plugins.metaIO.extension);
-  await store.set(newPath, await plugins.metaIO.write(table, { axis: first }), { signal });
-  const oldCoords = manifest.coord_stores?.[first];
-  const coords = await writeCoordinateArrays(
-    store,
-    plugins.arrayStore,
-    { [first]: table },
-    { [first]: idColumn },
-    { signal },
-    (axis) => LAYOUT.coords(`${axis}.${stamp}`),
-  );
-  const grown: Manifest = {
-    ...manifest,
-    shape: [manifest.shape[0]! + added, ...manifest.shape.slice(1)],
-    meta_files: { ...manifest.meta_files, [first]: newPath },
-    ...(coords ? { coord_stores: { ...manifest.coord_stores, ...coords } } : {}),
-  };
-  await store.set(
-    LAYOUT.manifest,
-    new TextEncoder().encode(`${JSON.stringify(grown, null, 2)}\n`),
-    { signal },
-  );
-  await store.delete(oldPath);
-  if (oldCoords !== undefined)
-    for await (const key of store.list(`${oldCoords}/`)) await store.delete(key);
-  return grown;
 }

@@ -12,10 +12,15 @@
  */
 
 export {
+  type AppendDatasetOptions,
   appendDataset,
+  cleanupDataset,
+  type DatasetDirectoryOptions,
   openDataset,
+  verifyDataset,
   type WriteDatasetOptions,
   writeDataset,
+  writeDatasetDirectory,
 } from "./directory-bundle.js";
 export { readCsvFile } from "./import/csv-file.js";
 export { readNpyFile } from "./import/npy-file.js";

@@ -23,4 +23,10 @@ export { type NpyArray, parseNpy } from "./import/npy.js";
 export { type OpenBundleOptions, openBundle } from "./open-bundle.js";
 export { type BundlePlugins, LAYOUT } from "./plugins.js";
 export { type StreamBlock, streamFromTensor, type TensorStream } from "./stream.js";
+export {
+  type CleanupBundleOptions,
+  cleanupBundle,
+  verifyBundle,
+  versionStore,
+} from "./version.js";
 export { type WriteBundleOptions, writeBundle } from "./write-bundle.js";

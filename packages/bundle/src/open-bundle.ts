@@ -1,6 +1,7 @@
 /** Opens a dataset bundle from any key-value store and checks it against its manifest. */
 
 import {
+  type ArrayStoreBackend,
   type AxisSelection,
   axisPosition,
   checkArrayAgainstManifest,
@@ -9,15 +10,17 @@ import {
   isTensorToolsError,
   type KeyValueStore,
   type Manifest,
+  type MetaIO,
   MetaTable,
   NotFoundError,
-  parseManifest,
   resolveSelection,
   type StoredArray,
   type StoredDataset,
 } from "@tt/schema";
+import { checkSizes } from "@tt/storage";
 import { buildIdIndex, type IdIndex, lookupId } from "./ids.js";
-import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
+import { type BundlePlugins, resolvePlugins } from "./plugins.js";
+import { requireBase, versionStore } from "./version.js";
 
 /** Options of opening a bundle. */
 export interface OpenBundleOptions extends BundlePlugins {
@@ -50,10 +53,91 @@ function withinManifest(manifest: Manifest, selection: readonly AxisSelection[])
   return manifest.shape.map((length, i) => selection[i] ?? { start: 0, stop: length });
 }
 
+/** Opens the data array and the mask and checks them against the manifest. */
+async function openArrays(
+  store: KeyValueStore,
+  manifest: Manifest,
+  arrayStore: ArrayStoreBackend,
+  signal: AbortSignal | undefined,
+): Promise<{ array: StoredArray; maskArray: StoredArray | undefined }> {
+  const open = async (field: "array_store" | "mask_store", dtype: string) => {
+    const path = manifest[field] as string;
+    const array = await openArray(
+      () => arrayStore.open(store, path, { signal }),
+      path,
+      store.location,
+    );
+    checkArrayAgainstManifest(array, manifest, field, dtype);
+    return array;
+  };
+  const array = await open("array_store", manifest.dtype);
+  const maskArray =
+    manifest.mask_store === undefined ? undefined : await open("mask_store", "bool");
+  return { array, maskArray };
+}
+
+/** Reads every metadata table and checks its row count against the manifest's shape. */
+async function readTables(
+  store: KeyValueStore,
+  manifest: Manifest,
+  metaIO: MetaIO,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, MetaTable>> {
+  const tables = new Map<string, MetaTable>();
+  for (const [axis, path] of Object.entries(manifest.meta_files)) {
+    const table = await metaIO.read(store, path, { signal });
+    const length = manifest.shape[axisPosition(manifest.axes, axis)]!;
+    if (table.numRows !== length) {
+      throw new DataError(
+        path,
+        `has ${table.numRows} rows, but axis '${axis}' has ${length} elements in the manifest`,
+      );
+    }
+    tables.set(axis, table);
+  }
+  return tables;
+}
+
+/** The id index of every axis with an id column, checked unique and non-null. */
+function indexIds(manifest: Manifest, tables: Map<string, MetaTable>): Map<string, IdIndex> {
+  const idIndexes = new Map<string, IdIndex>();
+  for (const [axis, column] of Object.entries(manifest.axis_index_columns)) {
+    const table = tables.get(axis)!;
+    const path = manifest.meta_files[axis]!;
+    if (!table.has(column)) {
+      throw new DataError(
+        path,
+        `has no id column '${column}' (axis_index_columns.${axis}); its columns are ${table.columnNames.join(", ")}`,
+      );
+    }
+    idIndexes.set(axis, buildIdIndex(table.column(column), `${path} column '${column}'`));
+  }
+  return idIndexes;
+}
+
+/**
+ * Checks that every metadata and partition table is there and whole (partitions are read only
+ * when asked for): against the inventory's lengths, or for older bundles that partitions exist.
+ */
+async function checkTables(store: KeyValueStore, manifest: Manifest, signal?: AbortSignal) {
+  const partitions = Object.entries(manifest.partitions ?? {});
+  if (manifest.inventory !== undefined) {
+    const tables = [...Object.values(manifest.meta_files), ...partitions.map(([, path]) => path)];
+    return checkSizes(store, manifest.inventory, tables, signal);
+  }
+  for (const [name, path] of partitions) {
+    const size = await store.size(path, { signal });
+    if (size === undefined || size === 0)
+      throw new DataError(path, `the partition table '${name}' is missing in ${store.location}`);
+  }
+}
+
 /**
  * Opens the bundle in `store`: validates the manifest, then checks it against the arrays and
  * every metadata table (shape, dtype, row counts, unique non-null ids). Any mismatch is one
- * typed error that names the file and what disagrees.
+ * typed error that names the file and what disagrees. The manifest is read once: every later
+ * read goes to the files of that version, checked against its inventory, so a writer that
+ * commits a new version meanwhile changes nothing for this reader.
  *
  * @example
  * ```ts
@@ -67,58 +151,24 @@ export async function openBundle(
 ): Promise<StoredDataset> {
   const { arrayStore, metaIO } = resolvePlugins(options);
   const { signal } = options;
-  const bytes = await store.get(LAYOUT.manifest, { signal });
-  if (bytes === undefined) {
-    throw new NotFoundError(
-      LAYOUT.manifest,
-      `no ${LAYOUT.manifest} in ${store.location}; is this a tensortools dataset bundle?`,
-    );
-  }
-  const manifest = parseManifest(
-    new TextDecoder().decode(bytes),
-    `${store.location}/${LAYOUT.manifest}`,
-  );
-  const array = await openArray(
-    () => arrayStore.open(store, manifest.array_store, { signal }),
-    manifest.array_store,
-    store.location,
-  );
-  checkArrayAgainstManifest(array, manifest, "array_store", manifest.dtype);
-  const maskArray =
-    manifest.mask_store === undefined
-      ? undefined
-      : await openArray(
-          () => arrayStore.open(store, manifest.mask_store!, { signal }),
-          manifest.mask_store,
-          store.location,
-        );
-  if (maskArray !== undefined) checkArrayAgainstManifest(maskArray, manifest, "mask_store", "bool");
+  const { manifest } = await requireBase(store, signal);
+  await checkTables(store, manifest, signal);
+  const files = versionStore(store, manifest);
+  const { array, maskArray } = await openArrays(files, manifest, arrayStore, signal);
+  const tables = await readTables(files, manifest, metaIO, signal);
+  const idIndexes = indexIds(manifest, tables);
+  return datasetOf(store.location, manifest, array, maskArray, tables, idIndexes);
+}
 
-  const tables = new Map<string, MetaTable>();
-  for (const [axis, path] of Object.entries(manifest.meta_files)) {
-    const table = await metaIO.read(store, path, { signal });
-    const length = manifest.shape[axisPosition(manifest.axes, axis)]!;
-    if (table.numRows !== length) {
-      throw new DataError(
-        path,
-        `has ${table.numRows} rows, but axis '${axis}' has ${length} elements in the manifest`,
-      );
-    }
-    tables.set(axis, table);
-  }
-  const idIndexes = new Map<string, IdIndex>();
-  for (const [axis, column] of Object.entries(manifest.axis_index_columns)) {
-    const table = tables.get(axis)!;
-    const path = manifest.meta_files[axis]!;
-    if (!table.has(column)) {
-      throw new DataError(
-        path,
-        `has no id column '${column}' (axis_index_columns.${axis}); its columns are ${table.columnNames.join(", ")}`,
-      );
-    }
-    idIndexes.set(axis, buildIdIndex(table.column(column), `${path} column '${column}'`));
-  }
-
+/** The opened dataset: lookups by axis and id, and reads within the manifest's shape. */
+function datasetOf(
+  location: string,
+  manifest: Manifest,
+  array: StoredArray,
+  maskArray: StoredArray | undefined,
+  tables: Map<string, MetaTable>,
+  idIndexes: Map<string, IdIndex>,
+): StoredDataset {
   const meta = (axis: string) =>
     tables.get(axis) ?? MetaTable.empty(manifest.shape[axisPosition(manifest.axes, axis)]);
   const ids = (axis: string) => {
@@ -136,7 +186,7 @@ export async function openBundle(
   const first = manifest.axes[0]!;
   return Object.freeze({
     manifest,
-    location: store.location,
+    location,
     axes: Object.freeze([...manifest.axes]),
     shape: Object.freeze([...manifest.shape]),
     dtype: manifest.dtype,

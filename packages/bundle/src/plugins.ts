@@ -23,6 +23,10 @@ export const LAYOUT = {
   array: "arrays/data.zarr",
   mask: "arrays/masks.zarr",
   coords: (axis: string) => `arrays/coords/${axis}.zarr`,
+  /** Stems of the versioned names (schema 0.2.0 on): `arrays/data.v<g>-<token>.zarr`. */
+  arrayStem: "arrays/data",
+  maskStem: "arrays/masks",
+  coordStem: (axis: string) => `arrays/coords/${axis}`,
   meta: (axis: string, extension: string) => `meta/${axis}${extension}`,
   partition: (name: string, extension: string) => `partitions/${name}${extension}`,
 } as const;

@@ -1,23 +1,33 @@
-/** Writes a dataset bundle: arrays block by block, then metadata tables, then the manifest. */
+/**
+ * Writes a dataset bundle as one version of the write protocol: arrays block by block, the
+ * coordinate arrays, the metadata and partition tables, each under a name of this version, then
+ * the manifest with the inventory of every file, committed by one swap.
+ */
 
 import {
+  AlreadyExistsError,
   type ArrayStoreBackend,
   type AxisAnnotatedTensor,
   allocate,
   type CoordinateValues,
   createTensor,
+  DATASET_KIND,
   DataError,
+  type DType,
   type IOOptions,
   isPlainObject,
   type JsonObject,
   type Manifest,
+  type MetaIO,
   MetaTable,
   type Progress,
   SCHEMA_VERSION,
   sizeOf,
   type TypedArray,
+  type WritableArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { beginVersionedWrite, type VersionedWrite } from "@tt/storage";
 import { buildIdIndex } from "./ids.js";
 import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 import {
@@ -27,6 +37,7 @@ import {
   streamFromTensor,
   type TensorStream,
 } from "./stream.js";
+import { manifestText, readBase } from "./version.js";
 
 /** Options of writing a bundle. */
 export interface WriteBundleOptions extends BundlePlugins, IOOptions {
@@ -43,14 +54,26 @@ export interface WriteBundleOptions extends BundlePlugins, IOOptions {
   /** Reports progress as blocks are written. */
   onProgress?: (progress: Progress) => void;
   /**
-   * Partition tables by name (`files`, `groups`), written to `partitions/<name>.parquet` (the
-   * metadata IO's extension) and declared in the manifest's `partitions`. Names are letters,
-   * digits, `_` and `-`.
+   * Partition tables by name (`files`, `groups`), written to `partitions/<name>.*` (the metadata
+   * IO's extension) and declared in the manifest's `partitions`. Names are letters, digits, `_`
+   * and `-`.
    */
   partitions?: Readonly<Record<string, MetaTable>>;
+  /**
+   * Replace the bundle the store holds: the write becomes its next version (readers of the
+   * current one keep reading it until they reopen). Without it, a store that holds a bundle is
+   * an AlreadyExistsError.
+   */
+  overwrite?: boolean;
 }
 
 const PARTITION_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** What the block loop brings: the first axis's metadata and ids, and the mask if any. */
+interface WrittenData {
+  firstMeta: MetaTable;
+  firstIds: unknown[] | undefined;
+}
 
 /** The id column name of `axis`. */
 function idColumnName(options: WriteBundleOptions, axis: string): string {
@@ -100,6 +123,111 @@ function checkStream(stream: TensorStream): void {
   }
 }
 
+/** Checks one block against the stream before anything of it is written. */
+function checkBlock(
+  block: StreamBlock,
+  input: TensorStream,
+  written: number,
+  wholeMeta: MetaTable | undefined,
+): number {
+  const first = input.axes[0]!;
+  const slab = sizeOf(input.shape.slice(1));
+  const rows = slab === 0 ? 0 : block.data.length / slab;
+  const where = `block at ${first} ${written}`;
+  if (!Number.isInteger(rows))
+    throw new DataError(
+      where,
+      `has ${block.data.length} elements, not a whole number of slabs of ${slab}`,
+    );
+  if (written + rows > input.shape[0]!)
+    throw new DataError(
+      where,
+      `brings ${written + rows} slabs in all, the shape says ${input.shape[0]}`,
+    );
+  if (wholeMeta !== undefined && (block.meta !== undefined || block.ids !== undefined))
+    throw new DataError(
+      where,
+      `carries metadata or ids, but the stream gave the metadata of axis '${first}' whole`,
+    );
+  if (block.meta !== undefined && block.meta.numRows !== rows)
+    throw new DataError(where, `has ${block.meta.numRows} metadata rows for ${rows} slabs`);
+  if (block.ids !== undefined && block.ids.length !== rows)
+    throw new DataError(where, `has ${block.ids.length} ids for ${rows} slabs`);
+  if (input.withMask && (block.mask === undefined || block.mask.length !== block.data.length))
+    throw new DataError(where, "the stream has a mask, so every block needs a mask of its size");
+  return rows;
+}
+
+/** Writes the blocks of `input` into the version's data array (and mask). */
+async function writeData(
+  array: WritableArray,
+  mask: WritableArray | undefined,
+  input: TensorStream,
+  options: WriteBundleOptions,
+): Promise<WrittenData> {
+  const { signal } = options;
+  const wholeMeta = input.axisMeta?.[input.axes[0]!];
+  const metas: MetaTable[] = [];
+  const ids: unknown[] = [];
+  let written = 0;
+  for await (const block of input.blocks as AsyncIterable<StreamBlock>) {
+    signal?.throwIfAborted();
+    const rows = checkBlock(block, input, written, wholeMeta);
+    await array.writeBlock(written, block.data as TypedArray, { signal });
+    if (mask !== undefined) await mask.writeBlock(written, block.mask!, { signal });
+    if (wholeMeta === undefined) metas.push(block.meta ?? MetaTable.empty(rows));
+    if (block.ids !== undefined) ids.push(...Array.from(block.ids as ArrayLike<unknown>));
+    written += rows;
+    options.onProgress?.({
+      phase: "write",
+      fraction: input.shape[0] ? written / input.shape[0] : 1,
+    });
+  }
+  const first = input.axes[0]!;
+  if (written !== input.shape[0])
+    throw new DataError(
+      `axis '${first}'`,
+      `the blocks brought ${written} slabs, the shape says ${input.shape[0]}`,
+    );
+  if (ids.length !== 0 && ids.length !== written)
+    throw new DataError(`axis '${first}'`, "some blocks have ids and some do not");
+  return {
+    firstMeta: wholeMeta ?? MetaTable.concat(metas),
+    firstIds: ids.length > 0 ? ids : undefined,
+  };
+}
+
+/** The metadata table of every axis with its id column, and which columns hold ids. */
+function axisTables(
+  input: TensorStream,
+  data: WrittenData,
+  options: WriteBundleOptions,
+  extension: string,
+): { tables: Record<string, MetaTable>; indexColumns: Record<string, string> } {
+  const tables: Record<string, MetaTable> = {};
+  const indexColumns: Record<string, string> = {};
+  for (const [position, axis] of input.axes.entries()) {
+    const column = idColumnName(options, axis);
+    const ids = position === 0 ? data.firstIds : input.axisIndex?.[axis];
+    const base =
+      position === 0
+        ? data.firstMeta
+        : (input.axisMeta?.[axis] ?? MetaTable.empty(input.shape[position]));
+    const table = withIds(base, ids as Parameters<typeof withIds>[1], column, axis);
+    if (table.has(column)) {
+      buildIdIndex(table.column(column), `${LAYOUT.meta(axis, extension)} column '${column}'`);
+      indexColumns[axis] = column;
+    } else if (position === 0) {
+      throw new DataError(
+        `axis '${axis}'`,
+        `needs unique ids: pass axisIndex.${axis}, or a metadata column '${column}' (or name another in axisIndexColumns.${axis})`,
+      );
+    }
+    if (table.columnNames.length > 0) tables[axis] = table;
+  }
+  return { tables, indexColumns };
+}
+
 /**
  * Writes the ids of every axis that has them as coordinate arrays, when the array store can; the
  * manifest's `coord_stores`, or undefined.
@@ -110,7 +238,7 @@ export async function writeCoordinateArrays(
   tables: Readonly<Record<string, MetaTable>>,
   indexColumns: Readonly<Record<string, string>>,
   options: IOOptions,
-  paths: (axis: string) => string = LAYOUT.coords,
+  paths: (axis: string) => string,
 ): Promise<Record<string, string> | undefined> {
   if (arrayStore.writeCoordinates === undefined) return undefined;
   const coordStores: Record<string, string> = {};
@@ -123,166 +251,132 @@ export async function writeCoordinateArrays(
   return coordStores;
 }
 
+/** Writes each table to a file of this version; the paths by name. */
+export async function writeTables(
+  write: VersionedWrite,
+  tables: Readonly<Record<string, MetaTable>>,
+  metaIO: MetaIO,
+  stem: (name: string) => string,
+  options: IOOptions & { axis?: boolean } = {},
+): Promise<Record<string, string>> {
+  const paths: Record<string, string> = {};
+  for (const [name, table] of Object.entries(tables)) {
+    const path = write.path(stem(name), metaIO.extension);
+    const bytes = await metaIO.write(table, options.axis ? { axis: name } : {});
+    await write.store.set(path, bytes, { signal: options.signal });
+    paths[name] = path;
+  }
+  return paths;
+}
+
+function checkPartitionNames(partitions: Readonly<Record<string, MetaTable>>): void {
+  for (const name of Object.keys(partitions))
+    if (!PARTITION_NAME.test(name))
+      throw new DataError(
+        `partitions.${name}`,
+        "a partition name must be letters, digits, '_' or '-', such as 'files'",
+      );
+}
+
+/** Writes every file of the version and returns its manifest (not yet committed). */
+async function writeVersion(
+  write: VersionedWrite,
+  source: AxisAnnotatedTensor | TensorStream,
+  options: WriteBundleOptions,
+): Promise<Manifest> {
+  const { arrayStore, metaIO } = resolvePlugins(options);
+  const input = isTensorStream(source) ? source : undefined;
+  if (input) checkStream(input);
+  checkPartitionNames(options.partitions ?? {});
+  const creation = (dtype: DType, fillValue?: number) => ({
+    shape: source.shape,
+    dtype,
+    dimensionNames: source.axes,
+    chunkShape: options.chunkShape,
+    codec: options.codec,
+    fillValue,
+  });
+  const arrayPath = write.path(LAYOUT.arrayStem, ".zarr");
+  const array = await arrayStore.create(write.store, arrayPath, creation(source.dtype));
+  const stream =
+    input ?? streamFromTensor(source as AxisAnnotatedTensor, array.metadata.chunkShape[0]!);
+  const maskPath = write.path(LAYOUT.maskStem, ".zarr");
+  const mask = stream.withMask
+    ? await arrayStore.create(write.store, maskPath, creation("bool", 1))
+    : undefined;
+  const data = await writeData(array, mask, stream, options);
+  const { tables, indexColumns } = axisTables(stream, data, options, metaIO.extension);
+  const coordStores = await writeCoordinateArrays(
+    write.store,
+    arrayStore,
+    tables,
+    indexColumns,
+    options,
+    (axis) => write.path(LAYOUT.coordStem(axis), ".zarr"),
+  );
+  const metaFiles = await writeTables(write, tables, metaIO, (axis) => `meta/${axis}`, {
+    ...options,
+    axis: true,
+  });
+  const partitions = await writeTables(
+    write,
+    options.partitions ?? {},
+    metaIO,
+    (name) => `partitions/${name}`,
+    options,
+  );
+  const attrs = { ...(stream.attrs ?? {}), ...(options.attrs ?? {}) };
+  if (!isPlainObject(attrs)) throw new DataError("attrs", "must be a JSON object");
+  return {
+    schema_version: SCHEMA_VERSION,
+    kind: DATASET_KIND,
+    ...(await write.versionFields()),
+    tensor_name: options.tensorName ?? "data",
+    shape: [...source.shape],
+    dtype: source.dtype,
+    axes: [...source.axes],
+    axis_index_columns: indexColumns,
+    meta_files: metaFiles,
+    array_store: arrayPath,
+    ...(mask ? { mask_store: maskPath } : {}),
+    ...(coordStores ? { coord_stores: coordStores } : {}),
+    ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
+    attrs,
+  };
+}
+
 /**
  * Writes `source` (a tensor, or a stream of blocks along the first axis) as a bundle into
- * `store`, which must be empty. The manifest is written last, so a store without one holds no
- * bundle. The first axis needs unique, non-null ids: as `axisIndex`, or as its id column.
+ * `store`: a new bundle, or with `overwrite` the next version of the one there. Every file gets
+ * a name of this version, and the manifest (with the inventory of every file) is committed last
+ * by one swap, so readers see the old version or the new one, never a mix; a failed write leaves
+ * the store as it was. The first axis needs unique, non-null ids: as `axisIndex`, or as its id
+ * column. For a directory, use `writeDataset` from `@tt/bundle/fs`.
  *
- * For an atomic write to a directory, use `writeDataset` from `@tt/bundle/fs`.
+ * @example
+ * ```ts
+ * const manifest = await writeBundle(createMemoryStore(), tensor);
+ * manifest.version; // 1
+ * ```
  */
 export async function writeBundle(
   store: WritableKeyValueStore,
   source: AxisAnnotatedTensor | TensorStream,
   options: WriteBundleOptions = {},
 ): Promise<Manifest> {
-  const { arrayStore, metaIO } = resolvePlugins(options);
-  const { signal } = options;
-  if ((await store.get(LAYOUT.manifest, { signal })) !== undefined) {
-    throw new DataError(store.location, "already holds a bundle; write into an empty store");
-  }
-  const stream = isTensorStream(source) ? source : undefined;
-  const tensor = isTensorStream(source) ? undefined : source;
-  const axes = source.axes;
-  const first = axes[0]!;
-  const shape = [...source.shape];
-  const slab = sizeOf(shape.slice(1));
-  const creation = {
-    shape,
-    dtype: source.dtype,
-    dimensionNames: axes,
-    chunkShape: options.chunkShape,
-    codec: options.codec,
-  };
-  const array = await arrayStore.create(store, LAYOUT.array, creation);
-  const chunkRows = array.metadata.chunkShape[0]!;
-  const input = stream ?? streamFromTensor(tensor!, chunkRows);
-  if (stream) checkStream(stream);
-  const mask = input.withMask
-    ? await arrayStore.create(store, LAYOUT.mask, { ...creation, dtype: "bool", fillValue: 1 })
-    : undefined;
-
-  // The first axis's metadata: given whole by the stream, or collected from the blocks.
-  const wholeMeta = stream?.axisMeta?.[first];
-  const metas: MetaTable[] = [];
-  const idParts: unknown[] = [];
-  let written = 0;
-  for await (const block of input.blocks as AsyncIterable<StreamBlock>) {
-    signal?.throwIfAborted();
-    const rows = slab === 0 ? 0 : block.data.length / slab;
-    const where = `block at ${first} ${written}`;
-    if (!Number.isInteger(rows))
-      throw new DataError(
-        where,
-        `has ${block.data.length} elements, not a whole number of slabs of ${slab}`,
-      );
-    if (written + rows > shape[0]!)
-      throw new DataError(
-        where,
-        `brings ${written + rows} slabs in all, the shape says ${shape[0]}`,
-      );
-    if (wholeMeta !== undefined && (block.meta !== undefined || block.ids !== undefined)) {
-      throw new DataError(
-        where,
-        `carries metadata or ids, but the stream gave the metadata of axis '${first}' whole`,
-      );
-    }
-    if (block.meta !== undefined && block.meta.numRows !== rows) {
-      throw new DataError(where, `has ${block.meta.numRows} metadata rows for ${rows} slabs`);
-    }
-    if (block.ids !== undefined && block.ids.length !== rows)
-      throw new DataError(where, `has ${block.ids.length} ids for ${rows} slabs`);
-    await array.writeBlock(written, block.data as TypedArray, { signal });
-    if (mask !== undefined) {
-      if (block.mask === undefined || block.mask.length !== block.data.length) {
-        throw new DataError(
-          where,
-          "the stream has a mask, so every block needs a mask of its size",
-        );
-      }
-      await mask.writeBlock(written, block.mask, { signal });
-    }
-    if (wholeMeta === undefined) metas.push(block.meta ?? MetaTable.empty(rows));
-    if (block.ids !== undefined) idParts.push(...Array.from(block.ids as ArrayLike<unknown>));
-    written += rows;
-    options.onProgress?.({ phase: "write", fraction: shape[0] ? written / shape[0] : 1 });
-  }
-  if (written !== shape[0])
-    throw new DataError(
-      `axis '${first}'`,
-      `the blocks brought ${written} slabs, the shape says ${shape[0]}`,
+  const base = await readBase(store, options.signal);
+  if (base !== undefined && !options.overwrite)
+    throw new AlreadyExistsError(
+      store.location,
+      `${store.location} already holds a dataset bundle; pass overwrite: true to replace it`,
     );
-  if (idParts.length !== 0 && idParts.length !== written) {
-    throw new DataError(`axis '${first}'`, "some blocks have ids and some do not");
+  const write = await beginVersionedWrite(store, { base });
+  try {
+    const manifest = await writeVersion(write, source, options);
+    await write.commit(manifestText(manifest));
+    return manifest;
+  } catch (error) {
+    await write.abort();
+    throw error;
   }
-
-  const tables: Record<string, MetaTable> = {};
-  const indexColumns: Record<string, string> = {};
-  for (const [position, axis] of axes.entries()) {
-    const column = idColumnName(options, axis);
-    const ids =
-      position === 0
-        ? idParts.length
-          ? (idParts as string[])
-          : undefined
-        : input.axisIndex?.[axis];
-    const base =
-      position === 0
-        ? (wholeMeta ?? MetaTable.concat(metas))
-        : (input.axisMeta?.[axis] ?? MetaTable.empty(shape[position]));
-    const table = withIds(base, ids, column, axis);
-    if (table.has(column)) {
-      buildIdIndex(
-        table.column(column),
-        `${LAYOUT.meta(axis, metaIO.extension)} column '${column}'`,
-      );
-      indexColumns[axis] = column;
-    } else if (position === 0) {
-      throw new DataError(
-        `axis '${axis}'`,
-        `needs unique ids: pass axisIndex.${axis}, or a metadata column '${column}' (or name another in axisIndexColumns.${axis})`,
-      );
-    }
-    if (table.columnNames.length > 0) tables[axis] = table;
-  }
-  const coordStores = await writeCoordinateArrays(store, arrayStore, tables, indexColumns, options);
-  const metaFiles: Record<string, string> = {};
-  for (const [axis, table] of Object.entries(tables)) {
-    const path = LAYOUT.meta(axis, metaIO.extension);
-    await store.set(path, await metaIO.write(table, { axis }), { signal });
-    metaFiles[axis] = path;
-  }
-  const partitions: Record<string, string> = {};
-  for (const [name, table] of Object.entries(options.partitions ?? {})) {
-    if (!PARTITION_NAME.test(name)) {
-      throw new DataError(
-        `partitions.${name}`,
-        "a partition name must be letters, digits, '_' or '-', such as 'files'",
-      );
-    }
-    const path = LAYOUT.partition(name, metaIO.extension);
-    await store.set(path, await metaIO.write(table), { signal });
-    partitions[name] = path;
-  }
-  const attrs = { ...(input.attrs ?? {}), ...(options.attrs ?? {}) };
-  if (!isPlainObject(attrs)) throw new DataError("attrs", "must be a JSON object");
-  const manifest: Manifest = {
-    schema_version: SCHEMA_VERSION,
-    tensor_name: options.tensorName ?? "data",
-    shape,
-    dtype: source.dtype,
-    axes: [...axes],
-    axis_index_columns: indexColumns,
-    meta_files: metaFiles,
-    array_store: LAYOUT.array,
-    ...(mask ? { mask_store: LAYOUT.mask } : {}),
-    ...(coordStores ? { coord_stores: coordStores } : {}),
-    ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
-    attrs,
-  };
-  await store.set(
-    LAYOUT.manifest,
-    new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
-    { signal },
-  );
-  return manifest;
 }

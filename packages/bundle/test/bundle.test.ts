@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import {
@@ -15,9 +16,10 @@ import {
   MetaTable,
   NotFoundError,
 } from "@tt/schema";
+import { createDirectoryStore } from "@tt/schema/fs";
 import { memoryMetaIO } from "@tt/schema/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { appendDataset, openDataset, writeDataset } from "../src/fs.js";
+import { appendDataset, cleanupDataset, openDataset, writeDataset } from "../src/fs.js";
 import { openBundle, type StreamBlock, writeBundle } from "../src/index.js";
 import { sampleTensor, temporaryDirectory } from "./helpers.js";
 
@@ -36,21 +38,37 @@ describe("a bundle round trip", () => {
     const tensor = sampleTensor(10, 7, 3);
     const path = join(directory(), "dataset");
     const manifest = await writeDataset(path, tensor, { chunkShape: [4, 7, 3] });
+    const v1 = /\.v1-[0-9a-f]{6}/.source;
     expect(manifest).toMatchObject({
-      schema_version: "0.1.0",
+      schema_version: "0.2.0",
+      kind: "tensortools.dataset",
+      version: 1,
+      previous: null,
       tensor_name: "data",
       shape: [10, 7, 3],
       dtype: "float32",
       axes: ["instance", "sample", "channel"],
       axis_index_columns: { instance: "instance_id", sample: "sample_id", channel: "channel_id" },
       meta_files: {
-        instance: "meta/instance.parquet",
-        sample: "meta/sample.parquet",
-        channel: "meta/channel.parquet",
+        instance: expect.stringMatching(new RegExp(`^meta/instance${v1}\\.parquet$`)),
+        sample: expect.stringMatching(new RegExp(`^meta/sample${v1}\\.parquet$`)),
+        channel: expect.stringMatching(new RegExp(`^meta/channel${v1}\\.parquet$`)),
       },
-      array_store: "arrays/data.zarr",
+      array_store: expect.stringMatching(new RegExp(`^arrays/data${v1}\\.zarr$`)),
       attrs: { creator: "tests", sampling_rate_hz: 250 },
     });
+    expect(Date.now() - Date.parse(manifest.created_at!)).toBeLessThan(60_000);
+    // The inventory lists every file of the bundle, with its exact length.
+    const onDisk = (
+      readdirSync(path, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[]
+    )
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name).slice(path.length + 1))
+      .filter((file) => file !== "manifest.json")
+      .sort();
+    expect(Object.keys(manifest.inventory!).sort()).toEqual(onDisk);
+    for (const [file, { bytes }] of Object.entries(manifest.inventory!))
+      expect(statSync(join(path, file)).size, file).toBe(bytes);
     expect(readdirSync(path).sort()).toEqual(["arrays", "manifest.json", "meta"]);
 
     const dataset = await openDataset(path);
@@ -127,7 +145,7 @@ describe("a bundle round trip", () => {
     const dataset = await openBundle(store);
     expect([...(await dataset.read([]))]).toEqual([...tensor.data]);
     expect([...(await dataset.readMask([]))]).toEqual([...mask]);
-    expect(dataset.manifest.mask_store).toBe("arrays/masks.zarr");
+    expect(dataset.manifest.mask_store).toMatch(/^arrays\/masks\.v1-[0-9a-f]{6}\.zarr$/);
     expect(progress.at(-1)).toBe(1);
   });
 
@@ -189,12 +207,12 @@ describe("a bundle round trip", () => {
       partitions: { files, groups },
     });
     expect(manifest.partitions).toEqual({
-      files: "partitions/files.parquet",
-      groups: "partitions/groups.parquet",
+      files: expect.stringMatching(/^partitions\/files\.v1-[0-9a-f]{6}\.parquet$/),
+      groups: expect.stringMatching(/^partitions\/groups\.v1-[0-9a-f]{6}\.parquet$/),
     });
     const dataset = await openBundle(store);
     expect(dataset.manifest.partitions).toEqual(manifest.partitions);
-    const read = await parquetMetaIO.read(store, "partitions/files.parquet");
+    const read = await parquetMetaIO.read(store, manifest.partitions!.files!);
     expect(read.toRecords()).toEqual(files.toRecords());
     expect(read.schema).toEqual(files.schema);
   });
@@ -216,7 +234,7 @@ describe("atomic writes", () => {
     await writeDataset(path, sampleTensor(4));
     await expect(writeDataset(path, sampleTensor(6))).rejects.toThrow(AlreadyExistsError);
     await expect(writeDataset(path, sampleTensor(6))).rejects.toThrow(
-      /already exists; pass overwrite: true/,
+      /already holds a dataset; pass overwrite: true/,
     );
     await writeDataset(path, sampleTensor(6), { overwrite: true });
     expect((await openDataset(path)).shape[0]).toBe(6);
@@ -264,7 +282,14 @@ describe("appending instances", () => {
       meta: { batch: "b2", label: null },
     });
     expect(dataset.meta("instance").get(0, "batch")).toBeNull();
-    expect(readdirSync(join(path, "meta")).filter((f) => f.startsWith("instance"))).toHaveLength(1);
+    // The new version has its own metadata file; the old one stays for readers until cleanup.
+    const grown = dataset.manifest;
+    expect(grown.version).toBe(2);
+    expect(readdirSync(join(path, "meta")).filter((f) => f.startsWith("instance"))).toHaveLength(2);
+    await cleanupDataset(path, { graceMs: 0 });
+    expect(readdirSync(join(path, "meta")).filter((f) => f.startsWith("instance"))).toEqual([
+      grown.meta_files.instance!.slice("meta/".length),
+    ]);
   });
 
   it("refuses a repeated id before writing anything", async () => {
@@ -310,7 +335,7 @@ describe("bad bundles", () => {
     const path = await written();
     await editManifest(path, (m) => ((m.shape as number[])[0] = 5));
     await expect(openDataset(path)).rejects.toThrow(
-      /meta\/instance.parquet: has 6 rows, but axis 'instance' has 5/,
+      /meta\/instance\.v1-[0-9a-f]{6}\.parquet: has 6 rows, but axis 'instance' has 5/,
     );
   });
 
@@ -318,7 +343,7 @@ describe("bad bundles", () => {
     const path = await written();
     await editManifest(path, (m) => ((m.shape as number[])[1] = 8));
     await expect(openDataset(path)).rejects.toThrow(
-      /arrays\/data.zarr: has shape \[6, 7, 3\], the manifest says \[6, 8, 3\]/,
+      /arrays\/data\.v1-[0-9a-f]{6}\.zarr: has shape \[6, 7, 3\], the manifest says \[6, 8, 3\]/,
     );
   });
 
@@ -355,7 +380,7 @@ describe("bad bundles", () => {
     const path = await written();
     await editManifest(path, (m) => (m.array_store = "arrays/other.zarr"));
     await expect(openDataset(path)).rejects.toThrow(
-      /names 'arrays\/other.zarr' but there is no array there/,
+      /array_store': names 'arrays\/other.zarr', which the inventory does not list/,
     );
   });
 
@@ -389,15 +414,28 @@ describe("bad bundles", () => {
 });
 
 describe("an append that never committed", () => {
-  it("is invisible to readers and overwritten by the next append", async () => {
+  it("is invisible to readers, removed by cleanup, and does not hold up the next append", async () => {
     const path = join(directory(), "dataset");
     const tensor = sampleTensor(5);
     await writeDataset(path, tensor, { chunkShape: [2, 7, 3] });
-    // Simulate a crash after the array grew but before the manifest was written.
+    // A crash after the new version's array was written but before its manifest was committed:
+    // the files of generation 2 are there, registered to a writer that no longer runs.
+    const store = createDirectoryStore(path);
     const { zarrStore } = await import("@tt/store-zarr");
-    const { createDirectoryStore } = await import("@tt/schema/fs");
-    const array = await zarrStore.openWritable(createDirectoryStore(path), "arrays/data.zarr");
-    await array.append(new Float32Array(3 * 21).fill(99));
+    const { manifest } = await openDataset(path);
+    await store.set(
+      ".tt-writers/0badc0.json",
+      new TextEncoder().encode(
+        JSON.stringify({ generation: 2, pid: 2 ** 22 + 17, host: hostname(), started: Date.now() }),
+      ),
+    );
+    const orphan = await zarrStore.copy!(
+      store,
+      manifest.array_store,
+      "arrays/data.v2-0badc0.zarr",
+      { length: 5 },
+    );
+    await orphan.append(new Float32Array(3 * 21).fill(99));
     const seen = await openDataset(path);
     expect(seen.shape[0]).toBe(5);
     expect([...(await seen.read([]))]).toEqual([...tensor.data]);
@@ -406,7 +444,11 @@ describe("an append that never committed", () => {
     await appendDataset(path, [{ data: extra, ids: ["n0", "n1"] }]);
     const after = await openDataset(path);
     expect(after.shape[0]).toBe(7);
+    expect(after.manifest.version).toBe(2);
     expect([...(await after.read([{ start: 5, stop: 7 }]))]).toEqual([...extra]);
     expect([...(await after.read([{ start: 0, stop: 5 }]))]).toEqual([...tensor.data]);
+    // The dead writer's files went with the append's cleanup, grace period or not.
+    expect(readdirSync(join(path, "arrays")).filter((f) => f.includes("0badc0"))).toEqual([]);
+    expect(existsSync(join(path, ".tt-writers"))).toBe(false);
   });
 });

@@ -24,8 +24,10 @@ import { filesTable, groupsTable } from "./partitions.js";
 
 /** Options of {@link concatBundles}: the concatenation and the store it writes into. */
 export interface ConcatBundlesOptions extends ConcatOptions {
-  /** The store the output bundle is written into; it must hold no bundle yet. */
+  /** The store the output bundle is written into; it must hold no bundle, unless `overwrite`. */
   out: WritableKeyValueStore;
+  /** Write the output as the next version of a bundle `out` already holds. */
+  overwrite?: boolean;
 }
 
 /** What a concatenation wrote. */
@@ -168,6 +170,7 @@ export async function concatBundles(
     codec: resolved.codec,
     signal,
     partitions: { files, groups },
+    overwrite: options.overwrite,
   });
   return { manifest, files, groups };
 }

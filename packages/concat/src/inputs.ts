@@ -1,6 +1,6 @@
 /** The inputs of a concatenation: opened, named, and checked to share one axis order. */
 
-import { type BundlePlugins, openBundle } from "@tt/bundle";
+import { type BundlePlugins, openBundle, versionStore } from "@tt/bundle";
 import { createDataset } from "@tt/query";
 import {
   ConfigError,
@@ -110,7 +110,12 @@ async function openInput(
   try {
     const view = createDataset(await openBundle(store, plugins));
     const { array_store, mask_store } = view.dataset.manifest;
-    return { view, data: { kind: "store", store, arrayPath: array_store, maskPath: mask_store } };
+    // The version just opened, file by file as its inventory lists them.
+    const files = versionStore(store, view.dataset.manifest);
+    return {
+      view,
+      data: { kind: "store", store: files, arrayPath: array_store, maskPath: mask_store },
+    };
   } catch (error) {
     throw naming(error, position, (input as KeyValueStore).location);
   }

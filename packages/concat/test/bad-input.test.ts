@@ -173,7 +173,7 @@ describe("inputs that cannot be concatenated", () => {
     const out: WritableKeyValueStore = createMemoryStore("memory://out");
     await concatBundles([a], { out });
     await expect(concatBundles([a], { out })).rejects.toThrow(
-      "memory://out: already holds a bundle",
+      "memory://out already holds a dataset bundle; pass overwrite: true to replace it",
     );
     const dir = temporaryDirectory();
     try {

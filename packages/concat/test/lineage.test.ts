@@ -36,7 +36,7 @@ describe("inputs with 0 instances", () => {
     expect(dataset.ids("channel")).toEqual(["C1", "C2", "C3"]);
     expect(dataset.meta("instance").columnNames).toEqual([...LINEAGE_COLUMNS]);
     expect(column(dataset, "instance_id")).toEqual(["a/e0", "a/e1", "c/e0"]);
-    const files = await parquetMetaIO.read(out, "partitions/files.parquet");
+    const files = await parquetMetaIO.read(out, dataset.manifest.partitions!.files!);
     expect(
       files
         .select(["source_dataset_id", "n_instances", "instance_start", "instance_stop"])
@@ -201,7 +201,8 @@ describe("streaming", () => {
       onProgress: (p) => progress.push(p.fraction),
       attrs: { study: "demo" },
     });
-    const chunks = [...sets].filter(([key]) => key.startsWith("arrays/data.zarr/c/"));
+    const array = (await openBundle(out)).manifest.array_store;
+    const chunks = [...sets].filter(([key]) => key.startsWith(`${array}/c/`));
     expect(chunks.map(([, n]) => n)).toEqual([1, 1, 1, 1, 1]);
     expect(progress.at(-1)).toBe(1);
     const dataset = await openBundle(out);

@@ -39,6 +39,7 @@ export {
   RESULT_KIND,
   RESULT_SCHEMA_VERSION,
   type ResultManifest,
+  SUPPORTED_RESULT_SCHEMA_VERSIONS,
   validateResultManifest,
 } from "./result-manifest.js";
 export { writeResultBundle } from "./write-result.js";

@@ -16,6 +16,7 @@ import {
   NotFoundError,
   type StoredArray,
 } from "@tt/schema";
+import { checkedStore, checkSizes } from "@tt/storage";
 import { indexFromTable } from "./axis-index.js";
 import { RESULT_LAYOUT, type ResultBundleOptions, resolvePlugins } from "./layout.js";
 import {
@@ -158,6 +159,19 @@ export async function openResultBundle(
   }
   const manifest = parseResultManifest(bytes, `${store.location}/${RESULT_LAYOUT.manifest}`);
   const { files } = manifest;
+  // Only the files the manifest lists, checked against its inventory (schema 0.2.0 on).
+  if (manifest.inventory !== undefined) {
+    // The small files are checked whole now; component arrays chunk by chunk as they are read.
+    const arrays = Object.values(files.component_tensors).flatMap((t) => [
+      t.array,
+      ...(t.mask ? [t.mask] : []),
+    ]);
+    const small = Object.keys(manifest.inventory).filter(
+      (key) => !arrays.some((a) => key.startsWith(`${a}/`)),
+    );
+    await checkSizes(store, manifest.inventory, small, signal);
+    store = checkedStore(store, manifest.inventory);
+  }
   const total =
     Object.keys(files.factor_tables).length + Object.keys(files.component_tensors).length + 1;
   let done = 0;

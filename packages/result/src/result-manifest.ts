@@ -17,8 +17,14 @@ import {
 /** The `kind` of a result manifest, which tells a result bundle from a dataset bundle. */
 export const RESULT_KIND = "decomposition_result";
 
-/** The result manifest schema version this library writes and reads. */
-export const RESULT_SCHEMA_VERSION = "0.1.0";
+/** The result manifest schema version this library writes. */
+export const RESULT_SCHEMA_VERSION = "0.2.0";
+
+/** Result manifest schema versions this library reads: every one it ever wrote. */
+export const SUPPORTED_RESULT_SCHEMA_VERSIONS: readonly string[] = Object.freeze([
+  "0.1.0",
+  RESULT_SCHEMA_VERSION,
+]);
 
 /** How an axis index is held in memory: `"list"` for a plain array, else the typed array's dtype. */
 export type IndexForm = "list" | DType;
@@ -44,8 +50,14 @@ export interface ComponentTensorFiles {
 export interface ResultManifest {
   /** Always `"decomposition_result"`. */
   kind: typeof RESULT_KIND;
-  /** Version of the result manifest schema, `"0.1.0"`. */
+  /** Version of the result manifest schema: `"0.2.0"` for what this library writes. */
   schema_version: string;
+  /** 1 for a new result; one more than the result it replaced at the same path (0.2.0 on). */
+  version?: number;
+  /** `sha256:` of the canonical manifest of the result it replaced, or null (0.2.0 on). */
+  previous?: string | null;
+  /** Every file of the bundle with its length and SHA-256 (0.2.0 on). */
+  inventory?: Record<string, { bytes: number; sha256: string }>;
   /** The method id, e.g. `"pca"`. */
   method: string;
   /** The method version. */
@@ -179,6 +191,46 @@ function checkFiles(value: unknown): void {
   }
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The version fields of a 0.2.0 result: generation, previous hash, inventory of every file. */
+function checkVersion(m: Record<string, unknown>): void {
+  if (typeof m.version !== "number" || !Number.isSafeInteger(m.version) || m.version < 1)
+    fail("version", `must be a positive integer, got ${describe(m.version)}`);
+  if (m.previous !== null && (typeof m.previous !== "string" || !HASH.test(m.previous)))
+    fail("previous", `must be null or "sha256:<64 hex digits>", got ${describe(m.previous)}`);
+  const inventory = object(m.inventory, "inventory");
+  for (const [path, record] of Object.entries(inventory)) {
+    const reason = unsafePathReason(path);
+    if (reason !== undefined) fail(`inventory.${path}`, reason);
+    const { bytes, sha256 } = (isPlainObject(record) ? record : {}) as Record<string, unknown>;
+    if (
+      !Number.isSafeInteger(bytes) ||
+      (bytes as number) < 0 ||
+      typeof sha256 !== "string" ||
+      !SHA256_HEX.test(sha256)
+    )
+      fail(
+        `inventory.${path}`,
+        `must be { bytes: a non-negative integer, sha256: 64 hex digits }, got ${JSON.stringify(record)}`,
+      );
+  }
+  const files = m.files as ResultManifest["files"];
+  const named = [
+    files.diagnostics,
+    ...Object.values(files.factor_tables),
+    ...Object.values(files.component_tensors).flatMap((t) => [
+      t.array,
+      ...(t.mask ? [t.mask] : []),
+      ...Object.values(t.axis_meta).filter((p): p is string => p !== null),
+      ...Object.values(t.axis_index).map((i) => i.path),
+    ]),
+  ];
+  for (const path of named)
+    if (!Object.keys(inventory).some((file) => file === path || file.startsWith(`${path}/`)))
+      fail("inventory", `does not list '${path}', which the manifest names`);
+}
+
 /**
  * Checks that `value` is a valid result manifest and returns it typed. The first problem found
  * is an InvalidManifestError whose `field` names the manifest field (`input_ref.ids_hash`,
@@ -196,10 +248,10 @@ export function validateResultManifest(value: unknown): ResultManifest {
     const hint = "schema_version" in m && "array_store" in m ? " (this is a dataset bundle)" : "";
     fail("kind", `must be "${RESULT_KIND}", got ${describe(m.kind)}${hint}`);
   }
-  if (m.schema_version !== RESULT_SCHEMA_VERSION)
+  if (!SUPPORTED_RESULT_SCHEMA_VERSIONS.includes(m.schema_version as string))
     fail(
       "schema_version",
-      `version ${describe(m.schema_version)} is not supported; this library reads ${RESULT_SCHEMA_VERSION}`,
+      `version ${describe(m.schema_version)} is not supported; this library reads ${SUPPORTED_RESULT_SCHEMA_VERSIONS.join(", ")}`,
     );
   text(m.method, "method");
   text(m.method_version, "method_version");
@@ -212,6 +264,7 @@ export function validateResultManifest(value: unknown): ResultManifest {
     fail("seed", `must be a number or null, got ${describe(m.seed)}`);
   json(m.attrs, "attrs");
   checkFiles(m.files);
+  if (m.schema_version !== "0.1.0") checkVersion(m);
   return m as ResultManifest;
 }
 

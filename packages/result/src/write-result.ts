@@ -7,14 +7,17 @@ import {
   DataError,
   type DecompositionResult,
   findNonJson,
+  hashManifest,
   isPlainObject,
   type JsonObject,
+  type Manifest,
   type MetaIO,
   sizeOf,
   type TypedArray,
   type WritableArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { recordingStore } from "@tt/storage";
 import { indexToTable } from "./axis-index.js";
 import { LIBRARY_VERSION } from "./create-result.js";
 import { fileStem, RESULT_LAYOUT, type ResultBundleOptions, resolvePlugins } from "./layout.js";
@@ -105,12 +108,84 @@ async function writeTensor(
   return files;
 }
 
+/** The manifest fields that do not name files, checked before the first file is written. */
+function manifestHead(result: DecompositionResult) {
+  checkJson(result.config, "config");
+  checkJson(result.attrs, "attrs");
+  checkJson(result.diagnostics, "diagnostics");
+  const head = {
+    kind: RESULT_KIND,
+    schema_version: RESULT_SCHEMA_VERSION,
+    method: result.method,
+    method_version: result.methodVersion,
+    config: result.config,
+    input_ref: result.inputRef,
+    ...liftAttrs(result.attrs),
+  };
+  validateResultManifest({
+    ...head,
+    schema_version: "0.1.0",
+    files: { diagnostics: RESULT_LAYOUT.diagnostics, factor_tables: {}, component_tensors: {} },
+  });
+  for (const [name, table] of Object.entries(result.factorTables)) {
+    if (table.columnNames.length === 0)
+      throw new DataError(`factor table '${name}'`, "has no columns; a factor table needs some");
+  }
+  return head;
+}
+
+/** Writes every file of the result through `store` and returns what the manifest lists. */
+async function writeFiles(
+  store: WritableKeyValueStore,
+  result: DecompositionResult,
+  options: ResultBundleOptions,
+): Promise<ResultManifest["files"]> {
+  const plugins = resolvePlugins(options);
+  const { signal } = options;
+  const tables = Object.entries(result.factorTables);
+  const tensors = Object.entries(result.componentTensors);
+  const total = tables.length + tensors.length + 2;
+  let done = 0;
+  const progress = (message: string) =>
+    options.onProgress?.({ phase: "write", fraction: ++done / total, message });
+  const factorFiles: Record<string, string> = {};
+  const tableStems = new Set<string>();
+  for (const [name, table] of tables) {
+    const path = `${RESULT_LAYOUT.factorTables}/${fileStem(name, tableStems)}${plugins.metaIO.extension}`;
+    await store.set(path, await plugins.metaIO.write(table, { axis: name }), { signal });
+    factorFiles[name] = path;
+    progress(path);
+  }
+  const tensorFiles: Record<string, ComponentTensorFiles> = {};
+  const tensorStems = new Set<string>();
+  for (const [name, tensor] of tensors) {
+    const base = `${RESULT_LAYOUT.components}/${fileStem(name, tensorStems)}`;
+    tensorFiles[name] = await writeTensor(store, base, name, tensor, plugins, signal);
+    progress(base);
+  }
+  const diagnostics = `${JSON.stringify(result.diagnostics, null, 2)}\n`;
+  await store.set(RESULT_LAYOUT.diagnostics, encoder.encode(diagnostics), { signal });
+  progress(RESULT_LAYOUT.diagnostics);
+  return {
+    diagnostics: RESULT_LAYOUT.diagnostics,
+    factor_tables: factorFiles,
+    component_tensors: tensorFiles,
+  };
+}
+
+/** Options of {@link writeResultBundle}. */
+export interface WriteResultBundleOptions extends ResultBundleOptions {
+  /** The result this one replaces (its manifest), recorded as `previous` with `version` + 1. */
+  replaces?: ResultManifest;
+}
+
 /**
  * Writes `result` as a result bundle into `store`, which must not hold one yet:
  * `factor_tables/<name>.parquet` for every factor table, `components/<name>.zarr` for every
  * component tensor (Zarr v3 with `dimension_names`; its axis metadata and indexes as tables
- * beside it), `diagnostics.json`, and `manifest.json` last, so a store without a manifest holds
- * no result. For an atomic write to a directory, use `writeResult` from `@tt/result/fs`.
+ * beside it), `diagnostics.json`, and `manifest.json` last, with the inventory of every file
+ * (length and SHA-256), so a store without a manifest holds no result and a reader can check
+ * each file it reads. For an atomic write to a directory, use `writeResult` from `@tt/result/fs`.
  *
  * @example
  * ```ts
@@ -122,10 +197,8 @@ async function writeTensor(
 export async function writeResultBundle(
   store: WritableKeyValueStore,
   result: DecompositionResult,
-  options: ResultBundleOptions = {},
+  options: WriteResultBundleOptions = {},
 ): Promise<ResultManifest> {
-  const plugins = resolvePlugins(options);
-  const { metaIO } = plugins;
   const { signal } = options;
   signal?.throwIfAborted();
   if ((await store.get(RESULT_LAYOUT.manifest, { signal })) !== undefined) {
@@ -134,64 +207,22 @@ export async function writeResultBundle(
       `${store.location} already holds a bundle; write a result into an empty store`,
     );
   }
-  checkJson(result.config, "config");
-  checkJson(result.attrs, "attrs");
-  checkJson(result.diagnostics, "diagnostics");
-  const lifted = liftAttrs(result.attrs);
-  const head = {
-    kind: RESULT_KIND,
-    schema_version: RESULT_SCHEMA_VERSION,
-    method: result.method,
-    method_version: result.methodVersion,
-    config: result.config,
-    input_ref: result.inputRef,
-    ...lifted,
-  };
-  // Everything but the file list is checked before the first file is written.
-  validateResultManifest({
-    ...head,
-    files: { diagnostics: RESULT_LAYOUT.diagnostics, factor_tables: {}, component_tensors: {} },
-  });
-  const tensors = Object.entries(result.componentTensors);
-  const tables = Object.entries(result.factorTables);
-  for (const [name, table] of tables) {
-    if (table.columnNames.length === 0)
-      throw new DataError(`factor table '${name}'`, "has no columns; a factor table needs some");
-  }
-  const total = tables.length + tensors.length + 2;
-  let done = 0;
-  const step = async (key: string, bytes: Uint8Array) => {
-    await store.set(key, bytes, { signal });
-    options.onProgress?.({ phase: "write", fraction: ++done / total, message: key });
-  };
-
-  const factorFiles: Record<string, string> = {};
-  const tableStems = new Set<string>();
-  for (const [name, table] of tables) {
-    const path = `${RESULT_LAYOUT.factorTables}/${fileStem(name, tableStems)}${metaIO.extension}`;
-    await step(path, await metaIO.write(table, { axis: name }));
-    factorFiles[name] = path;
-  }
-
-  const tensorFiles: Record<string, ComponentTensorFiles> = {};
-  const tensorStems = new Set<string>();
-  for (const [name, tensor] of tensors) {
-    const base = `${RESULT_LAYOUT.components}/${fileStem(name, tensorStems)}`;
-    tensorFiles[name] = await writeTensor(store, base, name, tensor, plugins, signal);
-    options.onProgress?.({ phase: "write", fraction: ++done / total, message: base });
-  }
-
-  const diagnostics = `${JSON.stringify(result.diagnostics, null, 2)}\n`;
-  await step(RESULT_LAYOUT.diagnostics, encoder.encode(diagnostics));
-
+  const head = manifestHead(result);
+  const recording = recordingStore(store);
+  const files = await writeFiles(recording.store, result, options);
+  const replaces = options.replaces;
   const manifest = validateResultManifest({
     ...head,
-    files: {
-      diagnostics: RESULT_LAYOUT.diagnostics,
-      factor_tables: factorFiles,
-      component_tensors: tensorFiles,
-    },
+    version: (replaces?.version ?? 0) + 1,
+    previous: replaces === undefined ? null : await hashManifest(replaces as unknown as Manifest),
+    inventory: recording.inventory(),
+    files,
   });
-  await step(RESULT_LAYOUT.manifest, encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  await store.set(
+    RESULT_LAYOUT.manifest,
+    encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`),
+    { signal },
+  );
+  options.onProgress?.({ phase: "write", fraction: 1, message: RESULT_LAYOUT.manifest });
   return manifest;
 }

@@ -57,7 +57,9 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
   it("writes the spec's layout with a manifest naming every file", async () => {
     expect(manifest).toMatchObject({
       kind: RESULT_KIND,
-      schema_version: "0.1.0",
+      schema_version: "0.2.0",
+      version: 1,
+      previous: null,
       method: "pca",
       method_version: pca.version,
       config: result.config,
@@ -79,6 +81,12 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
       },
     });
     const files = await listFiles(resultPath);
+    // The inventory lists every file but the manifest, with its exact length.
+    expect(Object.keys(manifest.inventory!).sort()).toEqual(
+      files.filter((f) => f !== "manifest.json"),
+    );
+    for (const [file, { bytes }] of Object.entries(manifest.inventory!))
+      expect((await readFile(join(resultPath, file))).length, file).toBe(bytes);
     expect(files).toContain("manifest.json");
     expect(files).toContain("diagnostics.json");
     expect(files).toContain("factor_tables/epoch.parquet");

@@ -128,22 +128,39 @@ describe("bad input", async () => {
     expect(error.message).toContain("(this is a dataset bundle)");
   });
 
-  it("open: a factor table file named in the manifest but missing is a NotFoundError naming it", async () => {
+  it("open: a factor table file named in the manifest but missing is a DataError naming it", async () => {
     const path = await writeFresh();
     await rm(join(path, "factor_tables/component.parquet"));
     const error = await rejection(openResult(path));
-    expect(isTensorToolsError(error, "not-found")).toBe(true);
-    expect(error.what).toBe("factor_tables/component.parquet");
-    expect(error.message).toBe(
-      `the result manifest names 'factor_tables/component.parquet' but there is no such file in ${path}`,
+    expect(isTensorToolsError(error, "data")).toBe(true);
+    expect(error.where).toBe("factor_tables/component.parquet");
+    expect(error.message).toMatch(
+      /^factor_tables\/component.parquet: is missing; the manifest lists it with \d+ bytes \(in .*\); the bundle is damaged$/,
     );
+  });
+
+  it("open: a factor table cut short or grown is a DataError naming it and both lengths", async () => {
+    const path = await writeFresh();
+    const file = join(path, "factor_tables/instance.parquet");
+    const bytes = await readFile(file);
+    await writeFile(file, Buffer.concat([bytes, Buffer.from([0])]));
+    const grown = await rejection(openResult(path));
+    expect(isTensorToolsError(grown, "data")).toBe(true);
+    expect(grown.message).toContain(
+      `factor_tables/instance.parquet: has ${bytes.length + 1} bytes, the manifest lists ${bytes.length}`,
+    );
+    await writeFile(file, bytes.subarray(0, 100));
+    const cut = await rejection(openResult(path));
+    expect(cut.message).toContain(`has 100 bytes, the manifest lists ${bytes.length}`);
   });
 
   it("writeResult: an existing path is an AlreadyExistsError unless overwrite is set", async () => {
     const path = await writeFresh();
     const error = await rejection(writeResult(path, result));
     expect(isTensorToolsError(error, "exists")).toBe(true);
-    expect(error.message).toBe(`${path} already exists; pass overwrite: true to replace it`);
+    expect(error.message).toBe(
+      `${path} already holds a result; pass overwrite: true to replace it`,
+    );
     const other = { ...result, attrs: { ...result.attrs, note: "second" } };
     await writeResult(path, other, { overwrite: true });
     expect((await openResult(path)).attrs.note).toBe("second");

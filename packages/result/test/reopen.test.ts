@@ -120,14 +120,23 @@ describe("reopenInput", async () => {
   });
 
   it("says 'instances' when the selectors now pick a different number of instances", async () => {
+    const { result } = await copyWithResult("recount");
+    const recorded = { ...result, inputRef: { ...result.inputRef, n_instances: 41 } };
+    const error = await rejection(reopenInput(recorded));
+    expect(isTensorToolsError(error, "input-changed")).toBe(true);
+    expect(error.what).toBe("instances");
+    expect(error.message).toContain("now pick 42 instances, the result was computed from 41");
+  });
+
+  it("reports a metadata file changed in place, behind the manifest's back, as damage naming it", async () => {
     const { path, result } = await copyWithResult("relabelled");
-    await rewriteEpochMeta(path, (table) =>
+    const manifest = await rewriteEpochMeta(path, (table) =>
       table.withColumn("rt_ms", columnFromCells("float64", new Array(table.numRows).fill(900))),
     );
     const error = await rejection(reopenInput(result));
-    expect(isTensorToolsError(error, "input-changed")).toBe(true);
-    expect(error.what).toBe("instances");
-    expect(error.message).toContain("now pick 80 instances, the result was computed from 42");
+    expect(isTensorToolsError(error, "data")).toBe(true);
+    expect(error.message).toContain(manifest.meta_files.epoch);
+    expect(error.message).toMatch(/has \d+ bytes, the manifest lists \d+ .*the bundle is damaged/);
   });
 
   it("refuses a directory location in the browser-safe entry, pointing to @tt/result/fs", async () => {

@@ -16,6 +16,7 @@ export type ErrorTag =
   | "unsupported"
   | "data"
   | "exists"
+  | "conflict"
   | "input-changed";
 
 /** Options common to every tensortools error. */
@@ -156,6 +157,20 @@ export class AlreadyExistsError extends TensorToolsError {
   }
 }
 
+/**
+ * Another writer committed a new version of a bundle while this write was under way: the write
+ * is abandoned (nothing of it is visible) and can be retried against the new version.
+ */
+export class ConflictError extends TensorToolsError {
+  /** Where the bundle is: a path or URL. */
+  readonly location: string;
+
+  constructor(location: string, message: string, options: ErrorOptions = {}) {
+    super("conflict", `${location}: ${message}`, options);
+    this.location = location;
+  }
+}
+
 /** What about a result's input no longer matches what the result recorded. */
 export type InputChange = "manifest" | "instances" | "ids";
 
@@ -187,6 +202,7 @@ export interface ErrorByTag {
   unsupported: UnsupportedError;
   data: DataError;
   exists: AlreadyExistsError;
+  conflict: ConflictError;
   "input-changed": InputChangedError;
 }
 

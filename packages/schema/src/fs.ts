@@ -16,4 +16,5 @@ export {
   pathExists,
   writeDirectoryAtomically,
 } from "./stores/atomic-directory.js";
-export { createDirectoryStore } from "./stores/directory-store.js";
+export { createDirectoryStore, LOCK_FILE } from "./stores/directory-store.js";
+export { type FileSystem, fileSystem } from "./stores/file-system.js";

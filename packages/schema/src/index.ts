@@ -57,6 +57,7 @@ export {
 export {
   AlreadyExistsError,
   ConfigError,
+  ConflictError,
   DataError,
   type ErrorByTag,
   type ErrorOptions,
@@ -88,7 +89,9 @@ export type {
   WritableKeyValueStore,
 } from "./key-value-store.js";
 export {
+  DATASET_KIND,
   type Manifest,
+  type ManifestFile,
   parseManifest,
   SCHEMA_VERSION,
   SUPPORTED_SCHEMA_VERSIONS,

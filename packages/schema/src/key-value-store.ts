@@ -51,4 +51,16 @@ export interface WritableKeyValueStore extends KeyValueStore {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`, in no particular order. */
   list(prefix?: string): AsyncIterable<string>;
+  /**
+   * Optional: makes `to` hold the bytes of `from` without copying them (a hard link on a file
+   * system); `to` must not exist yet. Writers of new versions use it to share unchanged chunks.
+   */
+  link?(from: string, to: string): Promise<void>;
+  /**
+   * Optional: replaces `key` with `value` only if its bytes are now `expected` (`undefined`: only
+   * if there is no such key), atomically with respect to other writers that use it, and resolves
+   * whether it did. When it resolves `true`, every value set before is durable (on a file system:
+   * files and directories are synced first). This is the commit of a new bundle version.
+   */
+  swap?(key: string, value: Uint8Array, expected: Uint8Array | undefined): Promise<boolean>;
 }

@@ -7,18 +7,42 @@ import { describeType, normalizeRelativePath, unsafePathReason } from "./paths.j
 import { isLength } from "./shape.js";
 
 /** The manifest schema version this library writes. */
-export const SCHEMA_VERSION = "0.1.0";
+export const SCHEMA_VERSION = "0.2.0";
 
-/** Manifest schema versions this library reads. */
-export const SUPPORTED_SCHEMA_VERSIONS: readonly string[] = Object.freeze([SCHEMA_VERSION]);
+/** Manifest schema versions this library reads: every one it ever wrote. */
+export const SUPPORTED_SCHEMA_VERSIONS: readonly string[] = Object.freeze([
+  "0.1.0",
+  SCHEMA_VERSION,
+]);
+
+/** The `kind` of a dataset manifest (schema 0.2.0 on), telling it apart from a result's. */
+export const DATASET_KIND = "tensortools.dataset";
+
+/** One file of a bundle version in the manifest's inventory. */
+export interface ManifestFile {
+  /** Its length in bytes. */
+  bytes: number;
+  /** SHA-256 of its bytes, lowercase hex. */
+  sha256: string;
+}
 
 /**
  * The manifest of a dataset bundle, as stored in `manifest.json`. Keys are snake_case on disk
  * for every language; keys this version does not know are preserved on rewrite.
  */
 export interface Manifest {
-  /** Version of the bundle schema, `"0.1.0"`. */
+  /** Version of the bundle schema: `"0.2.0"` for what this library writes, `"0.1.0"` before. */
   schema_version: string;
+  /** `"tensortools.dataset"` (schema 0.2.0 on). */
+  kind?: string;
+  /** The generation of this version of the bundle, 1 for the first (schema 0.2.0 on). */
+  version?: number;
+  /** `hashManifest` of the manifest this version replaced, null for the first (0.2.0 on). */
+  previous?: string | null;
+  /** When this version was committed, ISO 8601 (0.2.0 on). */
+  created_at?: string;
+  /** Every file of this version with its length and SHA-256 (0.2.0 on). */
+  inventory?: Record<string, ManifestFile>;
   /** Name of the tensor, e.g. `"data"`. */
   tensor_name: string;
   /** Length of each axis. */
@@ -231,6 +255,8 @@ export function validateManifest(value: unknown): Manifest {
     for (const [name, path] of Object.entries(m.partitions)) checkPath(`partitions.${name}`, path);
   }
 
+  if (m.schema_version !== "0.1.0") checkVersionFields(m, [...paths.entries()]);
+
   if (m.attrs !== undefined) {
     if (!isPlainObject(m.attrs)) {
       throw new InvalidManifestError(
@@ -243,6 +269,55 @@ export function validateManifest(value: unknown): Manifest {
       throw new InvalidManifestError(nonJson.replace(/^\$\.?/, ""), "is not a JSON value");
   }
   return value as Manifest;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks the version fields of a schema 0.2.0 manifest, and that its inventory lists every file
+ * the manifest names (a file, or for arrays at least one file under the array's folder).
+ */
+function checkVersionFields(m: Record<string, unknown>, named: [string, string][]): void {
+  if (m.kind !== DATASET_KIND)
+    throw new InvalidManifestError(
+      "kind",
+      `must be "${DATASET_KIND}", got ${describeType(m.kind)}`,
+    );
+  if (typeof m.version !== "number" || !Number.isSafeInteger(m.version) || m.version < 1)
+    throw new InvalidManifestError(
+      "version",
+      `must be a positive integer, got ${describeType(m.version)}`,
+    );
+  if (m.previous !== null && (typeof m.previous !== "string" || !m.previous.startsWith("sha256:")))
+    throw new InvalidManifestError(
+      "previous",
+      `must be null or "sha256:<hex>", got ${describeType(m.previous)}`,
+    );
+  if (typeof m.created_at !== "string" || Number.isNaN(Date.parse(m.created_at)))
+    throw new InvalidManifestError(
+      "created_at",
+      `must be an ISO 8601 time, got ${describeType(m.created_at)}`,
+    );
+  if (!isPlainObject(m.inventory))
+    throw new InvalidManifestError(
+      "inventory",
+      `must be an object of path -> { bytes, sha256 }, got ${describeType(m.inventory)}`,
+    );
+  for (const [path, record] of Object.entries(m.inventory)) {
+    const reason = unsafePathReason(path);
+    if (reason !== undefined) throw new InvalidManifestError(`inventory.${path}`, reason);
+    const { bytes, sha256 } = (isPlainObject(record) ? record : {}) as Record<string, unknown>;
+    if (!isLength(bytes) || typeof sha256 !== "string" || !SHA256_HEX.test(sha256))
+      throw new InvalidManifestError(
+        `inventory.${path}`,
+        `must be { bytes: a non-negative integer, sha256: 64 hex digits }, got ${JSON.stringify(record)}`,
+      );
+  }
+  const listed = Object.keys(m.inventory);
+  for (const [path, field] of named) {
+    if (!listed.some((file) => file === path || file.startsWith(`${path}/`)))
+      throw new InvalidManifestError(field, `names '${path}', which the inventory does not list`);
+  }
 }
 
 /**

@@ -90,6 +90,18 @@ export interface ArrayStoreBackend {
     options?: IOOptions,
   ): Promise<WritableArray>;
   /**
+   * Optional: creates at `to` a writable copy of the first `length` slabs (along the first axis)
+   * of the array at `from`, sharing its stored chunks through the store's `link` where it can and
+   * rewriting only a chunk that is cut. New versions of a bundle use it to grow or change an
+   * array without copying what stays the same.
+   */
+  copy?(
+    store: WritableKeyValueStore,
+    from: string,
+    to: string,
+    options: IOOptions & { length: number },
+  ): Promise<WritableArray>;
+  /**
    * Optional: writes the coordinates (ids) of `axis` as a one-dimensional array at `path`,
    * replacing one already there. Bundles written with a backend that has it can be read by
    * tools that know the array format alone (no metadata reader), keyed by their ids.

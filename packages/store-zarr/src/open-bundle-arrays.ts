@@ -22,6 +22,7 @@ import {
   type StoredArray,
   type TensorBlock,
 } from "@tt/schema";
+import { checkedStore } from "@tt/storage";
 import { directoryStore } from "#platform";
 import { readCoordinates } from "./coordinates.js";
 import { zarrStore } from "./zarr-store.js";
@@ -133,9 +134,11 @@ export async function openBundleArrays(
   source: string | KeyValueStore,
   options: OpenBundleArraysOptions = {},
 ): Promise<BundleArraysView> {
-  const store = await storeOf(source);
+  const raw = await storeOf(source);
   const { signal } = options;
-  const manifest = await readManifest(store, signal);
+  const manifest = await readManifest(raw, signal);
+  // Only the files of this version, checked against its inventory (bundles of schema 0.2.0 on).
+  const store = manifest.inventory === undefined ? raw : checkedStore(raw, manifest.inventory);
   const array = await openChecked(store, manifest, "array_store", manifest.dtype, signal);
   const mask =
     manifest.mask_store === undefined

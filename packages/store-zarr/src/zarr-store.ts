@@ -269,6 +269,68 @@ async function openArray(
   };
 }
 
+/** The first chunk coordinate of a chunk key of the array at `path`, or undefined for other keys. */
+function firstChunkCoordinate(path: string, json: ZarrJson, key: string): number | undefined {
+  const prefix = chunkKey(path, json, []);
+  if (!key.startsWith(prefix)) return undefined;
+  const separator =
+    json.chunk_key_encoding?.configuration?.separator ??
+    (json.chunk_key_encoding?.name === "v2" ? "." : "/");
+  const first = key.slice(prefix.length).split(separator)[0];
+  return first !== undefined && /^\d+$/.test(first) ? Number(first) : undefined;
+}
+
+/**
+ * A writable copy at `to` of the first `length` slabs of the array at `from`: whole chunks are
+ * linked (shared, not copied, where the store links), a chunk that the cut splits is written
+ * anew from the slabs it keeps.
+ */
+async function copyArray(
+  store: WritableKeyValueStore,
+  from: string,
+  to: string,
+  options: IOOptions & { length: number },
+): Promise<WritableArray> {
+  const { length, signal } = options;
+  const json = await readJson(store, `${from}/zarr.json`, options);
+  if (json === undefined)
+    throw new NotFoundError(from, `no Zarr v3 array at '${from}' in ${store.location} to copy`);
+  if (json.codecs?.some((c) => c.name === "sharding_indexed"))
+    throw new UnsupportedError(
+      "copy of sharded arrays",
+      `'${from}' is sharded, which this store only reads`,
+    );
+  if (!Number.isInteger(length) || length < 0 || length > json.shape[0]!)
+    throw new InvalidSelectionError("length", `${length} slabs of an array of ${json.shape[0]}`);
+  const chunkRows = (json.chunk_grid as { configuration: { chunk_shape: number[] } }).configuration
+    .chunk_shape[0]!;
+  const whole = Math.floor(length / chunkRows);
+  const source = await openSnapshot(store, from, options);
+  const shared: string[] = [];
+  for await (const key of store.list(`${from}/`)) {
+    const first = firstChunkCoordinate(from, json, key);
+    if (first !== undefined && first < whole) shared.push(key);
+  }
+  for (const key of shared) {
+    signal?.throwIfAborted();
+    const target = `${to}${key.slice(from.length)}`;
+    if (store.link !== undefined) await store.link(key, target);
+    else await store.set(target, (await store.get(key))!);
+  }
+  const copied = { ...json, shape: [length, ...json.shape.slice(1)] };
+  await store.set(`${to}/zarr.json`, new TextEncoder().encode(JSON.stringify(copied, null, 2)), {
+    signal,
+  });
+  const array = await openArray(store, to, options);
+  if (length > whole * chunkRows) {
+    const selection = json.shape.map((n, i) =>
+      i === 0 ? { start: whole * chunkRows, stop: length } : { start: 0, stop: n },
+    );
+    await array.writeBlock(whole * chunkRows, await source.read(selection, options), options);
+  }
+  return array;
+}
+
 function normalizeChunkData(data: unknown, dtype: DType): TypedArray {
   if (dtype === "bool" && data instanceof zarr.BoolArray) {
     const bytes = data as unknown as { buffer: ArrayBuffer; byteOffset: number; length: number };
@@ -356,6 +418,7 @@ export const zarrStore: ArrayStoreBackend = {
   create: createArray,
   open: (store, path, options) => openArray(store, path, options),
   openWritable: (store, path, options) => openArray(store, path, options),
+  copy: copyArray,
   writeCoordinates,
   readCoordinates,
 };

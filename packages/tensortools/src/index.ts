@@ -28,9 +28,12 @@
  */
 
 export {
+  type AppendDatasetOptions,
   appendDataset,
+  cleanupDataset,
   readCsvFile,
   readNpyFile,
+  verifyDataset,
   type WriteDatasetOptions,
   writeDataset,
 } from "@tt/bundle/fs";

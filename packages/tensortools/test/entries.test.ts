@@ -28,15 +28,18 @@ const src = (file: string) => resolve(import.meta.dirname, "../src", file);
 
 /** The names the Node entry adds to the browser's: they need a file system. */
 const NODE_ONLY = [
+  "AppendDatasetOptions",
   "ConcatDatasetInput",
   "ConcatDatasetsOptions",
   "WriteDatasetOptions",
   "WriteResultOptions",
   "appendDataset",
+  "cleanupDataset",
   "concatDatasets",
   "createDirectoryStore",
   "readCsvFile",
   "readNpyFile",
+  "verifyDataset",
   "writeDataset",
   "writeResult",
 ];

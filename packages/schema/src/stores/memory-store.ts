@@ -1,5 +1,6 @@
 /** An in-memory key-value store: for bundles built in memory and the reference store of tests. */
 
+import { AlreadyExistsError, NotFoundError } from "../errors.js";
 import type { GetOptions, WritableKeyValueStore } from "../key-value-store.js";
 
 /** A {@link WritableKeyValueStore} backed by a `Map`; `location` names it in messages. */
@@ -29,6 +30,23 @@ export function createMemoryStore(location = "memory://"): WritableKeyValueStore
     },
     async delete(key: string) {
       entries.delete(key);
+    },
+    async link(from: string, to: string) {
+      const value = entries.get(from);
+      if (value === undefined)
+        throw new NotFoundError(from, `no key '${from}' in ${location} to link`);
+      if (entries.has(to))
+        throw new AlreadyExistsError(to, `'${to}' already exists in ${location}`);
+      entries.set(to, value);
+    },
+    async swap(key: string, value: Uint8Array, expected: Uint8Array | undefined) {
+      const current = entries.get(key);
+      const same =
+        current === undefined || expected === undefined
+          ? current === expected
+          : current.length === expected.length && current.every((byte, i) => byte === expected[i]);
+      if (same) entries.set(key, value.slice());
+      return same;
     },
     async *list(prefix = "") {
       for (const key of [...entries.keys()]) if (key.startsWith(prefix)) yield key;

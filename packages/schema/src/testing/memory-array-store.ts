@@ -204,6 +204,17 @@ export const memoryArrayStore: ArrayStoreBackend = {
   },
   open: (store, path, options) => openArray(store, path, options) as Promise<StoredArray>,
   openWritable: (store, path, options) => openArray(store, path, options),
+  async copy(store, from, to, options) {
+    const source = await openArray(store, from, options);
+    const { shape } = source.metadata;
+    const length = options.length;
+    if (!isLength(length) || length > shape[0]!)
+      throw new InvalidSelectionError("length", `${length} slabs of an array of ${shape[0]}`);
+    const meta = { ...(await readMeta(store, from, options)), shape: [length, ...shape.slice(1)] };
+    const data = (await source.read([{ start: 0, stop: length }])).slice() as TypedArray;
+    await save(store, to, meta, data, options);
+    return makeArray(store, to, meta, data);
+  },
   async writeCoordinates(store, path, axis, values, options) {
     const kind =
       values instanceof Int32Array

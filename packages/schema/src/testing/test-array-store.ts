@@ -191,6 +191,40 @@ export function testArrayStore(
       },
     },
     {
+      name: "copies the first slabs of an array, if it can, and the copy grows on its own",
+      async run() {
+        const { backend, store, array, data } = await setup();
+        if (backend.copy === undefined) return;
+        const slab = shape[1]! * shape[2]!;
+        for (const length of [6, 3, 0]) {
+          const copy = await backend.copy(store, "arrays/data", `arrays/copy-${length}`, {
+            length,
+          });
+          check(
+            copy.metadata.shape[0] === length,
+            `a copy of ${length} slabs has ${copy.metadata.shape[0]}`,
+          );
+          check(
+            sameElements(await copy.read([]), data.subarray(0, length * slab)),
+            `a copy of ${length} slabs reads back what the array held`,
+          );
+          await copy.append(data.subarray(0, slab) as typeof data);
+          const reopened = await backend.open(store, `arrays/copy-${length}`);
+          check(reopened.metadata.shape[0] === length + 1, "the copy grows by an append");
+          check(
+            sameElements(await reopened.read([[length]]), data.subarray(0, slab)),
+            "the appended slab reads back",
+          );
+        }
+        check(sameElements(await array.read([]), data), "the original is unchanged by copies");
+        await rejectsWithTag(
+          () => backend.copy!(store, "arrays/data", "arrays/too-long", { length: shape[0]! + 1 }),
+          "selection",
+          "a copy longer than the array",
+        );
+      },
+    },
+    {
       name: "round-trips coordinates of every kind, if it stores them",
       async run() {
         const { backend, store } = await factory();

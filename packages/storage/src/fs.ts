@@ -1,0 +1,25 @@
+/**
+ * Bundles as directories on Node: the paths a write may go to, new bundles created under a
+ * temporary sibling and renamed into place, whole bundles replaced by an exchange that recovery
+ * completes after a crash.
+ *
+ * @example
+ * ```ts
+ * import { createDirectory, inspectTarget, writeTarget } from "@tt/storage/fs";
+ *
+ * const target = writeTarget("./out/eeg");
+ * if ((await inspectTarget(target)).kind === "absent")
+ *   await createDirectory(target, (store) => writeBundle(store, tensor));
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export {
+  createDirectory,
+  inspectTarget,
+  recoverDirectory,
+  replaceDirectory,
+  type TargetState,
+  writeTarget,
+} from "./directories.js";

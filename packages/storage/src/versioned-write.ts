@@ -1,0 +1,177 @@
+/**
+ * One write of a new bundle version: files go to names no other version uses, every write is
+ * recorded in the inventory, and the commit swaps the manifest only if it is still the one the
+ * write started from. Until the commit nothing of the write is visible; after a crash its files
+ * are found by cleanup through the writer's registration.
+ */
+
+import {
+  ConflictError,
+  hashManifest,
+  type Manifest,
+  NotFoundError,
+  type WritableKeyValueStore,
+} from "@tt/schema";
+import { type Inventory, recordingStore, recordOf } from "./inventory.js";
+import {
+  deregisterWriter,
+  isTemporaryKey,
+  newToken,
+  registerWriter,
+  versionedPath,
+} from "./versions.js";
+
+/** The version a write builds on: the manifest as stored, parsed, and its inventory. */
+export interface BaseVersion {
+  /** The manifest file's bytes as read; the commit swaps only if they are unchanged. */
+  readonly bytes: Uint8Array;
+  /** The parsed manifest. */
+  readonly manifest: Readonly<Record<string, unknown>>;
+  /** Its generation (`version`); 0 for bundles written before versions existed. */
+  readonly generation: number;
+  /** Its files, for links that share them; empty for bundles written before inventories. */
+  readonly inventory: Readonly<Inventory>;
+}
+
+/** The fields every versioned manifest carries. */
+export interface VersionFields {
+  /** The generation: 1 for a new bundle, one more than the base for every later version. */
+  version: number;
+  /** `hashManifest` of the manifest this one replaced, or null for the first. */
+  previous: string | null;
+  /** When the version was committed (ISO 8601). */
+  created_at: string;
+  /** Every file of the version with its length and SHA-256. */
+  inventory: Inventory;
+}
+
+/** A write of a new version under way. */
+export interface VersionedWrite {
+  /** The generation being written. */
+  readonly generation: number;
+  /** This writer's token, part of every file name it writes. */
+  readonly token: string;
+  /** Write every file of the version through this store (it records the inventory). */
+  readonly store: WritableKeyValueStore;
+  /** The key of a new file of this version: `<stem>.v<generation>-<token><extension>`. */
+  path(stem: string, extension: string): string;
+  /**
+   * Keeps files of the base version in this one: `path` (a file, or a folder such as an array)
+   * joins the inventory unwritten and unchanged, with the base's records (or, for a base written
+   * before inventories, records computed from the files).
+   */
+  keep(path: string): Promise<void>;
+  /** The version fields of the manifest to commit, with the inventory of what was written. */
+  versionFields(): Promise<VersionFields>;
+  /**
+   * Commits: swaps `manifestKey` to `text` if it still holds the base version's bytes, and
+   * releases the registration. Another writer's commit in between is a ConflictError, and this
+   * write's files are removed.
+   */
+  commit(text: string): Promise<void>;
+  /** Gives up: removes the files written so far and the registration. */
+  abort(): Promise<void>;
+}
+
+/** Options of {@link beginVersionedWrite}. */
+export interface VersionedWriteOptions {
+  /** The key of the manifest (default `manifest.json`). */
+  manifestKey?: string;
+  /** The version this write replaces; none for a new bundle. */
+  base?: BaseVersion;
+}
+
+/**
+ * Starts writing a new version into `store`: registers the writer and returns the session. Use
+ * `session.store` for every file of the version and `session.path` for their names.
+ *
+ * @example
+ * ```ts
+ * const write = await beginVersionedWrite(store, { base });
+ * const table = write.path("meta/instance", ".parquet");
+ * await write.store.set(table, bytes);
+ * await write.commit(JSON.stringify({ ...manifest, ...(await write.versionFields()) }));
+ * ```
+ */
+export async function beginVersionedWrite(
+  store: WritableKeyValueStore,
+  options: VersionedWriteOptions = {},
+): Promise<VersionedWrite> {
+  const manifestKey = options.manifestKey ?? "manifest.json";
+  const base = options.base;
+  const generation = (base?.generation ?? 0) + 1;
+  const token = newToken();
+  await registerWriter(store, token, generation);
+  const recording = recordingStore(store, base?.inventory ?? {});
+  const kept: Inventory = {};
+  let finished = false;
+
+  const abort = async () => {
+    if (finished) return;
+    finished = true;
+    for (const key of Object.keys(recording.inventory())) await store.delete(key);
+    await deregisterWriter(store, token);
+  };
+
+  return {
+    generation,
+    token,
+    store: recording.store,
+    path: (stem, extension) => versionedPath(stem, extension, generation, token),
+    async keep(path: string) {
+      const inventory = base?.inventory ?? {};
+      const within = (key: string) => key === path || key.startsWith(`${path}/`);
+      let found = Object.keys(inventory).filter(within);
+      if (found.length > 0) {
+        for (const key of found) kept[key] = inventory[key]!;
+        return;
+      }
+      found = [];
+      for await (const key of store.list(path))
+        if (within(key) && !isTemporaryKey(key)) found.push(key);
+      if (found.length === 0)
+        throw new NotFoundError(
+          path,
+          `'${path}' is not a file of the version this write builds on (${store.location})`,
+        );
+      for (const key of found) {
+        const bytes = await store.get(key);
+        if (bytes === undefined)
+          throw new NotFoundError(key, `'${key}' vanished from ${store.location}`);
+        kept[key] = await recordOf(bytes);
+      }
+    },
+    async versionFields() {
+      return {
+        version: generation,
+        previous: base === undefined ? null : await hashManifest(base.manifest as Manifest),
+        created_at: new Date().toISOString(),
+        inventory: { ...kept, ...recording.inventory() },
+      };
+    },
+    async commit(text: string) {
+      const bytes = new TextEncoder().encode(text.endsWith("\n") ? text : `${text}\n`);
+      let swapped: boolean;
+      if (store.swap !== undefined) {
+        swapped = await store.swap(manifestKey, bytes, base?.bytes);
+      } else {
+        const current = await store.get(manifestKey);
+        swapped =
+          current === undefined || base === undefined
+            ? current === base?.bytes
+            : current.length === base.bytes.length && current.every((b, i) => b === base.bytes[i]);
+        if (swapped) await store.set(manifestKey, bytes);
+      }
+      if (!swapped) {
+        await abort();
+        throw new ConflictError(
+          store.location,
+          `another writer committed a new version while this one (version ${generation}) was written; nothing of this write was kept: retry it`,
+        );
+      }
+      finished = true;
+      await deregisterWriter(store, token);
+    },
+    abort,
+  };
+}
