@@ -452,3 +452,38 @@ describe("an append that never committed", () => {
     expect(existsSync(join(path, ".tt-writers"))).toBe(false);
   });
 });
+
+describe("what an overwrite may replace", () => {
+  it("only a dataset bundle or an empty directory: never a folder of other files, a result, or the current directory", async () => {
+    const parent = directory();
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const folder = join(parent, "folder");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "thesis.tex"), "years of work");
+    const refused = await writeDataset(folder, sampleTensor(3), { overwrite: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(AlreadyExistsError);
+    expect((refused as Error).message).toBe(
+      `${folder} is a folder of other files (thesis.tex); a dataset is written only to a new or empty directory, or over a dataset bundle`,
+    );
+    expect(readdirSync(folder)).toEqual(["thesis.tex"]);
+
+    const result = join(parent, "result");
+    mkdirSync(result);
+    writeFileSync(join(result, "manifest.json"), JSON.stringify({ kind: "decomposition_result" }));
+    await expect(writeDataset(result, sampleTensor(3), { overwrite: true })).rejects.toThrow(
+      "holds a bundle that is not a dataset (decomposition_result); a dataset does not replace it",
+    );
+    for (const path of ["", ".", process.cwd()])
+      await expect(
+        writeDataset(path, sampleTensor(3), { overwrite: true }),
+        JSON.stringify(path),
+      ).rejects.toThrow(/is empty|current directory/);
+
+    const empty = join(parent, "empty");
+    mkdirSync(empty);
+    await writeDataset(empty, sampleTensor(3));
+    expect((await openDataset(empty)).shape[0]).toBe(3);
+  });
+});

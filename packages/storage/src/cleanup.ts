@@ -93,15 +93,20 @@ export async function cleanupVersions(
     currentTokens.add(versioned.token);
   }
   const units = new Map<string, "remove" | string>();
+  const members = new Map<string, string[]>();
+  const note = (unit: string, key: string, verdict: string) => {
+    units.set(unit, verdict);
+    members.set(unit, [...(members.get(unit) ?? []), key]);
+  };
 
   for await (const key of store.list()) {
     if (keep.has(key)) continue;
     if (isTemporaryKey(key)) {
-      units.set(key, live.size > 0 ? "a writer is writing" : "remove");
+      note(key, key, live.size > 0 ? "a writer is writing" : "remove");
       continue;
     }
     if (key === LOCK_KEY) {
-      if (!(await lockHeld(store, now))) units.set(key, "remove");
+      if (!(await lockHeld(store, now))) note(key, key, "remove");
       continue;
     }
     if (key.startsWith(WRITERS_PREFIX)) continue;
@@ -117,17 +122,17 @@ export async function cleanupVersions(
       if (live.has(token)) verdict = "its writer is still writing";
       else if (neverCommitted) verdict = "remove";
       else verdict = pastGrace ? "remove" : "the grace period";
-      units.set(unit, verdict);
+      note(unit, key, verdict);
       continue;
     }
     const legacy = options.legacy?.(key);
-    if (legacy !== undefined) units.set(legacy, pastGrace ? "remove" : "the grace period");
+    if (legacy !== undefined) note(legacy, key, pastGrace ? "remove" : "the grace period");
   }
 
   const report: CleanupReport = { removed: [], deferred: [] };
   for (const [unit, verdict] of units) {
     if (verdict === "remove") {
-      await store.delete(unit);
+      for (const key of members.get(unit) ?? []) await store.delete(key);
       report.removed.push(unit);
     } else {
       report.deferred.push({ key: unit, reason: verdict });
