@@ -1,7 +1,8 @@
 /** Evaluates a query column-wise over a metadata table, with pandas semantics for nulls. */
 
-import { type MetaTable, QueryError } from "@tt/schema";
+import type { MetaTable } from "@tt/schema";
 import type { ComparisonOp, LiteralValue, QueryNode } from "./ast.js";
+import { clip, listNames, queryError } from "./messages.js";
 import { KEYWORDS } from "./parser.js";
 import { closestName } from "./suggest.js";
 import {
@@ -24,7 +25,7 @@ type BoolVector = Extract<Vector, { type: "boolean" }>;
 export function evaluateQuery(tree: QueryNode, table: MetaTable, expression: string): Uint8Array {
   const n = table.numRows;
   const fail = (pos: number, reason: string): never => {
-    throw new QueryError(expression, pos, reason);
+    throw queryError(expression, pos, reason);
   };
   const cache = new Map<string, Vector>();
 
@@ -36,12 +37,15 @@ export function evaluateQuery(tree: QueryNode, table: MetaTable, expression: str
       const suggestion = closestName(name, available);
       fail(
         pos,
-        `unknown column '${name}'${suggestion ? `; did you mean '${suggestion}'?` : "."} Available columns: ${available.join(", ") || "(none)"}`,
+        `unknown column '${clip(name)}'${suggestion ? `; did you mean '${clip(suggestion)}'?` : "."} Available columns: ${listNames(available) || "(none)"}`,
       );
     }
     const vector = columnVector(name, table.column(name));
     if (vector === undefined)
-      fail(pos, `column '${name}' is ${table.column(name).type}, which queries cannot compare`);
+      fail(
+        pos,
+        `column '${clip(name)}' is ${table.column(name).type}, which queries cannot compare`,
+      );
     cache.set(name, vector!);
     return vector!;
   };

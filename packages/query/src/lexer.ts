@@ -1,6 +1,6 @@
 /** Splits a query expression into tokens. */
 
-import { QueryError } from "@tt/schema";
+import { clip, queryError } from "./messages.js";
 
 /** A token of a query expression. */
 export type Token =
@@ -46,7 +46,7 @@ export function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const fail = (pos: number, reason: string): never => {
-    throw new QueryError(expression, pos, reason);
+    throw queryError(expression, pos, reason);
   };
   while (i < expression.length) {
     const c = expression[i]!;
@@ -61,7 +61,7 @@ export function tokenize(expression: string): Token[] {
       )!;
       i += match[0].length;
       if (/[A-Za-z_]/.test(expression[i] ?? ""))
-        fail(i, `unexpected '${expression[i]}' after the number ${match[0]}`);
+        fail(i, `unexpected '${expression[i]}' after the number ${clip(match[0])}`);
       tokens.push({ type: "number", value: Number(match[0]), pos: start });
     } else if (c === "'" || c === '"') {
       let value = "";

@@ -1,8 +1,8 @@
 /** A recursive-descent parser for the query language (a pandas `DataFrame.query` subset). */
 
-import { QueryError } from "@tt/schema";
 import type { ComparisonOp, QueryNode } from "./ast.js";
 import { type Token, tokenize } from "./lexer.js";
+import { clip, queryError } from "./messages.js";
 
 /** Words with a meaning of their own; a column of that name needs backticks. */
 export const KEYWORDS = new Set([
@@ -42,13 +42,13 @@ const MAX_TREE_DEPTH = 1000;
  */
 export function parseQuery(expression: string): QueryNode {
   if (typeof expression !== "string")
-    throw new QueryError(String(expression), 0, "a query must be a string");
+    throw queryError(String(expression), 0, "a query must be a string");
   const tokens = tokenize(expression);
   let at = 0;
   let depth = 0;
   const peek = (): Token => tokens[at]!;
   const fail = (pos: number, reason: string): never => {
-    throw new QueryError(expression, pos, reason);
+    throw queryError(expression, pos, reason);
   };
   const isOp = (value: string, token = peek()) => token.type === "op" && token.value === value;
   const isWord = (value: string, token = peek()) =>
@@ -56,7 +56,7 @@ export function parseQuery(expression: string): QueryNode {
   const describe = (token: Token) =>
     token.type === "end"
       ? "the end of the expression"
-      : `'${expression.slice(token.pos, tokens[at + 1]?.pos ?? token.pos + 1).trim()}'`;
+      : `'${clip(expression.slice(token.pos, tokens[at + 1]?.pos ?? token.pos + 1).trim())}'`;
   const expect = (value: string, what: string) => {
     if (!isOp(value)) fail(peek().pos, `expected ${what}, found ${describe(peek())}`);
     at++;
@@ -163,7 +163,7 @@ export function parseQuery(expression: string): QueryNode {
       if (spec === undefined || spec.arity !== 1) {
         fail(
           method.pos,
-          `unknown method '${(method as { value: string }).value}'; methods are isnull(), notnull(), isna(), notna()`,
+          `unknown method '${clip((method as { value: string }).value)}'; methods are isnull(), notnull(), isna(), notna()`,
         );
       }
       at++;
@@ -226,7 +226,10 @@ export function parseQuery(expression: string): QueryNode {
   const call = (name: string, pos: number): QueryNode => {
     const spec = functionNamed(name);
     if (spec === undefined)
-      fail(pos, `unknown function '${name}'; functions are isnull, notnull, isna, notna, between`);
+      fail(
+        pos,
+        `unknown function '${clip(name)}'; functions are isnull, notnull, isna, notna, between`,
+      );
     at++;
     const args: QueryNode[] = [];
     while (!isOp(")")) {

@@ -1,7 +1,8 @@
 /** Compiles a query to parameterized SQL (DuckDB dialect) with the same null semantics. */
 
-import { type LogicalType, QueryError } from "@tt/schema";
+import type { LogicalType } from "@tt/schema";
 import type { LiteralValue, QueryNode } from "./ast.js";
+import { clip, queryError } from "./messages.js";
 import { parseQuery } from "./parser.js";
 import { parseIsoMicros } from "./vectors.js";
 
@@ -31,10 +32,10 @@ function identifier(name: string): string {
 function utcInstant(text: string, expression: string, pos: number): string {
   const micros = parseIsoMicros(text);
   if (micros === undefined) {
-    throw new QueryError(
+    throw queryError(
       expression,
       pos,
-      `string ${JSON.stringify(text)} is not an ISO date or date-time to compare with a timestamp column`,
+      `string ${JSON.stringify(clip(text))} is not an ISO date or date-time to compare with a timestamp column`,
     );
   }
   const seconds = Math.floor(micros / 1e6);

@@ -2,6 +2,7 @@
 
 import type { AnyColumn } from "@tt/schema";
 import type { LiteralValue } from "./ast.js";
+import { clip } from "./messages.js";
 
 /** A vector of values, one per row; `valid` is 1 where the row has a value (undefined: all do). */
 export type Vector =
@@ -20,7 +21,7 @@ export type Operand = Vector | Scalar;
 
 /** The vector of a metadata column; int64 and timestamps become float64 (exact below 2^53). */
 export function columnVector(name: string, column: AnyColumn): Vector | undefined {
-  const label = `column '${name}' (${column.type})`;
+  const label = `column '${clip(name)}' (${column.type})`;
   switch (column.type) {
     case "string":
       return { type: "string", values: column.values, valid: column.valid, label };
@@ -52,7 +53,7 @@ export function columnVector(name: string, column: AnyColumn): Vector | undefine
 /** How a literal is named in messages. */
 export function literalLabel(value: LiteralValue): string {
   if (value === null) return "None";
-  if (typeof value === "string") return `string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `string ${JSON.stringify(clip(value))}`;
   return `${typeof value} ${String(value)}`;
 }
 

@@ -1,6 +1,6 @@
 /** Bad queries: one test per failure mode, each a QueryError with its position and reason. */
 
-import type { QueryError } from "@tt/schema";
+import { columnFromValues, MetaTable, type QueryError } from "@tt/schema";
 import { describe, expect, it } from "vitest";
 import { compileQuery, parseQuery } from "../../src/index.js";
 import { peopleTable, queryError } from "./helpers.js";
@@ -200,5 +200,114 @@ describe("limits", () => {
   it("still runs a chain of 900 or-ed comparisons", () => {
     const query = Array.from({ length: 900 }, (_, i) => `age == ${i}`).join(" or ");
     expect(Array.from(compileQuery(query).rows(people))).toEqual([0, 1, 2, 3, 5]);
+  });
+});
+
+describe("messages of long expressions", () => {
+  /** The excerpt line and the character the caret line points at (code points, as shown). */
+  function pointedAt(error: QueryError): { excerpt: string; character: string } {
+    const [, excerptLine, caretLine] = error.message.split("\n");
+    const excerpt = excerptLine!.slice(2);
+    const column = caretLine!.indexOf("^") - 2;
+    expect(caretLine!.slice(2).trim()).toBe("^");
+    return { excerpt, character: [...excerpt][column]! };
+  }
+
+  /** `name in ['p00000', 'p00001', ...]`, about 250 KB. */
+  const longList = `name in [${Array.from({ length: 25_000 }, (_, i) => `'p${String(i).padStart(5, "0")}'`).join(", ")}]`;
+
+  it("shows ~80 characters around a fault at the end of a 250 KB expression, not all of it", () => {
+    const expression = `${longList} and hieght > 2`;
+    expect(expression.length).toBeGreaterThan(250_000);
+    const error = failure(expression);
+    expect(error.position).toBe(expression.length - "hieght > 2".length);
+    expect(error.expression).toBe(expression);
+    expect(new TextEncoder().encode(error.message).length).toBeLessThan(1024);
+    const { excerpt, character } = pointedAt(error);
+    expect(character).toBe("h");
+    expect(excerpt.startsWith("…")).toBe(true);
+    expect(excerpt.endsWith("and hieght > 2")).toBe(true);
+    expect([...excerpt].length).toBeLessThanOrEqual(81);
+    expect(error.reason).toContain("unknown column 'hieght'");
+  });
+
+  it("cuts both sides around a fault in the middle and keeps the caret on it", () => {
+    const half = Array.from({ length: 9_000 }, (_, i) => `age == ${i}`).join(" or ");
+    const expression = `(${half}) and age >> 3 and (${half})`;
+    expect(expression.length).toBeGreaterThan(250_000);
+    const error = failure(expression);
+    expect(error.position).toBe(expression.indexOf(">> 3") + 1);
+    expect(new TextEncoder().encode(error.message).length).toBeLessThan(1024);
+    const { excerpt, character } = pointedAt(error);
+    expect(character).toBe(">");
+    expect(excerpt.startsWith("…")).toBe(true);
+    expect(excerpt.endsWith("…")).toBe(true);
+    expect(excerpt).toContain("and age >> 3 and");
+    expect(error.message.split("\n")[0]).toBe(
+      `expected a value, a column or '(', found '>' at position ${error.position}`,
+    );
+  });
+
+  it("cuts only the end when the fault is at the start", () => {
+    const error = failure(`agee > 3 and ${longList}`);
+    expect(error.position).toBe(0);
+    const { excerpt, character } = pointedAt(error);
+    expect(character).toBe("a");
+    expect(excerpt.startsWith("agee > 3 and name in ['p00000'")).toBe(true);
+    expect(excerpt.endsWith("…")).toBe(true);
+    expect(new TextEncoder().encode(error.message).length).toBeLessThan(1024);
+  });
+
+  it("clips a 250 KB column name in the reason and says how long it was", () => {
+    const name = "x".repeat(250_000);
+    const error = failure(`${name} > 1`);
+    expect(error.reason).toContain(`unknown column '${"x".repeat(40)}… (250000 characters)'`);
+    expect(new TextEncoder().encode(error.message).length).toBeLessThan(1024);
+  });
+
+  it("clips a 250 KB string literal quoted in a reason", () => {
+    const error = failure(`age == '${"y".repeat(250_000)}'`);
+    expect(error.reason).toContain(`string "${"y".repeat(40)}… (250000 characters)"`);
+    expect(new TextEncoder().encode(error.message).length).toBeLessThan(1024);
+  });
+
+  it("lists at most 20 available columns and counts the rest", () => {
+    const columns = Object.fromEntries(
+      Array.from({ length: 500 }, (_, i) => [
+        `column_${i}`,
+        columnFromValues("int32", Int32Array.of(i)),
+      ]),
+    );
+    const table = MetaTable.fromColumns(columns);
+    const error = queryError(() => compileQuery("zzz > 1").rows(table));
+    expect(error.reason).toContain("column_19, … (480 more)");
+    expect(error.reason).not.toContain("column_20,");
+  });
+
+  it("shows line breaks and tabs as spaces so that the caret stays under the fault", () => {
+    const error = failure("age > 3\nand\thieght > 2");
+    expect(error.message.split("\n")).toEqual([
+      `${error.reason} at position 12`,
+      "  age > 3 and hieght > 2",
+      "              ^",
+    ]);
+  });
+
+  it("counts a character outside the BMP as one column for the caret", () => {
+    const error = failure("name == '😀😀' and hieght > 2");
+    expect(error.position).toBe("name == '😀😀' and ".length);
+    expect(pointedAt(error).character).toBe("h");
+  });
+
+  it("never splits a character outside the BMP at the edges of the excerpt", () => {
+    const emoji = "😀".repeat(100);
+    for (const pad of ["", "a"]) {
+      const expression = `name == '${pad}${emoji}' and hieght > 2 and name == '${emoji}'`;
+      const { excerpt, character } = pointedAt(failure(expression));
+      expect(character).toBe("h");
+      expect(excerpt).not.toMatch(
+        /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
+      );
+    }
   });
 });
