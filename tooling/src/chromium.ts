@@ -55,7 +55,9 @@ export function findChromium(): string | undefined {
 /** Whether this process may install Debian packages: root on Debian with apt-get. */
 function canInstallWithApt(): boolean {
   return (
-    process.getuid?.() === 0 && existsSync("/etc/debian_version") && isExecutable("/usr/bin/apt-get")
+    process.getuid?.() === 0 &&
+    existsSync("/etc/debian_version") &&
+    isExecutable("/usr/bin/apt-get")
   );
 }
 
