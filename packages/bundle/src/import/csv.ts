@@ -10,6 +10,7 @@ import {
   type LogicalType,
   MetaTable,
 } from "@tt/schema";
+import { checkIdColumn } from "./csv-ids.js";
 import { tokenizeCsv } from "./csv-tokenize.js";
 import {
   fitsInt32,
@@ -31,6 +32,12 @@ export interface CsvOptions {
   nullValues?: readonly string[];
   /** What separates the items of a `list<string>` field; default `";"`. */
   listSeparator?: string;
+  /**
+   * Columns that hold ids: every row must have one (not null) and no id may repeat. A repeat is
+   * a DataError naming its line and the line of the first occurrence, which a check after
+   * import (on the written table) can no longer tell.
+   */
+  idColumns?: readonly string[];
 }
 
 /**
@@ -65,7 +72,7 @@ export const DEFAULT_CSV_NULL_VALUES: readonly string[] = Object.freeze([
  * ```
  */
 export function parseCsv(text: string, options: CsvOptions = {}): MetaTable {
-  const { delimiter, nullValues, listSeparator, types } = checkOptions(options);
+  const { delimiter, nullValues, listSeparator, types, idColumns } = checkOptions(options);
   const { records, lines } = tokenizeCsv(text, delimiter);
   const header = records[0];
   if (header === undefined) {
@@ -83,6 +90,14 @@ export function parseCsv(text: string, options: CsvOptions = {}): MetaTable {
       );
     }
   }
+  idColumns.forEach((name, i) => {
+    if (!header.includes(name)) {
+      throw new DataError(
+        `idColumns[${i}]`,
+        `column '${name}' is not in the header; the columns are ${header.join(", ")}`,
+      );
+    }
+  });
   for (let r = 1; r < records.length; r++) {
     const count = records[r]!.length;
     if (count !== header.length) {
@@ -114,6 +129,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): MetaTable {
       slots[row] = value;
       valid[row] = 1;
     });
+    if (idColumns.includes(name)) checkIdColumn(name, slots, valid, fields, lines.slice(1));
     return [name, columnFromValues(type, values, valid) as AnyColumn] as const;
   });
   return MetaTable.fromColumns(columns, rows);
@@ -150,7 +166,14 @@ function checkOptions(options: CsvOptions) {
       );
     }
   }
-  return { delimiter, listSeparator, nullValues, types };
+  const idColumns = options.idColumns ?? [];
+  if (!Array.isArray(idColumns) || !idColumns.every((name) => typeof name === "string")) {
+    throw new ConfigError(
+      "idColumns",
+      `must be an array of column names, got ${JSON.stringify(idColumns)}`,
+    );
+  }
+  return { delimiter, listSeparator, nullValues, types, idColumns };
 }
 
 function checkHeader(header: readonly string[]): void {
