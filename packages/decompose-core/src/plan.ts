@@ -2,6 +2,7 @@
 
 import { ConfigError, type ReadableView } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
+import { assertViewHasData } from "./empty-view.js";
 
 /**
  * Everything about the data a fit works on that follows from the view and the config. The fit
@@ -74,7 +75,8 @@ function keptPositions(view: ReadableView, config: PreprocessConfig, axis: strin
 }
 
 /**
- * Resolves `config` against `view`; every mismatch is a ConfigError naming the field. The column
+ * Resolves `config` against `view`; every mismatch is a ConfigError naming the field, and a view
+ * with an empty axis is an InvalidSelectionError (or a DataError without selectors). The column
  * axes are the view's axes after the first, in the view's order, unless `orderColumns` orders them
  * (it runs after the instance axis is checked, and should throw a ConfigError on a bad order).
  */
@@ -88,6 +90,7 @@ export function planUnfolding(
       "(view)",
       `needs at least 2 axes (instances and features), got ${view.axes.length}`,
     );
+  assertViewHasData(view);
   const rowAxis = view.axes[0]!;
   if (
     config.sample_mask !== null &&

@@ -1,24 +1,27 @@
 /**
  * The preprocessed matrix a solver sees, in memory or streamed: one scan finds missing values and
- * takes the statistics; every later pass reads, preprocesses and multiplies block by block.
+ * takes the statistics; every later pass reads, preprocesses and multiplies block by block. Data
+ * whose magnitude the kernels cannot square is scanned again at an exact power of two (see
+ * magnitude.ts), and the solvers' results are brought back with `toDataUnits`.
  */
 
 import type { KernelMatrix, Kernels } from "@tt/linalg";
 import { DataError, type FitContext, type ReadableView } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
+import { allZeroError, instanceName, tooLargeError } from "./data-errors.js";
+import {
+  dataExponent,
+  ldexp,
+  log2MatrixNorm,
+  type Magnitude,
+  matrixExponent,
+} from "./magnitude.js";
 import type { MemoryPlan } from "./memory.js";
 import type { Plan } from "./plan.js";
-import { fillBlocks, typicalValues } from "./rows.js";
-import {
-  addRows,
-  type ColumnMoments,
-  cellIqr,
-  cellMoments,
-  columnMoments,
-  rowStatistic,
-  type StatLayout,
-  safeScale,
-} from "./statistics.js";
+import { preprocessor } from "./preprocess.js";
+import { fillBlocks } from "./rows.js";
+import { FIRST_IDS, Scan } from "./scan.js";
+import { cellIqr, cellMoments, type StatLayout, safeScale } from "./statistics.js";
 
 /** A statistic's values: per cell, or per used row and cell when `perRow`. */
 export interface StatValues {
@@ -32,15 +35,36 @@ export interface MatrixSource {
   readonly p: number;
   /** View positions of the rows used (all, unless `missing: "drop"` dropped some). */
   readonly usedRows: Int32Array;
+  /** The centering statistic, in the data's units. */
   readonly center: StatValues | undefined;
+  /** The scaling statistic, in the data's units. */
   readonly scale: StatValues | undefined;
   /** Flat positions (row × p + column) of the missing entries, for `missing: "mask"`. */
   readonly missing: Float64Array;
   readonly inMemory: boolean;
+  /**
+   * The blocks hold the preprocessed data times 2^-unitExponent: an exact power of two, 0 unless
+   * the data's magnitude is beyond what the kernels square without overflow or underflow.
+   */
+  readonly unitExponent: number;
   /** Reads of the data so far. */
   passes: number;
   /** Calls `visit` with consecutive preprocessed blocks and the row each starts at. */
   forEachBlock(visit: (block: KernelMatrix, row0: number) => Promise<void>): Promise<void>;
+  /**
+   * `values` computed from the blocks, brought to the data's units: times 2^(power ·
+   * unitExponent), `power` being their degree in the data (1 for singular values, scores and
+   * errors, 2 for variances). A value float64 cannot hold is a DataError naming the first value
+   * whose square overflows (or the largest) and what to divide the data by; `what` names the
+   * result in it ("explained variance").
+   */
+  toDataUnits(values: Float64Array, power: 1 | 2, what: string): Float64Array;
+  /**
+   * Throws a DataError when `largest` (the largest singular value or the sum of squares of the
+   * blocks) is 0: every preprocessed value is 0 (with centering, the data has zero variance), so
+   * there is nothing to decompose.
+   */
+  assertNotAllZero(largest: number): void;
 }
 
 /** What {@link openSource} needs. */
@@ -56,9 +80,7 @@ export interface SourceOptions {
   context: Pick<FitContext, "signal" | "onProgress">;
 }
 
-const FIRST_IDS = 5;
-
-/** Scans the view once and returns the source the solvers read. */
+/** Scans the view once (twice for data that must be rescaled) and returns the source the solvers read. */
 export async function openSource(options: SourceOptions): Promise<MatrixSource> {
   const { view, plan, config, layouts, kernels, memory, context } = options;
   const { inMemory, blockRows, dtype } = memory;
@@ -66,71 +88,59 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
   const { n, p } = plan;
   const whole = inMemory ? kernels.allocMatrix(Math.max(n, 1), p, dtype) : undefined;
   const blockMatrix = inMemory ? undefined : kernels.allocMatrix(blockRows, p, dtype);
-  const perColumn = [layouts.center, layouts.scale].some((s) => s !== undefined && !s.perRow);
-  const perRowLayouts = [layouts.center, layouts.scale].filter((s) => s?.perRow) as StatLayout[];
-  let moments: ColumnMoments | undefined;
-  const kernelSums = { columnSums: new Float64Array(p), columnSumSquares: new Float64Array(p) };
-  let kernelRows = 0;
-  const missingRows: number[] = [];
-  let missingCount = 0;
-  const perRowValues = perRowLayouts.map(() => [] as Float64Array[]);
+  const noShift = new Float64Array(p);
+  const newScan = () => new Scan(view, plan, config, layouts, kernels);
 
-  // Finds missing and infinite values, accumulates column moments and per-row statistics of
-  // `rows` rows of `block` that are rows `row0...` of the view.
-  const analyze = async (block: KernelMatrix, row0: number, rows: number) => {
-    const data = block.data;
-    moments ??= columnMoments(typicalValues(data, rows, p));
-    // Clean blocks continue the kernels' running sums (the same bits however the rows are
-    // blocked); blocks with missing values are summed here, skipping them.
-    const before = {
-      columnSums: kernelSums.columnSums.slice(),
-      columnSumSquares: kernelSums.columnSumSquares.slice(),
-    };
-    const sums = await kernels.moments(block, moments.shift, kernelSums);
-    const bad: number[] = [];
-    for (let i = 0; i < rows; i++) {
-      const s = sums.rowSumSquares[i]!;
-      if (s === Number.POSITIVE_INFINITY || (Number.isNaN(s) && hasInfinity(data, i * p, p)))
-        throw new DataError(`instance ${idAt(view, plan, row0 + i)}`, "has an infinite value");
-      if (Number.isNaN(s)) bad.push(i);
+  // Streamed: reads every block, rescales it by `factor` if given, and passes it to `visit`.
+  const readBlocks = async (
+    visit: (block: KernelMatrix, row0: number) => Promise<void>,
+    factor: Float64Array | undefined,
+    keep?: (row: number) => boolean,
+  ) => {
+    let row0 = 0;
+    for await (const rows of fillBlocks(view, plan, blockMatrix!, blockRows, signal, keep)) {
+      const block = blockMatrix!.withRows(rows);
+      if (factor !== undefined) await kernels.affineColumns(block, noShift, factor);
+      await visit(block, row0);
+      row0 += rows;
     }
-    missingCount += bad.length;
-    for (const i of bad)
-      if (missingRows.length < FIRST_IDS || config.missing === "drop") missingRows.push(row0 + i);
-    const dropped = new Set(config.missing === "drop" ? bad : []);
-    if (bad.length > 0) {
-      kernelSums.columnSums.set(before.columnSums);
-      kernelSums.columnSumSquares.set(before.columnSumSquares);
-      if (perColumn) addRows(moments, data, rows, (i) => !dropped.has(i));
-    } else {
-      kernelRows += rows;
-    }
-    perRowLayouts.forEach((layout, s) => {
-      const values = new Float64Array((rows - dropped.size) * layout.cells);
-      let r = 0;
-      for (let i = 0; i < rows; i++)
-        if (!dropped.has(i)) rowStatistic(layout, data, i * p, p, values, layout.cells * r++);
-      perRowValues[s]!.push(values);
-    });
   };
 
   // The scan: in memory, copy everything and analyze it at once; streamed, block by block.
-  let row0 = 0;
-  for await (const rows of fillBlocks(
-    view,
-    plan,
-    (whole ?? blockMatrix)!,
-    inMemory ? n : blockRows,
-    signal,
-  )) {
-    if (blockMatrix !== undefined) await analyze(blockMatrix.withRows(rows), row0, rows);
-    row0 += rows;
-    context.onProgress({ phase: "read", fraction: row0 / Math.max(n, 1) });
+  let scan = newScan();
+  if (whole !== undefined) {
+    let row0 = 0;
+    for await (const rows of fillBlocks(view, plan, whole, n, signal)) {
+      row0 += rows;
+      context.onProgress({ phase: "read", fraction: row0 / Math.max(n, 1) });
+    }
+    await scan.analyze(whole, 0, n);
+  } else {
+    await readBlocks(async (block, row0) => {
+      await scan.analyze(block, row0, block.rows);
+      context.onProgress({ phase: "read", fraction: (row0 + block.rows) / Math.max(n, 1) });
+    }, undefined);
   }
-  if (whole !== undefined && n > 0) await analyze(whole, 0, n);
+  // Statistics that overflow (or data too small to square): the same scan on the data times
+  // 2^-exponent. `magnitude` keeps the values as read, for error messages.
+  const magnitude = scan.magnitude;
+  let finished = scan.finish();
+  const exponent = dataExponent(magnitude, finished.overflow);
+  const factor = exponent === 0 ? undefined : new Float64Array(p).fill(ldexp(1, -exponent));
+  if (factor !== undefined) {
+    scan = newScan();
+    if (whole !== undefined) {
+      await kernels.affineColumns(whole, noShift, factor);
+      await scan.analyze(whole, 0, n);
+    } else {
+      await readBlocks((block, row0) => scan.analyze(block, row0, block.rows), factor);
+    }
+    finished = scan.finish();
+  }
 
+  const { missingRows, missingCount } = scan;
   if (missingCount > 0 && config.missing === "error") {
-    const ids = missingRows.slice(0, FIRST_IDS).map((row) => idAt(view, plan, row));
+    const ids = missingRows.slice(0, FIRST_IDS).map((row) => instanceName(view, plan, row));
     throw new DataError(
       `axis '${plan.rowAxis}'`,
       `${missingCount} instance(s) have missing values (NaN or masked), first: ${ids.join(", ")}; set missing to "drop" or "mask" to fit anyway`,
@@ -149,50 +159,67 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     matrix = whole.withRows(usedRows.length);
   }
 
-  if (moments !== undefined)
-    for (let j = 0; j < p; j++) {
-      moments.count[j]! += kernelRows;
-      moments.sum[j]! += kernelSums.columnSums[j]!;
-      moments.sumSquares[j]! += kernelSums.columnSumSquares[j]!;
-    }
-
+  const { moments } = finished;
+  // Statistics in the units of the scanned (possibly rescaled) data; a scale of 0 becomes 1.
   const statValues = (layout: StatLayout | undefined): StatValues | undefined => {
     if (layout === undefined) return undefined;
     if (layout.perRow) {
-      const parts = perRowValues[perRowLayouts.indexOf(layout)]!;
+      const parts = scan.perRowValues[scan.perRowLayouts.indexOf(layout)]!;
       const values = new Float64Array(parts.reduce((a, b) => a + b.length, 0));
       let at = 0;
       for (const part of parts) {
         values.set(part, at);
         at += part.length;
       }
-      return { layout, values: layout.kind === "mean" ? values : safeScale(values) };
+      return { layout, values };
     }
     if (layout.kind === "robust") {
       const data = matrix!.data;
       const rows = usedRows.length;
       return {
         layout,
-        values: safeScale(
-          cellIqr(layout.cells, (cell) => {
-            const out: number[] = [];
-            for (let j = 0; j < p; j++)
-              if (layout.cellOfColumn[j] === cell)
-                for (let i = 0; i < rows; i++) {
-                  const x = data[i * p + j]!;
-                  if (!Number.isNaN(x)) out.push(x);
-                }
-            return out;
-          }),
-        ),
+        values: cellIqr(layout.cells, (cell) => {
+          const out: number[] = [];
+          for (let j = 0; j < p; j++)
+            if (layout.cellOfColumn[j] === cell)
+              for (let i = 0; i < rows; i++) {
+                const x = data[i * p + j]!;
+                if (!Number.isNaN(x)) out.push(x);
+              }
+          return out;
+        }),
       };
     }
     const { mean, std } = cellMoments(layout, moments!);
-    return { layout, values: layout.kind === "mean" ? mean : safeScale(std) };
+    return { layout, values: layout.kind === "mean" ? mean : std };
   };
   const center = statValues(layouts.center);
-  const scale = statValues(layouts.scale);
-  const preprocess = preprocessor(kernels, plan, center, scale);
+  const rawScale = statValues(layouts.scale);
+  const scale = rawScale && { layout: rawScale.layout, values: safeScale(rawScale.values) };
+  const inDataUnits = (values: Float64Array) =>
+    exponent === 0 ? values : values.map((x) => ldexp(x, exponent));
+  // The preprocessed matrix goes to the solvers times 2^-matrixScale when its norm is out of
+  // their range (2^±100 in float64).
+  const log2Norm = log2MatrixNorm({
+    p,
+    rows: usedRows.length,
+    columnWeights: plan.columnWeights,
+    moments: moments!,
+    center,
+    scale,
+    log2RowNorm: scan.magnitude.log2Norm,
+  });
+  if (Number.isNaN(log2Norm) || log2Norm === Number.POSITIVE_INFINITY)
+    throw tooLargeError(
+      view,
+      plan,
+      magnitude.firstHuge ?? magnitude.largest,
+      "sum of squares of the preprocessed data",
+      Number.POSITIVE_INFINITY,
+      2,
+    );
+  const matrixScale = matrixExponent(log2Norm, dtype);
+  const preprocess = preprocessor(kernels, plan, center, scale, matrixScale);
 
   const missing: number[] = [];
   if (matrix !== undefined) {
@@ -207,77 +234,58 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     }
   }
 
+  // Scaled data has no unit: there the rescaling of the data cancels, that of the matrix stays.
+  const unitExponent = (layouts.scale === undefined ? exponent : 0) + matrixScale;
   const source: MatrixSource = {
     n: usedRows.length,
     p,
     usedRows,
-    center,
-    scale,
+    center: center && { layout: center.layout, values: inDataUnits(center.values) },
+    scale: rawScale && { layout: rawScale.layout, values: safeScale(inDataUnits(rawScale.values)) },
     missing: Float64Array.from(missing),
     inMemory,
+    unitExponent,
     passes: 1,
     async forEachBlock(visit) {
       source.passes++;
       if (matrix !== undefined) return visit(matrix, 0);
       let used = 0;
       const keep = droppedRows.size > 0 ? (row: number) => !droppedRows.has(row) : undefined;
-      for await (const rows of fillBlocks(view, plan, blockMatrix!, blockRows, signal, keep)) {
-        const block = blockMatrix!.withRows(rows);
-        await preprocess(block, used);
-        await visit(block, used);
-        used += rows;
-      }
+      await readBlocks(
+        async (block) => {
+          await preprocess(block, used);
+          await visit(block, used);
+          used += block.rows;
+        },
+        factor,
+        keep,
+      );
+    },
+    toDataUnits(values, power, what) {
+      return toDataUnits(values, power * unitExponent, what, power, magnitude, view, plan);
+    },
+    assertNotAllZero(largest) {
+      if (largest === 0) throw allZeroError(plan, config, usedRows.length);
     },
   };
   return source;
 }
 
-function hasInfinity(data: Float32Array | Float64Array, from: number, p: number): boolean {
-  for (let j = from; j < from + p; j++)
-    if (data[j] === Infinity || data[j] === -Infinity) return true;
-  return false;
-}
-
-/** The id of the instance at view position `row`, or its position when the axis has no ids. */
-function idAt(view: ReadableView, plan: Plan, row: number): string {
-  const ids = view.ids(plan.rowAxis);
-  return ids === undefined ? `#${row}` : String(ids[row]);
-}
-
-/** Returns the function that centers, scales and weights a block in place. */
-function preprocessor(
-  kernels: Kernels,
+function toDataUnits(
+  values: Float64Array,
+  exponent: number,
+  what: string,
+  power: number,
+  magnitude: Magnitude,
+  view: ReadableView,
   plan: Plan,
-  center: StatValues | undefined,
-  scale: StatValues | undefined,
-): (block: KernelMatrix, row0: number) => Promise<void> {
-  const { p } = plan;
-  const weights = plan.columnWeights;
-  if (center === undefined && scale === undefined && weights === null) return async () => {};
-  const columnValue = (stat: StatValues | undefined, j: number, fallback: number) =>
-    stat === undefined ? fallback : stat.values[stat.layout.cellOfColumn[j]!]!;
-  if (!center?.layout.perRow && !scale?.layout.perRow) {
-    const shift = new Float64Array(p);
-    const factor = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      shift[j] = columnValue(center, j, 0);
-      factor[j] = (weights?.[j] ?? 1) / columnValue(scale, j, 1);
-    }
-    return (block) => kernels.affineColumns(block, shift, factor);
+): Float64Array {
+  if (exponent === 0) return values;
+  const out = values.map((x) => ldexp(x, exponent));
+  const overflow = out.findIndex((x, i) => !Number.isFinite(x) && Number.isFinite(values[i]!));
+  if (overflow >= 0) {
+    const log2 = Math.log2(Math.abs(values[overflow]!)) + exponent;
+    throw tooLargeError(view, plan, magnitude.firstHuge ?? magnitude.largest, what, log2, power);
   }
-  return async (block, row0) => {
-    const data = block.data;
-    for (let i = 0; i < block.rows; i++) {
-      const row = row0 + i;
-      for (let j = 0; j < p; j++) {
-        const shift = center?.layout.perRow
-          ? center.values[row * center.layout.cells + center.layout.cellOfColumn[j]!]!
-          : columnValue(center, j, 0);
-        const sigma = scale?.layout.perRow
-          ? scale.values[row * scale.layout.cells + scale.layout.cellOfColumn[j]!]!
-          : columnValue(scale, j, 1);
-        data[i * p + j] = (data[i * p + j]! - shift) * ((weights?.[j] ?? 1) / sigma);
-      }
-    }
-  };
+  return out;
 }

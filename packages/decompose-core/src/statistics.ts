@@ -128,13 +128,14 @@ export function cellMoments(
 ): { mean: Float64Array; std: Float64Array } {
   const { shift, count, sum, sumSquares } = moments;
   const n = new Float64Array(stat.cells);
-  const total = new Float64Array(stat.cells);
+  for (let j = 0; j < shift.length; j++) n[stat.cellOfColumn[j]!]! += count[j]!;
+  // The mean as a weighted mean of the column means (shift + mean difference), which stays
+  // finite wherever the data does: count · shift alone overflows for values near 1e308.
+  const mean = n.map((total) => (total > 0 ? 0 : Number.NaN));
   for (let j = 0; j < shift.length; j++) {
     const c = stat.cellOfColumn[j]!;
-    n[c]! += count[j]!;
-    total[c]! += sum[j]! + count[j]! * shift[j]!;
+    if (count[j]! > 0) mean[c]! += (count[j]! / n[c]!) * (shift[j]! + sum[j]! / count[j]!);
   }
-  const mean = total.map((t, c) => t / n[c]!);
   const squares = new Float64Array(stat.cells);
   for (let j = 0; j < shift.length; j++) {
     const c = stat.cellOfColumn[j]!;

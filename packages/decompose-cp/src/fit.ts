@@ -9,7 +9,7 @@ import {
   statLayouts,
 } from "@tt/decompose-core";
 import { createKernels, khatriRao } from "@tt/linalg";
-import { DataError, type FitContext, type MethodOutput, type ReadableView } from "@tt/schema";
+import type { FitContext, MethodOutput, ReadableView } from "@tt/schema";
 import { runAls } from "./als.js";
 import type { CpConfig } from "./config.js";
 import { diagnosticsOf } from "./diagnostics.js";
@@ -50,8 +50,8 @@ export async function fitCp(
       await grams?.add(block);
     });
     grams?.free();
-    if (!(totalSquares > 0))
-      throw new DataError("(view)", "every value is zero after preprocessing: nothing to fit");
+    // All zeros (zero variance after centering): the relative error would be 0/0.
+    source.assertNotAllZero(totalSquares);
     const init = grams?.factors(R, seed, config.nonnegative) ?? randomFactors(dims, R, seed);
     const als = await runAls({
       source,
@@ -68,9 +68,17 @@ export async function fitCp(
       onSweep: (done, total) => context.onProgress({ phase: "fit", fraction: done / total }),
     });
     signal?.throwIfAborted();
-    const model = await finishModel(source, kernels, dims, R, als, rowSquares);
+    const fitted = await finishModel(source, kernels, dims, R, als, rowSquares);
     context.onProgress({ phase: "finish", fraction: 1 });
-    const table = componentTable(model.weights);
+    // The fit saw the data rescaled by a power of two when it was too large or too small to
+    // square (source.unitExponent): weights, scores and errors go back to the data's units.
+    const model = {
+      ...fitted,
+      weights: source.toDataUnits(fitted.weights, 1, "component weights"),
+      scores: source.toDataUnits(fitted.scores, 1, "scores"),
+      reconError: source.toDataUnits(fitted.reconError, 1, "reconstruction errors"),
+    };
+    const table = componentTable(model.weights, fitted.weights);
     const components = khatriRao(model.factors, R);
     const componentTensors: MethodOutput["componentTensors"] = {
       // khatriRao is p × R; the tensor is R × p.

@@ -9,10 +9,14 @@ import {
   takeColumn,
 } from "@tt/schema";
 
-/** The component table: weight and share of fit per component, in the reported order. */
-export function componentTable(weights: Float64Array): MetaTable {
+/**
+ * The component table: weight and share of fit per component, in the reported order. The shares
+ * come from `fitted`, the weights as the fit computed them (rescaled for data too large to
+ * square), since a ratio has no unit.
+ */
+export function componentTable(weights: Float64Array, fitted: Float64Array = weights): MetaTable {
   const k = weights.length;
-  const squares = weights.reduce((a, w) => a + w * w, 0);
+  const squares = fitted.reduce((a, w) => a + w * w, 0);
   return MetaTable.fromColumns({
     component: columnFromValues(
       "int32",
@@ -21,7 +25,7 @@ export function componentTable(weights: Float64Array): MetaTable {
     weight: columnFromValues("float64", Float64Array.from(weights)),
     share_of_fit: columnFromValues(
       "float64",
-      weights.map((w) => (squares > 0 ? (w * w) / squares : 0)),
+      fitted.map((w) => (squares > 0 ? (w * w) / squares : 0)),
     ),
   });
 }

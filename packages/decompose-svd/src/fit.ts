@@ -103,6 +103,8 @@ export async function fitSvd(
       });
     };
     let decomposition = await solve(kFit);
+    // All zeros (zero variance after centering): every ratio would be 0/0 and any basis would do.
+    source.assertNotAllZero(decomposition.singularValues[0] ?? 0);
     const imputation =
       source.missing.length > 0
         ? await impute(source, decomposition, solve, memory.dtype)
@@ -223,33 +225,50 @@ function assemble(input: AssembleInput): MethodOutput {
   const { view, plan, source, decomposition, k, rowSquares, totalSquares, config } = input;
   const { n, p } = source;
   const kFit = decomposition.k;
-  const scores = new Float64Array(n * k);
-  const reconError = new Float64Array(n);
+  const solverScores = new Float64Array(n * k);
+  const solverErrors = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let captured = 0;
     for (let c = 0; c < k; c++) {
       const value = decomposition.scores[i * kFit + c]!;
-      scores[i * k + c] = value;
+      solverScores[i * k + c] = value;
       captured += value * value;
     }
-    reconError[i] = Math.sqrt(Math.max(0, rowSquares[i]! - captured));
+    solverErrors[i] = Math.sqrt(Math.max(0, rowSquares[i]! - captured));
   }
+  // The solvers saw the data rescaled by a power of two when it was too large or too small to
+  // square (source.unitExponent); everything with a unit goes back to the data's units here.
+  const solverValues = decomposition.singularValues.subarray(0, k);
+  const denominator = Math.max(n - 1, 1);
+  const s = source.toDataUnits(Float64Array.from(solverValues), 1, "singular values");
+  const scores = source.toDataUnits(solverScores, 1, "scores");
+  const reconError = source.toDataUnits(solverErrors, 1, "reconstruction errors");
+  const variance = source.toDataUnits(
+    solverValues.map((x) => (x * x) / denominator),
+    2,
+    "explained variance",
+  );
+  const [totalSumSquares, totalVariance] = source.toDataUnits(
+    Float64Array.of(totalSquares, totalSquares / denominator),
+    2,
+    "total sum of squares",
+  );
+  const ratio = solverValues.map((x) => (x * x) / totalSquares);
   const components = decomposition.components.slice(0, k * p);
-  const table = componentTable(decomposition.singularValues, k, n, totalSquares);
+  const table = componentTable(s, variance, ratio);
   const componentTensors = {
     components: componentsTensor(view, plan, components, k, table),
     ...preprocessingTensors(view, plan, source),
   } as MethodOutput["componentTensors"];
-  const s = Array.from(decomposition.singularValues.subarray(0, k));
   const dropped = plan.n - n;
   const diagnostics: JsonObject = {
     solver: input.solver,
     rank: k,
-    singular_values: s,
-    explained_variance: s.map((x) => (x * x) / Math.max(n - 1, 1)),
-    explained_variance_ratio: s.map((x) => (x * x) / totalSquares),
-    total_variance: totalSquares / Math.max(n - 1, 1),
-    total_sum_squares: totalSquares,
+    singular_values: Array.from(s),
+    explained_variance: Array.from(variance),
+    explained_variance_ratio: Array.from(ratio),
+    total_variance: totalVariance!,
+    total_sum_squares: totalSumSquares!,
     n_instances: plan.n,
     n_used: n,
     n_dropped: dropped,

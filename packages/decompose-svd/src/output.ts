@@ -2,16 +2,16 @@
 
 import { columnFromValues, MetaTable } from "@tt/schema";
 
-/** The component table: singular value, explained variance and its ratio per component. */
+/**
+ * The component table: singular value, explained variance and its ratio per component, given in
+ * the data's units (the ratio has none).
+ */
 export function componentTable(
   singularValues: Float64Array,
-  k: number,
-  n: number,
-  totalSquares: number,
+  variance: Float64Array,
+  ratio: Float64Array,
 ): MetaTable {
-  const s = Float64Array.from(singularValues.subarray(0, k));
-  const variance = s.map((x) => (x * x) / Math.max(n - 1, 1));
-  const ratio = s.map((x) => (x * x) / totalSquares);
+  const k = singularValues.length;
   let sum = 0;
   const cumulative = ratio.map((r) => (sum += r));
   return MetaTable.fromColumns({
@@ -19,7 +19,7 @@ export function componentTable(
       "int32",
       Int32Array.from({ length: k }, (_, i) => i + 1),
     ),
-    singular_value: columnFromValues("float64", s),
+    singular_value: columnFromValues("float64", singularValues),
     explained_variance: columnFromValues("float64", variance),
     explained_variance_ratio: columnFromValues("float64", ratio),
     cumulative_explained_variance_ratio: columnFromValues("float64", cumulative),

@@ -272,7 +272,9 @@ describe("inputs", () => {
       .fit(viewFromTensor(inf), pca.validate({ rank: 2 }), context())
       .catch((e: unknown) => e);
     expect(isTensorToolsError(error, "data")).toBe(true);
-    expect((error as Error).message).toContain("instance 4: has an infinite value");
+    expect((error as Error).message).toBe(
+      'instance 4, feature 2: has an infinite value (Infinity); a decomposition needs finite numbers: replace it, or make it missing (NaN) and set missing to "drop" or "mask"',
+    );
   });
 
   it("refuses robust scaling over instances and imputation when the data must be streamed", async () => {
