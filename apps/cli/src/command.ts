@@ -33,6 +33,8 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** An example command line. */
   example: string;
+  /** Paragraphs `--help` prints after the options (defaults, safety). */
+  notes?: readonly string[];
   run(args: Parsed, out: Output): Promise<number>;
 }
 
@@ -44,13 +46,50 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   debug: { type: "boolean", description: "print stack traces on errors" },
 };
 
+/** A value that starts with a dash but is a number, such as `-1` or `-.5` or `-Infinity`. */
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d|Infinity$)/;
+
+/**
+ * `argv` with `--name -1` (and `-k -1`) written as `--name=-1` for options that take a value:
+ * parseArgs would otherwise take `-1` for an option and call the argument ambiguous.
+ */
+function attachNegativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const byShort = new Map(
+    Object.entries(options).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),
+  );
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = token.startsWith("--")
+      ? token.slice(2)
+      : /^-[^-]$/.test(token)
+        ? byShort.get(token[1]!)
+        : undefined;
+    const next = argv[i + 1];
+    if (
+      name !== undefined &&
+      options[name]?.type === "string" &&
+      next !== undefined &&
+      NEGATIVE_NUMBER.test(next)
+    ) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
+}
+
 /** Parses `argv` for `command`; unknown options or missing arguments are UsageErrors. */
 export function parseCommand(command: Command, argv: string[]): Parsed {
   const options = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: attachNegativeValues(argv, options),
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
@@ -103,6 +142,7 @@ export function commandHelp(command: Command): string {
     "Options:",
     ...rows,
     "",
+    ...(command.notes ?? []).flatMap((note) => [note, ""]),
     "Example:",
     `  ${command.example}`,
     "",

@@ -76,7 +76,7 @@ export async function runCli(argv: string[], out: Output): Promise<number> {
     }
     return await command.run(args, options);
   } catch (error) {
-    const { line, hint, code } = describeError(error);
+    const { line, hint, code } = describeError(error, command);
     out.stderr.write(`tt: ${line}\n`);
     if (hint) out.stderr.write(`hint: ${hint}\n`);
     if (debug && error instanceof Error && error.stack) out.stderr.write(`${error.stack}\n`);

@@ -62,3 +62,20 @@ export function progressBar(
     },
   };
 }
+
+/**
+ * Ends the process quietly with exit code 0 when the reader of stdout goes away (`tt ... | head`),
+ * as other Unix tools do; a closed stderr is ignored so the work still completes.
+ */
+export function exitQuietlyOnClosedPipe(
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): void {
+  stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    process.exit(0);
+  });
+  stderr.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}

@@ -2,6 +2,9 @@
 /** The `tt` executable. */
 
 import { runCli } from "./main.js";
+import { exitQuietlyOnClosedPipe } from "./output.js";
+
+exitQuietlyOnClosedPipe(process.stdout, process.stderr);
 
 const controller = new AbortController();
 process.once("SIGINT", () => controller.abort(new DOMException("interrupted", "AbortError")));

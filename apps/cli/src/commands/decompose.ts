@@ -1,7 +1,15 @@
 /** `tt decompose <bundle> --method pca --rank 8 [--where EXPR] --out <result>`. */
 
 import { readFile } from "node:fs/promises";
-import { ConfigError, decompose, openDataset, writeResult } from "tensortools";
+import {
+  ConfigError,
+  createDefaultRegistry,
+  type DecompositionResult,
+  decompose,
+  isTensorToolsError,
+  openDataset,
+  writeResult,
+} from "tensortools";
 import { type Command, integerOption, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { note, print, printJson, progressBar } from "../output.js";
@@ -20,6 +28,50 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
+/** Where the rank of a run came from. */
+type RankSource =
+  | { from: "option"; rank: number }
+  | { from: "config"; path: string }
+  | { from: "default" };
+
+/** The default rank of `method`, when it is a number. */
+function defaultRank(method: string): number | undefined {
+  try {
+    const rank = (createDefaultRegistry().method(method).defaults as { rank?: unknown }).rank;
+    return typeof rank === "number" ? rank : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A rank the data cannot hold, said in terms of where the rank came from (the default, --rank or
+ * --config) and what to pass instead; other errors unchanged.
+ */
+function explainRank(error: unknown, method: string, source: RankSource): unknown {
+  if (!isTensorToolsError(error, "config") || (error as ConfigError).field !== "rank") return error;
+  const match =
+    /: (\d+) is more than the data allows(?:: (min\(instances, features\)) = .*= | (after dropping instances with missing values): )(\d+)$/.exec(
+      error.message,
+    );
+  if (match === null) return error;
+  const [, rank, minimum, dropped, allowed] = match;
+  const limit = `(${minimum !== undefined ? `${minimum} = ${allowed}` : `${dropped}: ${allowed}`})`;
+  if (source.from === "config")
+    return new UsageError(
+      `"rank": ${rank} in --config ${source.path} is more than the data allows ${limit}: set it to ${allowed} or less`,
+      "decompose",
+    );
+  const what =
+    source.from === "option"
+      ? `--rank ${rank}`
+      : `the default rank ${defaultRank(method) ?? rank} of ${method}`;
+  return new UsageError(
+    `${what} is more than the data allows ${limit}: pass --rank ${allowed} or less`,
+    "decompose",
+  );
+}
+
 export const decomposeCommand: Command = {
   name: "decompose",
   summary: "run a decomposition (svd, pca, cp) on a bundle or a query of it and write the result",
@@ -33,7 +85,13 @@ export const decomposeCommand: Command = {
       value: "ID",
       description: "the method: svd, pca, cp, or a registered one",
     },
-    rank: { type: "string", short: "k", value: "K", description: "number of components" },
+    rank: {
+      type: "string",
+      short: "k",
+      value: "K",
+      description:
+        "number of components (default: the method's; not together with a rank in --config)",
+    },
     where: {
       type: "string",
       value: "EXPR",
@@ -60,15 +118,25 @@ export const decomposeCommand: Command = {
     const target = stringOption(args, "out", "decompose");
     if (method === undefined) throw new UsageError("--method is required", "decompose");
     if (target === undefined) throw new UsageError("--out is required", "decompose");
-    const config = args.values.config
-      ? await readConfig(stringOption(args, "config", "decompose")!)
-      : {};
+    const configPath = stringOption(args, "config", "decompose");
+    const config = configPath === undefined ? {} : await readConfig(configPath);
     const rank = integerOption(args, "rank", "decompose");
+    if (rank !== undefined && "rank" in config)
+      throw new UsageError(
+        `--rank ${rank} and "rank" in --config ${configPath} both set the rank; give it in one place`,
+        "decompose",
+      );
     if (rank !== undefined) config.rank = rank;
+    const rankSource: RankSource =
+      rank !== undefined
+        ? { from: "option", rank }
+        : configPath !== undefined && "rank" in config
+          ? { from: "config", path: configPath }
+          : { from: "default" };
     const seedText = stringOption(args, "seed", "decompose");
     const seed = seedText === undefined ? 0 : Number(seedText);
-    if (!Number.isInteger(seed))
-      throw new UsageError(`--seed must be an integer, got '${seedText}'`, "decompose");
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new UsageError(`--seed must be a non-negative integer, got '${seedText}'`, "decompose");
     const dataset = await openDataset(args.positionals[0]!);
     const where = stringOption(args, "where", "decompose");
     const view =
@@ -76,11 +144,16 @@ export const decomposeCommand: Command = {
         ? dataset
         : dataset.query(stringOption(args, "axis", "decompose") ?? dataset.axes[0]!, where);
     const bar = progressBar(out, method);
-    const result = await decompose(view, method, config, {
-      onProgress: bar.update,
-      signal: out.signal,
-      seed,
-    });
+    let result: DecompositionResult;
+    try {
+      result = await decompose(view, method, config, {
+        onProgress: bar.update,
+        signal: out.signal,
+        seed,
+      });
+    } catch (error) {
+      throw explainRank(error, method, rankSource);
+    }
     bar.done();
     await writeResult(target, result, { overwrite: Boolean(args.values.overwrite) });
     if (out.json) {

@@ -4,6 +4,7 @@ import { createTensor, type MetaTable, readCsvFile, readNpyFile, writeDataset } 
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { note, printJson, progressBar } from "../output.js";
+import { naming } from "../system-errors.js";
 
 /** Parses repeated `key=value` options into a record, naming the option on bad input. */
 function pairs(values: unknown, option: string): Record<string, string> {
@@ -55,14 +56,15 @@ export const importCommand: Command = {
     for (const axis of [...Object.keys(metaFiles), ...Object.keys(idColumns)])
       if (!axes.includes(axis))
         throw new UsageError(`axis '${axis}' is not one of --axes ${axes.join(",")}`, "import");
-    const array = await readNpyFile(npy);
+    const array = await naming(npy, readNpyFile(npy));
     if (array.shape.length !== axes.length)
       throw new UsageError(
         `${npy} has ${array.shape.length} dimensions (${array.shape.join(" x ")}) but --axes names ${axes.length}`,
         "import",
       );
     const axisMeta: Record<string, MetaTable> = {};
-    for (const [axis, file] of Object.entries(metaFiles)) axisMeta[axis] = await readCsvFile(file);
+    for (const [axis, file] of Object.entries(metaFiles))
+      axisMeta[axis] = await naming(file, readCsvFile(file));
     const first = axes[0]!;
     const axisIndex: Record<string, string[]> = {};
     if (axisMeta[first] === undefined) {

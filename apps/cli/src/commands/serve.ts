@@ -1,17 +1,33 @@
 /** `tt serve <dir>`: serve bundles over HTTP on localhost, for the viewer and remote reads. */
 
-import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Command, stringOption } from "../command.js";
-import { EXIT, UsageError } from "../errors.js";
+import { EXIT, InputError, UsageError } from "../errors.js";
+import { checkCorsOrigin } from "../http/cors.js";
+import { isLoopback } from "../http/loopback.js";
 import { note, print, printJson } from "../output.js";
 import { serveDirectory } from "../serve.js";
 
+/** Fails with one line unless `path` is an existing folder. */
+async function requireFolder(path: string, what: string): Promise<void> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR")
+      throw new InputError(`no folder to serve at ${path}`, `check the ${what}`);
+    throw error;
+  });
+  if (!info.isDirectory())
+    throw new InputError(
+      `${path} is a file; tt serve serves a folder (the one holding the bundles)`,
+      `give the folder that holds ${path}`,
+    );
+}
+
 export const serveCommand: Command = {
   name: "serve",
-  summary: "serve a folder of bundles over HTTP (byte ranges, CORS) until interrupted",
-  usage: "serve <dir> [--port 8080] [--host 127.0.0.1] [--viewer DIR]",
+  summary: "serve a folder of bundles over HTTP (byte ranges) on localhost until interrupted",
+  usage: "serve <dir> [--port 8080] [--host 127.0.0.1] [--cors ORIGIN] [--viewer DIR]",
   positionals: { required: ["dir"] },
   options: {
     port: {
@@ -23,7 +39,12 @@ export const serveCommand: Command = {
     host: {
       type: "string",
       value: "HOST",
-      description: "interface to listen on (default 127.0.0.1)",
+      description: "interface to listen on (default 127.0.0.1: this machine only)",
+    },
+    cors: {
+      type: "string",
+      value: "ORIGIN",
+      description: "let pages of this origin read the files (default: none; '*' for any)",
     },
     viewer: {
       type: "string",
@@ -32,27 +53,72 @@ export const serveCommand: Command = {
     },
   },
   example: "tt serve ./demo --port 8080",
+  notes: [
+    "Serves GET, HEAD and OPTIONS of the files under <dir> (and --viewer's) with byte ranges, and\n" +
+      "nothing else: symbolic links that lead out of the folder, dot segments and encoded\n" +
+      "separators are refused. On 127.0.0.1 (the default) it answers only requests naming a\n" +
+      "loopback host, so pages whose DNS name points at this machine cannot read it. Without\n" +
+      "--cors, web pages of other origins cannot read the files; --cors '*' lets any page read them.",
+  ],
   async run(args, out) {
+    const root = args.positionals[0]!;
     const portText = stringOption(args, "port", "serve") ?? "8080";
     const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
+    if (!/^\d+$/.test(portText) || port > 65535)
       throw new UsageError(`--port must be 0-65535, got '${portText}'`, "serve");
     const host = stringOption(args, "host", "serve") ?? "127.0.0.1";
+    if (host === "") throw new UsageError("--host needs an address, e.g. 127.0.0.1", "serve");
+    const corsText = stringOption(args, "cors", "serve");
+    let cors: string | undefined;
+    if (corsText !== undefined) {
+      const checked = checkCorsOrigin(corsText);
+      if ("error" in checked) throw new UsageError(checked.error, "serve");
+      cors = checked.origin;
+    }
     const viewer = stringOption(args, "viewer", "serve");
-    if (viewer !== undefined && !existsSync(join(viewer, "index.html")))
-      throw new UsageError(`--viewer ${viewer} has no index.html; build the viewer first`, "serve");
+    await requireFolder(root, "path");
+    if (viewer !== undefined) {
+      await requireFolder(viewer, "--viewer folder");
+      const index = await stat(join(viewer, "index.html")).catch(() => undefined);
+      if (!index?.isFile())
+        throw new UsageError(
+          `--viewer ${viewer} has no index.html; build the viewer first`,
+          "serve",
+        );
+    }
     const mounts: Record<string, string> = viewer === undefined ? {} : { "/viewer/": viewer };
-    const server = await serveDirectory(args.positionals[0]!, port, host, mounts);
+    const server = await serveDirectory({
+      root,
+      port,
+      host,
+      mounts,
+      cors,
+      onError: (error) =>
+        out.stderr.write(`tt serve: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/`;
     const viewerUrl = viewer === undefined ? undefined : `${url}viewer/`;
-    if (out.json) printJson(out, { url, root: args.positionals[0], viewer: viewerUrl ?? null });
+    if (out.json)
+      printJson(out, { url, root, viewer: viewerUrl ?? null, cors: cors ?? null, host });
     else print(out, url);
+    // Warnings are not notes: --quiet does not hide them.
+    if (!isLoopback(host))
+      out.stderr.write(
+        `warning: listening on ${host}: every machine that can reach this one can read the files under ${root}\n`,
+      );
+    if (cors === "*")
+      out.stderr.write(
+        `warning: --cors '*': any web page open in a browser on this machine can read the files under ${root} while the server runs\n`,
+      );
     if (viewerUrl !== undefined)
       note(out, `viewer: ${viewerUrl}?dataset=${url}dataset/&result=${url}pca/`);
-    note(out, `serving ${args.positionals[0]} at ${url} (Ctrl-C stops)`);
+    note(out, `serving ${root} at ${url} (Ctrl-C stops)`);
     await new Promise<void>((done) => {
-      const stop = () => server.close(() => done());
+      const stop = () => {
+        server.close(() => done());
+        server.closeAllConnections();
+      };
       if (out.signal?.aborted) stop();
       out.signal?.addEventListener("abort", stop, { once: true });
       process.once("SIGTERM", stop);
