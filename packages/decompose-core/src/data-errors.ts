@@ -11,9 +11,12 @@ export function instanceName(view: ReadableView, plan: Plan, row: number): strin
   return ids === undefined ? `#${row}` : String(ids[row]);
 }
 
-/** Where an entry is: `instance e4, sample 12, channel C3` (positions where an axis has no ids). */
+/**
+ * Where an entry is, by axis: `epoch e4, sample 12, channel C3` (ids where the axis has them,
+ * else positions in the view).
+ */
 export function describeEntry(view: ReadableView, plan: Plan, entry: Entry): string {
-  const parts = [`instance ${instanceName(view, plan, entry.row)}`];
+  const parts = [`${plan.rowAxis} ${instanceName(view, plan, entry.row)}`];
   let rest = entry.column;
   const positions = new Array<number>(plan.columnAxes.length);
   for (let d = plan.columnAxes.length - 1; d >= 0; d--) {

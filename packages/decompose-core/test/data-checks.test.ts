@@ -141,6 +141,22 @@ describe("infinite and too large values", () => {
     );
   });
 
+  it("names the instance axis by its name", async () => {
+    const data = Float64Array.from({ length: 12 }, (_, i) =>
+      i === 7 ? Number.POSITIVE_INFINITY : i,
+    );
+    const view = viewFromTensor(
+      createTensor({
+        data,
+        shape: [4, 3],
+        axes: ["epoch", "time"],
+        axisIndex: { epoch: ["w", "x", "y", "z"] },
+      }),
+    );
+    const error = (await open(view, CENTERED).catch((e: unknown) => e)) as DataError;
+    expect(error.where).toBe("epoch y, time 1");
+  });
+
   it("finds an infinity in a row that also has a missing value", async () => {
     const view = scaledView(20, 1, (data) => {
       data[3 * P] = Number.NaN;
