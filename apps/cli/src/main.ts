@@ -5,12 +5,14 @@ import { type Command, commandHelp, parseCommand } from "./command.js";
 import { concatCommand } from "./commands/concat.js";
 import { decomposeCommand } from "./commands/decompose.js";
 import { demoCommand } from "./commands/demo.js";
+import { gcCommand } from "./commands/gc.js";
 import { importCommand } from "./commands/import.js";
 import { infoCommand } from "./commands/info.js";
 import { queryCommand } from "./commands/query.js";
 import { resultInfoCommand } from "./commands/result-info.js";
 import { scoresCommand } from "./commands/scores.js";
 import { serveCommand } from "./commands/serve.js";
+import { verifyCommand } from "./commands/verify.js";
 import { describeError, EXIT, UsageError } from "./errors.js";
 import type { Output } from "./output.js";
 
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   scoresCommand,
   resultInfoCommand,
   serveCommand,
+  verifyCommand,
+  gcCommand,
 ];
 
 function mainHelp(): string {

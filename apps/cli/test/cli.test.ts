@@ -13,6 +13,8 @@ const COMMANDS = [
   "scores",
   "result-info",
   "serve",
+  "verify",
+  "gc",
 ];
 
 let dir: string;
@@ -57,7 +59,7 @@ describe("errors", () => {
     const run = await tt(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, decompose, scores, result-info, serve",
+      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, decompose, scores, result-info, serve, verify, gc",
       "hint: see 'tt --help'",
     ]);
   });

@@ -1,5 +1,6 @@
 /** `tt import --npy X.npy --axes a,b,c --meta a=table.csv ... <out>`: a bundle from numpy and CSV files. */
 
+import { open } from "node:fs/promises";
 import { createTensor, type MetaTable, readCsvFile, readNpyFile, writeDataset } from "tensortools";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -62,10 +63,14 @@ export const importCommand: Command = {
         `${npy} has ${array.shape.length} dimensions (${array.shape.join(" x ")}) but --axes names ${axes.length}`,
         "import",
       );
-    const axisMeta: Record<string, MetaTable> = {};
-    for (const [axis, file] of Object.entries(metaFiles))
-      axisMeta[axis] = await naming(file, readCsvFile(file));
     const first = axes[0]!;
+    const axisMeta: Record<string, MetaTable> = {};
+    for (const [axis, file] of Object.entries(metaFiles)) {
+      // Ids are checked while the CSV is read, so that a repeat is reported by file and line.
+      const named =
+        idColumns[axis] ?? (axis === first ? await defaultIdColumn(file, axis) : undefined);
+      axisMeta[axis] = await naming(file, readCsvFile(file, named ? { idColumns: [named] } : {}));
+    }
     const axisIndex: Record<string, string[]> = {};
     if (axisMeta[first] === undefined) {
       axisIndex[first] = Array.from({ length: array.shape[0]! }, (_, i) => String(i));
@@ -99,3 +104,19 @@ export const importCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** `<axis>_id` when the header of the CSV at `file` has that column, else undefined. */
+async function defaultIdColumn(file: string, axis: string): Promise<string | undefined> {
+  const handle = await open(file, "r").catch(() => undefined);
+  if (handle === undefined) return undefined;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const header = buffer.subarray(0, bytesRead).toString("utf8").split(/\r?\n/, 1)[0] ?? "";
+    const column = `${axis}_id`;
+    return header.split(",").some((name) => name.trim().replace(/^"|"$/g, "") === column)
+      ? column
+      : undefined;
+  } finally {
+    await handle.close();
+  }
+}
