@@ -487,3 +487,28 @@ describe("what an overwrite may replace", () => {
     expect((await openDataset(empty)).shape[0]).toBe(3);
   });
 });
+
+describe("damaged files", () => {
+  it("a chunk with extra bytes, a partition table deleted or cut short: errors naming the file", async () => {
+    const { appendFileSync, rmSync, truncateSync } = await import("node:fs");
+    const path = join(directory(), "dataset");
+    const partitions = { files: MetaTable.fromColumns({ n: columnFromCells("int32", [1, 2]) }) };
+    const manifest = await writeDataset(path, sampleTensor(6), {
+      chunkShape: [2, 7, 3],
+      partitions,
+    });
+    const chunk = `${manifest.array_store}/c/1/0/0`;
+    appendFileSync(join(path, chunk), Buffer.from([0, 0, 0, 0]));
+    const dataset = await openDataset(path);
+    await expect(dataset.read([[3]])).rejects.toThrow(
+      `${chunk}: has ${7 * 3 * 4 * 2 + 4} bytes, the manifest lists ${7 * 3 * 4 * 2}`,
+    );
+    const table = manifest.partitions!.files!;
+    truncateSync(join(path, table), 10);
+    await expect(openDataset(path)).rejects.toThrow(`${table}: has 10 bytes, the manifest lists`);
+    rmSync(join(path, table));
+    await expect(openDataset(path)).rejects.toThrow(
+      `${table}: is missing; the manifest lists it with`,
+    );
+  });
+});

@@ -35,8 +35,14 @@ describe("a bundle served over HTTP", () => {
     await remote.read([[17, 18]]);
     const array = remote.manifest.array_store;
     // Slabs 17 and 18 are slabs 1 and 2 of chunk 2 (8 slabs of 9 x 3 float32 = 108 bytes each);
-    // nothing else is asked for: sizes come from the manifest's inventory.
-    expect(server.requests).toEqual([`GET /demo/${array}/c/2/0/0 bytes=108-323`]);
+    // before its first byte range the chunk's length is checked against the inventory, once.
+    expect(server.requests).toEqual([
+      `HEAD /demo/${array}/c/2/0/0`,
+      `GET /demo/${array}/c/2/0/0 bytes=108-323`,
+    ]);
+    server.requests.length = 0;
+    await remote.read([[19]]);
+    expect(server.requests).toEqual([`GET /demo/${array}/c/2/0/0 bytes=324-431`]);
   });
 
   it("reports a missing bundle as not found", async () => {

@@ -142,6 +142,17 @@ export async function checkSizes(
  */
 export function checkedStore(store: KeyValueStore, inventory: Readonly<Inventory>): KeyValueStore {
   const recordOfKey = (key: string) => (Object.hasOwn(inventory, key) ? inventory[key] : undefined);
+  // A range read sees only part of a file, so the file's whole length is checked once, first.
+  const sized = new Map<string, Promise<void>>();
+  const checkLength = (key: string, signal?: AbortSignal) => {
+    let check = sized.get(key);
+    if (check === undefined) {
+      check = checkSizes(store, inventory, [key], signal);
+      check.catch(() => sized.delete(key));
+      sized.set(key, check);
+    }
+    return check;
+  };
   const missing = (key: string, record: FileRecord) =>
     disagrees(store, key, `is missing; the manifest lists it with ${record.bytes} bytes`);
   return {
@@ -149,7 +160,10 @@ export function checkedStore(store: KeyValueStore, inventory: Readonly<Inventory
     async get(key: string, options: GetOptions = {}) {
       const record = recordOfKey(key);
       if (record === undefined) return undefined;
-      if (options.range !== undefined) checkRange(store, key, record, options.range);
+      if (options.range !== undefined) {
+        checkRange(store, key, record, options.range);
+        await checkLength(key, options.signal);
+      }
       const bytes = await store.get(key, options);
       if (bytes === undefined) throw missing(key, record);
       const expected = options.range === undefined ? record.bytes : options.range.length;
@@ -172,6 +186,7 @@ export function checkedStore(store: KeyValueStore, inventory: Readonly<Inventory
             const record = recordOfKey(key);
             if (record === undefined) return undefined;
             checkRange(store, key, record, range);
+            await checkLength(key, options?.signal);
             const read = await store.readInto!(key, range, target, targetOffset, options);
             if (read === undefined) throw missing(key, record);
             if (read !== range.length)
