@@ -1,12 +1,26 @@
-import { DataError } from "@tt/schema";
+import { ArgumentError } from "@tt/schema";
 
-/** Throws a `DataError` unless `value` is a non-negative integer dimension. */
-export function checkDim(where: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0)
-    throw new DataError(where, `${name} must be a non-negative integer, got ${value}`);
+/** The parameter a described argument belongs to: `factors` of `factors[2]`, `into` of `into.sums`. */
+export function parameterOf(name: string): string {
+  return /^[A-Za-z_$][\w$]*/.exec(name)?.[0] ?? name;
 }
 
-/** Throws a `DataError` unless `data` holds exactly `rows * cols` numbers. */
+/** Throws an `ArgumentError` unless `value` is a non-negative integer dimension. */
+export function checkDim(
+  where: string,
+  name: string,
+  value: number,
+  parameter: string = parameterOf(name),
+): void {
+  if (!Number.isInteger(value) || value < 0)
+    throw new ArgumentError(
+      where,
+      parameter,
+      `${name} must be a non-negative integer, got ${value}`,
+    );
+}
+
+/** Throws an `ArgumentError` unless `data` is a Float64Array of exactly `rows * cols` numbers. */
 export function checkMatrix(
   where: string,
   name: string,
@@ -14,12 +28,15 @@ export function checkMatrix(
   rows: number,
   cols: number,
 ): void {
-  checkDim(where, `rows of ${name}`, rows);
-  checkDim(where, `columns of ${name}`, cols);
-  if (!(data instanceof Float64Array)) throw new DataError(where, `${name} must be a Float64Array`);
+  const parameter = parameterOf(name);
+  checkDim(where, `rows of ${name}`, rows, parameter);
+  checkDim(where, `columns of ${name}`, cols, parameter);
+  if (!(data instanceof Float64Array))
+    throw new ArgumentError(where, parameter, `${name} must be a Float64Array`);
   if (data.length !== rows * cols)
-    throw new DataError(
+    throw new ArgumentError(
       where,
+      parameter,
       `${name} has ${data.length} elements, expected ${rows} x ${cols} = ${rows * cols}`,
     );
 }

@@ -1,5 +1,5 @@
-import { DataError } from "@tt/schema";
-import { checkDim, checkMatrix } from "./check.js";
+import { ArgumentError } from "@tt/schema";
+import { checkDim, checkMatrix, parameterOf } from "./check.js";
 import type { KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 import { type JobArg, KernelJobs } from "./kernel-jobs.js";
@@ -22,13 +22,14 @@ const suffix = (dtype: KernelDType) => (dtype === "float32" ? "f32" : "f64");
 /** Elements per 128-bit vector. */
 const lanesOf = (dtype: KernelDType) => 16 / bytesOf(dtype);
 
-/** Throws a DataError unless `vector` is a Float64Array of `length` numbers. */
+/** Throws an ArgumentError unless `vector` is a Float64Array of `length` numbers. */
 function checkVector(where: string, name: string, vector: unknown, length: number): void {
   if (!(vector instanceof Float64Array))
-    throw new DataError(where, `${name} must be a Float64Array`);
+    throw new ArgumentError(where, parameterOf(name), `${name} must be a Float64Array`);
   if (vector.length !== length)
-    throw new DataError(
+    throw new ArgumentError(
       where,
+      parameterOf(name),
       `${name} has ${vector.length} elements, expected ${length} (one per column of A)`,
     );
 }
@@ -57,7 +58,11 @@ export class KernelEngine implements Kernels {
     checkDim("allocMatrix", "rows", rows);
     checkDim("allocMatrix", "cols", cols);
     if (dtype !== "float32" && dtype !== "float64")
-      throw new DataError("allocMatrix", `dtype must be "float32" or "float64", got ${dtype}`);
+      throw new ArgumentError(
+        "allocMatrix",
+        "dtype",
+        `dtype must be "float32" or "float64", got ${dtype}`,
+      );
     const bytes = rows * cols * bytesOf(dtype);
     const offset = this.#heap.alloc(bytes);
     new Uint8Array(this.#heap.buffer, offset, bytes).fill(0);
@@ -70,8 +75,9 @@ export class KernelEngine implements Kernels {
   freeMatrix(matrix: KernelMatrix): void {
     const m = this.#matrix("freeMatrix", "matrix", matrix);
     if (m.isView)
-      throw new DataError(
+      throw new ArgumentError(
         "freeMatrix",
+        "matrix",
         "matrix is a view made by withRows: free the matrix it was made from",
       );
     m.block.freed = true;
@@ -243,18 +249,21 @@ export class KernelEngine implements Kernels {
       checkDim("mttkrp", "rank", rank);
       const p = dims.reduce((x, y) => x * y, 1);
       if (dims.length === 0 || p !== a.cols)
-        throw new DataError(
+        throw new ArgumentError(
           "mttkrp",
+          "dims",
           `dims [${dims.join(", ")}] multiply to ${p}, but A has ${a.cols} columns`,
         );
       if (factors.length !== dims.length + 1)
-        throw new DataError(
+        throw new ArgumentError(
           "mttkrp",
+          "factors",
           `needs ${dims.length + 1} factors (instances and ${dims.length} modes), got ${factors.length}`,
         );
       if (!Number.isInteger(mode) || mode < 0 || mode > dims.length)
-        throw new DataError(
+        throw new ArgumentError(
           "mttkrp",
+          "mode",
           `mode must be an integer from 0 to ${dims.length}, got ${mode}`,
         );
       if (mode === 0) {
@@ -364,18 +373,19 @@ export class KernelEngine implements Kernels {
   }
 
   #checkOpen(where: string): void {
-    if (this.#disposed) throw new DataError(where, "the kernels were disposed");
+    if (this.#disposed) throw new ArgumentError(where, "this", "the kernels were disposed");
   }
 
-  /** The matrix behind `matrix`, or a DataError when it is foreign or freed. */
+  /** The matrix behind `matrix`, or an ArgumentError when it is foreign or freed. */
   #matrix(where: string, name: string, matrix: KernelMatrix): HeapMatrix {
     this.#checkOpen(where);
     if (!(matrix instanceof HeapMatrix) || matrix.block.owner !== this)
-      throw new DataError(
+      throw new ArgumentError(
         where,
+        name,
         `${name} is not a matrix of these kernels: allocate it with this instance's allocMatrix`,
       );
-    if (matrix.block.freed) throw new DataError(where, `${name} was freed`);
+    if (matrix.block.freed) throw new ArgumentError(where, name, `${name} was freed`);
     return matrix;
   }
 }

@@ -1,4 +1,4 @@
-import { DataError } from "@tt/schema";
+import { ArgumentError } from "@tt/schema";
 import type { KernelHeap } from "./kernel-heap.js";
 
 /** The element types kernel matrices hold. */
@@ -75,7 +75,8 @@ export class HeapMatrix implements KernelMatrix {
   }
 
   get data(): Float32Array | Float64Array {
-    if (this.block.freed) throw new DataError("KernelMatrix.data", "the matrix was freed");
+    if (this.block.freed)
+      throw new ArgumentError("KernelMatrix.data", "this", "the matrix was freed");
     const buffer = this.#heap.buffer;
     if (this.#view === undefined || this.#view.buffer !== buffer) {
       const length = this.rows * this.cols;
@@ -88,10 +89,12 @@ export class HeapMatrix implements KernelMatrix {
   }
 
   withRows(rows: number): KernelMatrix {
-    if (this.block.freed) throw new DataError("KernelMatrix.withRows", "the matrix was freed");
+    if (this.block.freed)
+      throw new ArgumentError("KernelMatrix.withRows", "this", "the matrix was freed");
     if (!Number.isInteger(rows) || rows < 0 || rows > this.block.capacityRows)
-      throw new DataError(
+      throw new ArgumentError(
         "KernelMatrix.withRows",
+        "rows",
         `rows must be an integer from 0 to ${this.block.capacityRows} (the rows allocated), got ${rows}`,
       );
     return new HeapMatrix(this.#heap, this.block, rows, this.cols, this.dtype, true);

@@ -41,7 +41,7 @@ export interface KernelMoments extends ColumnMoments {
 
 /**
  * Dense kernels over matrices in kernel memory (see {@link createKernels}). Every method checks
- * its arguments and rejects with a `DataError` when a size does not match or a matrix was freed.
+ * its arguments and rejects with an `ArgumentError` when a size does not match or a matrix was freed.
  * Calls run one after another in the order they were made.
  *
  * Arithmetic: products are formed in A's dtype (B, T, Y are rounded to it) and every output

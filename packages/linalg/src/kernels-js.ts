@@ -46,139 +46,152 @@ function addOuter(el: Element, a: number, p: number, t: Floats, ti: number, lp: 
   }
 }
 
-/** The JavaScript kernel functions over `heap`. */
-export function createJsFunctions(heap: KernelHeap): KernelFunctions {
-  const element = (single: boolean): Element =>
-    single ? { view: heap.f32, bytes: 4, single } : { view: heap.f64, bytes: 8, single };
+/** The element view of `heap` for the precision, read at each call: the heap may have grown. */
+function element(heap: KernelHeap, single: boolean): Element {
+  return single ? { view: heap.f32, bytes: 4, single } : { view: heap.f64, bytes: 8, single };
+}
 
-  const multiply =
-    (single: boolean) =>
-    (a: number, rows: number, p: number, b: number, lp: number, out: number) => {
-      const el = element(single);
-      const f64 = heap.f64;
-      const z = new Float64Array(lp);
-      for (let i = 0; i < rows; i++) {
-        multiplyRow(el, a / el.bytes + i * p, p, b / el.bytes, lp, z);
-        f64.set(z, out / 8 + i * lp);
+/** `multiply`: out (f64, rows × lp) = A (rows × p) times B (p × lp). */
+function multiplyKernel(heap: KernelHeap, single: boolean) {
+  return (a: number, rows: number, p: number, b: number, lp: number, out: number) => {
+    const el = element(heap, single);
+    const f64 = heap.f64;
+    const z = new Float64Array(lp);
+    for (let i = 0; i < rows; i++) {
+      multiplyRow(el, a / el.bytes + i * p, p, b / el.bytes, lp, z);
+      f64.set(z, out / 8 + i * lp);
+    }
+  };
+}
+
+/** `trans`: partial (p × lp) = Aᵀ (p × rows) times T (rows × lp). */
+function transKernel(heap: KernelHeap, single: boolean) {
+  return (a: number, rows: number, p: number, t: number, lp: number, partial: number) => {
+    const el = element(heap, single);
+    const c = partial / el.bytes;
+    el.view.fill(0, c, c + p * lp);
+    for (let i = 0; i < rows; i++)
+      addOuter(el, a / el.bytes + i * p, p, el.view, t / el.bytes + i * lp, lp, c);
+  };
+}
+
+/** `normal`: partial (p × lp) = Aᵀ A Y, row by row of A. */
+function normalKernel(heap: KernelHeap, single: boolean) {
+  return (
+    a: number,
+    rows: number,
+    p: number,
+    y: number,
+    lp: number,
+    partial: number,
+    _scratch: number,
+  ) => {
+    const el = element(heap, single);
+    const c = partial / el.bytes;
+    const z = new Float64Array(lp);
+    const zt = single ? new Float32Array(lp) : z;
+    el.view.fill(0, c, c + p * lp);
+    for (let i = 0; i < rows; i++) {
+      const row = a / el.bytes + i * p;
+      multiplyRow(el, row, p, y / el.bytes, lp, z);
+      if (single) zt.set(z);
+      addOuter(el, row, p, zt, 0, lp, c);
+    }
+  };
+}
+
+/** `gram`: the upper triangle of partial (p × pp) = Aᵀ A. */
+function gramKernel(heap: KernelHeap, single: boolean) {
+  return (a: number, rows: number, p: number, pp: number, partial: number) => {
+    const { view } = element(heap, single);
+    const bytes = single ? 4 : 8;
+    const c = partial / bytes;
+    view.fill(0, c, c + p * pp);
+    for (let i = 0; i < rows; i++) {
+      const row = a / bytes + i * p;
+      for (let k = 0; k < p; k++) {
+        const x = view[row + k]!;
+        const g = c + k * pp;
+        if (single) for (let j = k; j < p; j++) view[g + j]! += Math.fround(x * view[row + j]!);
+        else for (let j = k; j < p; j++) view[g + j]! += x * view[row + j]!;
       }
-    };
+    }
+  };
+}
 
-  const trans =
-    (single: boolean) =>
-    (a: number, rows: number, p: number, t: number, lp: number, partial: number) => {
-      const el = element(single);
-      const c = partial / el.bytes;
-      el.view.fill(0, c, c + p * lp);
-      for (let i = 0; i < rows; i++)
-        addOuter(el, a / el.bytes + i * p, p, el.view, t / el.bytes + i * lp, lp, c);
-    };
+/** `affine`: A = (A - shift) * scale, column by column, in place. */
+function affineKernel(heap: KernelHeap, single: boolean) {
+  return (a: number, rows: number, p: number, shift: number, scale: number) => {
+    const { view, bytes } = element(heap, single);
+    const f64 = heap.f64;
+    const s = shift / 8;
+    const c = scale / 8;
+    for (let i = 0; i < rows; i++) {
+      const row = a / bytes + i * p;
+      for (let j = 0; j < p; j++) view[row + j] = (view[row + j]! - f64[s + j]!) * f64[c + j]!;
+    }
+  };
+}
 
-  const normal =
-    (single: boolean) =>
-    (
-      a: number,
-      rows: number,
-      p: number,
-      y: number,
-      lp: number,
-      partial: number,
-      _scratch: number,
-    ) => {
-      const el = element(single);
-      const c = partial / el.bytes;
-      const z = new Float64Array(lp);
-      const zt = single ? new Float32Array(lp) : z;
-      el.view.fill(0, c, c + p * lp);
-      for (let i = 0; i < rows; i++) {
-        const row = a / el.bytes + i * p;
-        multiplyRow(el, row, p, y / el.bytes, lp, z);
-        if (single) zt.set(z);
-        addOuter(el, row, p, zt, 0, lp, c);
+/** `moments`: column sums and sums of squares about `shift`, and each row's sum of squares. */
+function momentsKernel(heap: KernelHeap, single: boolean) {
+  return (
+    a: number,
+    rows: number,
+    p: number,
+    shift: number,
+    pp: number,
+    sums: number,
+    rowOut: number,
+  ) => {
+    const { view, bytes } = element(heap, single);
+    const f64 = heap.f64;
+    const s = shift / 8;
+    const sum = sums / 8;
+    const square = sum + pp;
+    f64.fill(0, sum, sum + 2 * pp);
+    for (let i = 0; i < rows; i++) {
+      const row = a / bytes + i * p;
+      let r = 0;
+      for (let j = 0; j < p; j++) {
+        const x = view[row + j]!;
+        const d = x - f64[s + j]!;
+        f64[sum + j]! += d;
+        f64[square + j]! += d * d;
+        r += x * x;
       }
-    };
+      f64[rowOut / 8 + i] = r;
+    }
+  };
+}
 
-  const gram =
-    (single: boolean) => (a: number, rows: number, p: number, pp: number, partial: number) => {
-      const { view } = element(single);
-      const bytes = single ? 4 : 8;
-      const c = partial / bytes;
-      view.fill(0, c, c + p * pp);
-      for (let i = 0; i < rows; i++) {
-        const row = a / bytes + i * p;
-        for (let k = 0; k < p; k++) {
-          const x = view[row + k]!;
-          const g = c + k * pp;
-          if (single) for (let j = k; j < p; j++) view[g + j]! += Math.fround(x * view[row + j]!);
-          else for (let j = k; j < p; j++) view[g + j]! += x * view[row + j]!;
-        }
-      }
-    };
-
-  const affine =
-    (single: boolean) => (a: number, rows: number, p: number, shift: number, scale: number) => {
-      const { view, bytes } = element(single);
-      const f64 = heap.f64;
-      const s = shift / 8;
-      const c = scale / 8;
-      for (let i = 0; i < rows; i++) {
-        const row = a / bytes + i * p;
-        for (let j = 0; j < p; j++) view[row + j] = (view[row + j]! - f64[s + j]!) * f64[c + j]!;
-      }
-    };
-
-  const moments =
-    (single: boolean) =>
-    (
-      a: number,
-      rows: number,
-      p: number,
-      shift: number,
-      pp: number,
-      sums: number,
-      rowOut: number,
-    ) => {
-      const { view, bytes } = element(single);
-      const f64 = heap.f64;
-      const s = shift / 8;
-      const sum = sums / 8;
-      const square = sum + pp;
-      f64.fill(0, sum, sum + 2 * pp);
-      for (let i = 0; i < rows; i++) {
-        const row = a / bytes + i * p;
-        let r = 0;
-        for (let j = 0; j < p; j++) {
-          const x = view[row + j]!;
-          const d = x - f64[s + j]!;
-          f64[sum + j]! += d;
-          f64[square + j]! += d * d;
-          r += x * x;
-        }
-        f64[rowOut / 8 + i] = r;
-      }
-    };
-
-  const sum = (single: boolean) => (total: number, partial: number, count: number) => {
-    const { view, bytes } = element(single);
+/** `sum`: adds `count` partial values to the f64 totals. */
+function sumKernel(heap: KernelHeap, single: boolean) {
+  return (total: number, partial: number, count: number) => {
+    const { view, bytes } = element(heap, single);
     const f64 = heap.f64;
     const t = total / 8;
     const from = partial / bytes;
     for (let x = 0; x < count; x++) f64[t + x]! += view[from + x]!;
   };
+}
 
+/** The JavaScript kernel functions over `heap`. */
+export function createJsFunctions(heap: KernelHeap): KernelFunctions {
   return {
-    multiply_f32: multiply(true),
-    multiply_f64: multiply(false),
-    trans_f32: trans(true),
-    trans_f64: trans(false),
-    normal_f32: normal(true),
-    normal_f64: normal(false),
-    gram_f32: gram(true),
-    gram_f64: gram(false),
-    affine_f32: affine(true),
-    affine_f64: affine(false),
-    moments_f32: moments(true),
-    moments_f64: moments(false),
-    sum_f32: sum(true),
-    sum_f64: sum(false),
+    multiply_f32: multiplyKernel(heap, true),
+    multiply_f64: multiplyKernel(heap, false),
+    trans_f32: transKernel(heap, true),
+    trans_f64: transKernel(heap, false),
+    normal_f32: normalKernel(heap, true),
+    normal_f64: normalKernel(heap, false),
+    gram_f32: gramKernel(heap, true),
+    gram_f64: gramKernel(heap, false),
+    affine_f32: affineKernel(heap, true),
+    affine_f64: affineKernel(heap, false),
+    moments_f32: momentsKernel(heap, true),
+    moments_f64: momentsKernel(heap, false),
+    sum_f32: sumKernel(heap, true),
+    sum_f64: sumKernel(heap, false),
   } as KernelFunctions;
 }

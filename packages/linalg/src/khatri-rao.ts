@@ -4,7 +4,7 @@
  * `Aᵀ·U₀`. Together with `Kernels.multiply` and `Kernels.multiplyTransA` they form the MTTKRP of a
  * tensor stored as an instances × (d₁·…·dₘ) matrix in two GEMM passes (see `Kernels.mttkrp`).
  */
-import { DataError } from "@tt/schema";
+import { ArgumentError } from "@tt/schema";
 import { checkDim, checkMatrix } from "./check.js";
 
 /** Checks the factors against their row counts and the rank; returns the row counts. */
@@ -12,10 +12,11 @@ function factorRows(where: string, factors: readonly Float64Array[], rank: numbe
   checkDim(where, "rank", rank);
   return factors.map((factor, k) => {
     if (!(factor instanceof Float64Array))
-      throw new DataError(where, `factor ${k} must be a Float64Array`);
+      throw new ArgumentError(where, "factors", `factor ${k} must be a Float64Array`);
     if (rank === 0 ? factor.length !== 0 : factor.length % rank !== 0)
-      throw new DataError(
+      throw new ArgumentError(
         where,
+        "factors",
         `factor ${k} has ${factor.length} elements, not a multiple of the rank ${rank}`,
       );
     return rank === 0 ? 0 : factor.length / rank;
@@ -35,7 +36,8 @@ function factorRows(where: string, factors: readonly Float64Array[], rank: numbe
  */
 export function khatriRao(factors: readonly Float64Array[], rank: number): Float64Array {
   const rows = factorRows("khatriRao", factors, rank);
-  if (factors.length === 0) throw new DataError("khatriRao", "needs at least one factor");
+  if (factors.length === 0)
+    throw new ArgumentError("khatriRao", "factors", "needs at least one factor");
   let out = Float64Array.from(factors[0]!);
   let outRows = rows[0]!;
   for (let k = 1; k < factors.length; k++) {
@@ -79,13 +81,25 @@ export function mttkrpFromPartial(
   const where = "mttkrpFromPartial";
   for (const [k, d] of dims.entries()) checkDim(where, `dims[${k}]`, d);
   if (factors.length !== dims.length)
-    throw new DataError(where, `has ${factors.length} factors for ${dims.length} dims`);
+    throw new ArgumentError(
+      where,
+      "factors",
+      `has ${factors.length} factors for ${dims.length} dims`,
+    );
   if (!Number.isInteger(mode) || mode < 0 || mode >= dims.length)
-    throw new DataError(where, `mode must be an integer from 0 to ${dims.length - 1}, got ${mode}`);
+    throw new ArgumentError(
+      where,
+      "mode",
+      `mode must be an integer from 0 to ${dims.length - 1}, got ${mode}`,
+    );
   const rows = factorRows(where, factors, rank);
   for (const [k, d] of rows.entries())
     if (k !== mode && d !== dims[k])
-      throw new DataError(where, `factor ${k} has ${d} rows, expected dims[${k}] = ${dims[k]}`);
+      throw new ArgumentError(
+        where,
+        "factors",
+        `factor ${k} has ${d} rows, expected dims[${k}] = ${dims[k]}`,
+      );
   const p = dims.reduce((a, b) => a * b, 1);
   checkMatrix(where, "partial", partial, p, rank);
   const m = dims.length;

@@ -1,4 +1,4 @@
-import { DataError } from "@tt/schema";
+import { ArgumentError } from "@tt/schema";
 import { checkMatrix } from "./check.js";
 
 /** A thin QR factorization: `A = Q·R` with `Q` m×n orthonormal columns and `R` n×n upper triangular. */
@@ -12,7 +12,8 @@ export interface QrResult {
 /** Returns the Householder thin QR of a row-major m×n `A` (m ≥ n), with `R` having a non-negative diagonal. */
 export function qr(A: Float64Array, m: number, n: number): QrResult {
   checkMatrix("qr", "A", A, m, n);
-  if (m < n) throw new DataError("qr", `needs rows >= columns, got ${m} x ${n}; factor Aᵀ instead`);
+  if (m < n)
+    throw new ArgumentError("qr", "A", `needs rows >= columns, got ${m} x ${n}; factor Aᵀ instead`);
   const factor = householderFactor(A, m, n);
   const identity = new Float64Array(n * n);
   for (let i = 0; i < n; i++) identity[i * n + i] = 1;

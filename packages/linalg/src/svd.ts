@@ -1,4 +1,4 @@
-import { DataError } from "@tt/schema";
+import { ArgumentError, DataError } from "@tt/schema";
 import { checkMatrix } from "./check.js";
 import { householderFactor, multiplyByQ } from "./qr.js";
 
@@ -149,8 +149,9 @@ export function svdFlip(U: Float64Array, s: Float64Array, Vt: Float64Array): Svd
   const r = s.length;
   if (r === 0) return { U, s, Vt };
   if (Vt.length % r !== 0 || U.length % r !== 0)
-    throw new DataError(
+    throw new ArgumentError(
       "svdFlip",
+      Vt.length % r !== 0 ? "Vt" : "U",
       `U (${U.length} elements) and Vt (${Vt.length} elements) must both have ${r} = s.length columns/rows`,
     );
   const n = Vt.length / r;

@@ -23,7 +23,7 @@ describe("matmul", () => {
       );
     });
 
-  it("throws a DataError naming the operand when a shape does not match", () => {
+  it("throws an ArgumentError naming the operand when a shape does not match", () => {
     const A = new Float64Array(6);
     expect(() => matmul(A, 2, 3, new Float64Array(5), 2)).toThrow(
       /B has 5 elements, expected 3 x 2/,
@@ -38,7 +38,8 @@ describe("matmul", () => {
         return caught;
       }
     })();
-    expect(isTensorToolsError(error, "data")).toBe(true);
+    expect(isTensorToolsError(error, "argument")).toBe(true);
+    expect(error).toMatchObject({ where: "matmul", parameter: "A" });
     expect(String(error)).toMatch(/columns of A must be a non-negative integer, got -3/);
     expect(() => matmul(A, 2, 1.5, A, 1)).toThrow(/non-negative integer/);
   });
@@ -55,7 +56,7 @@ describe("matmulTransA", () => {
       );
     });
 
-  it("throws a DataError when B has a different number of rows", () => {
+  it("throws an ArgumentError when B has a different number of rows", () => {
     expect(() => matmulTransA(new Float64Array(6), 3, 2, new Float64Array(8), 4)).toThrow(
       /matmulTransA: B has 8 elements, expected 3 x 4/,
     );
@@ -72,7 +73,7 @@ describe("gram", () => {
       expect(maxAbsDiff(G, transpose(G, k, k))).toBe(0);
     });
 
-  it("throws a DataError for a wrong length", () => {
+  it("throws an ArgumentError for a wrong length", () => {
     expect(() => gram(new Float64Array(5), 2, 3)).toThrow(/gram: A has 5 elements, expected 2 x 3/);
   });
 });

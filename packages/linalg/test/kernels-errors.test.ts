@@ -20,10 +20,11 @@ describe("kernel argument checks", () => {
   });
   afterAll(() => kernels.dispose());
 
-  it("reject mismatched sizes with a DataError naming the operand", async () => {
+  it("reject mismatched sizes with an ArgumentError naming the operand", async () => {
     const A = kernels.allocMatrix(4, 3, "float32");
     const error = await failure(() => kernels.multiply(A, new Float64Array(5), 2));
-    expect(isTensorToolsError(error, "data")).toBe(true);
+    expect(isTensorToolsError(error, "argument")).toBe(true);
+    expect(error).toMatchObject({ where: "multiply", parameter: "B" });
     expect(String(error)).toMatch(/multiply: B has 5 elements, expected 3 x 2 = 6/);
     await expect(kernels.multiplyTransA(A, new Float64Array(6), 2)).rejects.toThrow(
       /multiplyTransA: T has 6 elements, expected 4 x 2 = 8/,
@@ -69,7 +70,8 @@ describe("kernel argument checks", () => {
     const view = A.withRows(2);
     kernels.freeMatrix(A);
     const error = await failure(() => kernels.multiply(A, new Float64Array(2), 1));
-    expect(isTensorToolsError(error, "data")).toBe(true);
+    expect(isTensorToolsError(error, "argument")).toBe(true);
+    expect(error).toMatchObject({ where: "multiply", parameter: "A" });
     expect(String(error)).toMatch(/multiply: A was freed/);
     await expect(kernels.gram(view)).rejects.toThrow(/gram: A was freed/);
     expect(() => A.data).toThrow(/KernelMatrix.data: the matrix was freed/);

@@ -46,7 +46,7 @@ describe("qr", () => {
     checkQr(A, 12, 4);
   });
 
-  it("throws a DataError for wide input and for a wrong length", () => {
+  it("throws an ArgumentError for wide input and for a wrong length", () => {
     expect(() => qr(new Float64Array(6), 2, 3)).toThrow(/qr: needs rows >= columns, got 2 x 3/);
     expect(() => qr(new Float64Array(6), 4, 2)).toThrow(/qr: A has 6 elements, expected 4 x 2/);
   });

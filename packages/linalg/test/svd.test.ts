@@ -79,7 +79,7 @@ describe("svdSmall", () => {
     expect(columnOrthonormalityError(U, 4, 3)).toBeLessThanOrEqual(1e-15);
   });
 
-  it("throws a DataError for a wrong length or a non-finite entry", () => {
+  it("throws an ArgumentError for a wrong length, a DataError for a non-finite entry", () => {
     expect(() => svdSmall(new Float64Array(5), 2, 3)).toThrow(
       /svdSmall: A has 5 elements, expected 2 x 3/,
     );
@@ -105,7 +105,7 @@ describe("svdFlip", () => {
     expect(Array.from(Vt)).toEqual([0.5, -0.5]);
   });
 
-  it("throws a DataError when U or Vt does not fit s", () => {
+  it("throws an ArgumentError when U or Vt does not fit s", () => {
     expect(() => svdFlip(new Float64Array(5), new Float64Array(2), new Float64Array(4))).toThrow(
       /svdFlip: U \(5 elements\)/,
     );

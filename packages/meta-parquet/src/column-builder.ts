@@ -61,98 +61,124 @@ interface Store {
   set(row: number, value: unknown): void;
 }
 
+/** What every store of a column needs: its length and how to report a cell. */
+interface Cells {
+  /** Rows of the output. */
+  n: number;
+  /** Locates output row `row` for messages. */
+  at: (row: number) => string;
+  /** Throws the error of a decoded value that is not of the column's type. */
+  unexpected: (row: number, value: unknown) => never;
+}
+
+function stringStore({ n, unexpected }: Cells): Store {
+  const values = new Array<string>(n).fill("");
+  return {
+    values,
+    set: (row, v) => {
+      values[row] = typeof v === "string" ? v : unexpected(row, v);
+    },
+  };
+}
+
+function booleanStore({ n, unexpected }: Cells): Store {
+  const values = new Uint8Array(n);
+  return {
+    values,
+    set: (row, v) => {
+      values[row] = typeof v === "boolean" ? (v ? 1 : 0) : unexpected(row, v);
+    },
+  };
+}
+
+function numberStore(type: "int32" | "float32" | "float64", { n, unexpected }: Cells): Store {
+  const values =
+    type === "int32"
+      ? new Int32Array(n)
+      : type === "float32"
+        ? new Float32Array(n)
+        : new Float64Array(n);
+  return {
+    values,
+    set: (row, v) => {
+      values[row] = typeof v === "number" ? v : unexpected(row, v);
+    },
+  };
+}
+
+/** A decoded integer as a bigint: bigints as they are, safe integers converted. */
+function integerCell(row: number, v: unknown, { unexpected }: Cells): bigint {
+  return typeof v === "bigint"
+    ? v
+    : Number.isSafeInteger(v)
+      ? BigInt(v as number)
+      : unexpected(row, v);
+}
+
+function int64Store(cells: Cells): Store {
+  const values = new BigInt64Array(cells.n);
+  return {
+    values,
+    // UINT32 columns decode as numbers; every other int64 source as bigint.
+    set: (row, v) => {
+      values[row] = integerCell(row, v, cells);
+    },
+  };
+}
+
+function timestampStore(unit: TimeUnit, cells: Cells): Store {
+  const values = new BigInt64Array(cells.n);
+  return {
+    values,
+    set: (row, v) => {
+      values[row] = toMicros(integerCell(row, v, cells), unit, () => cells.at(row));
+    },
+  };
+}
+
+function stringListStore({ n, at, unexpected }: Cells): Store {
+  const values = Array.from({ length: n }, () => [] as string[]);
+  return {
+    values,
+    set: (row, v) => {
+      if (!Array.isArray(v)) return unexpected(row, v);
+      for (const item of v) {
+        if (item === null || item === undefined) {
+          throw new UnsupportedError(
+            "null list elements",
+            `${at(row)}: the list holds a null element, which list<string> cannot hold; ` +
+              "drop or replace null elements when writing the file",
+          );
+        }
+        if (typeof item !== "string") return unexpected(row, v);
+      }
+      values[row] = v as string[];
+    },
+  };
+}
+
 function createStore(
   reading: ColumnReading,
   n: number,
   at: (row: number) => string,
   unexpected: (row: number, value: unknown) => never,
 ): Store {
+  const cells: Cells = { n, at, unexpected };
   switch (reading.type) {
-    case "string": {
-      const values = new Array<string>(n).fill("");
-      return {
-        values,
-        set: (row, v) => {
-          values[row] = typeof v === "string" ? v : unexpected(row, v);
-        },
-      };
-    }
-    case "boolean": {
-      const values = new Uint8Array(n);
-      return {
-        values,
-        set: (row, v) => {
-          values[row] = typeof v === "boolean" ? (v ? 1 : 0) : unexpected(row, v);
-        },
-      };
-    }
+    case "string":
+      return stringStore(cells);
+    case "boolean":
+      return booleanStore(cells);
     case "int32":
     case "float32":
-    case "float64": {
-      const values =
-        reading.type === "int32"
-          ? new Int32Array(n)
-          : reading.type === "float32"
-            ? new Float32Array(n)
-            : new Float64Array(n);
-      return {
-        values,
-        set: (row, v) => {
-          values[row] = typeof v === "number" ? v : unexpected(row, v);
-        },
-      };
-    }
-    case "int64": {
-      const values = new BigInt64Array(n);
-      return {
-        values,
-        set: (row, v) => {
-          // UINT32 columns decode as numbers; every other int64 source as bigint.
-          values[row] =
-            typeof v === "bigint"
-              ? v
-              : Number.isSafeInteger(v)
-                ? BigInt(v as number)
-                : unexpected(row, v);
-        },
-      };
-    }
-    case "timestamp": {
-      const values = new BigInt64Array(n);
-      const unit = reading.unit ?? "micros";
-      return {
-        values,
-        set: (row, v) => {
-          const raw =
-            typeof v === "bigint"
-              ? v
-              : Number.isSafeInteger(v)
-                ? BigInt(v as number)
-                : unexpected(row, v);
-          values[row] = toMicros(raw, unit, () => at(row));
-        },
-      };
-    }
-    case "list<string>": {
-      const values = Array.from({ length: n }, () => [] as string[]);
-      return {
-        values,
-        set: (row, v) => {
-          if (!Array.isArray(v)) return unexpected(row, v);
-          for (const item of v) {
-            if (item === null || item === undefined) {
-              throw new UnsupportedError(
-                "null list elements",
-                `${at(row)}: the list holds a null element, which list<string> cannot hold; ` +
-                  "drop or replace null elements when writing the file",
-              );
-            }
-            if (typeof item !== "string") return unexpected(row, v);
-          }
-          values[row] = v as string[];
-        },
-      };
-    }
+    case "float64":
+      return numberStore(reading.type, cells);
+    case "int64":
+      return int64Store(cells);
+    case "timestamp":
+      return timestampStore(reading.unit ?? "micros", cells);
+    case "list<string>":
+      return stringListStore(cells);
   }
 }
 

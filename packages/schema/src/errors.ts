@@ -17,7 +17,9 @@ export type ErrorTag =
   | "data"
   | "exists"
   | "conflict"
-  | "input-changed";
+  | "input-changed"
+  | "argument"
+  | "io";
 
 /** Options common to every tensortools error. */
 export interface ErrorOptions {
@@ -191,6 +193,53 @@ export class InputChangedError extends TensorToolsError {
   }
 }
 
+/**
+ * A function was called wrongly: an argument of the wrong length, dimension, kind or value, or an
+ * object used after it was freed. This is a mistake of the calling code, not of the data it
+ * passes on (that is a {@link DataError}); `where` names the function and `parameter` the argument.
+ */
+export class ArgumentError extends TensorToolsError {
+  /** The function or method called wrongly, for example `"gram"` or `"KernelMatrix.withRows"`. */
+  readonly where: string;
+  /** The parameter at fault as the signature names it (`A`, `rank`, `factors`; `this` for the receiver). */
+  readonly parameter: string;
+
+  constructor(where: string, parameter: string, message: string, options: ErrorOptions = {}) {
+    super("argument", `${where}: ${message}`, options);
+    this.where = where;
+    this.parameter = parameter;
+  }
+}
+
+/** What an {@link IoError} knows of the failure besides its location. */
+export interface IoErrorOptions extends ErrorOptions {
+  /** The HTTP status the server answered with, when there was an answer. */
+  status?: number;
+  /** The system error code (`ECONNREFUSED`, `EACCES`), when the system gave one. */
+  code?: string;
+}
+
+/**
+ * Reading or writing storage failed for a reason other than absence: the network, a permission,
+ * a server error. What is absent is a {@link NotFoundError}; an IoError says the answer is not
+ * known, so the same request may succeed later or with other credentials.
+ */
+export class IoError extends TensorToolsError {
+  /** The URL, path or key whose read or write failed. */
+  readonly location: string;
+  /** The HTTP status of the answer, if the server answered. */
+  readonly status: number | undefined;
+  /** The system error code, if there is one. */
+  readonly code: string | undefined;
+
+  constructor(location: string, message: string, options: IoErrorOptions = {}) {
+    super("io", message, options);
+    this.location = location;
+    this.status = options.status;
+    this.code = options.code;
+  }
+}
+
 /** Maps each tag to its error class, so `isTensorToolsError(e, "query")` narrows the type. */
 export interface ErrorByTag {
   "not-found": NotFoundError;
@@ -204,6 +253,8 @@ export interface ErrorByTag {
   exists: AlreadyExistsError;
   conflict: ConflictError;
   "input-changed": InputChangedError;
+  argument: ArgumentError;
+  io: IoError;
 }
 
 /**

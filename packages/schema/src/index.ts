@@ -56,6 +56,7 @@ export {
 } from "./dtype.js";
 export {
   AlreadyExistsError,
+  ArgumentError,
   ConfigError,
   ConflictError,
   DataError,
@@ -66,6 +67,8 @@ export {
   InputChangedError,
   InvalidManifestError,
   InvalidSelectionError,
+  IoError,
+  type IoErrorOptions,
   isTensorToolsError,
   MethodError,
   type MethodPhase,

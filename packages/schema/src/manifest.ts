@@ -83,18 +83,8 @@ const REQUIRED = [
   "array_store",
 ] as const;
 
-/**
- * Checks that `value` is a valid manifest and returns it typed, unknown keys included. The
- * first problem found is thrown as an {@link InvalidManifestError} whose `field` names the
- * manifest field (`shape[1]`, `meta_files.channel`) and whose message says what would be right.
- *
- * @example
- * ```ts
- * const manifest = validateManifest(JSON.parse(text));
- * manifest.axes; // ["instance", "sample", "channel"]
- * ```
- */
-export function validateManifest(value: unknown): Manifest {
+/** Checks that `value` is an object holding every required key; returns it as a record. */
+function checkRequiredKeys(value: unknown): Record<string, unknown> {
   if (!isPlainObject(value)) {
     throw new InvalidManifestError(
       "$",
@@ -104,8 +94,11 @@ export function validateManifest(value: unknown): Manifest {
   for (const key of REQUIRED) {
     if (!(key in value)) throw new InvalidManifestError(key, "is required but missing");
   }
-  const m = value as Record<string, unknown>;
+  return value as Record<string, unknown>;
+}
 
+/** Checks that the schema version is one this library reads and the tensor has a name. */
+function checkSchemaVersionAndName(m: Record<string, unknown>): void {
   if (typeof m.schema_version !== "string") {
     throw new InvalidManifestError(
       "schema_version",
@@ -130,7 +123,10 @@ export function validateManifest(value: unknown): Manifest {
       `must be a non-empty string, got ${describeType(m.tensor_name)}`,
     );
   }
+}
 
+/** Checks that the shape is a list of axis lengths and the dtype a known one; returns the shape. */
+function checkShapeAndDtype(m: Record<string, unknown>): unknown[] {
   if (!Array.isArray(m.shape)) {
     throw new InvalidManifestError(
       "shape",
@@ -151,7 +147,11 @@ export function validateManifest(value: unknown): Manifest {
       `unknown dtype ${describeType(m.dtype)}; expected one of ${DTYPES.join(", ")}`,
     );
   }
+  return m.shape;
+}
 
+/** Checks that the axes are unique non-empty names, one per axis length; returns them. */
+function checkAxes(m: Record<string, unknown>, shape: readonly unknown[]): string[] {
   if (!Array.isArray(m.axes)) {
     throw new InvalidManifestError(
       "axes",
@@ -174,34 +174,44 @@ export function validateManifest(value: unknown): Manifest {
       );
     }
   });
-  if (axes.length !== m.shape.length) {
+  if (axes.length !== shape.length) {
     throw new InvalidManifestError(
       "axes",
-      `has ${axes.length} names but shape has ${m.shape.length} lengths; give one name per axis`,
+      `has ${axes.length} names but shape has ${shape.length} lengths; give one name per axis`,
     );
   }
+  return axes as string[];
+}
 
-  const axisKeyed = (field: string): Record<string, unknown> => {
-    const record = m[field];
-    if (!isPlainObject(record)) {
+/** The record of manifest field `field`, checked to be an object keyed by known axis names. */
+function axisKeyed(
+  m: Record<string, unknown>,
+  field: string,
+  axes: readonly string[],
+): Record<string, unknown> {
+  const record = m[field];
+  if (!isPlainObject(record)) {
+    throw new InvalidManifestError(
+      field,
+      `must be an object keyed by axis name, got ${describeType(record)}`,
+    );
+  }
+  for (const axis of Object.keys(record)) {
+    if (!axes.includes(axis)) {
       throw new InvalidManifestError(
-        field,
-        `must be an object keyed by axis name, got ${describeType(record)}`,
+        `${field}.${axis}`,
+        `names unknown axis '${axis}'; axes are ${axes.join(", ")}`,
       );
     }
-    for (const axis of Object.keys(record)) {
-      if (!axes.includes(axis)) {
-        throw new InvalidManifestError(
-          `${field}.${axis}`,
-          `names unknown axis '${axis}'; axes are ${axes.join(", ")}`,
-        );
-      }
-    }
-    return record;
-  };
+  }
+  return record;
+}
 
-  const indexColumns = axisKeyed("axis_index_columns");
-  const metaFiles = axisKeyed("meta_files");
+/** Checks that each id column is a name, held by the metadata table of its axis. */
+function checkIndexColumns(
+  indexColumns: Record<string, unknown>,
+  metaFiles: Record<string, unknown>,
+): void {
   for (const [axis, column] of Object.entries(indexColumns)) {
     if (typeof column !== "string" || column.length === 0) {
       throw new InvalidManifestError(
@@ -216,33 +226,51 @@ export function validateManifest(value: unknown): Manifest {
       );
     }
   }
+}
 
-  const paths = new Map<string, string>();
-  const checkPath = (field: string, path: unknown): void => {
+/** Collects the paths a manifest names, checking each to be safe and used once. */
+class PathRegistry {
+  /** Each normalized path with the field that named it first. */
+  readonly paths = new Map<string, string>();
+
+  add(field: string, path: unknown): void {
     const reason = unsafePathReason(path);
     if (reason !== undefined) throw new InvalidManifestError(field, reason);
     const normalized = normalizeRelativePath(path as string);
-    const other = paths.get(normalized);
+    const other = this.paths.get(normalized);
     if (other !== undefined) {
       throw new InvalidManifestError(
         field,
         `path ${JSON.stringify(path)} is also used by ${other}; each file needs its own path`,
       );
     }
-    paths.set(normalized, field);
-  };
-  for (const [axis, path] of Object.entries(metaFiles)) checkPath(`meta_files.${axis}`, path);
-  checkPath("array_store", m.array_store);
-  if (m.mask_store !== undefined) checkPath("mask_store", m.mask_store);
+    this.paths.set(normalized, field);
+  }
+}
+
+/**
+ * Checks every path the manifest names (metadata tables, array, mask, coordinate arrays,
+ * partitions) and returns them with the field naming each.
+ */
+function checkPaths(
+  m: Record<string, unknown>,
+  axes: readonly string[],
+  indexColumns: Record<string, unknown>,
+  metaFiles: Record<string, unknown>,
+): [string, string][] {
+  const registry = new PathRegistry();
+  for (const [axis, path] of Object.entries(metaFiles)) registry.add(`meta_files.${axis}`, path);
+  registry.add("array_store", m.array_store);
+  if (m.mask_store !== undefined) registry.add("mask_store", m.mask_store);
   if (m.coord_stores !== undefined) {
-    for (const [axis, path] of Object.entries(axisKeyed("coord_stores"))) {
+    for (const [axis, path] of Object.entries(axisKeyed(m, "coord_stores", axes))) {
       if (!(axis in indexColumns)) {
         throw new InvalidManifestError(
           `coord_stores.${axis}`,
           `stores ids of axis '${axis}', which has no id column in axis_index_columns`,
         );
       }
-      checkPath(`coord_stores.${axis}`, path);
+      registry.add(`coord_stores.${axis}`, path);
     }
   }
   if (m.partitions !== undefined) {
@@ -252,22 +280,45 @@ export function validateManifest(value: unknown): Manifest {
         `must be an object of name -> path, got ${describeType(m.partitions)}`,
       );
     }
-    for (const [name, path] of Object.entries(m.partitions)) checkPath(`partitions.${name}`, path);
+    for (const [name, path] of Object.entries(m.partitions))
+      registry.add(`partitions.${name}`, path);
   }
+  return [...registry.paths.entries()];
+}
 
-  if (m.schema_version !== "0.1.0") checkVersionFields(m, [...paths.entries()]);
-
-  if (m.attrs !== undefined) {
-    if (!isPlainObject(m.attrs)) {
-      throw new InvalidManifestError(
-        "attrs",
-        `must be a JSON object, got ${describeType(m.attrs)}`,
-      );
-    }
-    const nonJson = findNonJson(m.attrs, "attrs");
-    if (nonJson !== undefined)
-      throw new InvalidManifestError(nonJson.replace(/^\$\.?/, ""), "is not a JSON value");
+/** Checks that the attributes, when present, are a JSON object. */
+function checkAttrs(m: Record<string, unknown>): void {
+  if (m.attrs === undefined) return;
+  if (!isPlainObject(m.attrs)) {
+    throw new InvalidManifestError("attrs", `must be a JSON object, got ${describeType(m.attrs)}`);
   }
+  const nonJson = findNonJson(m.attrs, "attrs");
+  if (nonJson !== undefined)
+    throw new InvalidManifestError(nonJson.replace(/^\$\.?/, ""), "is not a JSON value");
+}
+
+/**
+ * Checks that `value` is a valid manifest and returns it typed, unknown keys included. The
+ * first problem found is thrown as an {@link InvalidManifestError} whose `field` names the
+ * manifest field (`shape[1]`, `meta_files.channel`) and whose message says what would be right.
+ *
+ * @example
+ * ```ts
+ * const manifest = validateManifest(JSON.parse(text));
+ * manifest.axes; // ["instance", "sample", "channel"]
+ * ```
+ */
+export function validateManifest(value: unknown): Manifest {
+  const m = checkRequiredKeys(value);
+  checkSchemaVersionAndName(m);
+  const shape = checkShapeAndDtype(m);
+  const axes = checkAxes(m, shape);
+  const indexColumns = axisKeyed(m, "axis_index_columns", axes);
+  const metaFiles = axisKeyed(m, "meta_files", axes);
+  checkIndexColumns(indexColumns, metaFiles);
+  const paths = checkPaths(m, axes, indexColumns, metaFiles);
+  if (m.schema_version !== "0.1.0") checkVersionFields(m, paths);
+  checkAttrs(m);
   return value as Manifest;
 }
 

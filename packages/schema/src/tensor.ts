@@ -47,6 +47,94 @@ export interface TensorInit<D extends DType = DType> {
   attrs?: JsonObject;
 }
 
+/** Checks that the axes are unique non-empty names and the shape gives each a length. */
+function checkAxesAndShape(axes: readonly string[], shape: readonly number[]): void {
+  if (!Array.isArray(axes) || !axes.every((a) => typeof a === "string" && a.length > 0)) {
+    throw new DataError("tensor axes", "must be an array of non-empty strings");
+  }
+  const duplicate = axes.find((axis, i) => axes.indexOf(axis) !== i);
+  if (duplicate !== undefined)
+    throw new DataError("tensor axes", `axis '${duplicate}' appears twice`);
+  if (!Array.isArray(shape) || shape.length !== axes.length) {
+    throw new DataError("tensor shape", `has ${shape?.length} entries for ${axes.length} axes`);
+  }
+  shape.forEach((length, i) => {
+    if (!isLength(length)) {
+      throw new DataError(`tensor shape[${i}]`, `must be a non-negative integer, got ${length}`);
+    }
+  });
+}
+
+/** Checks that the data can hold `dtype` and has one element per cell of the shape. */
+function checkData(data: TypedArray, dtype: DType, shape: readonly number[]): void {
+  if (!matchesDType(data, dtype)) {
+    throw new DataError(
+      "tensor data",
+      `is a ${data?.constructor?.name}, which cannot hold ${dtype}`,
+    );
+  }
+  const size = sizeOf(shape);
+  if (data.length !== size) {
+    throw new DataError(
+      "tensor data",
+      `has ${data.length} elements, shape [${shape.join(", ")}] needs ${size}`,
+    );
+  }
+}
+
+/** The length of `axis`, for the `kind` record (`axisIndex`, `axisMeta`) that names it. */
+function axisLength(
+  axes: readonly string[],
+  shape: readonly number[],
+  kind: string,
+  axis: string,
+): number {
+  const i = axes.indexOf(axis);
+  if (i < 0)
+    throw new DataError(
+      `tensor ${kind}.${axis}`,
+      `names an unknown axis; axes are ${axes.join(", ")}`,
+    );
+  return shape[i]!;
+}
+
+/** Checks that every index array and metadata table has one entry per element of its axis. */
+function checkAxisRecords<D extends DType>(init: TensorInit<D>): void {
+  const { axes, shape } = init;
+  for (const [axis, index] of Object.entries(init.axisIndex ?? {})) {
+    const expected = axisLength(axes, shape, "axisIndex", axis);
+    if (index.length !== expected) {
+      throw new DataError(
+        `tensor axisIndex.${axis}`,
+        `has ${index.length} entries, axis '${axis}' has ${expected}`,
+      );
+    }
+  }
+  for (const [axis, table] of Object.entries(init.axisMeta ?? {})) {
+    const expected = axisLength(axes, shape, "axisMeta", axis);
+    if (table.numRows !== expected) {
+      throw new DataError(
+        `tensor axisMeta.${axis}`,
+        `has ${table.numRows} rows, axis '${axis}' has ${expected}`,
+      );
+    }
+  }
+}
+
+/** Checks that a mask, if given, is a Uint8Array of 0s and 1s with one flag per element. */
+function checkMask(mask: Uint8Array | undefined, size: number): void {
+  if (mask === undefined) return;
+  if (!(mask instanceof Uint8Array) || mask.length !== size) {
+    throw new DataError(
+      "tensor mask",
+      `must be a Uint8Array of ${size} elements (the tensor's size)`,
+    );
+  }
+  const bad = mask.findIndex((flag) => flag > 1);
+  if (bad >= 0)
+    throw new DataError("tensor mask", `element ${bad} is ${mask[bad]}; a mask holds 0 or 1`);
+}
+
 /**
  * Validates `init` and returns a frozen tensor. Checks unique axis names, the data length
  * against the shape, and every index array, metadata table and mask against its axis.
@@ -63,80 +151,14 @@ export interface TensorInit<D extends DType = DType> {
  */
 export function createTensor<D extends DType>(init: TensorInit<D>): AxisAnnotatedTensor<D> {
   const { data, shape, axes } = init;
-  if (!Array.isArray(axes) || !axes.every((a) => typeof a === "string" && a.length > 0)) {
-    throw new DataError("tensor axes", "must be an array of non-empty strings");
-  }
-  const duplicate = axes.find((axis, i) => axes.indexOf(axis) !== i);
-  if (duplicate !== undefined)
-    throw new DataError("tensor axes", `axis '${duplicate}' appears twice`);
-  if (!Array.isArray(shape) || shape.length !== axes.length) {
-    throw new DataError("tensor shape", `has ${shape?.length} entries for ${axes.length} axes`);
-  }
-  shape.forEach((length, i) => {
-    if (!isLength(length)) {
-      throw new DataError(`tensor shape[${i}]`, `must be a non-negative integer, got ${length}`);
-    }
-  });
+  checkAxesAndShape(axes, shape);
   const dtype = (init.dtype ?? dtypeOf(data)) as D;
-  if (!matchesDType(data, dtype)) {
-    throw new DataError(
-      "tensor data",
-      `is a ${data?.constructor?.name}, which cannot hold ${dtype}`,
-    );
-  }
-  const size = sizeOf(shape);
-  if (data.length !== size) {
-    throw new DataError(
-      "tensor data",
-      `has ${data.length} elements, shape [${shape.join(", ")}] needs ${size}`,
-    );
-  }
-
-  const lengthOf = (kind: string, axis: string): number => {
-    const i = axes.indexOf(axis);
-    if (i < 0)
-      throw new DataError(
-        `tensor ${kind}.${axis}`,
-        `names an unknown axis; axes are ${axes.join(", ")}`,
-      );
-    return shape[i]!;
-  };
-  for (const [axis, index] of Object.entries(init.axisIndex ?? {})) {
-    const expected = lengthOf("axisIndex", axis);
-    if (index.length !== expected) {
-      throw new DataError(
-        `tensor axisIndex.${axis}`,
-        `has ${index.length} entries, axis '${axis}' has ${expected}`,
-      );
-    }
-  }
-  for (const [axis, table] of Object.entries(init.axisMeta ?? {})) {
-    const expected = lengthOf("axisMeta", axis);
-    if (table.numRows !== expected) {
-      throw new DataError(
-        `tensor axisMeta.${axis}`,
-        `has ${table.numRows} rows, axis '${axis}' has ${expected}`,
-      );
-    }
-  }
-  if (init.mask !== undefined) {
-    if (!(init.mask instanceof Uint8Array) || init.mask.length !== size) {
-      throw new DataError(
-        "tensor mask",
-        `must be a Uint8Array of ${size} elements (the tensor's size)`,
-      );
-    }
-    const bad = init.mask.findIndex((flag) => flag > 1);
-    if (bad >= 0)
-      throw new DataError(
-        "tensor mask",
-        `element ${bad} is ${init.mask[bad]}; a mask holds 0 or 1`,
-      );
-  }
+  checkData(data, dtype, shape);
+  checkAxisRecords(init);
+  checkMask(init.mask, sizeOf(shape));
   const attrs = init.attrs ?? {};
   const nonJson = isPlainObject(attrs) ? findNonJson(attrs, "attrs") : "attrs";
   if (nonJson !== undefined) throw new DataError(`tensor ${nonJson}`, "is not JSON-serializable");
-
   return Object.freeze({
     data,
     dtype,

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import {
+  ArgumentError,
   ConfigError,
+  IoError,
   isTensorToolsError,
   MethodError,
   NotFoundError,
@@ -57,5 +59,38 @@ describe("errors", () => {
     });
     expect(error.available).toEqual(["pca", "svd"]);
     expect(error.what).toBe("method 'pcaa'");
+  });
+
+  it("tell a call with a wrong argument by the function and the parameter", () => {
+    const error = new ArgumentError("gram", "A", "A has 5 elements, expected 2 x 3 = 6");
+    expect(error).toBeInstanceOf(TensorToolsError);
+    expect(isTensorToolsError(error, "argument")).toBe(true);
+    expect(isTensorToolsError(error, "data")).toBe(false);
+    expect(error).toMatchObject({ tag: "argument", name: "ArgumentError", where: "gram" });
+    expect(error.parameter).toBe("A");
+    expect(error.message).toBe("gram: A has 5 elements, expected 2 x 3 = 6");
+  });
+
+  it("tell a failed read from an absent key by the location, the status and the system code", () => {
+    const cause = new TypeError("fetch failed");
+    const refused = new IoError(
+      "http://h/x.json",
+      "could not reach http://h/x.json: fetch failed",
+      {
+        cause,
+        code: "ECONNREFUSED",
+      },
+    );
+    expect(isTensorToolsError(refused, "io")).toBe(true);
+    expect(isTensorToolsError(refused, "not-found")).toBe(false);
+    expect(refused).toMatchObject({ tag: "io", name: "IoError", location: "http://h/x.json" });
+    expect([refused.status, refused.code, refused.cause]).toEqual([
+      undefined,
+      "ECONNREFUSED",
+      cause,
+    ]);
+    expect(refused.message).toBe("could not reach http://h/x.json: fetch failed");
+    const forbidden = new IoError("http://h/x.json", "answered HTTP 403", { status: 403 });
+    expect([forbidden.status, forbidden.code]).toEqual([403, undefined]);
   });
 });

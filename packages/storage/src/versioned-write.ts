@@ -12,7 +12,7 @@ import {
   NotFoundError,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { type Inventory, recordingStore, recordOf } from "./inventory.js";
+import { type Inventory, type RecordingStore, recordingStore, recordOf } from "./inventory.js";
 import {
   deregisterWriter,
   isTemporaryKey,
@@ -81,6 +81,105 @@ export interface VersionedWriteOptions {
   base?: BaseVersion;
 }
 
+/** What the steps of one versioned write share. */
+interface WriteSession {
+  readonly store: WritableKeyValueStore;
+  readonly manifestKey: string;
+  readonly base: BaseVersion | undefined;
+  readonly generation: number;
+  readonly token: string;
+  /** The store the files of the version go through, recording what is written. */
+  readonly recording: RecordingStore;
+  /** Files of the base version kept in this one, with their records. */
+  readonly kept: Inventory;
+  /** Whether the write was committed or given up. */
+  finished: boolean;
+}
+
+/** Gives up the write (once): removes the files written so far and the registration. */
+async function abortWrite(session: WriteSession): Promise<void> {
+  if (session.finished) return;
+  session.finished = true;
+  const { store } = session;
+  for (const key of Object.keys(session.recording.inventory())) await store.delete(key);
+  await deregisterWriter(store, session.token);
+}
+
+/** The stored files under `path` (itself or below it), skipping temporary files. */
+async function storedFilesUnder(store: WritableKeyValueStore, path: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const key of store.list(path))
+    if ((key === path || key.startsWith(`${path}/`)) && !isTemporaryKey(key)) found.push(key);
+  return found;
+}
+
+/**
+ * Keeps `path` of the base version: its records from the base's inventory, or, for a base
+ * written before inventories, records computed from the stored files.
+ */
+async function keepPath(session: WriteSession, path: string): Promise<void> {
+  const { store, kept } = session;
+  const inventory = session.base?.inventory ?? {};
+  const listed = Object.keys(inventory).filter((key) => key === path || key.startsWith(`${path}/`));
+  if (listed.length > 0) {
+    for (const key of listed) kept[key] = inventory[key]!;
+    return;
+  }
+  const found = await storedFilesUnder(store, path);
+  if (found.length === 0)
+    throw new NotFoundError(
+      path,
+      `'${path}' is not a file of the version this write builds on (${store.location})`,
+    );
+  for (const key of found) {
+    const bytes = await store.get(key);
+    if (bytes === undefined)
+      throw new NotFoundError(key, `'${key}' vanished from ${store.location}`);
+    kept[key] = await recordOf(bytes);
+  }
+}
+
+/** The version fields of the manifest to commit. */
+async function versionFieldsOf(session: WriteSession): Promise<VersionFields> {
+  const { base } = session;
+  return {
+    version: session.generation,
+    previous: base === undefined ? null : await hashManifest(base.manifest as Manifest),
+    created_at: new Date().toISOString(),
+    inventory: { ...session.kept, ...session.recording.inventory() },
+  };
+}
+
+/**
+ * Replaces the manifest with `bytes` if it still holds the base version's bytes: by the store's
+ * compare-and-swap, or by a read and a write on a store without one. Whether it was replaced.
+ */
+async function swapManifest(session: WriteSession, bytes: Uint8Array): Promise<boolean> {
+  const { store, manifestKey, base } = session;
+  if (store.swap !== undefined) return store.swap(manifestKey, bytes, base?.bytes);
+  const current = await store.get(manifestKey);
+  const swapped =
+    current === undefined || base === undefined
+      ? current === base?.bytes
+      : current.length === base.bytes.length && current.every((b, i) => b === base.bytes[i]);
+  if (swapped) await store.set(manifestKey, bytes);
+  return swapped;
+}
+
+/** Commits the manifest `text`; another writer's commit in between is a ConflictError. */
+async function commitWrite(session: WriteSession, text: string): Promise<void> {
+  const bytes = new TextEncoder().encode(text.endsWith("\n") ? text : `${text}\n`);
+  if (!(await swapManifest(session, bytes))) {
+    await abortWrite(session);
+    throw new ConflictError(
+      session.store.location,
+      `another writer committed a new version while this one (version ${session.generation}) was written; nothing of this write was kept: retry it`,
+    );
+  }
+  session.finished = true;
+  await deregisterWriter(session.store, session.token);
+}
+
 /**
  * Starts writing a new version into `store`: registers the writer and returns the session. Use
  * `session.store` for every file of the version and `session.path` for their names.
@@ -97,81 +196,28 @@ export async function beginVersionedWrite(
   store: WritableKeyValueStore,
   options: VersionedWriteOptions = {},
 ): Promise<VersionedWrite> {
-  const manifestKey = options.manifestKey ?? "manifest.json";
   const base = options.base;
   const generation = (base?.generation ?? 0) + 1;
   const token = newToken();
   await registerWriter(store, token, generation);
-  const recording = recordingStore(store, base?.inventory ?? {});
-  const kept: Inventory = {};
-  let finished = false;
-
-  const abort = async () => {
-    if (finished) return;
-    finished = true;
-    for (const key of Object.keys(recording.inventory())) await store.delete(key);
-    await deregisterWriter(store, token);
+  const session: WriteSession = {
+    store,
+    manifestKey: options.manifestKey ?? "manifest.json",
+    base,
+    generation,
+    token,
+    recording: recordingStore(store, base?.inventory ?? {}),
+    kept: {},
+    finished: false,
   };
-
   return {
     generation,
     token,
-    store: recording.store,
+    store: session.recording.store,
     path: (stem, extension) => versionedPath(stem, extension, generation, token),
-    async keep(path: string) {
-      const inventory = base?.inventory ?? {};
-      const within = (key: string) => key === path || key.startsWith(`${path}/`);
-      let found = Object.keys(inventory).filter(within);
-      if (found.length > 0) {
-        for (const key of found) kept[key] = inventory[key]!;
-        return;
-      }
-      found = [];
-      for await (const key of store.list(path))
-        if (within(key) && !isTemporaryKey(key)) found.push(key);
-      if (found.length === 0)
-        throw new NotFoundError(
-          path,
-          `'${path}' is not a file of the version this write builds on (${store.location})`,
-        );
-      for (const key of found) {
-        const bytes = await store.get(key);
-        if (bytes === undefined)
-          throw new NotFoundError(key, `'${key}' vanished from ${store.location}`);
-        kept[key] = await recordOf(bytes);
-      }
-    },
-    async versionFields() {
-      return {
-        version: generation,
-        previous: base === undefined ? null : await hashManifest(base.manifest as Manifest),
-        created_at: new Date().toISOString(),
-        inventory: { ...kept, ...recording.inventory() },
-      };
-    },
-    async commit(text: string) {
-      const bytes = new TextEncoder().encode(text.endsWith("\n") ? text : `${text}\n`);
-      let swapped: boolean;
-      if (store.swap !== undefined) {
-        swapped = await store.swap(manifestKey, bytes, base?.bytes);
-      } else {
-        const current = await store.get(manifestKey);
-        swapped =
-          current === undefined || base === undefined
-            ? current === base?.bytes
-            : current.length === base.bytes.length && current.every((b, i) => b === base.bytes[i]);
-        if (swapped) await store.set(manifestKey, bytes);
-      }
-      if (!swapped) {
-        await abort();
-        throw new ConflictError(
-          store.location,
-          `another writer committed a new version while this one (version ${generation}) was written; nothing of this write was kept: retry it`,
-        );
-      }
-      finished = true;
-      await deregisterWriter(store, token);
-    },
-    abort,
+    keep: (path) => keepPath(session, path),
+    versionFields: () => versionFieldsOf(session),
+    commit: (text) => commitWrite(session, text),
+    abort: () => abortWrite(session),
   };
 }

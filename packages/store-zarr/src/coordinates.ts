@@ -10,6 +10,7 @@ import {
   type CoordinateValues,
   DataError,
   type IOOptions,
+  isTensorToolsError,
   type KeyValueStore,
   NotFoundError,
   UnsupportedError,
@@ -132,10 +133,11 @@ export async function readCoordinates(
   try {
     array = await zarr.open.v3(zarr.root(adapter).resolve(path), { kind: "array" });
   } catch (error) {
-    if (error instanceof zarr.NotFoundError)
+    if (zarr.isZarritaError(error, "NotFoundError"))
       throw new NotFoundError(path, `no coordinate array at '${path}' in ${store.location}`, {
         cause: error,
       });
+    if (isTensorToolsError(error)) throw error;
     throw new DataError(path, `cannot open the coordinate array: ${(error as Error).message}`, {
       cause: error,
     });

@@ -78,6 +78,182 @@ function fillSlabs(target: TypedArray, layout: SlabLayout, where: string): void 
   );
 }
 
+/** An output array written by element index. */
+type IndexedTarget = { set(a: ArrayLike<unknown>, o: number): void; [i: number]: unknown };
+
+/** One read of a selection: where each wanted slab goes in the output, and how to copy it. */
+interface SlabRead {
+  store: KeyValueStore;
+  layout: SlabLayout;
+  signal: AbortSignal | undefined;
+  /** The output, C order over the selection's shape. */
+  out: TypedArray;
+  /** The bytes of `out`, for reads straight into it. */
+  outBytes: Uint8Array;
+  /** The output positions along the first axis of each wanted slab (a slab may repeat). */
+  positions: Map<number, number[]>;
+  /** Elements per stored slab, and bytes per element. */
+  slab: number;
+  width: number;
+  /** The indices wanted along each axis after the first. */
+  inner: Int32Array[];
+  /** Whether every slab is wanted whole and in order, so it is copied in one piece. */
+  innerWhole: boolean;
+  /** Elements per output slab. */
+  outSlab: number;
+  slabStrides: number[];
+  outStrides: number[];
+}
+
+/** Where each wanted slab goes: the output positions of each row along the first axis. */
+function slabPositions(rows: Int32Array): Map<number, number[]> {
+  const positions = new Map<number, number[]>();
+  rows.forEach((row, position) => {
+    const list = positions.get(row);
+    if (list) list.push(position);
+    else positions.set(row, [position]);
+  });
+  return positions;
+}
+
+/** Plans the read of `selection`: the output and where every wanted slab lands in it. */
+function planSlabRead(
+  store: KeyValueStore,
+  layout: SlabLayout,
+  selection: readonly AxisSelection[],
+  signal: AbortSignal | undefined,
+): { read: SlabRead; rows: Int32Array } {
+  const resolved = resolveSelection(layout.shape, selection, layout.axes);
+  const outShape = selectionShape(resolved);
+  const out = allocate(layout.dtype, sizeOf(outShape));
+  const inner = resolved.slice(1);
+  const read: SlabRead = {
+    store,
+    layout,
+    signal,
+    out,
+    outBytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
+    positions: slabPositions(resolved[0]!),
+    slab: sizeOf(layout.shape.slice(1)),
+    width: bytesPerElement(layout.dtype),
+    inner,
+    innerWhole: inner.every(
+      (indices, i) => indices.length === layout.shape[i + 1] && indices.every((v, j) => v === j),
+    ),
+    outSlab: sizeOf(outShape.slice(1)),
+    slabStrides: cOrderStrides(layout.shape.slice(1)),
+    outStrides: cOrderStrides(outShape.slice(1)),
+  };
+  return { read, rows: resolved[0]! };
+}
+
+/** Copies the wanted elements of inner axes `axis..` of one slab, element by element. */
+function copyInner(
+  read: SlabRead,
+  source: TypedArray,
+  axis: number,
+  outOffset: number,
+  inOffset: number,
+): void {
+  const target = read.out as unknown as IndexedTarget;
+  const indices = read.inner[axis]!;
+  if (axis === read.inner.length - 1) {
+    for (let i = 0; i < indices.length; i++)
+      target[outOffset + i] = (source as unknown as unknown[])[inOffset + indices[i]!];
+    return;
+  }
+  for (let i = 0; i < indices.length; i++)
+    copyInner(
+      read,
+      source,
+      axis + 1,
+      outOffset + i * read.outStrides[axis]!,
+      inOffset + indices[i]! * read.slabStrides[axis]!,
+    );
+}
+
+/** Places slab `sourceSlab` of `source` at output position `position`. */
+function placeSlab(read: SlabRead, source: TypedArray, sourceSlab: number, position: number) {
+  const target = read.out as unknown as IndexedTarget;
+  const base = sourceSlab * read.slab;
+  if (read.innerWhole) {
+    target.set((source as Float32Array).subarray(base, base + read.slab), position * read.outSlab);
+    return;
+  }
+  if (read.inner.length === 0) target[position] = (source as unknown as unknown[])[base];
+  else copyInner(read, source, 0, position * read.outSlab, base);
+}
+
+/** Whether a run's slabs land whole and in order in the output, so it can be read into it. */
+function landsInPlace(read: SlabRead, run: Run): boolean {
+  if (!read.innerWhole || read.store.readInto === undefined) return false;
+  const first = read.positions.get(run.first)!;
+  if (first.length !== 1) return false;
+  for (let row = run.first + 1; row <= run.last; row++) {
+    const at = read.positions.get(row)!;
+    if (at.length !== 1 || at[0] !== first[0]! + (row - run.first)) return false;
+  }
+  return true;
+}
+
+/** The error of a chunk that holds fewer bytes than the slabs of `run` need. */
+function truncatedChunk(key: string, run: Run, got: number, length: number, offset: number) {
+  return new DataError(
+    `chunk '${key}'`,
+    `holds too few bytes for slabs ${run.first}..${run.last} (got ${got} of ${length} at offset ${offset}); the chunk file is truncated or corrupt`,
+  );
+}
+
+/** Reads the slabs of `run` (bytes `offset..` of chunk `key`) straight into the output. */
+async function readRunInPlace(read: SlabRead, run: Run, key: string, offset: number) {
+  const { slab, width } = read;
+  const length = (run.last - run.first + 1) * slab * width;
+  const at = read.positions.get(run.first)![0]! * slab * width;
+  const got = await read.store.readInto!(key, { offset, length }, read.outBytes, at, {
+    signal: read.signal,
+  });
+  if (got === undefined) {
+    const slabs = (read.out as Float32Array).subarray(at / width, (at + length) / width);
+    fillSlabs(slabs, read.layout, `chunk '${key}'`);
+    return;
+  }
+  if (got !== length) throw truncatedChunk(key, run, got, length, offset);
+}
+
+/** Fetches the slabs of `run` (bytes `offset..` of chunk `key`) and places each where it goes. */
+async function readRunByRange(read: SlabRead, run: Run, key: string, offset: number) {
+  const { layout, slab, width } = read;
+  const count = run.last - run.first + 1;
+  const bytes = await read.store.get(key, {
+    range: { offset, length: count * slab * width },
+    signal: read.signal,
+  });
+  let values: TypedArray;
+  if (bytes === undefined) {
+    values = allocate(layout.dtype, count * slab);
+    fillSlabs(values, layout, `chunk '${key}'`);
+  } else {
+    if (bytes.byteLength !== count * slab * width)
+      throw truncatedChunk(key, run, bytes.byteLength, count * slab * width, offset);
+    const aligned = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
+    const Typed = typedArrayConstructor(layout.dtype);
+    values = new Typed(aligned.buffer, aligned.byteOffset, count * slab);
+  }
+  for (let row = run.first; row <= run.last; row++) {
+    for (const position of read.positions.get(row)!)
+      placeSlab(read, values, row - run.first, position);
+  }
+}
+
+/** Reads one run of consecutive slabs of one chunk into the output. */
+async function readRun(read: SlabRead, run: Run): Promise<void> {
+  read.signal?.throwIfAborted();
+  const key = read.layout.chunkKey(run.chunk);
+  const offset = (run.first - run.chunk * read.layout.chunkRows) * read.slab * read.width;
+  if (landsInPlace(read, run)) await readRunInPlace(read, run, key, offset);
+  else await readRunByRange(read, run, key, offset);
+}
+
 /** Reads `selection` by fetching only the byte ranges of the needed slabs. */
 export async function readSlabs(
   store: KeyValueStore,
@@ -85,122 +261,12 @@ export async function readSlabs(
   selection: readonly AxisSelection[],
   options: IOOptions = {},
 ): Promise<TypedArray> {
-  const resolved = resolveSelection(layout.shape, selection, layout.axes);
-  const outShape = selectionShape(resolved);
-  const out = allocate(layout.dtype, sizeOf(outShape));
-  if (out.length === 0) return out;
-  const slab = sizeOf(layout.shape.slice(1));
-  const width = bytesPerElement(layout.dtype);
-  const Typed = typedArrayConstructor(layout.dtype);
-  const inner = resolved.slice(1);
-  const innerWhole = inner.every(
-    (indices, i) => indices.length === layout.shape[i + 1] && indices.every((v, j) => v === j),
+  const { read, rows } = planSlabRead(store, layout, selection, options.signal);
+  if (read.out.length === 0) return read.out;
+  await forEachLimited(runsOf(rows, layout.chunkRows), options.concurrency ?? 16, (run) =>
+    readRun(read, run),
   );
-  const outSlab = sizeOf(outShape.slice(1));
-  const slabStrides = cOrderStrides(layout.shape.slice(1));
-  const outStrides = cOrderStrides(outShape.slice(1));
-  const positions = new Map<number, number[]>();
-  resolved[0]!.forEach((row, position) => {
-    const list = positions.get(row);
-    if (list) list.push(position);
-    else positions.set(row, [position]);
-  });
-  const target = out as unknown as {
-    set(a: ArrayLike<unknown>, o: number): void;
-    [i: number]: unknown;
-  };
-
-  const place = (source: TypedArray, sourceSlab: number, position: number) => {
-    const base = sourceSlab * slab;
-    if (innerWhole) {
-      target.set((source as Float32Array).subarray(base, base + slab), position * outSlab);
-      return;
-    }
-    const copy = (axis: number, outOffset: number, inOffset: number) => {
-      const indices = inner[axis]!;
-      if (axis === inner.length - 1) {
-        for (let i = 0; i < indices.length; i++)
-          target[outOffset + i] = (source as unknown as unknown[])[inOffset + indices[i]!];
-        return;
-      }
-      for (let i = 0; i < indices.length; i++)
-        copy(
-          axis + 1,
-          outOffset + i * outStrides[axis]!,
-          inOffset + indices[i]! * slabStrides[axis]!,
-        );
-    };
-    if (inner.length === 0) target[position] = (source as unknown as unknown[])[base];
-    else copy(0, position * outSlab, base);
-  };
-
-  const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  // A run whose slabs land whole and in order in the output can be read straight into it.
-  const landsInPlace = (run: Run) => {
-    if (!innerWhole || store.readInto === undefined) return false;
-    const first = positions.get(run.first)!;
-    if (first.length !== 1) return false;
-    for (let row = run.first + 1; row <= run.last; row++) {
-      const at = positions.get(row)!;
-      if (at.length !== 1 || at[0] !== first[0]! + (row - run.first)) return false;
-    }
-    return true;
-  };
-
-  await forEachLimited(
-    runsOf(resolved[0]!, layout.chunkRows),
-    options.concurrency ?? 16,
-    async (run) => {
-      options.signal?.throwIfAborted();
-      const key = layout.chunkKey(run.chunk);
-      const count = run.last - run.first + 1;
-      const offset = (run.first - run.chunk * layout.chunkRows) * slab * width;
-      if (landsInPlace(run)) {
-        const length = count * slab * width;
-        const at = positions.get(run.first)![0]! * slab * width;
-        const got = await store.readInto!(key, { offset, length }, outBytes, at, {
-          signal: options.signal,
-        });
-        if (got === undefined) {
-          fillSlabs(
-            (out as Float32Array).subarray(at / width, (at + length) / width),
-            layout,
-            `chunk '${key}'`,
-          );
-          return;
-        }
-        if (got !== length) {
-          throw new DataError(
-            `chunk '${key}'`,
-            `holds too few bytes for slabs ${run.first}..${run.last} (got ${got} of ${length} at offset ${offset}); the chunk file is truncated or corrupt`,
-          );
-        }
-        return;
-      }
-      const bytes = await store.get(key, {
-        range: { offset, length: count * slab * width },
-        signal: options.signal,
-      });
-      let values: TypedArray;
-      if (bytes === undefined) {
-        values = allocate(layout.dtype, count * slab);
-        fillSlabs(values, layout, `chunk '${key}'`);
-      } else {
-        if (bytes.byteLength !== count * slab * width) {
-          throw new DataError(
-            `chunk '${key}'`,
-            `holds too few bytes for slabs ${run.first}..${run.last} (got ${bytes.byteLength} of ${count * slab * width} at offset ${offset}); the chunk file is truncated or corrupt`,
-          );
-        }
-        const aligned = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
-        values = new Typed(aligned.buffer, aligned.byteOffset, count * slab);
-      }
-      for (let row = run.first; row <= run.last; row++) {
-        for (const position of positions.get(row)!) place(values, row - run.first, position);
-      }
-    },
-  );
-  return out;
+  return read.out;
 }
 
 /** Writes `block` (whole slabs) at slab `start`: whole chunks directly, partial ones by read-modify-write. */

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { AlreadyExistsError, DataError, NotFoundError } from "../errors.js";
-import type { GetOptions, WritableKeyValueStore } from "../key-value-store.js";
+import type { ByteRange, GetOptions, WritableKeyValueStore } from "../key-value-store.js";
 import { unsafePathReason } from "../paths.js";
 import { errorCode, fileSystem as fs } from "./file-system.js";
 
@@ -38,6 +38,272 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
+/** What the operations of one directory store share. */
+interface DirectoryContext {
+  /** The absolute root directory. */
+  readonly base: string;
+  /** The root with its links resolved, found on the first read. */
+  realBase: Promise<string> | undefined;
+  /** Paths already checked to resolve inside the root. */
+  readonly confined: Set<string>;
+  /** Directories that received a new name since the last commit, synced before the next. */
+  readonly touched: Set<string>;
+}
+
+/** The path of `key` below the root; a key that would leave the root is a DataError. */
+function pathOf(ctx: DirectoryContext, key: string): string {
+  const clean = key.replace(/^\/+/, "");
+  const reason = unsafePathReason(clean);
+  if (reason !== undefined) throw new DataError(`key ${JSON.stringify(key)}`, reason);
+  return join(ctx.base, ...clean.split("/"));
+}
+
+/** The real path of `path`, `undefined` when it is missing; a loop of links is a DataError. */
+async function realPathOf(ctx: DirectoryContext, key: string, path: string) {
+  try {
+    return await fs.realpath(path);
+  } catch (error) {
+    if (errorCode(error) === "ELOOP")
+      throw new DataError(key, `is a loop of symbolic links in ${ctx.base}`, { cause: error });
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The path of `key`, checked (once) to resolve inside the root through any links. */
+async function readablePath(ctx: DirectoryContext, key: string): Promise<string | undefined> {
+  const path = pathOf(ctx, key);
+  if (ctx.confined.has(path)) return path;
+  const real = await realPathOf(ctx, key, path);
+  if (real === undefined) return undefined;
+  ctx.realBase ??= fs.realpath(ctx.base);
+  const inside = await ctx.realBase;
+  if (real !== inside && !real.startsWith(inside + sep)) {
+    throw new DataError(
+      key,
+      `is a link to ${real}, outside ${ctx.base}; tensortools reads only files inside the bundle`,
+    );
+  }
+  ctx.confined.add(path);
+  return path;
+}
+
+/** A handle on the file of `key` opened for reading, `undefined` when there is no such file. */
+async function openForRead(ctx: DirectoryContext, key: string) {
+  const path = await readablePath(ctx, key);
+  if (path === undefined) return undefined;
+  try {
+    return await fs.open(path, "r");
+  } catch (error) {
+    if (isMissing(error) || errorCode(error) === "EISDIR") return undefined;
+    throw error;
+  }
+}
+
+/** The path of `key` with its directory made, the directory remembered for the next sync. */
+async function writePath(ctx: DirectoryContext, key: string): Promise<string> {
+  const path = pathOf(ctx, key);
+  await fs.mkdir(dirname(path), { recursive: true });
+  ctx.touched.add(dirname(path));
+  return path;
+}
+
+/** Syncs every directory that received a new name since the last commit, deepest first. */
+async function syncTouched(ctx: DirectoryContext): Promise<void> {
+  for (const dir of [...ctx.touched].sort((a, b) => b.length - a.length)) {
+    await fs.syncDirectory(dir);
+    ctx.touched.delete(dir);
+  }
+}
+
+/** The value of `key`, or the bytes of its range; `undefined` when it is missing. */
+async function readValue(ctx: DirectoryContext, key: string, options: GetOptions) {
+  options.signal?.throwIfAborted();
+  const handle = await openForRead(ctx, key);
+  if (handle === undefined) return undefined;
+  try {
+    if (options.range === undefined) return new Uint8Array(await handle.readFile());
+    const { offset, length } = options.range;
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await handle.read(bytes, 0, length, offset);
+    return bytes.subarray(0, bytesRead);
+  } catch (error) {
+    if (errorCode(error) === "EISDIR") return undefined;
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads `range` of `key` into `target` at `targetOffset`: the bytes read, `undefined` if missing. */
+async function readIntoTarget(
+  ctx: DirectoryContext,
+  key: string,
+  range: ByteRange,
+  target: Uint8Array,
+  targetOffset: number,
+  options: GetOptions,
+): Promise<number | undefined> {
+  options.signal?.throwIfAborted();
+  const handle = await openForRead(ctx, key);
+  if (handle === undefined) return undefined;
+  try {
+    let done = 0;
+    while (done < range.length) {
+      const { bytesRead } = await handle.read(
+        target,
+        targetOffset + done,
+        range.length - done,
+        range.offset + done,
+      );
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The byte length of the file of `key`, `undefined` when it is missing or not a file. */
+async function sizeOfKey(ctx: DirectoryContext, key: string): Promise<number | undefined> {
+  const path = await readablePath(ctx, key);
+  if (path === undefined) return undefined;
+  try {
+    const info = await fs.stat(path);
+    return info.isFile() ? info.size : undefined;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** A name for a temporary file beside `path`, unique to this write. */
+function temporaryPath(path: string): string {
+  return `${path}.tmp-${randomBytes(6).toString("hex")}`;
+}
+
+/** Writes `value` to a synced temporary file and renames it into place as `key`. */
+async function writeValue(
+  ctx: DirectoryContext,
+  key: string,
+  value: Uint8Array,
+  options: { signal?: AbortSignal },
+): Promise<void> {
+  options.signal?.throwIfAborted();
+  const path = await writePath(ctx, key);
+  const temporary = temporaryPath(path);
+  await fs.writeDurably(temporary, value);
+  try {
+    await fs.rename(temporary, path);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+  ctx.confined.delete(path);
+}
+
+/** Removes `key` and the folders it leaves empty, up to the root. */
+async function deleteKey(ctx: DirectoryContext, key: string): Promise<void> {
+  const { base } = ctx;
+  const path = pathOf(ctx, key);
+  await fs.rm(path, { force: true, recursive: true });
+  ctx.confined.delete(path);
+  // Folders left empty go too, up to the root: keys, not folders, are what the store holds.
+  for (let dir = dirname(path); dir !== base && dir.startsWith(base + sep); dir = dirname(dir)) {
+    try {
+      await fs.rmdir(dir);
+    } catch {
+      break;
+    }
+  }
+}
+
+/** Every file below `directory` as a key relative to the root; none when it is missing. */
+async function* walkKeys(ctx: DirectoryContext, directory: string): AsyncGenerator<string> {
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = await fs.readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const full = join(directory, entry.name);
+    if (entry.isDirectory()) yield* walkKeys(ctx, full);
+    else if (entry.isFile()) yield relative(ctx.base, full).split(sep).join("/");
+  }
+}
+
+/** Every key that starts with `prefix`. */
+async function* listKeys(ctx: DirectoryContext, prefix: string): AsyncGenerator<string> {
+  for await (const key of walkKeys(ctx, ctx.base)) if (key.startsWith(prefix)) yield key;
+}
+
+/** Copies `source` to `target` and syncs the copy, for file systems without hard links. */
+async function copyDurably(source: string, target: string): Promise<void> {
+  await fs.copyFile(source, target);
+  const handle = await fs.open(target, "r+");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes `to` a hard link to `from` (a copy where links are not possible); `to` must be new. */
+async function linkKey(ctx: DirectoryContext, from: string, to: string): Promise<void> {
+  const source = await readablePath(ctx, from);
+  if (source === undefined)
+    throw new NotFoundError(from, `no file '${from}' in ${ctx.base} to link`);
+  const target = await writePath(ctx, to);
+  try {
+    await fs.link(source, target);
+  } catch (error) {
+    if (errorCode(error) === "EEXIST")
+      throw new AlreadyExistsError(to, `'${to}' already exists in ${ctx.base}`, { cause: error });
+    if (!["EXDEV", "EPERM", "ENOTSUP", "EMLINK"].includes(errorCode(error) ?? "")) throw error;
+    // No hard links here: copy, and sync the copy like any other write.
+    await copyDurably(source, target);
+  }
+}
+
+/** The bytes of the file at `path`, `undefined` when it is missing. */
+async function currentBytes(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await fs.readFile(path));
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * Replaces the value of `key` with `value` if it still holds `expected` (`undefined`: absent),
+ * under the lock file, after syncing every directory written since the last commit.
+ */
+async function swapValue(
+  ctx: DirectoryContext,
+  key: string,
+  value: Uint8Array,
+  expected: Uint8Array | undefined,
+): Promise<boolean> {
+  await syncTouched(ctx);
+  const path = pathOf(ctx, key);
+  const release = await acquireLock(join(ctx.base, LOCK_FILE));
+  try {
+    if (!sameBytes(await currentBytes(path), expected)) return false;
+    const temporary = temporaryPath(path);
+    await fs.writeDurably(temporary, value);
+    await fs.rename(temporary, path);
+    await fs.syncDirectory(dirname(path));
+    ctx.confined.delete(path);
+    return true;
+  } finally {
+    await release();
+  }
+}
+
 /**
  * A {@link WritableKeyValueStore} rooted at directory `root`. Keys are bundle-relative paths;
  * a key that would leave the directory (by `..`, or by a symbolic link to a place outside it)
@@ -51,212 +317,23 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
  * ```
  */
 export function createDirectoryStore(root: string): WritableKeyValueStore {
-  const base = resolve(root);
-  let realBase: Promise<string> | undefined;
-  const confined = new Set<string>();
-  const touched = new Set<string>();
-
-  const pathOf = (key: string) => {
-    const clean = key.replace(/^\/+/, "");
-    const reason = unsafePathReason(clean);
-    if (reason !== undefined) throw new DataError(`key ${JSON.stringify(key)}`, reason);
-    return join(base, ...clean.split("/"));
+  const ctx: DirectoryContext = {
+    base: resolve(root),
+    realBase: undefined,
+    confined: new Set(),
+    touched: new Set(),
   };
-
-  /** The path of `key`, checked (once) to resolve inside the root through any links. */
-  const readablePath = async (key: string): Promise<string | undefined> => {
-    const path = pathOf(key);
-    if (confined.has(path)) return path;
-    let real: string;
-    try {
-      real = await fs.realpath(path);
-    } catch (error) {
-      if (isMissing(error) || errorCode(error) === "ELOOP") {
-        if (errorCode(error) === "ELOOP")
-          throw new DataError(key, `is a loop of symbolic links in ${base}`, { cause: error });
-        return undefined;
-      }
-      throw error;
-    }
-    realBase ??= fs.realpath(base);
-    const inside = await realBase;
-    if (real !== inside && !real.startsWith(inside + sep)) {
-      throw new DataError(
-        key,
-        `is a link to ${real}, outside ${base}; tensortools reads only files inside the bundle`,
-      );
-    }
-    confined.add(path);
-    return path;
-  };
-
-  const openForRead = async (key: string) => {
-    const path = await readablePath(key);
-    if (path === undefined) return undefined;
-    try {
-      return await fs.open(path, "r");
-    } catch (error) {
-      if (isMissing(error) || errorCode(error) === "EISDIR") return undefined;
-      throw error;
-    }
-  };
-
-  const writePath = async (key: string) => {
-    const path = pathOf(key);
-    await fs.mkdir(dirname(path), { recursive: true });
-    touched.add(dirname(path));
-    return path;
-  };
-
-  /** Syncs every directory that received a new name since the last commit. */
-  const syncTouched = async () => {
-    for (const dir of [...touched].sort((a, b) => b.length - a.length)) {
-      await fs.syncDirectory(dir);
-      touched.delete(dir);
-    }
-  };
-
   return {
-    location: base,
-    async get(key: string, options: GetOptions = {}) {
-      options.signal?.throwIfAborted();
-      const handle = await openForRead(key);
-      if (handle === undefined) return undefined;
-      try {
-        if (options.range === undefined) return new Uint8Array(await handle.readFile());
-        const { offset, length } = options.range;
-        const bytes = new Uint8Array(length);
-        const { bytesRead } = await handle.read(bytes, 0, length, offset);
-        return bytes.subarray(0, bytesRead);
-      } catch (error) {
-        if (errorCode(error) === "EISDIR") return undefined;
-        throw error;
-      } finally {
-        await handle.close();
-      }
-    },
-    async readInto(key: string, range, target: Uint8Array, targetOffset: number, options = {}) {
-      options.signal?.throwIfAborted();
-      const handle = await openForRead(key);
-      if (handle === undefined) return undefined;
-      try {
-        let done = 0;
-        while (done < range.length) {
-          const { bytesRead } = await handle.read(
-            target,
-            targetOffset + done,
-            range.length - done,
-            range.offset + done,
-          );
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
-        return done;
-      } finally {
-        await handle.close();
-      }
-    },
-    async size(key: string) {
-      const path = await readablePath(key);
-      if (path === undefined) return undefined;
-      try {
-        const info = await fs.stat(path);
-        return info.isFile() ? info.size : undefined;
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
-    },
-    async set(key: string, value: Uint8Array, options: { signal?: AbortSignal } = {}) {
-      options.signal?.throwIfAborted();
-      const path = await writePath(key);
-      const temporary = `${path}.tmp-${randomBytes(6).toString("hex")}`;
-      await fs.writeDurably(temporary, value);
-      try {
-        await fs.rename(temporary, path);
-      } catch (error) {
-        await fs.rm(temporary, { force: true });
-        throw error;
-      }
-      confined.delete(path);
-    },
-    async delete(key: string) {
-      const path = pathOf(key);
-      await fs.rm(path, { force: true, recursive: true });
-      confined.delete(path);
-      // Folders left empty go too, up to the root: keys, not folders, are what the store holds.
-      for (
-        let dir = dirname(path);
-        dir !== base && dir.startsWith(base + sep);
-        dir = dirname(dir)
-      ) {
-        try {
-          await fs.rmdir(dir);
-        } catch {
-          break;
-        }
-      }
-    },
-    async *list(prefix = "") {
-      const walk = async function* (directory: string): AsyncGenerator<string> {
-        let entries: import("node:fs").Dirent[];
-        try {
-          entries = await fs.readdir(directory, { withFileTypes: true });
-        } catch (error) {
-          if (isMissing(error)) return;
-          throw error;
-        }
-        for (const entry of entries) {
-          const full = join(directory, entry.name);
-          if (entry.isDirectory()) yield* walk(full);
-          else if (entry.isFile()) yield relative(base, full).split(sep).join("/");
-        }
-      };
-      for await (const key of walk(base)) if (key.startsWith(prefix)) yield key;
-    },
-    async link(from: string, to: string) {
-      const source = await readablePath(from);
-      if (source === undefined)
-        throw new NotFoundError(from, `no file '${from}' in ${base} to link`);
-      const target = await writePath(to);
-      try {
-        await fs.link(source, target);
-      } catch (error) {
-        if (errorCode(error) === "EEXIST")
-          throw new AlreadyExistsError(to, `'${to}' already exists in ${base}`, { cause: error });
-        if (!["EXDEV", "EPERM", "ENOTSUP", "EMLINK"].includes(errorCode(error) ?? "")) throw error;
-        // No hard links here: copy, and sync the copy like any other write.
-        await fs.copyFile(source, target);
-        const handle = await fs.open(target, "r+");
-        try {
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-      }
-    },
-    async swap(key: string, value: Uint8Array, expected: Uint8Array | undefined) {
-      await syncTouched();
-      const path = pathOf(key);
-      const release = await acquireLock(join(base, LOCK_FILE));
-      try {
-        let current: Uint8Array | undefined;
-        try {
-          current = new Uint8Array(await fs.readFile(path));
-        } catch (error) {
-          if (!isMissing(error)) throw error;
-        }
-        if (!sameBytes(current, expected)) return false;
-        const temporary = `${path}.tmp-${randomBytes(6).toString("hex")}`;
-        await fs.writeDurably(temporary, value);
-        await fs.rename(temporary, path);
-        await fs.syncDirectory(dirname(path));
-        confined.delete(path);
-        return true;
-      } finally {
-        await release();
-      }
-    },
+    location: ctx.base,
+    get: (key, options = {}) => readValue(ctx, key, options),
+    readInto: (key, range, target, targetOffset, options = {}) =>
+      readIntoTarget(ctx, key, range, target, targetOffset, options),
+    size: (key) => sizeOfKey(ctx, key),
+    set: (key, value, options = {}) => writeValue(ctx, key, value, options),
+    delete: (key) => deleteKey(ctx, key),
+    list: (prefix = "") => listKeys(ctx, prefix),
+    link: (from, to) => linkKey(ctx, from, to),
+    swap: (key, value, expected) => swapValue(ctx, key, value, expected),
   };
 }
 

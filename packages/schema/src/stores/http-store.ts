@@ -1,6 +1,6 @@
 /** A read-only key-value store over HTTP: any static web server, with range requests. */
 
-import { DataError, NotFoundError } from "../errors.js";
+import { IoError } from "../errors.js";
 import type { GetOptions, KeyValueStore } from "../key-value-store.js";
 
 /** Options of {@link createHttpStore}. */
@@ -11,9 +11,50 @@ export interface HttpStoreOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
+/** The statuses that say a key is absent: the only answers read as "no such key". */
+const ABSENT = new Set([404, 410]);
+
 /**
- * A read-only {@link KeyValueStore} for the bundle at `url`. Keys resolve relative to it;
- * a 404 reads as a missing key; a byte range becomes a `Range` request.
+ * The system error code behind a failed fetch (`ECONNREFUSED`, `ENOTFOUND`): fetch in Node
+ * rejects with "fetch failed" and keeps the socket's error as its cause, sometimes one level down.
+ */
+function systemErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const { code, cause, errors } = current as {
+      code?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === "string") return code;
+    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  return undefined;
+}
+
+/** The failure of a request the server answered with `response`, which is not a success. */
+function failedAnswer(href: string, response: Response): IoError {
+  const { status } = response;
+  const answer = `${href} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const remedy =
+    status === 401 || status === 403
+      ? "the server refuses access; check the credentials (the store's headers) or its permissions"
+      : status >= 500
+        ? "the server failed; try again later, or check the server's log"
+        : "the server did not answer the request with the data";
+  return new IoError(href, `${answer}: ${remedy}`, { status });
+}
+
+/** Whether a request asks for a byte range. */
+function hasRange(init: RequestInit): boolean {
+  return (init.headers as Record<string, string> | undefined)?.Range !== undefined;
+}
+
+/**
+ * A read-only {@link KeyValueStore} for the bundle at `url`. Keys resolve relative to it; a 404
+ * or 410 reads as a missing key; a byte range becomes a `Range` request. A request that fails for
+ * another reason (no connection, 401 or 403, a server error) is an {@link IoError} naming the
+ * URL, with the HTTP status or the system error code where known.
  *
  * @example
  * ```ts
@@ -33,19 +74,24 @@ export function createHttpStore(url: string | URL, options: HttpStoreOptions = {
       response = await fetcher(target, init);
     } catch (error) {
       if ((error as Error)?.name === "AbortError") throw error;
-      throw new NotFoundError(
+      const code = systemErrorCode(error);
+      throw new IoError(
         target.href,
         `could not reach ${target.href}: ${(error as Error).message}`,
         {
           cause: error,
+          ...(code === undefined ? {} : { code }),
         },
       );
     }
-    if (response.status === 404 || response.status === 403) return undefined;
-    if (!response.ok) {
-      throw new DataError(target.href, `HTTP ${response.status} ${response.statusText}`);
-    }
-    return response;
+    if (response.ok) return response;
+    // The body of an answer that is not read is released, so the connection can be reused.
+    await response.body?.cancel().catch(() => undefined);
+    if (ABSENT.has(response.status)) return undefined;
+    // A range that starts past the end holds no bytes, as a file read there gives none: the
+    // caller that expected bytes names the short file.
+    if (response.status === 416 && hasRange(init)) return response;
+    throw failedAnswer(target.href, response);
   };
 
   return {
@@ -57,6 +103,7 @@ export function createHttpStore(url: string | URL, options: HttpStoreOptions = {
         headers.Range = `bytes=${range.offset}-${range.offset + range.length - 1}`;
       const response = await request(key, { headers, signal });
       if (response === undefined) return undefined;
+      if (response.status === 416) return new Uint8Array(0);
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (range !== undefined && response.status !== 206) {
         return bytes.subarray(range.offset, range.offset + range.length);

@@ -45,6 +45,157 @@ function sameTables(a: MethodOutput, b: MethodOutput): boolean {
   });
 }
 
+/** What the checks of one input share: the method, the input, and how to fit it. */
+interface CaseContext<C extends object> {
+  method: DecompositionMethod<C>;
+  input: MethodCase;
+  /** Names the method and the input in check names. */
+  label: string;
+  /** A fresh view of the input. */
+  view(): ReadableView;
+  /** Fits the method to a fresh view with the validated config of the input. */
+  fitInput(seed?: number, progress?: Progress[]): Promise<MethodOutput>;
+}
+
+function caseContext<C extends object>(
+  method: DecompositionMethod<C>,
+  input: MethodCase,
+  prefix: string,
+): CaseContext<C> {
+  const view = () => viewFromTensor(input.tensor, input.axisIndexColumns);
+  return {
+    method,
+    input,
+    label: `${prefix} on ${input.name}`,
+    view,
+    fitInput: async (seed = 7, progress: Progress[] = []) =>
+      method.fit(view(), method.validate(input.config), context(seed, progress)),
+  };
+}
+
+function identityCase<C extends object>(
+  method: DecompositionMethod<C>,
+  prefix: string,
+): ConformanceCase {
+  return {
+    name: `${prefix} has an id, a version and JSON defaults`,
+    async run() {
+      check(typeof method.id === "string" && method.id.length > 0, "id must be a non-empty string");
+      check(
+        typeof method.version === "string" && method.version.length > 0,
+        "version must be a string",
+      );
+      const where = findNonJson(method.defaults);
+      check(where === undefined, `defaults are not JSON at ${where}`);
+    },
+  };
+}
+
+function nonObjectConfigCase<C extends object>(
+  method: DecompositionMethod<C>,
+  prefix: string,
+): ConformanceCase {
+  return {
+    name: `${prefix} rejects a config that is not an object with a config error`,
+    async run() {
+      for (const bad of [42, "rank", [], null]) {
+        await rejectsWithTag(
+          async () => method.validate(bad),
+          "config",
+          `validate(${JSON.stringify(bad)})`,
+        );
+      }
+    },
+  };
+}
+
+function validateCase<C extends object>({ method, input, label }: CaseContext<C>): ConformanceCase {
+  return {
+    name: `${label}: validate returns a complete JSON config and is idempotent`,
+    async run() {
+      const full = method.validate(input.config);
+      const where = findNonJson(full);
+      check(where === undefined, `validated config is not JSON at ${where}`);
+      const again = method.validate(JSON.parse(JSON.stringify(full)));
+      check(
+        JSON.stringify(again) === JSON.stringify(full),
+        "validate(validate(config)) differs from validate(config)",
+      );
+    },
+  };
+}
+
+/** Checks that the first factor table has one row per input element, keyed by the input ids. */
+function checkKeyedByIds(output: MethodOutput, v: ReadableView): void {
+  const first = v.axes[0]!;
+  const table = output.factorTables[first];
+  check(table !== undefined, `no factor table for the first axis '${first}'`);
+  check(
+    table.numRows === v.shape[0],
+    `factor table has ${table.numRows} rows for ${v.shape[0]} elements`,
+  );
+  const ids = v.ids(first);
+  const idColumn = v.axisIndexColumns[first] ?? `${first}_id`;
+  check(ids !== undefined, `the case must give ids for axis '${first}'`);
+  check(table.has(idColumn), `factor table lacks the id column '${idColumn}'`);
+  check(
+    sameElements(table.column(idColumn).values, ids),
+    "factor table ids differ from the input ids or their order",
+  );
+}
+
+/** Checks the component tensors, the diagnostics and the progress reports of a fit. */
+function checkWellFormed(output: MethodOutput, progress: readonly Progress[]): void {
+  for (const [name, tensor] of Object.entries(output.componentTensors)) {
+    createTensor({ ...tensor, dtype: tensor.dtype });
+    check(
+      tensor.data.length > 0 || tensor.shape.includes(0),
+      `component tensor '${name}' is empty`,
+    );
+  }
+  const where = findNonJson(output.diagnostics);
+  check(where === undefined, `diagnostics are not JSON at ${where}`);
+  check(
+    progress.every((p) => p.fraction >= 0 && p.fraction <= 1),
+    "progress fractions must lie in 0..1",
+  );
+}
+
+function outputCase<C extends object>(ctx: CaseContext<C>): ConformanceCase {
+  return {
+    name: `${ctx.label}: output is keyed by the input ids and well formed`,
+    async run() {
+      const progress: Progress[] = [];
+      const v = ctx.view();
+      const output = await ctx.fitInput(7, progress);
+      checkKeyedByIds(output, v);
+      checkWellFormed(output, progress);
+      await ctx.input.check?.(output, v);
+    },
+  };
+}
+
+function seedCase<C extends object>({ label, fitInput }: CaseContext<C>): ConformanceCase {
+  return {
+    name: `${label}: the same seed gives the same result`,
+    async run() {
+      check(sameTables(await fitInput(11), await fitInput(11)), "two fits with seed 11 differ");
+    },
+  };
+}
+
+function abortCase<C extends object>({ method, input, label, view }: CaseContext<C>) {
+  return {
+    name: `${label}: an aborted signal stops the fit`,
+    async run() {
+      await rejectsWhenAborted(
+        (signal) => method.fit(view(), method.validate(input.config), context(7, [], signal)),
+        "fit with an aborted signal",
+      );
+    },
+  };
+}
+
 /**
  * Conformance checks every {@link DecompositionMethod} must pass on each of `cases`: a complete,
  * JSON, idempotent config; config errors for non-objects; an instance table keyed by the input
@@ -61,107 +212,9 @@ export function testMethod<C extends object>(
   cases: readonly MethodCase[],
 ): ConformanceCase[] {
   const prefix = `method '${method.id}'`;
-  const general: ConformanceCase[] = [
-    {
-      name: `${prefix} has an id, a version and JSON defaults`,
-      async run() {
-        check(
-          typeof method.id === "string" && method.id.length > 0,
-          "id must be a non-empty string",
-        );
-        check(
-          typeof method.version === "string" && method.version.length > 0,
-          "version must be a string",
-        );
-        const where = findNonJson(method.defaults);
-        check(where === undefined, `defaults are not JSON at ${where}`);
-      },
-    },
-    {
-      name: `${prefix} rejects a config that is not an object with a config error`,
-      async run() {
-        for (const bad of [42, "rank", [], null]) {
-          await rejectsWithTag(
-            async () => method.validate(bad),
-            "config",
-            `validate(${JSON.stringify(bad)})`,
-          );
-        }
-      },
-    },
-  ];
-  const perCase = cases.flatMap((c): ConformanceCase[] => {
-    const view = () => viewFromTensor(c.tensor, c.axisIndexColumns);
-    const fitCase = async (seed = 7, progress: Progress[] = []) =>
-      method.fit(view(), method.validate(c.config), context(seed, progress));
-    const label = `${prefix} on ${c.name}`;
-    return [
-      {
-        name: `${label}: validate returns a complete JSON config and is idempotent`,
-        async run() {
-          const full = method.validate(c.config);
-          const where = findNonJson(full);
-          check(where === undefined, `validated config is not JSON at ${where}`);
-          const again = method.validate(JSON.parse(JSON.stringify(full)));
-          check(
-            JSON.stringify(again) === JSON.stringify(full),
-            "validate(validate(config)) differs from validate(config)",
-          );
-        },
-      },
-      {
-        name: `${label}: output is keyed by the input ids and well formed`,
-        async run() {
-          const progress: Progress[] = [];
-          const v = view();
-          const output = await fitCase(7, progress);
-          const first = v.axes[0]!;
-          const table = output.factorTables[first];
-          check(table !== undefined, `no factor table for the first axis '${first}'`);
-          check(
-            table.numRows === v.shape[0],
-            `factor table has ${table.numRows} rows for ${v.shape[0]} elements`,
-          );
-          const ids = v.ids(first);
-          const idColumn = v.axisIndexColumns[first] ?? `${first}_id`;
-          check(ids !== undefined, `the case must give ids for axis '${first}'`);
-          check(table.has(idColumn), `factor table lacks the id column '${idColumn}'`);
-          check(
-            sameElements(table.column(idColumn).values, ids),
-            "factor table ids differ from the input ids or their order",
-          );
-          for (const [name, tensor] of Object.entries(output.componentTensors)) {
-            createTensor({ ...tensor, dtype: tensor.dtype });
-            check(
-              tensor.data.length > 0 || tensor.shape.includes(0),
-              `component tensor '${name}' is empty`,
-            );
-          }
-          const where = findNonJson(output.diagnostics);
-          check(where === undefined, `diagnostics are not JSON at ${where}`);
-          check(
-            progress.every((p) => p.fraction >= 0 && p.fraction <= 1),
-            "progress fractions must lie in 0..1",
-          );
-          await c.check?.(output, v);
-        },
-      },
-      {
-        name: `${label}: the same seed gives the same result`,
-        async run() {
-          check(sameTables(await fitCase(11), await fitCase(11)), "two fits with seed 11 differ");
-        },
-      },
-      {
-        name: `${label}: an aborted signal stops the fit`,
-        async run() {
-          await rejectsWhenAborted(
-            (signal) => method.fit(view(), method.validate(c.config), context(7, [], signal)),
-            "fit with an aborted signal",
-          );
-        },
-      },
-    ];
+  const perCase = cases.flatMap((input): ConformanceCase[] => {
+    const ctx = caseContext(method, input, prefix);
+    return [validateCase(ctx), outputCase(ctx), seedCase(ctx), abortCase(ctx)];
   });
-  return [...general, ...perCase];
+  return [identityCase(method, prefix), nonObjectConfigCase(method, prefix), ...perCase];
 }
