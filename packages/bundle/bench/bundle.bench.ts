@@ -17,7 +17,7 @@ import {
   npyBytes,
   uniform,
 } from "../../../tooling/bench/headline.js";
-import { openDataset, writeDataset } from "../src/fs.js";
+import { openStoredDataset, writeDataset } from "../src/fs.js";
 import type { TensorStream } from "../src/index.js";
 
 const { instances, samples, channels } = HEADLINE;
@@ -87,11 +87,11 @@ try {
   const path = join(root, "bundle");
   const [, writeSeconds] = await time(() => writeDataset(path, stream(data, meta)));
   report("write bundle (codec none)", writeSeconds, mb, numpy?.save);
-  const [dataset, openSeconds] = await time(() => openDataset(path));
+  const [dataset, openSeconds] = await time(() => openStoredDataset(path));
   report("open (manifest + all metadata), first", openSeconds, 0);
   let warmOpen = Number.POSITIVE_INFINITY;
   for (let run = 0; run < 4; run++)
-    warmOpen = Math.min(warmOpen, (await time(() => openDataset(path)))[1]);
+    warmOpen = Math.min(warmOpen, (await time(() => openStoredDataset(path)))[1]);
   report("open again (best of 4)", warmOpen, 0);
 
   const random = uniform(7);
@@ -114,7 +114,7 @@ try {
     const codecPath = join(root, `codec-${codec}`);
     const sub = stream(data.subarray(0, subset * slab), meta.slice(0, subset));
     const [, w] = await time(() => writeDataset(codecPath, sub, { codec }));
-    const opened = await openDataset(codecPath);
+    const opened = await openStoredDataset(codecPath);
     const [, r] = await time(() => opened.read([]));
     const onDisk = Number(
       execFileSync("du", ["-sb", join(codecPath, "arrays")], { encoding: "utf8" }).split("\t")[0],

@@ -143,14 +143,16 @@ async function existingStore(path: string) {
 
 /**
  * Opens the bundle at a directory path or an `http(s)://` URL (served by any static web
- * server; only the manifest, the metadata and the chunks read are fetched).
+ * server; only the manifest, the metadata and the chunks read are fetched) as its
+ * `StoredDataset`; `createDataset` of `@tt/query` (or `openDataset` of `tensortools`) makes
+ * the queryable `TensorDataset` of it.
  *
  * @example
  * ```ts
- * const dataset = await openDataset("./eeg");
+ * const dataset = await openStoredDataset("./eeg");
  * ```
  */
-export async function openDataset(
+export async function openStoredDataset(
   pathOrUrl: string,
   options: OpenBundleOptions = {},
 ): Promise<StoredDataset> {

@@ -3,9 +3,9 @@
  *
  * @example
  * ```ts
- * import { openDataset, writeDataset } from "@tt/bundle/fs";
+ * import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
  * await writeDataset("./demo", tensor);
- * const dataset = await openDataset("./demo");
+ * const dataset = await openStoredDataset("./demo");
  * ```
  *
  * @packageDocumentation
@@ -16,7 +16,7 @@ export {
   appendDataset,
   cleanupDataset,
   type DatasetDirectoryOptions,
-  openDataset,
+  openStoredDataset,
   verifyDataset,
   type WriteDatasetOptions,
   writeDataset,

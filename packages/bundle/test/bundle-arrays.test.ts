@@ -9,7 +9,7 @@ import { createMemoryStore, createTensor, isTensorToolsError, MetaTable } from "
 import { createDirectoryStore } from "@tt/schema/fs";
 import { openBundleArrays, readCoordinates } from "@tt/store-zarr";
 import { afterEach, describe, expect, it } from "vitest";
-import { appendDataset, openDataset, writeDataset } from "../src/fs.js";
+import { appendDataset, openStoredDataset, writeDataset } from "../src/fs.js";
 import { writeBundle } from "../src/index.js";
 import { sampleTensor, serveDirectory, temporaryDirectory } from "./helpers.js";
 
@@ -34,7 +34,7 @@ describe("coordinate arrays in a bundle", () => {
       channel: expect.stringMatching(/^arrays\/coords\/channel\.v1-[0-9a-f]{6}\.zarr$/),
     });
     const store = createDirectoryStore(path);
-    const dataset = await openDataset(path);
+    const dataset = await openStoredDataset(path);
     for (const axis of dataset.axes) {
       expect(await readCoordinates(store, manifest.coord_stores![axis]!)).toEqual(
         dataset.ids(axis),
@@ -54,7 +54,7 @@ describe("coordinate arrays in a bundle", () => {
       graceMs: 0,
     });
     const ids = await readCoordinates(createDirectoryStore(path), grown.coord_stores!.instance!);
-    expect(ids).toEqual([...(await openDataset(path)).ids("instance")!]);
+    expect(ids).toEqual([...(await openStoredDataset(path)).ids("instance")!]);
     expect(ids.slice(-2)).toEqual(["x0", "x1"]);
     expect(grown.coord_stores!.instance).toMatch(/^arrays\/coords\/instance\.v2-/);
     // The other axes' coordinates are the first version's, kept.
@@ -68,7 +68,7 @@ describe("openBundleArrays (Zarr alone)", () => {
     const path = join(directory(), "dataset");
     const tensor = sampleTensor(10, 7, 3);
     await writeDataset(path, tensor, { chunkShape: [4, 7, 3] });
-    const full = await openDataset(path);
+    const full = await openStoredDataset(path);
     const view = await openBundleArrays(path);
     expect(view.shape).toEqual([10, 7, 3]);
     expect(view.axes).toEqual(["instance", "sample", "channel"]);
@@ -93,7 +93,7 @@ describe("openBundleArrays (Zarr alone)", () => {
     const server = await serveDirectory(path);
     cleanups.push(server.close);
     const view = await openBundleArrays(server.url);
-    expect(view.ids("instance")).toEqual((await openDataset(path)).ids("instance"));
+    expect(view.ids("instance")).toEqual((await openStoredDataset(path)).ids("instance"));
     expect(view.location).toBe(server.url);
   });
 
@@ -117,7 +117,7 @@ describe("openBundleArrays (Zarr alone)", () => {
   it("says which coordinate array disagrees with the manifest, and names a missing bundle", async () => {
     const path = join(directory(), "dataset");
     await writeDataset(path, sampleTensor(4));
-    const { coord_stores } = (await openDataset(path)).manifest;
+    const { coord_stores } = (await openStoredDataset(path)).manifest;
     rmSync(join(path, coord_stores!.instance!, "c/0"));
     const error = await openBundleArrays(path).catch((e: unknown) => e);
     expect(isTensorToolsError(error, "data")).toBe(true);

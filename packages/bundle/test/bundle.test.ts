@@ -19,7 +19,7 @@ import {
 import { createDirectoryStore } from "@tt/schema/fs";
 import { memoryMetaIO } from "@tt/schema/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { appendDataset, cleanupDataset, openDataset, writeDataset } from "../src/fs.js";
+import { appendDataset, cleanupDataset, openStoredDataset, writeDataset } from "../src/fs.js";
 import { openBundle, type StreamBlock, writeBundle } from "../src/index.js";
 import { sampleTensor, temporaryDirectory } from "./helpers.js";
 
@@ -71,7 +71,7 @@ describe("a bundle round trip", () => {
       expect(statSync(join(path, file)).size, file).toBe(bytes);
     expect(readdirSync(path).sort()).toEqual(["arrays", "manifest.json", "meta"]);
 
-    const dataset = await openDataset(path);
+    const dataset = await openStoredDataset(path);
     expect(dataset.shape).toEqual([10, 7, 3]);
     expect([...(await dataset.read([]))]).toEqual([...tensor.data]);
     const selection = [[9, 2, 2], { start: 1, stop: 5 }, [2, 0]];
@@ -237,7 +237,7 @@ describe("atomic writes", () => {
       /already holds a dataset; pass overwrite: true/,
     );
     await writeDataset(path, sampleTensor(6), { overwrite: true });
-    expect((await openDataset(path)).shape[0]).toBe(6);
+    expect((await openStoredDataset(path)).shape[0]).toBe(6);
   });
 
   it("leaves the old bundle and no temporary files when a write fails half way", async () => {
@@ -259,7 +259,7 @@ describe("atomic writes", () => {
       "the recording ended early",
     );
     expect(readdirSync(parent)).toEqual(["dataset"]);
-    const dataset = await openDataset(path);
+    const dataset = await openStoredDataset(path);
     expect(dataset.shape[0]).toBe(4);
     expect(dataset.ids("instance")).toEqual(sampleTensor(4).axisIndex.instance);
   });
@@ -273,7 +273,7 @@ describe("appending instances", () => {
     const extra = sampleTensor(3);
     const meta = MetaTable.fromColumns({ batch: columnFromCells("string", ["b2", "b2", "b2"]) });
     await appendDataset(path, [{ data: extra.data, ids: ["x0", "x1", "x2"], meta }]);
-    const dataset = await openDataset(path);
+    const dataset = await openStoredDataset(path);
     expect(dataset.shape).toEqual([8, 7, 3]);
     expect([...(await dataset.read([{ start: 5, stop: 8 }]))]).toEqual([...extra.data]);
     expect([...(await dataset.read([{ start: 0, stop: 5 }]))]).toEqual([...tensor.data]);
@@ -299,10 +299,10 @@ describe("appending instances", () => {
     await expect(appendDataset(path, [block])).rejects.toThrow(
       /repeats id "rec01-e002", which the dataset already has/,
     );
-    const dataset = await openDataset(path);
+    const dataset = await openStoredDataset(path);
     expect(dataset.shape[0]).toBe(5);
     await appendDataset(path, [{ data: sampleTensor(1).data, ids: ["new"] }]);
-    expect((await openDataset(path)).shape[0]).toBe(6);
+    expect((await openStoredDataset(path)).shape[0]).toBe(6);
   });
 });
 
@@ -326,7 +326,7 @@ describe("bad bundles", () => {
       path,
       (m) => ((m.meta_files as Record<string, string>).instance = "../elsewhere.parquet"),
     );
-    const error = await openDataset(path).catch((e: unknown) => e);
+    const error = await openStoredDataset(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidManifestError);
     expect((error as Error).message).toMatch(/meta_files.instance.*stay inside the bundle/);
   });
@@ -334,7 +334,7 @@ describe("bad bundles", () => {
   it("rejects metadata whose row count does not match the shape", async () => {
     const path = await written();
     await editManifest(path, (m) => ((m.shape as number[])[0] = 5));
-    await expect(openDataset(path)).rejects.toThrow(
+    await expect(openStoredDataset(path)).rejects.toThrow(
       /meta\/instance\.v1-[0-9a-f]{6}\.parquet: has 6 rows, but axis 'instance' has 5/,
     );
   });
@@ -342,7 +342,7 @@ describe("bad bundles", () => {
   it("rejects an array whose shape disagrees with the manifest", async () => {
     const path = await written();
     await editManifest(path, (m) => ((m.shape as number[])[1] = 8));
-    await expect(openDataset(path)).rejects.toThrow(
+    await expect(openStoredDataset(path)).rejects.toThrow(
       /arrays\/data\.v1-[0-9a-f]{6}\.zarr: has shape \[6, 7, 3\], the manifest says \[6, 8, 3\]/,
     );
   });
@@ -350,13 +350,15 @@ describe("bad bundles", () => {
   it("rejects a dtype that disagrees with the array", async () => {
     const path = await written();
     await editManifest(path, (m) => (m.dtype = "float64"));
-    await expect(openDataset(path)).rejects.toThrow(/holds float32, the manifest says float64/);
+    await expect(openStoredDataset(path)).rejects.toThrow(
+      /holds float32, the manifest says float64/,
+    );
   });
 
   it("rejects an unsupported dtype in the manifest", async () => {
     const path = await written();
     await editManifest(path, (m) => (m.dtype = "complex128"));
-    await expect(openDataset(path)).rejects.toThrow(
+    await expect(openStoredDataset(path)).rejects.toThrow(
       /field 'dtype': unknown dtype string "complex128"/,
     );
   });
@@ -367,19 +369,19 @@ describe("bad bundles", () => {
       path,
       (m) => ((m.axis_index_columns as Record<string, string>).instance = "event_id"),
     );
-    await expect(openDataset(path)).rejects.toThrow(
+    await expect(openStoredDataset(path)).rejects.toThrow(
       /has no id column 'event_id'.*its columns are instance_id, label/,
     );
   });
 
   it("names a missing bundle, manifest or array", async () => {
-    await expect(openDataset(join(directory(), "nothing"))).rejects.toThrow(NotFoundError);
+    await expect(openStoredDataset(join(directory(), "nothing"))).rejects.toThrow(NotFoundError);
     await expect(openBundle(createMemoryStore("memory://empty"))).rejects.toThrow(
       /no manifest.json in memory:\/\/empty/,
     );
     const path = await written();
     await editManifest(path, (m) => (m.array_store = "arrays/other.zarr"));
-    await expect(openDataset(path)).rejects.toThrow(
+    await expect(openStoredDataset(path)).rejects.toThrow(
       /array_store': names 'arrays\/other.zarr', which the inventory does not list/,
     );
   });
@@ -422,7 +424,7 @@ describe("an append that never committed", () => {
     // the files of generation 2 are there, registered to a writer that no longer runs.
     const store = createDirectoryStore(path);
     const { zarrStore } = await import("@tt/store-zarr");
-    const { manifest } = await openDataset(path);
+    const { manifest } = await openStoredDataset(path);
     await store.set(
       ".tt-writers/0badc0.json",
       new TextEncoder().encode(
@@ -436,13 +438,13 @@ describe("an append that never committed", () => {
       { length: 5 },
     );
     await orphan.append(new Float32Array(3 * 21).fill(99));
-    const seen = await openDataset(path);
+    const seen = await openStoredDataset(path);
     expect(seen.shape[0]).toBe(5);
     expect([...(await seen.read([]))]).toEqual([...tensor.data]);
 
     const extra = (sampleTensor(2).data as Float32Array).map((v) => v + 1000);
     await appendDataset(path, [{ data: extra, ids: ["n0", "n1"] }]);
-    const after = await openDataset(path);
+    const after = await openStoredDataset(path);
     expect(after.shape[0]).toBe(7);
     expect(after.manifest.version).toBe(2);
     expect([...(await after.read([{ start: 5, stop: 7 }]))]).toEqual([...extra]);
@@ -484,7 +486,7 @@ describe("what an overwrite may replace", () => {
     const empty = join(parent, "empty");
     mkdirSync(empty);
     await writeDataset(empty, sampleTensor(3));
-    expect((await openDataset(empty)).shape[0]).toBe(3);
+    expect((await openStoredDataset(empty)).shape[0]).toBe(3);
   });
 });
 
@@ -499,15 +501,17 @@ describe("damaged files", () => {
     });
     const chunk = `${manifest.array_store}/c/1/0/0`;
     appendFileSync(join(path, chunk), Buffer.from([0, 0, 0, 0]));
-    const dataset = await openDataset(path);
+    const dataset = await openStoredDataset(path);
     await expect(dataset.read([[3]])).rejects.toThrow(
       `${chunk}: has ${7 * 3 * 4 * 2 + 4} bytes, the manifest lists ${7 * 3 * 4 * 2}`,
     );
     const table = manifest.partitions!.files!;
     truncateSync(join(path, table), 10);
-    await expect(openDataset(path)).rejects.toThrow(`${table}: has 10 bytes, the manifest lists`);
+    await expect(openStoredDataset(path)).rejects.toThrow(
+      `${table}: has 10 bytes, the manifest lists`,
+    );
     rmSync(join(path, table));
-    await expect(openDataset(path)).rejects.toThrow(
+    await expect(openStoredDataset(path)).rejects.toThrow(
       `${table}: is missing; the manifest lists it with`,
     );
   });

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDataset, writeDataset } from "../src/fs.js";
+import { openStoredDataset, writeDataset } from "../src/fs.js";
 import { sampleTensor, serveDirectory, temporaryDirectory } from "./helpers.js";
 
 describe("a bundle served over HTTP", () => {
@@ -18,8 +18,8 @@ describe("a bundle served over HTTP", () => {
   });
 
   it("opens and reads the same values as from disk", async () => {
-    const remote = await openDataset(`${server.url}demo/`);
-    const local = await openDataset(join(directory.path, "demo"));
+    const remote = await openStoredDataset(`${server.url}demo/`);
+    const local = await openStoredDataset(join(directory.path, "demo"));
     expect(remote.location).toBe(`${server.url}demo/`);
     expect(remote.manifest).toEqual(local.manifest);
     expect(remote.meta("instance").toRecords()).toEqual(local.meta("instance").toRecords());
@@ -30,7 +30,7 @@ describe("a bundle served over HTTP", () => {
   });
 
   it("fetches only the byte ranges of the slabs a selection needs", async () => {
-    const remote = await openDataset(`${server.url}demo/`);
+    const remote = await openStoredDataset(`${server.url}demo/`);
     server.requests.length = 0;
     await remote.read([[17, 18]]);
     const array = remote.manifest.array_store;
@@ -46,7 +46,7 @@ describe("a bundle served over HTTP", () => {
   });
 
   it("reports a missing bundle as not found", async () => {
-    await expect(openDataset(`${server.url}nothing/`)).rejects.toThrow(
+    await expect(openStoredDataset(`${server.url}nothing/`)).rejects.toThrow(
       /no manifest.json in http:\/\/127.0.0.1:\d+\/nothing\//,
     );
   });

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { openDataset, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
 import { pca } from "@tt/decompose-svd";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
@@ -52,15 +52,15 @@ describe("concatenating the EEGLAB epochs split into four parts", async () => {
   afterAll(() => dir.cleanup());
   const tensor = await eegTensor();
   await writeDataset(join(dir.path, "original"), tensor, { axisIndexColumns: EEG_IDS });
-  const original = createDataset(await openDataset(join(dir.path, "original")));
+  const original = createDataset(await openStoredDataset(join(dir.path, "original")));
   const paths = await writeParts(original, dir.path, PARTS);
   const data = tensor.data as Float32Array;
   const at = (e: number, t: number, c: number) => data[(e * 384 + t) * 32 + c]!;
 
   const inner = await concatDatasets(paths, { out: join(dir.path, "inner") });
   const outer = await concatDatasets(paths, { out: join(dir.path, "outer"), join: "outer" });
-  const innerSet: TensorDataset = createDataset(await openDataset(join(dir.path, "inner")));
-  const outerSet: TensorDataset = createDataset(await openDataset(join(dir.path, "outer")));
+  const innerSet: TensorDataset = createDataset(await openStoredDataset(join(dir.path, "inner")));
+  const outerSet: TensorDataset = createDataset(await openStoredDataset(join(dir.path, "outer")));
 
   it("inner: keeps exactly the common channels, in the first part's order, with the original values", async () => {
     expect(innerSet.shape).toEqual([80, 384, COMMON.length]);
@@ -146,7 +146,7 @@ describe("concatenating the EEGLAB epochs split into four parts", async () => {
     const store = createDirectoryStore(join(dir.path, "outer"));
     const files = await parquetMetaIO.read(store, outer.manifest.partitions!.files!);
     const hashes = await Promise.all(
-      paths.map(async (path) => hashManifest((await openDataset(path)).manifest)),
+      paths.map(async (path) => hashManifest((await openStoredDataset(path)).manifest)),
     );
     expect(files.toRecords()).toEqual(
       PARTS.map((part, i) => ({
@@ -179,7 +179,7 @@ describe("concatenating the EEGLAB epochs split into four parts", async () => {
       groupBy: "lock_position",
     });
     const positions = values(original.meta("epoch").column("lock_position")).map(String);
-    const set = createDataset(await openDataset(join(dir.path, "grouped")));
+    const set = createDataset(await openStoredDataset(join(dir.path, "grouped")));
     expect(values(set.meta("epoch").column("group_id"))).toEqual(positions);
     const expected = [...new Set(positions)].map((group) => {
       const epochs = positions.flatMap((p, e) => (p === group ? [e] : []));
@@ -197,7 +197,7 @@ describe("concatenating the EEGLAB epochs split into four parts", async () => {
   it("PCA with missing 'drop' on the outer result drops exactly the instances with gaps", async () => {
     // Filled with 0 instead of NaN, so only the mask tells the gaps apart.
     await concatDatasets(paths, { out: join(dir.path, "zeros"), join: "outer", fillValue: 0 });
-    const zeros = createDataset(await openDataset(join(dir.path, "zeros")));
+    const zeros = createDataset(await openStoredDataset(join(dir.path, "zeros")));
     const config = pca.validate({ rank: 3, solver: "exact", missing: "drop" });
     const context = { seed: 0, signal: undefined, onProgress() {} };
     const output = await pca.fit(zeros, config, context);

@@ -2,7 +2,7 @@
 
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { openDataset, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import { createTensor, isTensorToolsError, type TensorView } from "@tt/schema";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,15 +60,16 @@ describe("reading inputs", () => {
     const raw = await bundle("raw", 1, 7, ["C1", "C2", "C3"]);
     const reordered = await bundle("reordered", 2, 5, ["C3", "C1", "C2"]);
     const compressed = await bundle("compressed", 3, 4, ["C1", "C2", "C3"], { codec: "zstd" });
-    const view = createDataset(await openDataset(raw)).slice("instance", 2, 6);
+    const view = createDataset(await openStoredDataset(raw)).slice("instance", 2, 6);
     const inputs = [raw, reordered, compressed, view];
     const out = join(dir.path, "out");
     await concatDatasets(inputs, { out, sourceIds: ["raw", "reordered", "compressed", "view"] });
-    const result = createDataset(await openDataset(out));
+    const result = createDataset(await openStoredDataset(out));
     const keep = ["C1", "C2", "C3"];
     const want: number[] = [];
     for (const input of inputs) {
-      const source = typeof input === "string" ? createDataset(await openDataset(input)) : input;
+      const source =
+        typeof input === "string" ? createDataset(await openStoredDataset(input)) : input;
       want.push(...(await expected(source, keep)));
     }
     expect(result.shape).toEqual([20, 2, 3]);
@@ -89,7 +90,7 @@ describe("reading inputs", () => {
     "refuses an input (%s) with a deleted chunk, naming it, and writes nothing",
     async (_label, options) => {
       const holed = await bundle(`holed-${_label.length}`, 4, 7, ["C1", "C2", "C3"], options);
-      const array = (await openDataset(holed)).manifest.array_store;
+      const array = (await openStoredDataset(holed)).manifest.array_store;
       rmSync(join(holed, array, "c/1"), { recursive: true });
       const out = join(dir.path, `out-holed-${_label.length}`);
       const error = await concatDatasets([holed], { out }).catch((e: unknown) => e);

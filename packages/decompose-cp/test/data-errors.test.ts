@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDataset, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import { createTensor, type DataError, isTensorToolsError, type MethodOutput } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
@@ -136,7 +136,7 @@ describe("empty selections", () => {
       axisIndex: { trial: ["t1", "t2", "t3", "t4", "t5"] },
     });
     await writeDataset(join(dir, "trials"), tensor);
-    const view = createDataset(await openDataset(join(dir, "trials"))).query(
+    const view = createDataset(await openStoredDataset(join(dir, "trials"))).query(
       "trial",
       "trial_id == 'none'",
     );

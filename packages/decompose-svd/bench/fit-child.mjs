@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import { openDataset } from "@tt/bundle/fs";
+import { openStoredDataset } from "@tt/bundle/fs";
 import { pca } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 
@@ -24,7 +24,7 @@ function peakRssMb() {
 
 const [path, rank, powerIterations, oversamples, budget] = process.argv.slice(2);
 const start = performance.now();
-const dataset = createDataset(await openDataset(path));
+const dataset = createDataset(await openStoredDataset(path));
 const output = await pca.fit(
   dataset,
   pca.validate({

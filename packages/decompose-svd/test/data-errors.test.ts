@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDataset, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import {
   createTensor,
@@ -278,7 +278,7 @@ describe("empty selections", () => {
       });
       const path = join(dir, `data-${method.id}`);
       await writeDataset(path, tensor);
-      const dataset = createDataset(await openDataset(path));
+      const dataset = createDataset(await openStoredDataset(path));
       const empty = dataset.query("epoch", "epoch_id == 'zzz'").slice("feature", 1, 3);
       expect(empty.shape).toEqual([0, 2]);
       const error = await failure(method.fit(empty, method.validate({ rank: 2 }), context()));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDataset, readCsvFile, readNpyFile, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, readCsvFile, readNpyFile, writeDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import { createTensor } from "@tt/schema";
 import { afterAll, describe, expect, it } from "vitest";
@@ -91,7 +91,7 @@ describe("EEGLAB epochs (80 x 384 x 32) through bundle, query and PCA", async ()
   await writeDataset(join(dir, "eeg"), tensor, {
     axisIndexColumns: { epoch: "id", channel: "id" },
   });
-  const dataset = createDataset(await openDataset(join(dir, "eeg")));
+  const dataset = createDataset(await openStoredDataset(join(dir, "eeg")));
   const view = dataset.query("epoch", selection.query);
 
   it("selects the epochs numpy selects", () => {

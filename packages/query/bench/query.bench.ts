@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDataset, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
 import { columnFromCells, columnFromValues, MetaTable } from "@tt/schema";
 import {
   HEADLINE,
@@ -87,7 +87,7 @@ try {
     shape: [instances, samples, channels],
     blocks: [{ data, meta }],
   });
-  const dataset = createDataset(await openDataset(join(root, "headline")));
+  const dataset = createDataset(await openStoredDataset(join(root, "headline")));
   const picks = Array.from({ length: 1000 }, () => Math.floor(random() * instances));
   const timings: number[] = [];
   for (let run = 0; run < 5; run++) {

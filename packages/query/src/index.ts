@@ -5,10 +5,10 @@
  *
  * @example
  * ```ts
- * import { openDataset } from "@tt/bundle/fs";
+ * import { openStoredDataset } from "@tt/bundle/fs";
  * import { createDataset } from "@tt/query";
  *
- * const dataset = createDataset(await openDataset("./bundle"));
+ * const dataset = createDataset(await openStoredDataset("./bundle"));
  * const view = dataset
  *   .query("instance", "label == 'target' and qc_pass and score > 0.8")
  *   .filter("channel", ["Fz", "Cz"])

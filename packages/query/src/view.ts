@@ -240,7 +240,7 @@ class View implements TensorView {
  *
  * @example
  * ```ts
- * const dataset = createDataset(await openDataset("./bundle"));
+ * const dataset = createDataset(await openStoredDataset("./bundle"));
  * const view = dataset.query("instance", "label == 'target' and qc_pass").slice("sample", 100, 900);
  * const tensor = await view.materialize();
  * ```

@@ -2,7 +2,7 @@
 
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { openDataset } from "@tt/bundle/fs";
+import { openStoredDataset } from "@tt/bundle/fs";
 import {
   AlreadyExistsError,
   ConfigError,
@@ -153,7 +153,7 @@ async function replacementUnderWay(directory: string): Promise<boolean> {
 
 /**
  * `reopenInput` of `@tt/result`, whose default opener here also handles directory paths (with
- * `openDataset` of `@tt/bundle/fs`) besides `http(s)://` URLs.
+ * `openStoredDataset` of `@tt/bundle/fs`) besides `http(s)://` URLs.
  *
  * @example
  * ```ts
@@ -164,5 +164,5 @@ export function reopenInput(
   result: DecompositionResult,
   options: ReopenInputOptions = {},
 ): Promise<TensorView> {
-  return reopenWith(result, { open: options.open ?? ((location) => openDataset(location)) });
+  return reopenWith(result, { open: options.open ?? ((location) => openStoredDataset(location)) });
 }

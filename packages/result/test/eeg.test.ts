@@ -6,7 +6,7 @@
 
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { openDataset } from "@tt/bundle/fs";
+import { openStoredDataset } from "@tt/bundle/fs";
 import { pca } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 import { hashIds, hashManifest, isNullAt } from "@tt/schema";
@@ -36,7 +36,7 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
   afterAll(() => dir.cleanup());
   const bundle = join(dir.path, "eeg");
   await writeEegBundle(bundle);
-  const dataset = createDataset(await openDataset(bundle));
+  const dataset = createDataset(await openStoredDataset(bundle));
   const view = dataset.query("epoch", QUERY);
   const result = await pcaResult(view, 3);
   const resultPath = join(dir.path, "pca");

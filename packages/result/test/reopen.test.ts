@@ -3,7 +3,7 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openBundle } from "@tt/bundle";
-import { appendDataset, openDataset } from "@tt/bundle/fs";
+import { appendDataset, openStoredDataset } from "@tt/bundle/fs";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
 import {
@@ -33,7 +33,7 @@ describe("reopenInput", async () => {
   async function copyWithResult(name: string) {
     const path = join(dir.path, name);
     await cp(original, path, { recursive: true });
-    const view = createDataset(await openDataset(path)).query("epoch", QUERY);
+    const view = createDataset(await openStoredDataset(path)).query("epoch", QUERY);
     const result = { inputRef: await computeInputRef(view) } as DecompositionResult;
     return { path, view, result };
   }

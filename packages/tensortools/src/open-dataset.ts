@@ -1,7 +1,7 @@
 /** Opening a dataset bundle on Node: a directory, an http(s) URL or any key-value store. */
 
 import { type OpenBundleOptions, openBundle } from "@tt/bundle";
-import { openDataset as openStoredDataset } from "@tt/bundle/fs";
+import { openStoredDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import type { KeyValueStore, TensorDataset } from "@tt/schema";
 
