@@ -21,7 +21,7 @@ export { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
 export { type CsvOptions, DEFAULT_CSV_NULL_VALUES, parseCsv } from "./import/csv.js";
 export { type NpyArray, parseNpy } from "./import/npy.js";
 export { type OpenBundleOptions, openBundle } from "./open-bundle.js";
-export { type BundlePlugins, LAYOUT } from "./plugins.js";
+export { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 export { type StreamBlock, streamFromTensor, type TensorStream } from "./stream.js";
 export {
   type CleanupBundleOptions,

@@ -12,7 +12,15 @@ export interface BundlePlugins {
   metaIO?: MetaIO;
 }
 
-/** `plugins` with the defaults filled in. */
+/**
+ * `plugins` with the defaults (Zarr arrays, Parquet tables) filled in: the one place that says
+ * which plugins a bundle, or a result bundle, is read and written with when none are given.
+ *
+ * @example
+ * ```ts
+ * const { arrayStore, metaIO } = resolvePlugins({ metaIO: myCsvMetaIO });
+ * ```
+ */
 export function resolvePlugins(plugins: BundlePlugins = {}): Required<BundlePlugins> {
   return { arrayStore: plugins.arrayStore ?? zarrStore, metaIO: plugins.metaIO ?? parquetMetaIO };
 }

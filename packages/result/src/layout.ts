@@ -1,9 +1,7 @@
-/** The paths of a result bundle and the plugins it is written and read with. */
+/** The paths of a result bundle and the options it is written and read with. */
 
 import type { BundlePlugins } from "@tt/bundle";
-import { parquetMetaIO } from "@tt/meta-parquet";
-import type { ArrayStoreBackend, MetaIO, Progress } from "@tt/schema";
-import { zarrStore } from "@tt/store-zarr";
+import type { Progress } from "@tt/schema";
 
 /** Options of writing or reading a result bundle: plugins, cancellation, progress. */
 export interface ResultBundleOptions extends BundlePlugins {
@@ -11,17 +9,6 @@ export interface ResultBundleOptions extends BundlePlugins {
   signal?: AbortSignal;
   /** Reports progress as files are written or read. */
   onProgress?: (progress: Progress) => void;
-}
-
-/** `options`' plugins with the defaults (Zarr arrays, Parquet tables) filled in. */
-export function resolvePlugins(options: BundlePlugins): {
-  arrayStore: ArrayStoreBackend;
-  metaIO: MetaIO;
-} {
-  return {
-    arrayStore: options.arrayStore ?? zarrStore,
-    metaIO: options.metaIO ?? parquetMetaIO,
-  };
 }
 
 /** The fixed paths of the layout. */

@@ -1,5 +1,6 @@
 /** Opens a result bundle from any key-value store and checks every file against its manifest. */
 
+import { resolvePlugins } from "@tt/bundle";
 import {
   type ArrayStoreBackend,
   type AxisAnnotatedTensor,
@@ -18,7 +19,7 @@ import {
 } from "@tt/schema";
 import { checkedStore, checkSizes } from "@tt/storage";
 import { indexFromTable } from "./axis-index.js";
-import { RESULT_LAYOUT, type ResultBundleOptions, resolvePlugins } from "./layout.js";
+import { RESULT_LAYOUT, type ResultBundleOptions } from "./layout.js";
 import {
   type ComponentTensorFiles,
   parseResultManifest,

@@ -1,5 +1,6 @@
 /** Writes a result bundle: factor tables, component tensors, diagnostics, then the manifest. */
 
+import { resolvePlugins } from "@tt/bundle";
 import {
   AlreadyExistsError,
   type ArrayStoreBackend,
@@ -20,7 +21,7 @@ import {
 import { recordingStore } from "@tt/storage";
 import { indexToTable } from "./axis-index.js";
 import { LIBRARY_VERSION } from "./create-result.js";
-import { fileStem, RESULT_LAYOUT, type ResultBundleOptions, resolvePlugins } from "./layout.js";
+import { fileStem, RESULT_LAYOUT, type ResultBundleOptions } from "./layout.js";
 import {
   type ComponentTensorFiles,
   RESULT_KIND,
