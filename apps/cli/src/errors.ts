@@ -50,6 +50,12 @@ function libraryHint(tag: string, line: string, options: readonly string[]): str
         : "write somewhere else";
     case "input-changed":
       return "the dataset changed after the result was made; re-run the decomposition";
+    case "io":
+      return "check that the server or disk is reachable and that you may read it, then try again";
+    case "data":
+      if (line.includes("the bundle is damaged"))
+        return "tt verify <bundle> lists every damaged file; restore it or write the bundle again";
+      return "run with --debug for details";
     default:
       return "run with --debug for details";
   }

@@ -3,6 +3,8 @@
  * or address, and a hint. They often arrive as the `cause` of another error (`fetch failed`).
  */
 
+import { isTensorToolsError } from "tensortools";
+
 /** A Node.js system error, with whatever it names. */
 export interface SystemError extends Error {
   code: string;
@@ -36,7 +38,13 @@ export const SYSTEM_CODES: readonly string[] = [
 
 function isSystemError(value: unknown): value is SystemError {
   const code = (value as { code?: unknown } | null)?.code;
-  return value instanceof Error && typeof code === "string" && SYSTEM_CODES.includes(code);
+  // A tensortools IoError carries the code of the system error it wraps, which is its cause.
+  return (
+    value instanceof Error &&
+    !isTensorToolsError(value) &&
+    typeof code === "string" &&
+    SYSTEM_CODES.includes(code)
+  );
 }
 
 /** The first system error in `error`, its causes and (for AggregateError) its errors. */
