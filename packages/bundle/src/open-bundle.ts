@@ -16,6 +16,7 @@ import {
   resolveSelection,
   type StoredArray,
   type StoredDataset,
+  type TypedArray,
 } from "@tt/schema";
 import { checkSizes } from "@tt/storage";
 import { buildIdIndex, type IdIndex, lookupId } from "./ids.js";
@@ -204,6 +205,16 @@ function datasetOf(
     },
     read: (selection: readonly AxisSelection[], readOptions?: IOOptions) =>
       array.read(withinManifest(manifest, selection), readOptions),
+    ...(array.readInto
+      ? {
+          readInto: (
+            selection: readonly AxisSelection[],
+            target: TypedArray,
+            offset: number,
+            readOptions?: IOOptions,
+          ) => array.readInto!(withinManifest(manifest, selection), target, offset, readOptions),
+        }
+      : {}),
     async readMask(selection: readonly AxisSelection[], readOptions?: IOOptions) {
       const within = withinManifest(manifest, selection);
       if (maskArray !== undefined) return (await maskArray.read(within, readOptions)) as Uint8Array;

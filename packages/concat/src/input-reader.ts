@@ -1,4 +1,4 @@
-/** Reading an input's slabs into an output block: raw byte ranges when it can, its store plugin when not. */
+/** Reading an input's slabs into an output block: straight into it when its array can, copied when not. */
 
 import type { BundlePlugins } from "@tt/bundle";
 import {
@@ -6,12 +6,12 @@ import {
   bytesPerElement,
   type DType,
   type StoredArray,
+  sizeOf,
   type TypedArray,
   typedArrayConstructor,
 } from "@tt/schema";
 import { zarrStore } from "@tt/store-zarr";
 import type { Source } from "./inputs.js";
-import { type RawSlabLayout, rawSlabLayout, readRawSlabs } from "./raw-slabs.js";
 import { copySlabs, type SlabMap, slabMap } from "./slab-map.js";
 
 /** Where slabs land: an output block, from slab `row` on. */
@@ -56,21 +56,29 @@ interface Slabs {
   mask: Uint8Array | undefined;
 }
 
-/** Reads slabs by the input's array store plugin (or its view), into new arrays. */
-async function pluginReader(
+/** The input's arrays opened through its store plugin, when the input is a bundle in a store. */
+async function openArrays(source: Source, plugins: BundlePlugins, signal: AbortSignal | undefined) {
+  const { data } = source;
+  if (data.kind !== "store") return undefined;
+  const arrayStore = plugins.arrayStore ?? zarrStore;
+  const array = await arrayStore.open(data.store, data.arrayPath, { signal });
+  const mask: StoredArray | undefined =
+    data.maskPath === undefined
+      ? undefined
+      : await arrayStore.open(data.store, data.maskPath, { signal });
+  return { array, mask };
+}
+
+/** Reads slabs by the input's arrays (or its view), into new arrays. */
+function valueReader(
   source: Source,
-  plugins: BundlePlugins,
+  arrays: Awaited<ReturnType<typeof openArrays>>,
   signal: AbortSignal | undefined,
-): Promise<(start: number, count: number) => Promise<Slabs>> {
+): (start: number, count: number) => Promise<Slabs> {
   const rest = source.shape.slice(1).map((n): AxisSelection => ({ start: 0, stop: n }));
   const { data } = source;
-  if (data.kind === "store") {
-    const arrayStore = plugins.arrayStore ?? zarrStore;
-    const array = await arrayStore.open(data.store, data.arrayPath, { signal });
-    const mask: StoredArray | undefined =
-      data.maskPath === undefined
-        ? undefined
-        : await arrayStore.open(data.store, data.maskPath, { signal });
+  if (arrays !== undefined) {
+    const { array, mask } = arrays;
     return async (start, count) => {
       const selection = [{ start, stop: start + count }, ...rest];
       return {
@@ -79,7 +87,7 @@ async function pluginReader(
       };
     };
   }
-  const { view } = data;
+  const { view } = data as Extract<Source["data"], { kind: "view" }>;
   if (view.selectors.length === 0) {
     const stored = view.dataset;
     return async (start, count) => {
@@ -97,63 +105,59 @@ async function pluginReader(
   };
 }
 
+/** The options of {@link openReader}. */
+interface ReaderOptions {
+  dtype: DType;
+  fill: number;
+  plugins: BundlePlugins;
+  scratch: ScratchPool;
+  signal?: AbortSignal;
+}
+
 /**
  * The reader of `source` for an output of `outShape` and `dtype`, its other axes taken at
- * `positions`. An uncompressed Zarr input without a mask is read by byte ranges straight into the
- * output block when its slabs need no alignment or conversion, else into a reused scratch buffer;
- * anything else (compressed arrays, masks, views, other plugins) through its plugin or view.
+ * `positions`. An input whose array can read into a caller's buffer (`StoredArray.readInto`, as
+ * uncompressed Zarr slabs do) and that has no mask is read straight into the output block when
+ * its slabs need no alignment or conversion, else into a reused scratch buffer; anything else
+ * (masks, views, arrays without the capability) is read into new arrays and copied.
  */
 export async function openReader(
   source: Source,
   positions: readonly Int32Array[],
   outShape: readonly number[],
-  options: {
-    dtype: DType;
-    fill: number;
-    plugins: BundlePlugins;
-    scratch: ScratchPool;
-    signal?: AbortSignal;
-  },
+  options: ReaderOptions,
 ): Promise<InputReader> {
   const { dtype, fill, plugins, scratch, signal } = options;
   const slabs: SlabMap = slabMap(source.shape.slice(1), outShape.slice(1), positions);
-  let viaPlugin: ((start: number, count: number) => Promise<Slabs>) | undefined;
-  const readByPlugin = async (start: number, count: number, target: BlockTarget) => {
-    viaPlugin ??= await pluginReader(source, plugins, signal);
-    const { data, mask } = await viaPlugin(start, count);
+  const arrays = await openArrays(source, plugins, signal);
+  const values = valueReader(source, arrays, signal);
+  const copied = async (start: number, count: number, target: BlockTarget) => {
+    const { data, mask } = await values(start, count);
     copySlabs(slabs, { data, mask, dtype: source.dtype, row: 0 }, target, count, fill);
   };
-  const { data } = source;
-  const plainZarr = plugins.arrayStore === undefined || plugins.arrayStore === zarrStore;
-  const layout: RawSlabLayout | undefined =
-    data.kind === "store" && plainZarr && !source.hasMask
-      ? await rawSlabLayout(data.store, data.arrayPath, source.dtype, source.shape, signal)
-      : undefined;
-  if (layout === undefined || data.kind !== "store") return { read: readByPlugin };
-
+  const array = arrays?.array;
+  if (array?.readInto === undefined || arrays?.mask !== undefined) return { read: copied };
+  const readInto = array.readInto.bind(array);
+  const rest = source.shape.slice(1).map((n): AxisSelection => ({ start: 0, stop: n }));
   const width = bytesPerElement(source.dtype);
   const Typed = typedArrayConstructor(source.dtype);
+  const slab = sizeOf(source.shape.slice(1));
   const direct = slabs.map === undefined && source.dtype === dtype;
   return {
     async read(start, count, target) {
+      const selection = [{ start, stop: start + count }, ...rest];
       if (direct) {
-        const bytes = new Uint8Array(target.data.buffer, target.data.byteOffset);
-        const at = target.row * layout.slabBytes;
-        if (!(await readRawSlabs(data.store, layout, start, count, bytes, at, signal))) {
-          return readByPlugin(start, count, target);
-        }
+        await readInto(selection, target.data, target.row * slab, { signal });
         target.mask?.fill(1, target.row * slabs.outSlab, (target.row + count) * slabs.outSlab);
         return;
       }
-      const buffer = scratch.take(count * layout.slabBytes);
+      const buffer = scratch.take(count * slab * width);
       try {
-        if (!(await readRawSlabs(data.store, layout, start, count, buffer, 0, signal))) {
-          return await readByPlugin(start, count, target);
-        }
-        const values = new Typed(buffer.buffer, 0, (count * layout.slabBytes) / width);
+        const into = new Typed(buffer.buffer, 0, count * slab);
+        await readInto(selection, into, 0, { signal });
         copySlabs(
           slabs,
-          { data: values, mask: undefined, dtype: source.dtype, row: 0 },
+          { data: into, mask: undefined, dtype: source.dtype, row: 0 },
           target,
           count,
           fill,

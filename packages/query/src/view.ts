@@ -15,6 +15,7 @@ import {
   type TensorBlock,
   type TensorDataset,
   type TensorView,
+  type TypedArray,
   type ViewJSON,
   validateSelectors,
 } from "@tt/schema";
@@ -209,6 +210,39 @@ class View implements TensorView {
     }
   }
 
+  /**
+   * Reads the data of elements `start..stop` of the first axis (the other axes as selected) into
+   * `target` at `offset`: straight from storage when the dataset's array can read into a buffer,
+   * else read and copied.
+   */
+  async readRowsInto(
+    start: number,
+    stop: number,
+    target: TypedArray,
+    offset: number,
+    options: IOOptions = {},
+  ): Promise<void> {
+    const first = this.#positions[0]!;
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(stop) ||
+      start < 0 ||
+      stop > first.length ||
+      start > stop
+    )
+      throw new InvalidSelectionError(
+        this.axes[0]!,
+        `rows ${start}:${stop} do not fit the view's ${first.length}`,
+      );
+    const selection = [first.subarray(start, stop), ...this.#positions.slice(1)].map(asSelection);
+    if (this.stored.readInto !== undefined)
+      return this.stored.readInto(selection, target, offset, options);
+    (target as Float32Array).set(
+      (await this.stored.read(selection, options)) as Float32Array,
+      offset,
+    );
+  }
+
   async #read(positions: Positions, options: IOOptions): Promise<AxisAnnotatedTensor> {
     const selection = positions.map(asSelection);
     const data = await this.stored.read(selection, options);
@@ -265,6 +299,13 @@ export function createDataset(stored: StoredDataset): TensorDataset {
     toJSON: () => root.toJSON(),
     materialize: (options?: IOOptions) => root.materialize(options),
     blocks: (options: BlockOptions) => root.blocks(options),
+    readRowsInto: (
+      start: number,
+      stop: number,
+      target: TypedArray,
+      offset: number,
+      options?: IOOptions,
+    ) => root.readRowsInto(start, stop, target, offset, options),
   });
   root = new View(dataset, stored, Object.freeze([]), positions);
   return dataset;

@@ -53,6 +53,19 @@ export interface StoredArray<D extends DType = DType> {
    * them in C order of the selected shape. Each needed chunk is read and decoded once.
    */
   read(selection: readonly AxisSelection[], options?: IOOptions): Promise<TypedArrayOf<D>>;
+  /**
+   * Optional: reads the elements picked by `selection` into `target` (of the array's dtype), C
+   * order over the selected shape, from element `offset` on; nothing else of `target` changes.
+   * A store that can read its stored bytes straight into the caller's memory (uncompressed slabs,
+   * for example) offers it, so that large reads land where they are used (a kernel's memory)
+   * without an intermediate copy. Readers detect it and fall back to `read` without it.
+   */
+  readInto?(
+    selection: readonly AxisSelection[],
+    target: TypedArrayOf<D>,
+    offset: number,
+    options?: IOOptions,
+  ): Promise<void>;
 }
 
 /** An array open for writing: blocks are slabs along the first axis spanning the other axes. */

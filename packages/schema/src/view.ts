@@ -48,6 +48,19 @@ export interface ReadableView {
   materialize(options?: IOOptions): Promise<AxisAnnotatedTensor>;
   /** Iterates the view in blocks along one axis; memory stays bounded by the block size. */
   blocks(options: BlockOptions): AsyncIterable<TensorBlock>;
+  /**
+   * Optional: reads the data (not the mask) of the view's elements `start` to `stop` of the first
+   * axis, every selected element of the other axes, into `target` (of the view's dtype) from
+   * element `offset` on, C order. Where the store can, the bytes land there straight from storage
+   * (a kernel's memory, say) with no copy in between; readers fall back to `blocks` without it.
+   */
+  readRowsInto?(
+    start: number,
+    stop: number,
+    target: TypedArray,
+    offset: number,
+    options?: IOOptions,
+  ): Promise<void>;
 }
 
 /** Options of {@link TensorView.filter} by ids. */
@@ -127,6 +140,16 @@ export interface StoredDataset {
   getInstance(id: string | number | bigint): AxisElement | undefined;
   /** Reads a raw selection of the array in C order; only the needed chunks are read. */
   read(selection: readonly AxisSelection[], options?: IOOptions): Promise<TypedArray>;
+  /**
+   * Optional, when the array can (`StoredArray.readInto`): reads a raw selection into `target`
+   * from element `offset` on, with no intermediate copy where the store allows it.
+   */
+  readInto?(
+    selection: readonly AxisSelection[],
+    target: TypedArray,
+    offset: number,
+    options?: IOOptions,
+  ): Promise<void>;
   /** Reads a raw selection of the mask (1 = valid); all ones when the bundle has no mask. */
   readMask(selection: readonly AxisSelection[], options?: IOOptions): Promise<Uint8Array>;
 }

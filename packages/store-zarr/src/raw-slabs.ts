@@ -122,10 +122,15 @@ function planSlabRead(
   layout: SlabLayout,
   selection: readonly AxisSelection[],
   signal: AbortSignal | undefined,
+  into?: { target: TypedArray; offset: number },
 ): { read: SlabRead; rows: Int32Array } {
   const resolved = resolveSelection(layout.shape, selection, layout.axes);
   const outShape = selectionShape(resolved);
-  const out = allocate(layout.dtype, sizeOf(outShape));
+  const size = sizeOf(outShape);
+  const out =
+    into === undefined
+      ? allocate(layout.dtype, size)
+      : ((into.target as Float32Array).subarray(into.offset, into.offset + size) as TypedArray);
   const inner = resolved.slice(1);
   const read: SlabRead = {
     store,
@@ -262,11 +267,31 @@ export async function readSlabs(
   options: IOOptions = {},
 ): Promise<TypedArray> {
   const { read, rows } = planSlabRead(store, layout, selection, options.signal);
-  if (read.out.length === 0) return read.out;
-  await forEachLimited(runsOf(rows, layout.chunkRows), options.concurrency ?? 16, (run) =>
+  await readPlanned(read, rows, options);
+  return read.out;
+}
+
+/**
+ * Reads `selection` into `target` from element `offset` on: whole slabs in order land there
+ * straight from the store (`readInto` of the key-value store), others are copied into it.
+ */
+export async function readSlabsInto(
+  store: KeyValueStore,
+  layout: SlabLayout,
+  selection: readonly AxisSelection[],
+  target: TypedArray,
+  offset: number,
+  options: IOOptions = {},
+): Promise<void> {
+  const { read, rows } = planSlabRead(store, layout, selection, options.signal, { target, offset });
+  await readPlanned(read, rows, options);
+}
+
+async function readPlanned(read: SlabRead, rows: Int32Array, options: IOOptions) {
+  if (read.out.length === 0) return;
+  await forEachLimited(runsOf(rows, read.layout.chunkRows), options.concurrency ?? 16, (run) =>
     readRun(read, run),
   );
-  return read.out;
 }
 
 /** Writes `block` (whole slabs) at slab `start`: whole chunks directly, partial ones by read-modify-write. */

@@ -4,6 +4,7 @@
  */
 
 import {
+  ArgumentError,
   type ArrayMetadata,
   type AxisSelection,
   cOrderStrides,
@@ -17,6 +18,8 @@ import {
   type KeyValueStore,
   matchesDType,
   NotFoundError,
+  resolveSelection,
+  selectionShape,
   sizeOf,
   type TypedArray,
   UnsupportedError,
@@ -26,7 +29,13 @@ import {
 import * as zarr from "zarrita";
 import { checkChunkLength, readChunked } from "./chunk-read.js";
 import { codecName, installGzipEncoder } from "./codecs.js";
-import { isSlabLayout, readSlabs, type SlabLayout, writeSlabs } from "./raw-slabs.js";
+import {
+  isSlabLayout,
+  readSlabs,
+  readSlabsInto,
+  type SlabLayout,
+  writeSlabs,
+} from "./raw-slabs.js";
 import { type ChunkPolicy, zarritaStore } from "./zarrita-adapter.js";
 
 /** The parts of `zarr.json` this store reads; other keys are kept as they are. */
@@ -266,6 +275,40 @@ async function writeSnapshotBlock(
   );
 }
 
+/**
+ * Reads `selection` into `target` at `offset`: raw slabs straight from the store, anything else
+ * decoded and copied in.
+ */
+async function readSnapshotInto(
+  snapshot: Snapshot,
+  selection: readonly AxisSelection[],
+  target: TypedArray,
+  offset: number,
+  options?: IOOptions,
+): Promise<void> {
+  const { dtype, slabLayout, path } = snapshot;
+  if (!matchesDType(target, dtype))
+    throw new ArgumentError(
+      "readInto",
+      "target",
+      `${path}: target is a ${target.constructor.name}, the array holds ${dtype}`,
+    );
+  const { shape, dimensionNames } = snapshot.metadata;
+  const size = sizeOf(selectionShape(resolveSelection(shape, selection, dimensionNames)));
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > target.length)
+    throw new ArgumentError(
+      "readInto",
+      "offset",
+      `${path}: ${size} elements at ${offset} do not fit a target of ${target.length}`,
+    );
+  if (slabLayout)
+    return readSlabsInto(snapshot.store, slabLayout, selection, target, offset, options);
+  (target as Float32Array).set(
+    (await readSnapshot(snapshot, selection, options)) as Float32Array,
+    offset,
+  );
+}
+
 /** The array at `path` as its metadata stands now: reads and block writes, no append. */
 export async function openSnapshot(
   store: KeyValueStore,
@@ -288,6 +331,8 @@ export async function openSnapshot(
   return {
     metadata,
     read: (selection, readOptions) => readSnapshot(snapshot, selection, readOptions),
+    readInto: (selection, target, offset, readOptions) =>
+      readSnapshotInto(snapshot, selection, target, offset, readOptions),
     writeBlock: (start, block, writeOptions) =>
       writeSnapshotBlock(snapshot, start, block, writeOptions),
   };

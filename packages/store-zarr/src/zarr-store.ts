@@ -48,6 +48,8 @@ async function openArray(
       return current.metadata;
     },
     read: (selection, readOptions) => current.read(selection, readOptions),
+    readInto: (selection, target, offset, readOptions) =>
+      current.readInto!(selection, target, offset, readOptions),
     writeBlock: (start, block, writeOptions) => current.writeBlock(start, block, writeOptions),
     async append(block, appendOptions = {}) {
       appendOptions.signal?.throwIfAborted();

@@ -122,3 +122,30 @@ describe("bad selections", () => {
     expect(() => dataset.query("instance", "gruop == 'A'")).toThrow(/did you mean 'group'/);
   });
 });
+
+describe("readRowsInto", () => {
+  it("reads rows of any view into a buffer at an offset, as materialize reads them", async () => {
+    const { dataset } = await datasetOf(tensor);
+    const views = [
+      dataset,
+      dataset.slice("instance", 3, 17),
+      dataset.take("instance", [12, 3, 13, 14, 3]).filter("channel", ["Oz", "Cz"]),
+      dataset.query("instance", "group == 'A'").slice("sample", 2, 9),
+    ];
+    for (const view of views) {
+      const whole = await view.materialize();
+      const slab = whole.data.length / view.shape[0]!;
+      const [start, stop] = [1, Math.min(view.shape[0]!, 4)];
+      const Typed = whole.data.constructor as Float64ArrayConstructor;
+      const target = new Typed((stop - start) * slab + 5).fill(-1);
+      await view.readRowsInto!(start, stop, target, 5);
+      expect(Array.from(target.subarray(5))).toEqual(
+        Array.from(whole.data.subarray(start * slab, stop * slab)),
+      );
+      expect(Array.from(target.subarray(0, 5))).toEqual([-1, -1, -1, -1, -1]);
+    }
+    await expect(dataset.readRowsInto!(0, 99, new Float32Array(1), 0)).rejects.toThrow(
+      InvalidSelectionError,
+    );
+  });
+});

@@ -9,7 +9,13 @@ import {
   type TypedArray,
   typedArrayConstructor,
 } from "../dtype.js";
-import { AlreadyExistsError, DataError, InvalidSelectionError, NotFoundError } from "../errors.js";
+import {
+  AlreadyExistsError,
+  ArgumentError,
+  DataError,
+  InvalidSelectionError,
+  NotFoundError,
+} from "../errors.js";
 import type { KeyValueStore, WritableKeyValueStore } from "../key-value-store.js";
 import type {
   ArrayCreateOptions,
@@ -98,6 +104,26 @@ function makeArray(
     async read(selection, options = {}) {
       options.signal?.throwIfAborted();
       return gather(data, meta.shape, selection);
+    },
+    async readInto(selection, target, offset, options = {}) {
+      options.signal?.throwIfAborted();
+      if (!(target instanceof typedArrayConstructor(meta.dtype)))
+        throw new ArgumentError(
+          "readInto",
+          "target",
+          `${path}: target is a ${target.constructor.name}, the array holds ${meta.dtype}`,
+        );
+      const values = gather(data, meta.shape, selection);
+      if (!Number.isInteger(offset) || offset < 0 || offset + values.length > target.length)
+        throw new ArgumentError(
+          "readInto",
+          "offset",
+          `${path}: ${values.length} elements at ${offset} do not fit a target of ${target.length}`,
+        );
+      (target as { set(a: ArrayLike<unknown>, offset: number): void }).set(
+        values as ArrayLike<unknown>,
+        offset,
+      );
     },
     async writeBlock(start, block, options = {}) {
       options.signal?.throwIfAborted();

@@ -96,6 +96,39 @@ function selectionCases(factory: FixtureFactory): ConformanceCase[] {
   }));
 }
 
+/** Each selection read into a larger buffer at an offset: the same values, nothing else touched. */
+function readIntoCases(factory: FixtureFactory): ConformanceCase[] {
+  return SELECTIONS.map(([label, selection]) => ({
+    name: `reads ${label} into a buffer at an offset, if it can`,
+    async run() {
+      const { array, data } = await setupArray(factory);
+      if (array.readInto === undefined) return;
+      const want = gather(data, SHAPE, selection);
+      const target = new Float32Array(want.length + 10).fill(-7);
+      await array.readInto(selection, target as typeof data, 4);
+      check(
+        sameElements(target.subarray(4, 4 + want.length), want),
+        `readInto of ${label} differs from gather`,
+      );
+      const untouched = [...target.subarray(0, 4), ...target.subarray(4 + want.length)];
+      check(
+        untouched.every((v) => v === -7),
+        `readInto of ${label} wrote outside its place`,
+      );
+      await rejectsWithTag(
+        () => array.readInto!(selection, new Float32Array(want.length + 3) as typeof data, 4),
+        "argument",
+        "a target one element too short",
+      );
+      await rejectsWithTag(
+        () => array.readInto!(selection, new Float64Array(want.length) as never, 0),
+        "argument",
+        "a target of another dtype",
+      );
+    },
+  }));
+}
+
 function reopenCase(factory: FixtureFactory): ConformanceCase {
   return {
     name: "reopens what it wrote",
@@ -305,6 +338,7 @@ export function testArrayStore(factory: FixtureFactory): ConformanceCase[] {
   return [
     metadataCase(factory),
     ...selectionCases(factory),
+    ...readIntoCases(factory),
     reopenCase(factory),
     dtypeCase(factory),
     appendCase(factory),
