@@ -134,6 +134,39 @@ describe("--rank", () => {
   });
 });
 
+describe("--seed", () => {
+  it("is the only place for the seed: a seed in --config is a usage error naming --seed", async () => {
+    const config = join(dir, "seeded.json");
+    writeFileSync(config, JSON.stringify({ solver: "randomized", seed: 3 }));
+    const run = await tt([
+      "decompose",
+      iris,
+      "-m",
+      "pca",
+      "-k",
+      "2",
+      "--config",
+      config,
+      "-o",
+      join(dir, "r"),
+    ]);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([
+      `tt: "seed" in --config ${config} is not a config key: the seed of a run is given with --seed`,
+      "hint: see 'tt decompose --help'",
+    ]);
+    const randomized = join(dir, "randomized.json");
+    writeFileSync(randomized, JSON.stringify({ solver: "randomized" }));
+    const out = join(dir, "seeded");
+    const fit = ["decompose", iris, "-m", "pca", "-k", "2", "--config", randomized, "-q"];
+    expect((await tt([...fit, "--seed", "3", "-o", out])).code).toBe(0);
+    const info = await tt(["result-info", out, "--json"]);
+    const { attrs, config: stored, diagnostics } = JSON.parse(info.stdout);
+    expect([attrs.seed, diagnostics.seed]).toEqual([3, 3]);
+    expect(stored).not.toHaveProperty("seed");
+  });
+});
+
 describe("library errors in the words of the command line", () => {
   it("says --overwrite, not overwrite: true", async () => {
     const out = join(dir, "pca-once");

@@ -1,8 +1,9 @@
 /**
  * The preprocessing options the decomposition methods share (`center`, `scale`, `weights`,
- * `sample_mask`, `missing`) and the resource options (`seed`, `memory_budget`, `threads`), with
- * the same JSON shapes and meaning in every method, and their validators. Every problem is a
- * ConfigError naming the field and what is allowed.
+ * `sample_mask`, `missing`) and the resource options (`memory_budget`, `threads`), with the same
+ * JSON shapes and meaning in every method, and their validators. Every problem is a ConfigError
+ * naming the field and what is allowed. The seed is not a config option: it comes from the fit
+ * context, so it has one source and the result records it once.
  */
 
 import { ConfigError, isPlainObject } from "@tt/schema";
@@ -188,11 +189,17 @@ export function validatePreprocessConfig(full: {
   };
 }
 
-/** Validates `seed`: null (take the fit context's seed) or a safe integer. */
-export function validateSeed(value: unknown): number | null {
-  if (value !== null && (typeof value !== "number" || !Number.isSafeInteger(value)))
-    rejectField("seed", `must be null or an integer, got ${showValue(value)}`);
-  return value as number | null;
+/**
+ * Refuses a `seed` key in a method config: the seed comes from the fit context only (the `seed`
+ * option of `decompose`), so a config means one fit whatever the seed and the result records the
+ * seed in one place.
+ */
+export function rejectSeedKey(config: { readonly [key: string]: unknown }): void {
+  if (Object.hasOwn(config, "seed"))
+    rejectField(
+      "seed",
+      "the seed is not part of a method's config; pass it to decompose(..., { seed })",
+    );
 }
 
 /** Validates `memory_budget`: `"auto"` ({@link DEFAULT_MEMORY_BUDGET}) or a positive number of bytes. */

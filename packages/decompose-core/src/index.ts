@@ -1,7 +1,7 @@
 /**
  * The shared preparation of decomposition inputs for the tensortools methods (`svd`/`pca`, `cp`):
  * validation of the common options (`center`, `scale`, `weights`, `sample_mask`, `missing`,
- * `seed`, `memory_budget`, `threads`), the unfolding of a view into instances × columns, the
+ * `memory_budget`, `threads`; a `seed` key refused), the unfolding of a view into instances × columns, the
  * centering and scaling statistics, the preprocessed matrix read in memory or streamed block by
  * block over the `@tt/linalg` kernels (the same bits either way), seeded random numbers, and the
  * output helpers for the instance table and the component tensors.
@@ -55,6 +55,7 @@ export {
   type MissingPolicy,
   type PreprocessConfig,
   rejectField,
+  rejectSeedKey,
   type SampleMaskConfig,
   type ScaleConfig,
   showValue,
@@ -64,7 +65,6 @@ export {
   validateOneOf,
   validateOnlyKeys,
   validatePreprocessConfig,
-  validateSeed,
   validateThreads,
 } from "./config-fields.js";
 export { type MemoryPlan, planMemory } from "./memory.js";

@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from "vitest";
 import {
+  rejectSeedKey,
   validateMemoryBudget,
   validatePreprocessConfig,
-  validateSeed,
   validateThreads,
 } from "../src/index.js";
 import { configError, NO_PREPROCESSING } from "./helpers.js";
@@ -63,9 +63,7 @@ describe("validatePreprocessConfig", () => {
 });
 
 describe("the resource options", () => {
-  it("accept null seeds, safe integers and auto", () => {
-    expect(validateSeed(null)).toBe(null);
-    expect(validateSeed(-3)).toBe(-3);
+  it("accept safe integers and auto", () => {
     expect(validateMemoryBudget("auto")).toBe("auto");
     expect(validateMemoryBudget(1024)).toBe(1024);
     expect(validateThreads("auto")).toBe("auto");
@@ -73,13 +71,24 @@ describe("the resource options", () => {
   });
 
   it.each([
-    [() => validateSeed(1.5), "seed", /null or an integer, got 1.5/],
-    [() => validateSeed(2 ** 60), "seed", /null or an integer/],
     [() => validateMemoryBudget(0), "memory_budget", /integer >= 1, got 0/],
     [() => validateThreads("all"), "threads", /integer >= 1, got "all"/],
   ] as const)("rejects bad values (%#)", (run, field, message) => {
     const error = configError(run);
     expect(error.field).toBe(field);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe("the seed", () => {
+  it("is not a config key: any seed key, null included, is refused and sent to decompose", () => {
+    expect(() => rejectSeedKey({ rank: 2 })).not.toThrow();
+    for (const seed of [0, 7, null]) {
+      const error = configError(() => rejectSeedKey({ rank: 2, seed }));
+      expect(error.field).toBe("seed");
+      expect(error.message).toBe(
+        "config 'seed': the seed is not part of a method's config; pass it to decompose(..., { seed })",
+      );
+    }
   });
 });

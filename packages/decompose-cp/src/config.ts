@@ -4,6 +4,7 @@ import {
   type CenterConfig,
   type MissingPolicy,
   rejectField,
+  rejectSeedKey,
   type SampleMaskConfig,
   type ScaleConfig,
   showValue,
@@ -11,7 +12,6 @@ import {
   validateMemoryBudget,
   validateOneOf,
   validatePreprocessConfig,
-  validateSeed,
   validateThreads,
 } from "@tt/decompose-core";
 import { isPlainObject } from "@tt/schema";
@@ -39,8 +39,6 @@ export interface CpConfig {
   missing: MissingPolicy;
   weights: Record<string, number[]>;
   sample_mask: SampleMaskConfig | null;
-  /** Seed of the random initialization; null takes the fit context's seed. */
-  seed: number | null;
   /** Bytes the data may take in memory; larger inputs are streamed block by block. */
   memory_budget: number | "auto";
   /** Worker threads for the products; `"auto"` uses every core. Results do not depend on it. */
@@ -60,7 +58,6 @@ export const CP_DEFAULTS: Readonly<CpConfig> = {
   missing: "error",
   weights: {},
   sample_mask: null,
-  seed: null,
   memory_budget: "auto",
   threads: "auto",
 };
@@ -75,11 +72,13 @@ function boolean(field: string, value: unknown): boolean {
 
 /**
  * Validates `config` over {@link CP_DEFAULTS} and returns the complete config; every problem is a
- * ConfigError naming the field and what is allowed.
+ * ConfigError naming the field and what is allowed. A `seed` key is refused: the random start
+ * takes the fit context's seed (`decompose`'s `seed` option).
  */
 export function validateCpConfig(config: unknown): CpConfig {
   if (!isPlainObject(config))
     rejectField("(config)", `must be an object, got ${showValue(config)}`);
+  rejectSeedKey(config);
   for (const key of Object.keys(config))
     if (!KEYS.includes(key as keyof CpConfig))
       rejectField(key, `is not an option of cp; options: ${KEYS.join(", ")}`);
@@ -87,7 +86,6 @@ export function validateCpConfig(config: unknown): CpConfig {
   const { tol } = full;
   if (typeof tol !== "number" || !Number.isFinite(tol) || tol < 0)
     rejectField("tol", `must be a finite number >= 0, got ${showValue(tol)}`);
-  const seed = validateSeed(full.seed);
   const rank = validateInteger("rank", full.rank, 1);
   const init = validateOneOf("init", full.init, ["svd", "random"] as const);
   const nIterMax = validateInteger("n_iter_max", full.n_iter_max, 1);
@@ -106,7 +104,6 @@ export function validateCpConfig(config: unknown): CpConfig {
     missing: preprocess.missing,
     weights: preprocess.weights,
     sample_mask: preprocess.sample_mask,
-    seed,
     memory_budget: validateMemoryBudget(full.memory_budget),
     threads: validateThreads(full.threads),
   };

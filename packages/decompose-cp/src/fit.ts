@@ -30,7 +30,7 @@ export async function fitCp(
   const memory = planMemory(view, plan, layouts, config);
   const R = config.rank;
   const dims = plan.columnShape;
-  const seed = config.seed ?? context.seed;
+  const { seed } = context;
   // The config's own thread count wins; "auto" defers to the caller's kernel settings.
   const kernels = await createKernels({
     backend: context.kernels?.backend,

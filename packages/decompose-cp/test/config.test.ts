@@ -46,7 +46,12 @@ describe("cp.validate", () => {
     [{ scale: { minmax: {} } }, "scale", /zscore/],
     [{ weights: { channel: [1, "x"] } }, "weights.channel[1]", /finite number/],
     [{ sample_mask: { axis: "sample" } }, "sample_mask", /needs "indices"/],
-    [{ seed: 1.5 }, "seed", /integer/],
+    [
+      { seed: 1 },
+      "seed",
+      /not part of a method's config; pass it to decompose\(\.\.\., \{ seed \}\)/,
+    ],
+    [{ seed: null }, "seed", /pass it to decompose/],
     [{ memory_budget: 0 }, "memory_budget", /integer >= 1/],
     [{ threads: 0 }, "threads", /integer >= 1/],
     [{ solver: "exact" }, "solver", /not an option of cp; options: rank, init/],

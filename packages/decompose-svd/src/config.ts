@@ -5,6 +5,7 @@ import {
   type CenterConfig,
   type MissingPolicy,
   rejectField,
+  rejectSeedKey,
   type SampleMaskConfig,
   type ScaleConfig,
   showValue,
@@ -14,7 +15,6 @@ import {
   validateOneOf,
   validateOnlyKeys,
   validatePreprocessConfig,
-  validateSeed,
   validateThreads,
 } from "@tt/decompose-core";
 import { isPlainObject } from "@tt/schema";
@@ -43,7 +43,6 @@ export interface SvdConfig {
   solver: SolverName;
   oversamples: number;
   power_iterations: number | "auto";
-  seed: number | null;
   /** Bytes the data may take in memory; larger inputs are streamed block by block. */
   memory_budget: number | "auto";
   /** Worker threads for the products; `"auto"` uses every core. Results do not depend on it. */
@@ -62,7 +61,6 @@ export const SVD_DEFAULTS: Readonly<SvdConfig> = {
   solver: "auto",
   oversamples: 10,
   power_iterations: "auto",
-  seed: null,
   memory_budget: "auto",
   threads: "auto",
 };
@@ -108,17 +106,18 @@ function flatten(value: unknown): FlattenConfig | null {
 
 /**
  * Validates `config` over `defaults` and returns the complete config; every problem is a
- * ConfigError naming the field and what is allowed.
+ * ConfigError naming the field and what is allowed. A `seed` key is refused: the randomized
+ * solver takes the fit context's seed (`decompose`'s `seed` option).
  */
 export function validateSvdConfig(config: unknown, defaults: Readonly<SvdConfig>): SvdConfig {
   if (!isPlainObject(config))
     rejectField("(config)", `must be an object, got ${showValue(config)}`);
+  rejectSeedKey(config);
   for (const key of Object.keys(config))
     if (!KEYS.includes(key as keyof SvdConfig))
       rejectField(key, `is not an option of this method; options: ${KEYS.join(", ")}`);
   const full = { ...defaults, ...config } as Record<keyof SvdConfig, unknown>;
   const power = full.power_iterations;
-  const seed = validateSeed(full.seed);
   const rankConfig = rank(full.rank);
   const preprocess = validatePreprocessConfig(full);
   return {
@@ -132,7 +131,6 @@ export function validateSvdConfig(config: unknown, defaults: Readonly<SvdConfig>
     solver: validateOneOf("solver", full.solver, SOLVERS),
     oversamples: validateInteger("oversamples", full.oversamples, 0),
     power_iterations: power === "auto" ? power : validateInteger("power_iterations", power, 0),
-    seed,
     memory_budget: validateMemoryBudget(full.memory_budget),
     threads: validateThreads(full.threads),
   };

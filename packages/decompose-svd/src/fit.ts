@@ -84,7 +84,7 @@ export async function fitSvd(
         `${config.rank} is more than the data allows after dropping instances with missing values: ${kFit}`,
       );
     const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory);
-    const seed = config.seed ?? context.seed;
+    const { seed } = context;
     const powerIterations =
       config.power_iterations === "auto"
         ? autoPowerIterations(kFit, source.n, plan.p)

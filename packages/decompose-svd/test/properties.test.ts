@@ -146,6 +146,8 @@ describe("config", () => {
     [{ oversamples: -1 }, "oversamples", ">= 0"],
     [{ ranks: 3 }, "ranks", "is not an option"],
     [{ weights: { feature: [1, "x"] } }, "weights.feature[1]", "finite number"],
+    [{ seed: 3 }, "seed", "not part of a method's config; pass it to decompose(..., { seed })"],
+    [{ seed: null }, "seed", "pass it to decompose(..., { seed })"],
   ])("rejects %j naming %s", (config, field, text) => {
     try {
       svd.validate(config);

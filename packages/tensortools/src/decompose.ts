@@ -29,7 +29,10 @@ export interface DecomposeOptions {
   onProgress?: (progress: Progress) => void;
   /** Stops the run: the call rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** The seed handed to the method (default 0); the same seed gives the same result. */
+  /**
+   * The seed handed to the method (default 0), its only source: the methods' configs have no
+   * `seed`. The same seed gives the same result, and the result records it in `attrs.seed`.
+   */
   seed?: number;
   /**
    * How the method runs its dense kernels (svd, pca and cp do): `backend` "auto" (default),

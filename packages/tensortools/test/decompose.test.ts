@@ -130,6 +130,26 @@ describe("decompose records the run", () => {
     expect(progress).toEqual([{ phase: "fit", fraction: 0.5 }]);
   });
 
+  it("takes the seed from its option only: a config refuses one, the result records it", async () => {
+    for (const id of ["pca", "svd", "cp"]) {
+      const error = await failure(decompose(view(), id, { rank: 2, seed: 7 }));
+      expect(isTensorToolsError(error, "config"), id).toBe(true);
+      expect((error as { field: string }).field).toBe("seed");
+      expect((error as Error).message).toBe(
+        "config 'seed': the seed is not part of a method's config; pass it to decompose(..., { seed })",
+      );
+    }
+    const config = { rank: 2, solver: "randomized" };
+    const result = await decompose(view(), "pca", config, { seed: 7 });
+    expect(result.config).not.toHaveProperty("seed");
+    expect(result.attrs.seed).toBe(7);
+    expect(result.diagnostics.seed).toBe(7);
+    const again = await decompose(view(), "pca", config, { seed: 7 });
+    expect(again.factorTables.instance!.column("score_1").values).toEqual(
+      result.factorTables.instance!.column("score_1").values,
+    );
+  });
+
   it("rejects a seed that is not a non-negative integer with a config error", async () => {
     const error = await failure(decompose(view(), "pca", {}, { seed: -1 }));
     expect(isTensorToolsError(error, "config")).toBe(true);

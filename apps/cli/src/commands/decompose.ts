@@ -103,7 +103,11 @@ export const decomposeCommand: Command = {
       description: "the axis --where applies to (default: the first)",
     },
     config: { type: "string", value: "FILE", description: "more config keys, as a JSON object" },
-    seed: { type: "string", value: "N", description: "seed of the random choices (default 0)" },
+    seed: {
+      type: "string",
+      value: "N",
+      description: "seed of the random choices (default 0; not in --config)",
+    },
     out: {
       type: "string",
       short: "o",
@@ -120,6 +124,11 @@ export const decomposeCommand: Command = {
     if (target === undefined) throw new UsageError("--out is required", "decompose");
     const configPath = stringOption(args, "config", "decompose");
     const config = configPath === undefined ? {} : await readConfig(configPath);
+    if ("seed" in config)
+      throw new UsageError(
+        `"seed" in --config ${configPath} is not a config key: the seed of a run is given with --seed`,
+        "decompose",
+      );
     const rank = integerOption(args, "rank", "decompose");
     if (rank !== undefined && "rank" in config)
       throw new UsageError(
