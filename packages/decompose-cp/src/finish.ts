@@ -9,6 +9,7 @@ import type { MatrixSource } from "@tt/decompose-core";
 import { type Kernels, khatriRao, matmul } from "@tt/linalg";
 import type { AlsResult } from "./als.js";
 import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
+import { transpose } from "./transpose.js";
 
 /** The normalized, sign-resolved, sorted model. */
 export interface FinishedModel {
@@ -189,11 +190,4 @@ function coreConsistency(
     sum += (C[x]! - target) ** 2;
   }
   return 100 * (1 - sum / R);
-}
-
-function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) out[j * rows + i] = A[i * cols + j]!;
-  return out;
 }

@@ -17,6 +17,7 @@ import { finishModel } from "./finish.js";
 import { ModeGrams, randomFactors } from "./init.js";
 import { axisFactorTable, componentTable } from "./output.js";
 import { planTensor } from "./plan.js";
+import { transpose } from "./transpose.js";
 
 /** Fits the CP decomposition of `view` with `config`. */
 export async function fitCp(
@@ -110,11 +111,4 @@ export async function fitCp(
   } finally {
     await kernels.dispose();
   }
-}
-
-function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) out[j * rows + i] = A[i * cols + j]!;
-  return out;
 }
