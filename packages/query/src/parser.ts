@@ -31,6 +31,19 @@ const functionNamed = (name: string) =>
 const MAX_DEPTH = 200;
 const MAX_TREE_DEPTH = 1000;
 
+/** The node of kind `K`. */
+type NodeOf<K extends QueryNode["kind"]> = Extract<QueryNode, { kind: K }>;
+
+/** Where a parse is: the expression, its tokens, the next token and the nesting depth. */
+interface ParseState {
+  readonly expression: string;
+  readonly tokens: readonly Token[];
+  /** The index of the next token. */
+  at: number;
+  /** Grammar levels entered and not yet left, bounded by {@link MAX_DEPTH}. */
+  depth: number;
+}
+
 /**
  * Parses `expression` into a syntax tree. Errors are QueryErrors with the position of the
  * fault and a caret line.
@@ -43,224 +56,295 @@ const MAX_TREE_DEPTH = 1000;
 export function parseQuery(expression: string): QueryNode {
   if (typeof expression !== "string")
     throw queryError(String(expression), 0, "a query must be a string");
-  const tokens = tokenize(expression);
-  let at = 0;
-  let depth = 0;
-  const peek = (): Token => tokens[at]!;
-  const fail = (pos: number, reason: string): never => {
-    throw queryError(expression, pos, reason);
-  };
-  const isOp = (value: string, token = peek()) => token.type === "op" && token.value === value;
-  const isWord = (value: string, token = peek()) =>
-    token.type === "name" && !token.quoted && token.value === value;
-  const describe = (token: Token) =>
-    token.type === "end"
-      ? "the end of the expression"
-      : `'${clip(expression.slice(token.pos, tokens[at + 1]?.pos ?? token.pos + 1).trim())}'`;
-  const expect = (value: string, what: string) => {
-    if (!isOp(value)) fail(peek().pos, `expected ${what}, found ${describe(peek())}`);
-    at++;
-  };
-  const nest = <T>(work: () => T): T => {
-    if (++depth > MAX_DEPTH)
-      fail(peek().pos, `the expression nests deeper than ${MAX_DEPTH} levels`);
-    try {
-      return work();
-    } finally {
-      depth--;
-    }
-  };
+  const p: ParseState = { expression, tokens: tokenize(expression), at: 0, depth: 0 };
+  const tree = parseOr(p);
+  if (peek(p).type !== "end")
+    fail(p, peek(p).pos, `unexpected ${describe(p, peek(p))}; expected and, or or the end`);
+  checkTreeDepth(p, tree);
+  return tree;
+}
 
-  const orExpr = (): QueryNode =>
-    nest(() => {
-      let left = andExpr();
-      while (isWord("or") || isOp("|")) {
-        const pos = tokens[at++]!.pos;
-        left = { kind: "logical", op: "or", left, right: andExpr(), pos };
-      }
-      return left;
-    });
-  const andExpr = (): QueryNode => {
-    let left = notExpr();
-    while (isWord("and") || isOp("&")) {
-      const pos = tokens[at++]!.pos;
-      left = { kind: "logical", op: "and", left, right: notExpr(), pos };
+/** The next token, not consumed. */
+function peek(p: ParseState): Token {
+  return p.tokens[p.at]!;
+}
+
+/** The next token, consumed. */
+function next(p: ParseState): Token {
+  return p.tokens[p.at++]!;
+}
+
+/** A QueryError at `pos` of the expression. */
+function fail(p: ParseState, pos: number, reason: string): never {
+  throw queryError(p.expression, pos, reason);
+}
+
+/** Whether `token` (by default the next) is the operator `value`. */
+function isOp(p: ParseState, value: string, token = peek(p)): boolean {
+  return token.type === "op" && token.value === value;
+}
+
+/** Whether `token` (by default the next) is the bare word `value`, not in backticks. */
+function isWord(p: ParseState, value: string, token = peek(p)): boolean {
+  return token.type === "name" && !token.quoted && token.value === value;
+}
+
+/** The next token as a message quotes it. */
+function describe(p: ParseState, token: Token): string {
+  if (token.type === "end") return "the end of the expression";
+  const end = p.tokens[p.at + 1]?.pos ?? token.pos + 1;
+  return `'${clip(p.expression.slice(token.pos, end).trim())}'`;
+}
+
+/** Consumes the operator `value`, or fails saying `what` was expected. */
+function expect(p: ParseState, value: string, what: string): void {
+  if (!isOp(p, value)) fail(p, peek(p).pos, `expected ${what}, found ${describe(p, peek(p))}`);
+  p.at++;
+}
+
+/** Runs one grammar level one level deeper, failing beyond {@link MAX_DEPTH}. */
+function nest<T>(p: ParseState, level: () => T): T {
+  if (++p.depth > MAX_DEPTH)
+    fail(p, peek(p).pos, `the expression nests deeper than ${MAX_DEPTH} levels`);
+  try {
+    return level();
+  } finally {
+    p.depth--;
+  }
+}
+
+/** `a or b or ...` (also `|`). */
+function parseOr(p: ParseState): QueryNode {
+  return nest(p, () => {
+    let left = parseAnd(p);
+    while (isWord(p, "or") || isOp(p, "|")) {
+      const pos = next(p).pos;
+      left = { kind: "logical", op: "or", left, right: parseAnd(p), pos };
     }
     return left;
-  };
-  const notExpr = (): QueryNode =>
-    nest(() => {
-      if (isWord("not") || isOp("~")) {
-        const pos = tokens[at++]!.pos;
-        return { kind: "not", operand: notExpr(), pos };
-      }
-      return comparison();
-    });
-  const comparison = (): QueryNode => {
-    const first = additive();
-    let left = first;
-    let result: QueryNode | undefined;
-    for (;;) {
-      const token = peek();
-      let node: QueryNode;
-      if (token.type === "op" && COMPARISONS.has(token.value)) {
-        at++;
-        const right = additive();
-        node = { kind: "compare", op: token.value as ComparisonOp, left, right, pos: token.pos };
-        left = right;
-      } else if (isWord("in") || (isWord("not") && isWord("in", tokens[at + 1]))) {
-        const negated = isWord("not");
-        at += negated ? 2 : 1;
-        const list = additive();
-        node = { kind: "membership", negated, value: left, list, pos: token.pos };
-        left = list;
-      } else break;
-      // Chained comparisons (a < b < c) mean (a < b) and (b < c), as in Python.
-      result =
-        result === undefined
-          ? node
-          : { kind: "logical", op: "and", left: result, right: node, pos: node.pos };
+  });
+}
+
+/** `a and b and ...` (also `&`). */
+function parseAnd(p: ParseState): QueryNode {
+  let left = parseNot(p);
+  while (isWord(p, "and") || isOp(p, "&")) {
+    const pos = next(p).pos;
+    left = { kind: "logical", op: "and", left, right: parseNot(p), pos };
+  }
+  return left;
+}
+
+/** `not a` (also `~`). */
+function parseNot(p: ParseState): QueryNode {
+  return nest(p, () => {
+    if (isWord(p, "not") || isOp(p, "~")) {
+      const pos = next(p).pos;
+      return { kind: "not", operand: parseNot(p), pos };
     }
-    return result ?? first;
-  };
-  const additive = (): QueryNode => {
-    let left = multiplicative();
-    while (isOp("+") || isOp("-")) {
-      const token = tokens[at++] as Token & { value: "+" | "-" };
-      left = { kind: "arithmetic", op: token.value, left, right: multiplicative(), pos: token.pos };
+    return parseComparison(p);
+  });
+}
+
+/** `a < b`, `a in [...]`, `a not in [...]`, chained: `a < b < c` is `(a < b) and (b < c)`. */
+function parseComparison(p: ParseState): QueryNode {
+  const first = parseAdditive(p);
+  let left = first;
+  let result: QueryNode | undefined;
+  for (;;) {
+    const node = parseComparisonStep(p, left);
+    if (node === undefined) break;
+    left = node.kind === "membership" ? node.list : node.right;
+    // Chained comparisons (a < b < c) mean (a < b) and (b < c), as in Python.
+    result =
+      result === undefined
+        ? node
+        : { kind: "logical", op: "and", left: result, right: node, pos: node.pos };
+  }
+  return result ?? first;
+}
+
+/** One comparison or membership test of `left` against what follows, if one follows. */
+function parseComparisonStep(
+  p: ParseState,
+  left: QueryNode,
+): NodeOf<"compare"> | NodeOf<"membership"> | undefined {
+  const token = peek(p);
+  if (token.type === "op" && COMPARISONS.has(token.value)) {
+    p.at++;
+    const right = parseAdditive(p);
+    return { kind: "compare", op: token.value as ComparisonOp, left, right, pos: token.pos };
+  }
+  if (isWord(p, "in") || (isWord(p, "not") && isWord(p, "in", p.tokens[p.at + 1]))) {
+    const negated = isWord(p, "not");
+    p.at += negated ? 2 : 1;
+    const list = parseAdditive(p);
+    return { kind: "membership", negated, value: left, list, pos: token.pos };
+  }
+  return undefined;
+}
+
+/** `a + b - c ...`. */
+function parseAdditive(p: ParseState): QueryNode {
+  let left = parseMultiplicative(p);
+  while (isOp(p, "+") || isOp(p, "-")) {
+    const token = next(p) as Token & { value: "+" | "-" };
+    const right = parseMultiplicative(p);
+    left = { kind: "arithmetic", op: token.value, left, right, pos: token.pos };
+  }
+  return left;
+}
+
+/** `a * b / c ...`. */
+function parseMultiplicative(p: ParseState): QueryNode {
+  let left = parseUnary(p);
+  while (isOp(p, "*") || isOp(p, "/")) {
+    const token = next(p) as Token & { value: "*" | "/" };
+    left = { kind: "arithmetic", op: token.value, left, right: parseUnary(p), pos: token.pos };
+  }
+  return left;
+}
+
+/** `-a`, `+a`; a minus before a number literal is part of the literal. */
+function parseUnary(p: ParseState): QueryNode {
+  return nest(p, () => {
+    if (!isOp(p, "-") && !isOp(p, "+")) return parsePostfix(p);
+    const token = next(p);
+    const operand = parseUnary(p);
+    if (token.type === "op" && token.value === "+") return operand;
+    if (operand.kind === "literal" && typeof operand.value === "number") {
+      return { kind: "literal", value: -operand.value, pos: token.pos };
     }
-    return left;
-  };
-  const multiplicative = (): QueryNode => {
-    let left = unary();
-    while (isOp("*") || isOp("/")) {
-      const token = tokens[at++] as Token & { value: "*" | "/" };
-      left = { kind: "arithmetic", op: token.value, left, right: unary(), pos: token.pos };
-    }
-    return left;
-  };
-  const unary = (): QueryNode =>
-    nest(() => {
-      if (isOp("-") || isOp("+")) {
-        const token = tokens[at++]!;
-        const operand = unary();
-        if (token.type === "op" && token.value === "+") return operand;
-        if (operand.kind === "literal" && typeof operand.value === "number") {
-          return { kind: "literal", value: -operand.value, pos: token.pos };
-        }
-        return { kind: "negate", operand, pos: token.pos };
-      }
-      return postfix();
-    });
-  const postfix = (): QueryNode => {
-    let node = primary();
-    while (isOp(".")) {
-      const dot = tokens[at++]!;
-      const method = peek();
-      if (method.type !== "name" || method.quoted)
-        fail(method.pos, `expected a method name after '.', found ${describe(method)}`);
-      const spec = functionNamed((method as { value: string }).value);
-      if (spec === undefined || spec.arity !== 1) {
-        fail(
-          method.pos,
-          `unknown method '${clip((method as { value: string }).value)}'; methods are isnull(), notnull(), isna(), notna()`,
-        );
-      }
-      at++;
-      expect("(", "'(' after the method name");
-      expect(")", "')': these methods take no arguments");
-      node = { kind: "call", name: spec!.name, args: [node], pos: dot.pos };
-    }
-    return node;
-  };
-  const primary = (): QueryNode => {
-    const token = peek();
-    switch (token.type) {
-      case "number":
-        at++;
-        return { kind: "literal", value: token.value, pos: token.pos };
-      case "string":
-        at++;
-        return { kind: "literal", value: token.value, pos: token.pos };
-      case "name": {
-        at++;
-        if (!token.quoted) {
-          if (token.value === "True" || token.value === "true")
-            return { kind: "literal", value: true, pos: token.pos };
-          if (token.value === "False" || token.value === "false")
-            return { kind: "literal", value: false, pos: token.pos };
-          if (token.value === "None" || token.value === "null")
-            return { kind: "literal", value: null, pos: token.pos };
-          if (KEYWORDS.has(token.value)) {
-            fail(
-              token.pos,
-              `'${token.value}' is a keyword here; quote a column of that name in backticks: \`${token.value}\``,
-            );
-          }
-          if (isOp("(")) return call(token.value, token.pos);
-        }
-        return { kind: "column", name: token.value, pos: token.pos };
-      }
-      case "op":
-        if (token.value === "(") {
-          at++;
-          const inner = orExpr();
-          expect(")", "')' to close the '(' at position " + token.pos);
-          return inner;
-        }
-        if (token.value === "[") {
-          at++;
-          const items: QueryNode[] = [];
-          while (!isOp("]")) {
-            items.push(additive());
-            if (!isOp("]")) expect(",", "',' or ']' in the list");
-          }
-          at++;
-          return { kind: "list", items, pos: token.pos };
-        }
-        return fail(token.pos, `expected a value, a column or '(', found ${describe(token)}`);
-      default:
-        return fail(token.pos, "the expression ends where a value was expected");
-    }
-  };
-  const call = (name: string, pos: number): QueryNode => {
+    return { kind: "negate", operand, pos: token.pos };
+  });
+}
+
+/** A value followed by method calls: `a.isnull()`, `a.notna()`, ... */
+function parsePostfix(p: ParseState): QueryNode {
+  let node = parsePrimary(p);
+  while (isOp(p, ".")) {
+    const dot = next(p);
+    const method = peek(p);
+    if (method.type !== "name" || method.quoted)
+      fail(p, method.pos, `expected a method name after '.', found ${describe(p, method)}`);
+    const name = (method as { value: string }).value;
     const spec = functionNamed(name);
-    if (spec === undefined)
+    if (spec === undefined || spec.arity !== 1) {
       fail(
-        pos,
-        `unknown function '${clip(name)}'; functions are isnull, notnull, isna, notna, between`,
+        p,
+        method.pos,
+        `unknown method '${clip(name)}'; methods are isnull(), notnull(), isna(), notna()`,
       );
-    at++;
-    const args: QueryNode[] = [];
-    while (!isOp(")")) {
-      args.push(orExpr());
-      if (!isOp(")")) expect(",", "',' or ')' in the arguments");
     }
-    at++;
-    if (args.length !== spec!.arity)
-      fail(
-        pos,
-        `${name}() takes ${spec!.arity} argument${spec!.arity > 1 ? "s" : ""}, got ${args.length}`,
-      );
-    return { kind: "call", name: spec!.name, args, pos };
-  };
+    p.at++;
+    expect(p, "(", "'(' after the method name");
+    expect(p, ")", "')': these methods take no arguments");
+    node = { kind: "call", name: spec.name, args: [node], pos: dot.pos };
+  }
+  return node;
+}
 
-  const tree = orExpr();
-  if (peek().type !== "end")
-    fail(peek().pos, `unexpected ${describe(peek())}; expected and, or or the end`);
-  // Chains (a + a + ... or x.isnull().isnull()...) grow the tree without deep recursion here,
-  // but evaluating and compiling it recurse, so its depth is bounded too.
+/** A literal, a column, a function call, `(...)` or a list `[...]`. */
+function parsePrimary(p: ParseState): QueryNode {
+  const token = peek(p);
+  switch (token.type) {
+    case "number":
+    case "string":
+      p.at++;
+      return { kind: "literal", value: token.value, pos: token.pos };
+    case "name":
+      p.at++;
+      return parseName(p, token);
+    case "op":
+      if (token.value === "(") return parseGroup(p);
+      if (token.value === "[") return parseList(p);
+      return fail(p, token.pos, `expected a value, a column or '(', found ${describe(p, token)}`);
+    default:
+      return fail(p, token.pos, "the expression ends where a value was expected");
+  }
+}
+
+/** A name just consumed: a keyword literal, a function call or a column. */
+function parseName(p: ParseState, token: Extract<Token, { type: "name" }>): QueryNode {
+  const { value, pos } = token;
+  if (!token.quoted) {
+    if (value === "True" || value === "true") return { kind: "literal", value: true, pos };
+    if (value === "False" || value === "false") return { kind: "literal", value: false, pos };
+    if (value === "None" || value === "null") return { kind: "literal", value: null, pos };
+    if (KEYWORDS.has(value)) {
+      fail(
+        p,
+        pos,
+        `'${value}' is a keyword here; quote a column of that name in backticks: \`${value}\``,
+      );
+    }
+    if (isOp(p, "(")) return parseCall(p, value, pos);
+  }
+  return { kind: "column", name: value, pos };
+}
+
+/** `( expression )`. */
+function parseGroup(p: ParseState): QueryNode {
+  const open = next(p);
+  const inner = parseOr(p);
+  expect(p, ")", "')' to close the '(' at position " + open.pos);
+  return inner;
+}
+
+/** `[item, item, ...]`. */
+function parseList(p: ParseState): QueryNode {
+  const open = next(p);
+  const items: QueryNode[] = [];
+  while (!isOp(p, "]")) {
+    items.push(parseAdditive(p));
+    if (!isOp(p, "]")) expect(p, ",", "',' or ']' in the list");
+  }
+  p.at++;
+  return { kind: "list", items, pos: open.pos };
+}
+
+/** `name(arg, ...)` of a known function with its number of arguments; `(` is next. */
+function parseCall(p: ParseState, name: string, pos: number): QueryNode {
+  const spec = functionNamed(name);
+  if (spec === undefined)
+    fail(
+      p,
+      pos,
+      `unknown function '${clip(name)}'; functions are isnull, notnull, isna, notna, between`,
+    );
+  p.at++;
+  const args: QueryNode[] = [];
+  while (!isOp(p, ")")) {
+    args.push(parseOr(p));
+    if (!isOp(p, ")")) expect(p, ",", "',' or ')' in the arguments");
+  }
+  p.at++;
+  if (args.length !== spec.arity)
+    fail(
+      p,
+      pos,
+      `${name}() takes ${spec.arity} argument${spec.arity > 1 ? "s" : ""}, got ${args.length}`,
+    );
+  return { kind: "call", name: spec.name, args, pos };
+}
+
+/**
+ * Fails when the tree is deeper than {@link MAX_TREE_DEPTH}. Chains (a + a + ... or
+ * x.isnull().isnull()...) grow the tree without deep recursion in the parser, but evaluating and
+ * compiling it recurse, so its depth is bounded too.
+ */
+function checkTreeDepth(p: ParseState, tree: QueryNode): void {
   const pending: [QueryNode, number][] = [[tree, 1]];
   while (pending.length > 0) {
     const [node, level] = pending.pop()!;
     if (level > MAX_TREE_DEPTH)
       fail(
+        p,
         node.pos,
         `the expression chains more than ${MAX_TREE_DEPTH} operations; use in [...] for long lists of alternatives`,
       );
     for (const child of childrenOf(node)) pending.push([child, level + 1]);
   }
-  return tree;
 }
 
 /** The operands of `node`. */

@@ -55,88 +55,137 @@ function utcInstant(text: string, expression: string, pos: number): string {
  * ```
  */
 export function compileQueryToSql(expression: string, options: SqlOptions = {}): SqlQuery {
-  const params: (string | number | boolean)[] = [];
-  const types = options.columns ?? {};
-  const isTimestamp = (node: QueryNode) =>
-    node.kind === "column" && types[node.name] === "timestamp";
-  // DuckDB sorts NaN above every number and has NaN = NaN; the evaluator, as pandas, makes every
-  // comparison with NaN false except !=. Float columns and arithmetic (0 / 0) can be NaN.
-  const maybeNaN = (node: QueryNode) =>
-    node.kind === "arithmetic" ||
-    node.kind === "negate" ||
-    (node.kind === "column" && (types[node.name] === "float32" || types[node.name] === "float64"));
-  const nanGuard = (condition: string, sides: QueryNode[], fallback: "TRUE" | "FALSE"): string => {
-    const nan = sides
-      .filter(maybeNaN)
-      .map((side) => `isnan(${compile(side)})`)
-      .join(" OR ");
-    if (nan === "") return `COALESCE(${condition}, ${fallback})`;
-    return fallback === "TRUE"
-      ? `COALESCE((${condition} OR ${nan}), TRUE)`
-      : `COALESCE((${condition} AND NOT (${nan})), FALSE)`;
-  };
-  const literal = (value: LiteralValue, castTimestamp: boolean, pos: number): string => {
-    if (value === null) return "NULL";
-    if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-    if (castTimestamp && typeof value === "string") {
-      params.push(utcInstant(value, expression, pos));
-      return "CAST(? AS TIMESTAMPTZ)";
-    }
-    params.push(value);
-    return "?";
-  };
-  const compile = (node: QueryNode, beside?: QueryNode): string => {
-    switch (node.kind) {
-      case "literal":
-        return literal(node.value, beside !== undefined && isTimestamp(beside), node.pos);
-      case "column":
-        return identifier(node.name);
-      case "list":
-        return node.items.map((item) => compile(item, beside)).join(", ");
-      case "not":
-        return `(NOT ${compile(node.operand)})`;
-      case "negate":
-        return `(-${compile(node.operand)})`;
-      case "logical":
-        return `(${compile(node.left)} ${node.op.toUpperCase()} ${compile(node.right)})`;
-      case "arithmetic":
-        return `(${compile(node.left)} ${node.op} ${compile(node.right)})`;
-      case "compare": {
-        const op = node.op === "==" ? "=" : node.op === "!=" ? "<>" : node.op;
-        const fallback = node.op === "!=" ? "TRUE" : "FALSE";
-        return nanGuard(
-          `(${compile(node.left, node.right)} ${op} ${compile(node.right, node.left)})`,
-          [node.left, node.right],
-          fallback,
-        );
-      }
-      case "membership": {
-        const items =
-          node.list.kind === "list"
-            ? node.list.items.filter((i) => !(i.kind === "literal" && i.value === null))
-            : [node.list];
-        if (items.length === 0) return node.negated ? "TRUE" : "FALSE";
-        const list = items.map((item) => compile(item, node.value)).join(", ");
-        const value = compile(node.value);
-        return node.negated
-          ? `COALESCE((${value} NOT IN (${list})), TRUE)`
-          : `COALESCE((${value} IN (${list})), FALSE)`;
-      }
-      case "call": {
-        const [x, low, high] = node.args as [QueryNode, QueryNode, QueryNode];
-        if (node.name === "between") {
-          return nanGuard(
-            `(${compile(x)} BETWEEN ${compile(low, x)} AND ${compile(high, x)})`,
-            [x, low, high],
-            "FALSE",
-          );
-        }
-        const missing = maybeNaN(x)
-          ? `(${compile(x)} IS NULL OR isnan(${compile(x)}))`
-          : `(${compile(x)} IS NULL)`;
-        return node.name === "isnull" ? missing : `(NOT ${missing})`;
-      }
-    }
-  };
-  return { sql: compile(parseQuery(expression)), params };
+  const ctx: SqlContext = { expression, types: options.columns ?? {}, params: [] };
+  return { sql: compile(parseQuery(expression), ctx), params: ctx.params };
+}
+
+/** What compiling one query shares: its text, the column types and the parameters so far. */
+interface SqlContext {
+  /** The query's text, for error messages. */
+  readonly expression: string;
+  readonly types: Readonly<Record<string, LogicalType>>;
+  /** Values of the `?` placeholders written so far, in order. */
+  readonly params: (string | number | boolean)[];
+}
+
+/** The node of kind `K`. */
+type NodeOf<K extends QueryNode["kind"]> = Extract<QueryNode, { kind: K }>;
+
+/**
+ * The SQL of `node`: dispatches on its kind. `beside` is the other side of the comparison a
+ * literal is in, so that a string compared with a timestamp column becomes a timestamp.
+ */
+function compile(node: QueryNode, ctx: SqlContext, beside?: QueryNode): string {
+  switch (node.kind) {
+    case "literal":
+      return literal(ctx, node.value, beside !== undefined && isTimestamp(ctx, beside), node.pos);
+    case "column":
+      return identifier(node.name);
+    case "list":
+      return node.items.map((item) => compile(item, ctx, beside)).join(", ");
+    case "not":
+      return `(NOT ${compile(node.operand, ctx)})`;
+    case "negate":
+      return `(-${compile(node.operand, ctx)})`;
+    case "logical":
+      return `(${compile(node.left, ctx)} ${node.op.toUpperCase()} ${compile(node.right, ctx)})`;
+    case "arithmetic":
+      return `(${compile(node.left, ctx)} ${node.op} ${compile(node.right, ctx)})`;
+    case "compare":
+      return compileCompare(node, ctx);
+    case "membership":
+      return compileMembership(node, ctx);
+    case "call":
+      return node.name === "between" ? compileBetween(node, ctx) : compileNullTest(node, ctx);
+  }
+}
+
+/** Whether `node` is a column of timestamps. */
+function isTimestamp(ctx: SqlContext, node: QueryNode): boolean {
+  return node.kind === "column" && ctx.types[node.name] === "timestamp";
+}
+
+/**
+ * Whether `node` can be NaN: float columns and arithmetic (0 / 0). DuckDB sorts NaN above every
+ * number and has NaN = NaN; the evaluator, as pandas, makes every comparison with NaN false
+ * except !=.
+ */
+function maybeNaN(ctx: SqlContext, node: QueryNode): boolean {
+  const type = node.kind === "column" ? ctx.types[node.name] : undefined;
+  return (
+    node.kind === "arithmetic" || node.kind === "negate" || type === "float32" || type === "float64"
+  );
+}
+
+/** `condition` with null as `fallback`, and false (true for `!=`) where a side is NaN. */
+function nanGuard(
+  ctx: SqlContext,
+  condition: string,
+  sides: QueryNode[],
+  fallback: "TRUE" | "FALSE",
+): string {
+  const nan = sides
+    .filter((side) => maybeNaN(ctx, side))
+    .map((side) => `isnan(${compile(side, ctx)})`)
+    .join(" OR ");
+  if (nan === "") return `COALESCE(${condition}, ${fallback})`;
+  return fallback === "TRUE"
+    ? `COALESCE((${condition} OR ${nan}), TRUE)`
+    : `COALESCE((${condition} AND NOT (${nan})), FALSE)`;
+}
+
+/** A literal: NULL, TRUE and FALSE as such, anything else a parameter. */
+function literal(
+  ctx: SqlContext,
+  value: LiteralValue,
+  castTimestamp: boolean,
+  pos: number,
+): string {
+  if (value === null) return "NULL";
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (castTimestamp && typeof value === "string") {
+    ctx.params.push(utcInstant(value, ctx.expression, pos));
+    return "CAST(? AS TIMESTAMPTZ)";
+  }
+  ctx.params.push(value);
+  return "?";
+}
+
+/** `a op b`, null as false (true for `!=`). */
+function compileCompare(node: NodeOf<"compare">, ctx: SqlContext): string {
+  const op = node.op === "==" ? "=" : node.op === "!=" ? "<>" : node.op;
+  const fallback = node.op === "!=" ? "TRUE" : "FALSE";
+  const left = compile(node.left, ctx, node.right);
+  const right = compile(node.right, ctx, node.left);
+  return nanGuard(ctx, `(${left} ${op} ${right})`, [node.left, node.right], fallback);
+}
+
+/** `x IN (...)`, `x NOT IN (...)` without the null items, which match nothing. */
+function compileMembership(node: NodeOf<"membership">, ctx: SqlContext): string {
+  const items =
+    node.list.kind === "list"
+      ? node.list.items.filter((i) => !(i.kind === "literal" && i.value === null))
+      : [node.list];
+  if (items.length === 0) return node.negated ? "TRUE" : "FALSE";
+  const list = items.map((item) => compile(item, ctx, node.value)).join(", ");
+  const value = compile(node.value, ctx);
+  return node.negated
+    ? `COALESCE((${value} NOT IN (${list})), TRUE)`
+    : `COALESCE((${value} IN (${list})), FALSE)`;
+}
+
+/** `x BETWEEN low AND high`, null or NaN as false. */
+function compileBetween(node: NodeOf<"call">, ctx: SqlContext): string {
+  const [x, low, high] = node.args as [QueryNode, QueryNode, QueryNode];
+  const condition = `(${compile(x, ctx)} BETWEEN ${compile(low, ctx, x)} AND ${compile(high, ctx, x)})`;
+  return nanGuard(ctx, condition, [x, low, high], "FALSE");
+}
+
+/** `x IS NULL` (or NaN), or its negation for notnull. */
+function compileNullTest(node: NodeOf<"call">, ctx: SqlContext): string {
+  const x = node.args[0]!;
+  const missing = maybeNaN(ctx, x)
+    ? `(${compile(x, ctx)} IS NULL OR isnan(${compile(x, ctx)}))`
+    : `(${compile(x, ctx)} IS NULL)`;
+  return node.name === "isnull" ? missing : `(NOT ${missing})`;
 }
