@@ -140,7 +140,7 @@ describe("readRowsInto", () => {
       const target = new Typed((stop - start) * slab + 5).fill(-1);
       await view.readRowsInto!(start, stop, target, 5);
       expect(Array.from(target.subarray(5))).toEqual(
-        Array.from(whole.data.subarray(start * slab, stop * slab)),
+        Array.from((whole.data as Float64Array).subarray(start * slab, stop * slab)),
       );
       expect(Array.from(target.subarray(0, 5))).toEqual([-1, -1, -1, -1, -1]);
     }

@@ -25,7 +25,7 @@ import type {
   StoredArray,
   WritableArray,
 } from "../plugins.js";
-import { gather } from "../selection.js";
+import { type AxisSelection, gather } from "../selection.js";
 import { isLength, sizeOf } from "../shape.js";
 
 const META = "tt-array.json";
@@ -74,6 +74,36 @@ async function save(
   await store.set(`${path}/${META}`, new TextEncoder().encode(JSON.stringify(meta)), options);
 }
 
+/** `readInto` of the reference store: gathers the selection and copies it into `target`. */
+async function readGatheredInto(
+  path: string,
+  meta: StoredMeta,
+  data: TypedArray,
+  selection: readonly AxisSelection[],
+  target: TypedArray,
+  offset: number,
+  options: IOOptions,
+): Promise<void> {
+  options.signal?.throwIfAborted();
+  if (!(target instanceof typedArrayConstructor(meta.dtype)))
+    throw new ArgumentError(
+      "readInto",
+      "target",
+      `${path}: target is a ${target.constructor.name}, the array holds ${meta.dtype}`,
+    );
+  const values = gather(data, meta.shape, selection);
+  if (!Number.isInteger(offset) || offset < 0 || offset + values.length > target.length)
+    throw new ArgumentError(
+      "readInto",
+      "offset",
+      `${path}: ${values.length} elements at ${offset} do not fit a target of ${target.length}`,
+    );
+  (target as { set(a: ArrayLike<unknown>, offset: number): void }).set(
+    values as ArrayLike<unknown>,
+    offset,
+  );
+}
+
 function makeArray(
   store: KeyValueStore,
   path: string,
@@ -105,26 +135,8 @@ function makeArray(
       options.signal?.throwIfAborted();
       return gather(data, meta.shape, selection);
     },
-    async readInto(selection, target, offset, options = {}) {
-      options.signal?.throwIfAborted();
-      if (!(target instanceof typedArrayConstructor(meta.dtype)))
-        throw new ArgumentError(
-          "readInto",
-          "target",
-          `${path}: target is a ${target.constructor.name}, the array holds ${meta.dtype}`,
-        );
-      const values = gather(data, meta.shape, selection);
-      if (!Number.isInteger(offset) || offset < 0 || offset + values.length > target.length)
-        throw new ArgumentError(
-          "readInto",
-          "offset",
-          `${path}: ${values.length} elements at ${offset} do not fit a target of ${target.length}`,
-        );
-      (target as { set(a: ArrayLike<unknown>, offset: number): void }).set(
-        values as ArrayLike<unknown>,
-        offset,
-      );
-    },
+    readInto: (selection, target, offset, options = {}) =>
+      readGatheredInto(path, meta, data, selection, target, offset, options),
     async writeBlock(start, block, options = {}) {
       options.signal?.throwIfAborted();
       checkBlock(block);
