@@ -3,15 +3,14 @@
  * reconstruction from the result's scores, components, center, scale and weights.
  */
 
-import type { AxisAnnotatedTensor, JsonValue } from "tensortools/browser";
 import {
-  broadcast,
+  type AxisAnnotatedTensor,
+  type DecompositionResult,
   type FeatureGrid,
   featureCount,
-  type ReconstructionParts,
   reconstruct,
-  weightsOnGrid,
-} from "./reconstruction.js";
+  reconstructionParts,
+} from "tensortools/browser";
 import type { ViewerSession } from "./session.js";
 import { panelCurves } from "./waveform-layout.js";
 import type { WaveformPlan } from "./waveform-plan.js";
@@ -52,45 +51,20 @@ export function valuesOnGrid(
   return values;
 }
 
-/** The row of the instance with `id` in a statistic kept per instance (ids in its metadata). */
-function statisticRow(tensor: AxisAnnotatedTensor, axis: string, id: unknown): number {
-  const ids =
-    tensor.axisIndex[axis] ??
-    tensor.axisMeta[axis]?.column(tensor.axisMeta[axis]!.columnNames[0]!).values;
-  const row = ids === undefined ? -1 : Array.prototype.indexOf.call(ids, id);
-  if (row < 0)
-    throw new Error(`the result's per-instance statistics have no row for ${String(id)}`);
-  return row;
-}
-
-/** The center, scale and weights the fit applied, on the grid, for the instance with `id`. */
-function reconstructionParts(session: ViewerSession, plan: WaveformPlan, id: unknown) {
-  const parts: { center?: Float64Array; scale?: Float64Array; weights?: Float64Array } = {};
-  for (const name of ["center", "scale"] as const) {
-    const tensor = session.result.componentTensors[name];
-    if (tensor === undefined) continue;
-    const axis = session.instanceAxis;
-    const instance = tensor.axes.includes(axis)
-      ? { axis, row: statisticRow(tensor, axis, id) }
-      : undefined;
-    parts[name] = broadcast(tensor, plan.grid, instance);
-  }
-  const weights = session.result.config.weights;
-  if (isWeightLists(weights)) {
-    const found = weightsOnGrid(weights, plan.grid, (axis) => {
-      return plan.positions[plan.grid.axes.indexOf(axis)]!;
-    });
-    if (found !== undefined) parts.weights = found;
-  }
-  return parts as ReconstructionParts;
-}
-
-/** Whether a config value is an object of axis -> list of numbers. */
-function isWeightLists(value: JsonValue | undefined): value is Record<string, number[]> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every(
-    (list) => Array.isArray(list) && list.every((w) => typeof w === "number"),
-  );
+/**
+ * What undoes the fit's center, scale and weights for the instance with `id` of `instanceAxis`,
+ * on the plan's grid; the weights are looked up at the dataset positions the plan found for it.
+ */
+export function instanceParts(
+  result: DecompositionResult,
+  instanceAxis: string,
+  plan: WaveformPlan,
+  id: string | number | bigint,
+) {
+  return reconstructionParts(result, id, {
+    instanceAxis,
+    weightPositions: (axis) => plan.positions[plan.grid.axes.indexOf(axis)]!,
+  });
 }
 
 /**
@@ -115,6 +89,7 @@ export async function instanceCurves(
   });
   if (scores.length !== plan.components.shape[0] || scores.some((s) => !Number.isFinite(s)))
     return { original, reconstruction: undefined };
-  const values = reconstruct(plan.components, scores, reconstructionParts(session, plan, id));
+  const parts = instanceParts(session.result, session.instanceAxis, plan, id as string);
+  const values = reconstruct(plan.components, scores, parts);
   return { original, reconstruction: panelCurves(values, plan.grid, plan.layout) };
 }

@@ -3,7 +3,7 @@
  * axis (e.g. a channel), each a curve along the x axis (e.g. samples). Pure.
  */
 
-import type { FeatureGrid } from "./reconstruction.js";
+import type { FeatureGrid } from "tensortools/browser";
 
 /** Which grid axis runs along x and which one makes the panels. */
 export interface PanelLayout {

@@ -3,8 +3,13 @@
  * panel labels of the curves, and where each grid element sits along the dataset's axes.
  */
 
-import type { AxisAnnotatedTensor, TensorDataset } from "tensortools/browser";
-import { type FeatureGrid, gridOf, type NamedArray } from "./reconstruction.js";
+import {
+  type AxisAnnotatedTensor,
+  type FeatureGrid,
+  gridOf,
+  type NamedArray,
+  type TensorDataset,
+} from "tensortools/browser";
 import { type PanelLayout, panelLayout } from "./waveform-layout.js";
 
 /** The column of the x axis's metadata used as x when present, e.g. seconds of each sample. */

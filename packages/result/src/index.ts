@@ -1,8 +1,9 @@
 /**
  * Decomposition results of tensortools: assembling and checking them, result bundles (a
  * manifest, Parquet factor tables, Zarr component tensors, diagnostics) on any key-value store,
- * tracing a result back to its input, and joining scores onto a dataset's instances so that
- * they can be queried next to the labels. Directories are in `@tt/result/fs`.
+ * tracing a result back to its input, joining scores onto a dataset's instances so that they
+ * can be queried next to the labels, and rebuilding an instance from its scores
+ * (`reconstructInstance`: center, scale and weights undone). Directories are in `@tt/result/fs`.
  *
  * @example
  * ```ts
@@ -28,10 +29,25 @@
 
 export { hashIds, hashManifest } from "@tt/schema";
 export { type CreateResultParts, createResult } from "./create-result.js";
+export {
+  broadcast,
+  type FeatureGrid,
+  featureCount,
+  gridOf,
+  type NamedArray,
+  weightsOnGrid,
+} from "./feature-grid.js";
 export { computeInputRef } from "./input-ref.js";
 export { type JoinResultOptions, joinResult } from "./join-result.js";
 export type { ResultBundleOptions } from "./layout.js";
 export { openResultBundle } from "./open-result.js";
+export { type ReconstructionParts, reconstruct } from "./reconstruct.js";
+export {
+  type Reconstruction,
+  type ReconstructOptions,
+  reconstructInstance,
+  reconstructionParts,
+} from "./reconstruct-instance.js";
 export { type ReopenInputOptions, reopenInput } from "./reopen-input.js";
 export {
   type ComponentTensorFiles,

@@ -39,10 +39,20 @@ export {
   viewFromJSON,
 } from "@tt/query";
 export {
+  type FeatureGrid,
+  featureCount,
+  gridOf,
   type JoinResultOptions,
   joinResult,
+  type NamedArray,
+  type Reconstruction,
+  type ReconstructionParts,
+  type ReconstructOptions,
   type ReopenInputOptions,
   type ResultBundleOptions,
+  reconstruct,
+  reconstructInstance,
+  reconstructionParts,
   writeResultBundle,
 } from "@tt/result";
 export {

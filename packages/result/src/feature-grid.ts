@@ -1,7 +1,11 @@
 /**
- * An instance rebuilt from a decomposition: center + (sum_k score_k * component_k) * scale /
- * weight, on the feature grid of the components. Pure arithmetic on plain arrays.
+ * The feature grid of a result, the axes after `component` of its components, and the
+ * per-feature values that undo a fit's preprocessing on it: a statistic (a mean or a scale)
+ * repeated over the grid, and the product of the per-axis weights. Pure arithmetic on plain
+ * arrays.
  */
+
+import { ArgumentError } from "@tt/schema";
 
 /** A dense array in C order with named axes, as a result stores its component tensors. */
 export interface NamedArray {
@@ -21,22 +25,26 @@ export interface FeatureGrid {
   readonly shape: readonly number[];
 }
 
-/** What an instance's reconstruction needs besides its scores, each on the feature grid. */
-export interface ReconstructionParts {
-  /** The mean subtracted before the fit, per feature; none when the fit did not center. */
-  readonly center?: Float64Array;
-  /** The scale divided out before the fit, per feature; none when it did not scale. */
-  readonly scale?: Float64Array;
-  /** The feature weights multiplied in before the fit; none without weights. */
-  readonly weights?: Float64Array;
-}
-
-/** The number of features of a grid. */
+/**
+ * The number of features of a grid: the product of its lengths.
+ *
+ * @example
+ * ```ts
+ * featureCount({ axes: ["sample", "channel"], shape: [384, 32] }); // 12288
+ * ```
+ */
 export function featureCount(grid: FeatureGrid): number {
   return grid.shape.reduce((a, b) => a * b, 1);
 }
 
-/** The feature grid of a components array whose first axis is the component axis. */
+/**
+ * The feature grid of a components array whose first axis is the component axis.
+ *
+ * @example
+ * ```ts
+ * gridOf(result.componentTensors.components); // { axes: ["sample", "channel"], shape: [384, 32] }
+ * ```
+ */
 export function gridOf(components: NamedArray): FeatureGrid {
   return { axes: components.axes.slice(1), shape: components.shape.slice(1) };
 }
@@ -58,22 +66,34 @@ function forEachFeature(
   }
 }
 
+/** The C-order strides of a shape. */
+function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d]!;
+  }
+  return strides;
+}
+
 /**
  * A statistic (a mean or a scale kept over some feature axes) repeated over the whole grid. When
- * it keeps the instance axis too (one value per instance), `row` picks the instance's slice.
- * An axis the grid does not have, or a length that differs, is an error naming it.
+ * it keeps the instance axis too (one value per instance), `instance.row` picks the instance's
+ * slice. An axis the grid does not have, or a length that differs, is an ArgumentError naming it.
+ *
+ * @example
+ * ```ts
+ * const perChannel = { axes: ["channel"], shape: [2], data: [10, 20] };
+ * broadcast(perChannel, { axes: ["sample", "channel"], shape: [3, 2] }); // [10, 20, 10, 20, 10, 20]
+ * ```
  */
 export function broadcast(
   statistic: NamedArray,
   grid: FeatureGrid,
   instance?: { axis: string; row: number },
 ): Float64Array {
-  const strides = new Array<number>(statistic.axes.length);
-  let stride = 1;
-  for (let d = statistic.axes.length - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= statistic.shape[d]!;
-  }
+  const strides = stridesOf(statistic.shape);
   let base = 0;
   const featureStrides = grid.axes.map(() => 0);
   statistic.axes.forEach((axis, d) => {
@@ -83,11 +103,15 @@ export function broadcast(
     }
     const position = grid.axes.indexOf(axis);
     if (position < 0)
-      throw new Error(
+      throw new ArgumentError(
+        "broadcast",
+        "statistic",
         `the statistic has axis '${axis}', which the components do not have (${grid.axes.join(", ")})`,
       );
     if (statistic.shape[d] !== grid.shape[position])
-      throw new Error(
+      throw new ArgumentError(
+        "broadcast",
+        "statistic",
         `the statistic's axis '${axis}' has ${statistic.shape[d]} elements, the components' has ${grid.shape[position]}`,
       );
     featureStrides[position] = strides[d]!;
@@ -102,8 +126,15 @@ export function broadcast(
 }
 
 /**
- * Per-feature weights from per-axis weight lists (`config.weights` of a PCA), where `positions`
- * gives, for each feature axis, the dataset position of each of its elements on the grid.
+ * Per-feature weights from per-axis weight lists (`config.weights` of a fit), where `positions`
+ * gives, for each feature axis, the position in its weight list of each of its elements on the
+ * grid; `undefined` when no grid axis has weights.
+ *
+ * @example
+ * ```ts
+ * const grid = { axes: ["sample", "channel"], shape: [2, 3] };
+ * weightsOnGrid({ channel: [1, 2, 0.5] }, grid, () => [0, 1, 2]); // [1, 2, 0.5, 1, 2, 0.5]
+ * ```
  */
 export function weightsOnGrid(
   weights: Readonly<Record<string, readonly number[]>>,
@@ -123,35 +154,5 @@ export function weightsOnGrid(
     });
     values[feature] = weight;
   });
-  return values;
-}
-
-/**
- * The reconstruction of one instance from its scores: `center + (sum_k scores[k] *
- * components[k]) * scale / weights`, per feature of the components' grid.
- */
-export function reconstruct(
-  components: NamedArray,
-  scores: ArrayLike<number>,
-  parts: ReconstructionParts = {},
-): Float64Array {
-  const rank = components.shape[0]!;
-  const features = featureCount(gridOf(components));
-  if (scores.length !== rank)
-    throw new Error(`${scores.length} scores for ${rank} components; they must match`);
-  const values = new Float64Array(features);
-  for (let k = 0; k < rank; k++) {
-    const score = scores[k]!;
-    const offset = k * features;
-    for (let j = 0; j < features; j++) values[j]! += score * Number(components.data[offset + j]);
-  }
-  const { center, scale, weights } = parts;
-  for (let j = 0; j < features; j++) {
-    let value = values[j]!;
-    if (weights !== undefined) value /= weights[j]!;
-    if (scale !== undefined) value *= scale[j]!;
-    if (center !== undefined) value += center[j]!;
-    values[j] = value;
-  }
   return values;
 }

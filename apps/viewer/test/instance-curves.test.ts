@@ -1,7 +1,8 @@
 /**
- * Reconstruction math: against a direct loop on random arrays, and end to end against the data
- * itself: a PCA of full rank rebuilds every instance exactly once center, scale and weights are
- * undone, whichever way the fit preprocessed.
+ * The viewer's reconstruction of an instance, end to end against the data itself: the plan's
+ * grid and dataset positions, the instance's values on the grid, and what `tensortools/browser`
+ * undoes (center, scale, weights) for it. A PCA of full rank rebuilds every instance exactly
+ * (tolerance 1e-9); the arithmetic itself is tested in @tt/result.
  */
 
 import {
@@ -12,12 +13,12 @@ import {
   decompose,
   MetaTable,
   openDataset,
+  reconstruct,
   type TensorDataset,
   writeBundle,
 } from "tensortools/browser";
 import { describe, expect, it } from "vitest";
-import { valuesOnGrid } from "../src/instance-curves.js";
-import { broadcast, gridOf, reconstruct, weightsOnGrid } from "../src/reconstruction.js";
+import { instanceParts, valuesOnGrid } from "../src/instance-curves.js";
 import { waveformPlan } from "../src/waveform-plan.js";
 
 /** A seeded generator of numbers in [-1, 1), so failures reproduce. */
@@ -28,54 +29,6 @@ function random(seed: number): () => number {
     return (state / 2 ** 32) * 2 - 1;
   };
 }
-
-describe("reconstruct", () => {
-  it("is center + (sum_k score_k * component_k) * scale / weight, per feature", () => {
-    const next = random(1);
-    const [k, samples, channels] = [3, 5, 2];
-    const data = Float64Array.from({ length: k * samples * channels }, next);
-    const components = {
-      axes: ["component", "sample", "channel"],
-      shape: [k, samples, channels],
-      data,
-    };
-    const scores = [next(), next(), next()];
-    const center = Float64Array.from({ length: samples * channels }, next);
-    const scale = Float64Array.from({ length: samples * channels }, () => 1 + Math.abs(next()));
-    const weights = Float64Array.from({ length: samples * channels }, () => 0.5 + Math.abs(next()));
-    const rebuilt = reconstruct(components, scores, { center, scale, weights });
-    for (let j = 0; j < samples * channels; j++) {
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += scores[c]! * data[c * samples * channels + j]!;
-      expect(rebuilt[j]).toBeCloseTo(center[j]! + (sum * scale[j]!) / weights[j]!, 12);
-    }
-  });
-
-  it("refuses scores that do not match the components", () => {
-    const components = { axes: ["component", "feature"], shape: [2, 3], data: new Float64Array(6) };
-    expect(() => reconstruct(components, [1])).toThrow("1 scores for 2 components");
-  });
-});
-
-describe("broadcast", () => {
-  const grid = { axes: ["sample", "channel"], shape: [3, 2] };
-
-  it("repeats a per-channel statistic over the samples", () => {
-    const perChannel = { axes: ["channel"], shape: [2], data: [10, 20] };
-    expect(Array.from(broadcast(perChannel, grid))).toEqual([10, 20, 10, 20, 10, 20]);
-  });
-
-  it("picks the instance's slice of a per-instance statistic", () => {
-    const perInstance = { axes: ["instance", "channel"], shape: [2, 2], data: [1, 2, 3, 4] };
-    const row = broadcast(perInstance, grid, { axis: "instance", row: 1 });
-    expect(Array.from(row)).toEqual([3, 4, 3, 4, 3, 4]);
-  });
-
-  it("names an axis the grid does not have", () => {
-    const stray = { axes: ["epoch"], shape: [2], data: [1, 2] };
-    expect(() => broadcast(stray, grid)).toThrow("the statistic has axis 'epoch'");
-  });
-});
 
 /** A dataset of random waveforms in memory: instance 12 x sample 5 x channel 3. */
 async function randomDataset(): Promise<TensorDataset> {
@@ -103,7 +56,6 @@ async function worstError(dataset: TensorDataset, result: DecompositionResult): 
   const full = await dataset.materialize();
   const scores = result.factorTables.instance!;
   const scoreNames = scores.columnNames.filter((name) => name.startsWith("score_"));
-  const weights = result.config.weights as Record<string, number[]>;
   let worst = 0;
   for (let row = 0; row < dataset.shape[0]!; row++) {
     const instance = createTensor({
@@ -112,27 +64,11 @@ async function worstError(dataset: TensorDataset, result: DecompositionResult): 
       axes: full.axes,
     });
     const original = valuesOnGrid(instance, plan.grid, plan.positions);
-    const parts: { center?: Float64Array; scale?: Float64Array; weights?: Float64Array } = {};
-    for (const name of ["center", "scale"] as const) {
-      const tensor = result.componentTensors[name];
-      if (tensor === undefined) continue;
-      const perInstance = tensor.axes.includes("instance");
-      parts[name] = broadcast(
-        tensor,
-        gridOf(plan.components),
-        perInstance ? { axis: "instance", row } : undefined,
-      );
-    }
-    const found = weightsOnGrid(
-      weights,
-      plan.grid,
-      (axis) => plan.positions[plan.grid.axes.indexOf(axis)]!,
-    );
-    if (found !== undefined) parts.weights = found;
+    const id = dataset.ids("instance")![row] as string;
     const rebuilt = reconstruct(
       plan.components,
       scoreNames.map((name) => scores.get(row, name) as number),
-      parts,
+      instanceParts(result, "instance", plan, id),
     );
     original.forEach((value, j) => {
       worst = Math.max(worst, Math.abs(value - rebuilt[j]!));
