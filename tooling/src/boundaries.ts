@@ -14,7 +14,13 @@ import {
 import { readWorkspace, type WorkspacePackage } from "./workspace.js";
 
 /** The rule a violation breaks. */
-export type ViolationKind = "upward" | "sideways" | "undeclared" | "cycle" | "unknown-package";
+export type ViolationKind =
+  | "upward"
+  | "sideways"
+  | "undeclared"
+  | "cycle"
+  | "unknown-package"
+  | "private-runtime";
 
 /** One broken boundary rule, with a message that says what, where, and what would be right. */
 export interface Violation {
@@ -68,6 +74,27 @@ function floorMessage(where: string, from: string, to: string, ff: number, tf: n
       ? "packages on the same floor must not import each other; move what both need to a lower floor"
       : "imports must point to lower floors; move what is needed down, or this code up";
   return `${where} imports ${to} (floor ${tf}) from ${from} (floor ${ff}): ${rule}`;
+}
+
+/**
+ * Violations for private workspace packages (never published) that a package lists as a runtime
+ * dependency: an installed package would miss them. Only devDependencies may name them.
+ */
+function privateRuntimeViolations(packages: readonly WorkspacePackage[]): Violation[] {
+  const privateNames = new Set(packages.filter((pkg) => pkg.private).map((pkg) => pkg.name));
+  return packages.flatMap((pkg) =>
+    [...pkg.runtimeDependencies]
+      .filter((dependency) => privateNames.has(dependency) && dependency !== pkg.name)
+      .map((dependency) => ({
+        kind: "private-runtime" as const,
+        from: pkg.name,
+        to: dependency,
+        file: pkg.manifest,
+        message:
+          `${pkg.manifest} lists ${dependency} as a runtime dependency, but ${dependency} is ` +
+          `private and never published: move it to "devDependencies" (tests and tools only)`,
+      })),
+  );
 }
 
 /** What the per-package checks share: the repo, what is known about it, and where results go. */
@@ -146,9 +173,10 @@ function checkPackageFiles(pkg: WorkspacePackage, context: CheckContext): void {
 }
 
 /**
- * Checks the package boundaries of a tensortools repo: every workspace package under `packages/*`
- * and `apps/*` has a floor, imports only from lower floors, declares what its `src/` imports, and
- * neither packages nor the files inside one package depend on each other in a cycle.
+ * Checks the package boundaries of a tensortools repo: every workspace package (see
+ * `readWorkspace`) has a floor, imports only from lower floors, declares what its `src/` imports,
+ * lists no private package as a runtime dependency, and neither packages nor the files inside one
+ * package depend on each other in a cycle.
  */
 export function checkBoundaries(root: string): Violation[] {
   const packages = readWorkspace(root);
@@ -167,6 +195,7 @@ export function checkBoundaries(root: string): Violation[] {
     }
   }
 
+  violations.push(...privateRuntimeViolations(packages));
   const workspaceNames = new Set(packages.filter((pkg) => pkg.named).map((pkg) => pkg.name));
   const packageEdges: PackageEdges = new Map();
   for (const pkg of packages) {

@@ -4,6 +4,9 @@ import { join, relative, sep } from "node:path";
 /** The workspace folders whose direct subfolders are packages, as pnpm-workspace.yaml lists them. */
 export const WORKSPACE_FOLDERS: readonly string[] = ["packages", "apps", "examples"];
 
+/** Single package folders that pnpm-workspace.yaml lists by path, outside the folders above. */
+export const WORKSPACE_PACKAGES: readonly string[] = ["tooling/test-fixtures"];
+
 /** The file name endings whose files count as source (`.d.ts` included: it can import too). */
 const SOURCE_EXTENSIONS: readonly string[] = [".ts", ".tsx", ".mts"];
 
@@ -23,6 +26,8 @@ export interface WorkspacePackage {
   runtimeDependencies: ReadonlySet<string>;
   /** The packages only tests and tools may import. */
   devDependencies: ReadonlySet<string>;
+  /** Whether package.json says `"private": true`: never published, so never a runtime dependency. */
+  private: boolean;
   /** The raw `tensortools.floor` of package.json, `undefined` when absent. */
   declaredFloor: unknown;
   /** Every source file under `src/`, relative to the root with forward slashes, sorted. */
@@ -86,34 +91,47 @@ function declaredFloorOf(manifest: Record<string, unknown>): unknown {
   return (section as Record<string, unknown>).floor;
 }
 
-/** Every workspace package under `packages/*` and `apps/*` of a repo, in folder order. */
+/** The package in folder `dir` (inside the workspace folder `folder`), if it has a package.json. */
+function readPackage(root: string, dir: string, folder: string): WorkspacePackage | undefined {
+  const manifestPath = join(dir, "package.json");
+  if (!existsSync(manifestPath)) return undefined;
+  const manifest = readManifest(manifestPath);
+  const packageName = typeof manifest.name === "string" ? manifest.name : "";
+  return {
+    name: packageName || displayPath(root, dir),
+    named: packageName !== "",
+    dir: displayPath(root, dir),
+    folder,
+    manifest: displayPath(root, manifestPath),
+    runtimeDependencies: new Set([
+      ...dependencyNames(manifest.dependencies),
+      ...dependencyNames(manifest.peerDependencies),
+      ...dependencyNames(manifest.optionalDependencies),
+    ]),
+    devDependencies: new Set(dependencyNames(manifest.devDependencies)),
+    private: manifest.private === true,
+    declaredFloor: declaredFloorOf(manifest),
+    sourceFiles: sourceFilesBelow(join(dir, "src"))
+      .map((file) => displayPath(root, file))
+      .sort(),
+  };
+}
+
+/**
+ * Every workspace package of a repo: those under `packages/*`, `apps/*` and `examples/*` in
+ * folder order, then the single ones of {@link WORKSPACE_PACKAGES}.
+ */
 export function readWorkspace(root: string): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
   for (const folder of WORKSPACE_FOLDERS) {
     for (const name of subfolders(join(root, folder))) {
-      const dir = join(root, folder, name);
-      const manifestPath = join(dir, "package.json");
-      if (!existsSync(manifestPath)) continue;
-      const manifest = readManifest(manifestPath);
-      const packageName = typeof manifest.name === "string" ? manifest.name : "";
-      packages.push({
-        name: packageName || displayPath(root, dir),
-        named: packageName !== "",
-        dir: displayPath(root, dir),
-        folder,
-        manifest: displayPath(root, manifestPath),
-        runtimeDependencies: new Set([
-          ...dependencyNames(manifest.dependencies),
-          ...dependencyNames(manifest.peerDependencies),
-          ...dependencyNames(manifest.optionalDependencies),
-        ]),
-        devDependencies: new Set(dependencyNames(manifest.devDependencies)),
-        declaredFloor: declaredFloorOf(manifest),
-        sourceFiles: sourceFilesBelow(join(dir, "src"))
-          .map((file) => displayPath(root, file))
-          .sort(),
-      });
+      const found = readPackage(root, join(root, folder, name), folder);
+      if (found !== undefined) packages.push(found);
     }
+  }
+  for (const path of WORKSPACE_PACKAGES) {
+    const found = readPackage(root, join(root, path), path.split("/")[0]!);
+    if (found !== undefined) packages.push(found);
   }
   return packages;
 }

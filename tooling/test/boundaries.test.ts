@@ -257,6 +257,47 @@ describe("checkBoundaries", () => {
     expect(violation.message).toContain(`floor ${FLOORS["@tt/query"]}`);
   });
 
+  it("reports a private package listed as a runtime dependency, and accepts it as a devDependency", () => {
+    const root = createTempRepo({
+      "packages/schema/package.json": manifest("@tt/schema"),
+      "tooling/test-fixtures/package.json": manifest("@tt/test-fixtures", {
+        private: true,
+        ...dependsOn("@tt/schema"),
+      }),
+      "tooling/test-fixtures/src/index.ts": 'export { a } from "@tt/schema";\n',
+      "packages/result/package.json": manifest("@tt/result", {
+        devDependencies: { "@tt/test-fixtures": "workspace:*" },
+      }),
+      "packages/concat/package.json": manifest("@tt/concat", dependsOn("@tt/test-fixtures")),
+    });
+    const violation = single(checkBoundaries(root));
+    expect(violation).toMatchObject({
+      kind: "private-runtime",
+      from: "@tt/concat",
+      to: "@tt/test-fixtures",
+      file: "packages/concat/package.json",
+    });
+    expect(violation.message).toBe(
+      "packages/concat/package.json lists @tt/test-fixtures as a runtime dependency, but " +
+        '@tt/test-fixtures is private and never published: move it to "devDependencies" ' +
+        "(tests and tools only)",
+    );
+  });
+
+  it("checks the test fixtures package like the others: its imports against its floor", () => {
+    const root = createTempRepo({
+      "packages/tensortools/package.json": manifest("tensortools"),
+      "tooling/test-fixtures/package.json": manifest("@tt/test-fixtures", {
+        private: true,
+        ...dependsOn("tensortools"),
+      }),
+      "tooling/test-fixtures/src/index.ts": 'export { a } from "tensortools";\n',
+    });
+    const violation = single(checkBoundaries(root));
+    expect(violation).toMatchObject({ kind: "upward", from: "@tt/test-fixtures" });
+    expect(violation.message).toContain("tensortools (floor 5) from @tt/test-fixtures (floor 4)");
+  });
+
   it("puts every app on the top floor, so a package importing an app goes upward", () => {
     const root = createTempRepo({
       "apps/cli/package.json": manifest("tensortools-cli"),

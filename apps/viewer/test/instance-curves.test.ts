@@ -5,13 +5,12 @@
  * (tolerance 1e-9); the arithmetic itself is tested in @tt/result.
  */
 
+import { randomWaveforms } from "@tt/test-fixtures";
 import {
-  columnFromCells,
   createMemoryStore,
   createTensor,
   type DecompositionResult,
   decompose,
-  MetaTable,
   openDataset,
   reconstruct,
   type TensorDataset,
@@ -21,32 +20,10 @@ import { describe, expect, it } from "vitest";
 import { instanceParts, valuesOnGrid } from "../src/instance-curves.js";
 import { waveformPlan } from "../src/waveform-plan.js";
 
-/** A seeded generator of numbers in [-1, 1), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 32) * 2 - 1;
-  };
-}
-
-/** A dataset of random waveforms in memory: instance 12 x sample 5 x channel 3. */
+/** The random waveforms of the test fixtures (instance 12 x sample 5 x channel 3) as a dataset. */
 async function randomDataset(): Promise<TensorDataset> {
-  const next = random(7);
-  const shape = [12, 5, 3];
-  const ids = Array.from({ length: 12 }, (_, i) => `i${i}`);
-  const tensor = createTensor({
-    data: Float64Array.from({ length: 12 * 5 * 3 }, (_, i) => next() * (1 + (i % 3)) + (i % 5)),
-    shape,
-    axes: ["instance", "sample", "channel"],
-    axisMeta: {
-      instance: MetaTable.fromColumns({ instance_id: columnFromCells("string", ids) }),
-      sample: MetaTable.fromColumns({ sample_id: columnFromCells("int32", [0, 1, 2, 3, 4]) }),
-      channel: MetaTable.fromColumns({ channel_id: columnFromCells("string", ["a", "b", "c"]) }),
-    },
-  });
   const store = createMemoryStore();
-  await writeBundle(store, tensor);
+  await writeBundle(store, randomWaveforms());
   return openDataset(store);
 }
 

@@ -8,10 +8,11 @@ import {
   type KeyValueStore,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { temporaryDirectory } from "@tt/test-fixtures";
 import { describe, expect, it } from "vitest";
 import { concatDatasets } from "../src/fs.js";
 import { type ConcatOptions, concatBundles } from "../src/index.js";
-import { smallBundle, temporaryDirectory } from "./helpers.js";
+import { smallBundle } from "./helpers.js";
 
 async function concat(inputs: KeyValueStore[], options: ConcatOptions = {}) {
   const out = createMemoryStore("memory://out");
@@ -70,7 +71,7 @@ describe("inputs that cannot be concatenated", () => {
   });
 
   it("a missing bundle on disk: a not-found error naming the input", async () => {
-    const dir = temporaryDirectory();
+    const dir = temporaryDirectory("tt-concat-");
     try {
       const a = join(dir.path, "a");
       await concatDatasets([await smallBundle()], { out: a });
@@ -175,7 +176,7 @@ describe("inputs that cannot be concatenated", () => {
     await expect(concatBundles([a], { out })).rejects.toThrow(
       "memory://out already holds a dataset bundle; pass overwrite: true to replace it",
     );
-    const dir = temporaryDirectory();
+    const dir = temporaryDirectory("tt-concat-");
     try {
       await concatDatasets([a], { out: join(dir.path, "out") });
       const error = await failure(concatDatasets([a], { out: join(dir.path, "out") }));

@@ -19,9 +19,10 @@ import {
   type TensorDataset,
 } from "@tt/schema";
 import { createDirectoryStore } from "@tt/schema/fs";
+import { EEG_INDEX_COLUMNS, eegTensor, temporaryDirectory } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { concatDatasets } from "../src/fs.js";
-import { EEG_IDS, eegTensor, type Part, temporaryDirectory, writeParts } from "./helpers.js";
+import { type Part, writeParts } from "./helpers.js";
 
 const CHANNELS = (await eegTensor()).axisMeta.channel!.column("id").values as string[];
 const without = (drop: string[]) => CHANNELS.filter((c) => !drop.includes(c));
@@ -48,10 +49,10 @@ function expectSameColumns(actual: MetaTable, expected: MetaTable, names: string
 }
 
 describe("concatenating the EEGLAB epochs split into four parts", async () => {
-  const dir = temporaryDirectory();
+  const dir = temporaryDirectory("tt-concat-");
   afterAll(() => dir.cleanup());
   const tensor = await eegTensor();
-  await writeDataset(join(dir.path, "original"), tensor, { axisIndexColumns: EEG_IDS });
+  await writeDataset(join(dir.path, "original"), tensor, { axisIndexColumns: EEG_INDEX_COLUMNS });
   const original = createDataset(await openStoredDataset(join(dir.path, "original")));
   const paths = await writeParts(original, dir.path, PARTS);
   const data = tensor.data as Float32Array;

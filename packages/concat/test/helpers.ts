@@ -1,13 +1,9 @@
-/** Shared test helpers: the EEGLAB epochs as bundles, split into parts, and small synthetic bundles. */
+/** Shared test helpers: the EEGLAB epochs split into parts as bundles, and small synthetic bundles. */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeBundle } from "@tt/bundle";
-import { readCsvFile, readNpyFile, writeDataset } from "@tt/bundle/fs";
+import { writeDataset } from "@tt/bundle/fs";
 import {
-  type AxisAnnotatedTensor,
   allocate,
   columnFromCells,
   createMemoryStore,
@@ -18,45 +14,13 @@ import {
   type TensorView,
   type WritableKeyValueStore,
 } from "@tt/schema";
-
-/** A path inside the repository's fixtures folder, relative to this file. */
-export const fixture = (path: string) =>
-  fileURLToPath(new URL(`../../../fixtures/${path}`, import.meta.url));
-
-/** A fresh temporary directory, removed by `cleanup`. */
-export function temporaryDirectory(): { path: string; cleanup(): void } {
-  const path = mkdtempSync(join(tmpdir(), "tt-concat-"));
-  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** The EEGLAB epochs (80 epochs x 384 samples x 32 channels) with all three metadata tables. */
-export async function eegTensor(): Promise<AxisAnnotatedTensor> {
-  const { data, shape } = await readNpyFile(fixture("eeglab_epochs/tensor.npy"));
-  const epoch = await readCsvFile(fixture("eeglab_epochs/axis0_epochs.csv"), {
-    types: {
-      all_event_types: "list<string>",
-      all_event_positions: "list<string>",
-      all_event_latencies_ms: "list<string>",
-    },
-  });
-  const time = await readCsvFile(fixture("eeglab_epochs/axis1_time.csv"));
-  const channel = await readCsvFile(fixture("eeglab_epochs/axis2_channels.csv"));
-  return createTensor({
-    data,
-    shape,
-    axes: ["epoch", "time", "channel"],
-    axisMeta: { epoch, time, channel },
-  });
-}
-
-/** The id column of every axis of the EEG bundles. */
-export const EEG_IDS = { epoch: "id", time: "id", channel: "id" } as const;
+import { EEG_INDEX_COLUMNS } from "@tt/test-fixtures";
 
 /** Writes the selection `view` as its own bundle at `path` (ids stay in the `id` columns). */
 export async function writeViewAsBundle(view: TensorView, path: string): Promise<void> {
   const tensor = await view.materialize();
   await writeDataset(path, createTensor({ ...tensor, axisIndex: {} }), {
-    axisIndexColumns: EEG_IDS,
+    axisIndexColumns: EEG_INDEX_COLUMNS,
   });
 }
 

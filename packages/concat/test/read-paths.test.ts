@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { openStoredDataset, writeDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import { createTensor, isTensorToolsError, type TensorView } from "@tt/schema";
+import { temporaryDirectory } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { concatDatasets } from "../src/fs.js";
-import { temporaryDirectory } from "./helpers.js";
 
-const dir = temporaryDirectory();
+const dir = temporaryDirectory("tt-concat-");
 afterAll(() => dir.cleanup());
 
 /** A bundle of `n` instances x 2 samples x `channels`, value 1000 * tag + 100 * i + 10 * s + c. */

@@ -9,11 +9,9 @@ import {
   type ReadableView,
 } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
+import { fixture } from "@tt/test-fixtures";
 import { expect } from "vitest";
 import { svd } from "../src/index.js";
-
-/** The repository's fixtures folder. */
-export const FIXTURES = new URL("../../../fixtures/", import.meta.url);
 
 /** One case of `fixtures/golden/svd.json` (written by scripts/golden/make_svd_golden.py). */
 export interface GoldenCase {
@@ -34,7 +32,7 @@ export interface GoldenCase {
 
 /** The golden cases by name. */
 export function goldenCases(): Map<string, GoldenCase> {
-  const golden = JSON.parse(readFileSync(new URL("golden/svd.json", FIXTURES), "utf8")) as {
+  const golden = JSON.parse(readFileSync(fixture("golden/svd.json"), "utf8")) as {
     cases: GoldenCase[];
   };
   return new Map(golden.cases.map((c) => [c.name, c]));

@@ -3,18 +3,15 @@
  * the whole path (bundle on disk, view with a metadata query, PCA) against numpy.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { openStoredDataset, readCsvFile, readNpyFile, writeDataset } from "@tt/bundle/fs";
+import { openStoredDataset, readCsvFile, readNpyFile } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import { createTensor } from "@tt/schema";
+import { fixture, temporaryDirectory, writeEegBundle } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { pca } from "../src/index.js";
-import { context, expectClose, FIXTURES, goldenCases } from "./helpers.js";
+import { context, expectClose, goldenCases } from "./helpers.js";
 
-const fixture = (path: string) => fileURLToPath(new URL(path, FIXTURES));
 const golden = goldenCases();
 
 describe("Iris (150 x 1 x 4)", async () => {
@@ -71,27 +68,10 @@ describe("EEGLAB epochs (80 x 384 x 32) through bundle, query and PCA", async ()
   const c = golden.get("eeg")!;
   const e = c.expected as typeof c.expected & { components_head: number[]; scores_head: number[] };
   const selection = (c as unknown as { selection: { query: string; ids: string[] } }).selection;
-  const dir = mkdtempSync(join(tmpdir(), "tt-svd-eeg-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const { data, shape } = await readNpyFile(fixture("eeglab_epochs/tensor.npy"));
-  const epoch = await readCsvFile(fixture("eeglab_epochs/axis0_epochs.csv"), {
-    types: {
-      all_event_types: "list<string>",
-      all_event_positions: "list<string>",
-      all_event_latencies_ms: "list<string>",
-    },
-  });
-  const channel = await readCsvFile(fixture("eeglab_epochs/axis2_channels.csv"));
-  const tensor = createTensor({
-    data,
-    shape,
-    axes: ["epoch", "time", "channel"],
-    axisMeta: { epoch, channel },
-  });
-  await writeDataset(join(dir, "eeg"), tensor, {
-    axisIndexColumns: { epoch: "id", channel: "id" },
-  });
-  const dataset = createDataset(await openStoredDataset(join(dir, "eeg")));
+  const dir = temporaryDirectory("tt-svd-eeg-");
+  afterAll(() => dir.cleanup());
+  await writeEegBundle(join(dir.path, "eeg"));
+  const dataset = createDataset(await openStoredDataset(join(dir.path, "eeg")));
   const view = dataset.query("epoch", selection.query);
 
   it("selects the epochs numpy selects", () => {

@@ -10,16 +10,11 @@ import { openStoredDataset } from "@tt/bundle/fs";
 import { pca } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 import { hashIds, hashManifest, isNullAt } from "@tt/schema";
+import { serveDirectory, temporaryDirectory, writeEegBundle } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { openResult, writeResult } from "../src/fs.js";
 import { joinResult, RESULT_KIND } from "../src/index.js";
-import {
-  expectSameResult,
-  pcaResult,
-  serveDirectory,
-  temporaryDirectory,
-  writeEegBundle,
-} from "./helpers.js";
+import { expectSameResult, pcaResult } from "./helpers.js";
 
 const QUERY = "rt_ms > 400";
 
@@ -32,7 +27,7 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
-  const dir = temporaryDirectory();
+  const dir = temporaryDirectory("tt-result-");
   afterAll(() => dir.cleanup());
   const bundle = join(dir.path, "eeg");
   await writeEegBundle(bundle);

@@ -15,10 +15,11 @@ import {
   MetaTable,
   type TensorDataset,
 } from "@tt/schema";
+import { temporaryDirectory } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { openResult, writeResult } from "../src/fs.js";
 import { computeInputRef, createResult, joinResult, openResultBundle } from "../src/index.js";
-import { context, temporaryDirectory } from "./helpers.js";
+import { context } from "./helpers.js";
 
 /** 12 instances x 5 samples x 3 channels with a label per instance, in a memory bundle. */
 async function smallDataset(prefix = "i"): Promise<TensorDataset> {
@@ -53,7 +54,7 @@ async function rejection(work: Promise<unknown> | (() => unknown)) {
 }
 
 describe("bad input", async () => {
-  const dir = temporaryDirectory();
+  const dir = temporaryDirectory("tt-result-");
   afterAll(() => dir.cleanup());
   const dataset = await smallDataset();
   const view = dataset.query("instance", "label == 'a'");

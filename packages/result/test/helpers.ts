@@ -1,17 +1,9 @@
-/** Shared test helpers: the EEGLAB epochs as a bundle, a PCA result of a view, table checks. */
+/** Shared test helpers: a PCA result of a view, and checks that tables, tensors and results match. */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
-import { readCsvFile, readNpyFile, writeDataset } from "@tt/bundle/fs";
 import { pca } from "@tt/decompose-svd";
 import {
   type AnyColumn,
   type AxisAnnotatedTensor,
-  createTensor,
   type DecompositionResult,
   type FitContext,
   isNullAt,
@@ -20,48 +12,6 @@ import {
 } from "@tt/schema";
 import { expect } from "vitest";
 import { computeInputRef, createResult } from "../src/index.js";
-
-/** A path inside the repository's fixtures folder. */
-export const fixture = (path: string) =>
-  fileURLToPath(new URL(`../../../fixtures/${path}`, import.meta.url));
-
-/** A fresh temporary directory, removed by `cleanup`. */
-export function temporaryDirectory(): { path: string; cleanup(): void } {
-  const path = mkdtempSync(join(tmpdir(), "tt-result-"));
-  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** The EEGLAB epochs (80 epochs x 384 samples x 32 channels) with all three metadata tables. */
-export async function eegTensor(): Promise<AxisAnnotatedTensor> {
-  const { data, shape } = await readNpyFile(fixture("eeglab_epochs/tensor.npy"));
-  const epoch = await readCsvFile(fixture("eeglab_epochs/axis0_epochs.csv"), {
-    types: {
-      all_event_types: "list<string>",
-      all_event_positions: "list<string>",
-      all_event_latencies_ms: "list<string>",
-    },
-  });
-  const time = await readCsvFile(fixture("eeglab_epochs/axis1_time.csv"));
-  const channel = await readCsvFile(fixture("eeglab_epochs/axis2_channels.csv"));
-  return createTensor({
-    data,
-    shape,
-    axes: ["epoch", "time", "channel"],
-    axisMeta: { epoch, time, channel },
-  });
-}
-
-/** Writes the EEG epochs (or `tensor`) as a bundle at `path`, with `id` as every axis's id column. */
-export async function writeEegBundle(
-  path: string,
-  tensor?: AxisAnnotatedTensor,
-  overwrite = false,
-): Promise<void> {
-  await writeDataset(path, tensor ?? (await eegTensor()), {
-    axisIndexColumns: { epoch: "id", time: "id", channel: "id" },
-    overwrite,
-  });
-}
 
 /** A fit context with a seed and no cancellation. */
 export function context(seed = 0): FitContext {
@@ -159,38 +109,4 @@ export function expectSameResult(actual: DecompositionResult, expected: Decompos
   expect(Object.keys(actual.componentTensors)).toEqual(Object.keys(expected.componentTensors));
   for (const [name, tensor] of Object.entries(expected.componentTensors))
     expectSameTensor(actual.componentTensors[name]!, tensor, `component tensor ${name}`);
-}
-
-/** A static file server on 127.0.0.1 with Range support; `requests` lists what was asked. */
-export async function serveDirectory(
-  root: string,
-): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server: Server = createServer(async (request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
-    const path = normalize(join(root, pathname));
-    requests.push(`${request.method} ${pathname}`);
-    try {
-      const info = await stat(path);
-      if (!info.isFile() || !path.startsWith(root)) throw new Error("not a file");
-      const bytes = await readFile(path);
-      const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? "");
-      const body = range ? bytes.subarray(Number(range[1]), Number(range[2]) + 1) : bytes;
-      response.writeHead(range ? 206 : 200, {
-        "content-length": body.length,
-        ...(range ? { "content-range": `bytes ${range[1]}-${range[2]}/${bytes.length}` } : {}),
-      });
-      response.end(request.method === "HEAD" ? undefined : body);
-    } catch {
-      response.writeHead(404);
-      response.end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    requests,
-    close: () => new Promise((done) => server.close(() => done())),
-  };
 }

@@ -8,16 +8,15 @@ import { openBundle, writeBundle } from "@tt/bundle";
 import { pca, svd } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 import {
-  columnFromCells,
   createMemoryStore,
   createTensor,
   type DecompositionMethod,
   type DecompositionResult,
   isTensorToolsError,
-  MetaTable,
   type TensorDataset,
   type TensorView,
 } from "@tt/schema";
+import { randomWaveforms, seededRandom } from "@tt/test-fixtures";
 import { describe, expect, it } from "vitest";
 import {
   broadcast,
@@ -30,18 +29,9 @@ import {
   weightsOnGrid,
 } from "../src/index.js";
 
-/** A seeded generator of numbers in [-1, 1), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 32) * 2 - 1;
-  };
-}
-
 describe("reconstruct", () => {
   it("is center + (sum_k score_k * component_k) * scale / weight, per feature", () => {
-    const next = random(1);
+    const next = seededRandom(1);
     const [k, samples, channels] = [3, 5, 2];
     const data = Float64Array.from({ length: k * samples * channels }, next);
     const components = {
@@ -111,25 +101,10 @@ describe("weightsOnGrid", () => {
   });
 });
 
-/** A dataset of random waveforms in memory: instance 12 x sample 5 x channel 3. */
+/** The random waveforms (instance 12 x sample 5 x channel 3), `missing` with a NaN, as a dataset. */
 async function randomDataset(missing?: number): Promise<TensorDataset> {
-  const next = random(7);
-  const ids = Array.from({ length: 12 }, (_, i) => `i${i}`);
-  const data = Float64Array.from(
-    { length: 12 * 5 * 3 },
-    (_, i) => next() * (1 + (i % 3)) + (i % 5),
-  );
-  if (missing !== undefined) data[missing * 15 + 4] = Number.NaN;
-  const tensor = createTensor({
-    data,
-    shape: [12, 5, 3],
-    axes: ["instance", "sample", "channel"],
-    axisMeta: {
-      instance: MetaTable.fromColumns({ instance_id: columnFromCells("string", ids) }),
-      sample: MetaTable.fromColumns({ sample_id: columnFromCells("int32", [0, 1, 2, 3, 4]) }),
-      channel: MetaTable.fromColumns({ channel_id: columnFromCells("string", ["a", "b", "c"]) }),
-    },
-  });
+  const tensor = randomWaveforms();
+  if (missing !== undefined) (tensor.data as Float64Array)[missing * 15 + 4] = Number.NaN;
   const store = createMemoryStore();
   await writeBundle(store, tensor);
   return createDataset(await openBundle(store));

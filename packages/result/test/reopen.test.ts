@@ -16,15 +16,15 @@ import {
 } from "@tt/schema";
 import { createDirectoryStore } from "@tt/schema/fs";
 import { viewFromTensor } from "@tt/schema/testing";
+import { eegTensor, serveDirectory, temporaryDirectory, writeEegBundle } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { reopenInput } from "../src/fs.js";
 import { computeInputRef, reopenInput as reopenOverHttp } from "../src/index.js";
-import { eegTensor, serveDirectory, temporaryDirectory, writeEegBundle } from "./helpers.js";
 
 const QUERY = "rt_ms > 400";
 
 describe("reopenInput", async () => {
-  const dir = temporaryDirectory();
+  const dir = temporaryDirectory("tt-result-");
   afterAll(() => dir.cleanup());
   const original = join(dir.path, "eeg");
   await writeEegBundle(original);

@@ -5,6 +5,7 @@
  */
 
 import { viewFromTensor } from "@tt/schema/testing";
+import { eegTensor } from "@tt/test-fixtures";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type AxisAnnotatedTensor,
@@ -13,7 +14,6 @@ import {
   isTensorToolsError,
   type ReadableView,
 } from "../src/index.js";
-import { eegTensor } from "./helpers.js";
 
 const WARNED = Symbol.for("@tt/linalg/js-fallback-warned");
 

@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashManifest } from "@tt/schema";
+import { fixture } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   appendDataset,
@@ -16,7 +17,6 @@ import {
   reopenInput,
   verifyDataset,
 } from "../src/index.js";
-import { fixture } from "./helpers.js";
 
 const dataset = fixture("bundles-0.1.0/dataset-0.1.0");
 const result = fixture("bundles-0.1.0/result-0.1.0");

@@ -6,23 +6,21 @@
  */
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join, normalize, resolve } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { serveDirectory } from "@tt/test-fixtures";
+import { describe, expect, it } from "vitest";
 import * as tensortools from "../src/index.js";
 import { openDataset, writeDataset } from "../src/index.js";
+import { scratchDirectory } from "./helpers.js";
 import { versionedTensor as versionedOf } from "./versioned-tensor.mjs";
 
 const versionedTensor = (version: number, instances: number, prefix?: string) =>
   versionedOf(tensortools, version, instances, prefix);
 
 const dist = resolve(import.meta.dirname, "../dist/index.js");
-const scratch = mkdtempSync(join(tmpdir(), "tt-race-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDirectory("tt-race-");
 
 /** The writer: a child process on the built package, rewriting the bundle `rounds` times. */
 function startWriter(path: string, rounds: number): Promise<number> {
@@ -74,34 +72,6 @@ async function readWhole(source: string): Promise<number> {
   return n;
 }
 
-/** A static file server on 127.0.0.1 for `root`, with byte ranges. */
-async function serve(root: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(async (request, response) => {
-    const path = normalize(
-      join(root, decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)),
-    );
-    try {
-      if (!(await stat(path)).isFile()) throw new Error("not a file");
-      const bytes = await readFile(path);
-      const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? "");
-      const body = range ? bytes.subarray(Number(range[1]), Number(range[2]) + 1) : bytes;
-      response.writeHead(range ? 206 : 200, {
-        "content-length": body.length,
-        ...(range ? { "content-range": `bytes ${range[1]}-${range[2]}/${bytes.length}` } : {}),
-      });
-      response.end(request.method === "HEAD" ? undefined : body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((done) => server.close(() => done())),
-  };
-}
-
 describe("readers racing a writer in another process", () => {
   it.each(["directory", "http"] as const)(
     "see one whole version at every open (%s)",
@@ -109,7 +79,7 @@ describe("readers racing a writer in another process", () => {
       expect(existsSync(dist), "the package is built before its tests").toBe(true);
       const path = join(scratch, `bundle-${how}`);
       await writeDataset(path, versionedTensor(1, 20), { chunkShape: [4, 16, 3] });
-      const server = how === "http" ? await serve(scratch) : undefined;
+      const server = how === "http" ? await serveDirectory(scratch) : undefined;
       const source = server ? `${server.url}bundle-${how}/` : path;
       const writer = startWriter(path, 24);
       let finished = false;

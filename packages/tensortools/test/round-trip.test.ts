@@ -5,6 +5,7 @@
  */
 
 import { join } from "node:path";
+import { EEG_INDEX_COLUMNS, eegTensor } from "@tt/test-fixtures";
 import { describe, expect, it } from "vitest";
 import {
   appendDataset,
@@ -23,7 +24,7 @@ import {
   writeDataset,
   writeResult,
 } from "../src/index.js";
-import { EEG_INDEX_COLUMNS, eegTensor, temporaryDirectory } from "./helpers.js";
+import { scratchDirectory } from "./helpers.js";
 
 const QUERY = "lock_position == 1";
 
@@ -58,7 +59,7 @@ function expectSameResult(actual: DecompositionResult, expected: DecompositionRe
 }
 
 describe("the EEGLAB epochs round trip", async () => {
-  const dir = temporaryDirectory("tt-round-trip-");
+  const dir = scratchDirectory("tt-round-trip-");
   const datasetDir = join(dir, "eeg");
   const resultDir = join(dir, "eeg-pca");
   const tensor = await eegTensor();
