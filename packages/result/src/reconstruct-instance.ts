@@ -14,13 +14,7 @@ import {
   NotFoundError,
   UnsupportedError,
 } from "@tt/schema";
-import {
-  broadcast,
-  type FeatureGrid,
-  gridOf,
-  type NamedArray,
-  weightsOnGrid,
-} from "./feature-grid.js";
+import { broadcast, type FeatureGrid, gridOf, weightsOnGrid } from "./feature-grid.js";
 import { type ReconstructionParts, reconstruct } from "./reconstruct.js";
 
 /** Options of {@link reconstructInstance} and {@link reconstructionParts}. */
@@ -231,7 +225,6 @@ export function reconstructInstance(
   const components = componentsOf(result);
   const axis = instanceAxisOf(result, options);
   const scores = instanceScores(result, axis, id, components.shape[0]!);
-  const named: NamedArray = components;
-  const data = reconstruct(named, scores, reconstructionParts(result, id, options));
+  const data = reconstruct(components, scores, reconstructionParts(result, id, options));
   return { ...gridOf(components), data };
 }
