@@ -2,6 +2,5 @@ import { packageBuild } from "../../tooling/tsup.package.ts";
 
 export default packageBuild({
   index: "src/index.ts",
-  fs: "src/fs.ts",
   "testing/index": "src/testing/index.ts",
 });

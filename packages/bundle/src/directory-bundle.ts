@@ -10,7 +10,6 @@ import {
   AlreadyExistsError,
   type AxisAnnotatedTensor,
   ConfigError,
-  createHttpStore,
   DATASET_KIND,
   type Manifest,
   NotFoundError,
@@ -18,9 +17,16 @@ import {
   validateManifest,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { createDirectoryStore, pathExists } from "@tt/schema/fs";
 import type { CleanupReport, VerifyOptions, VerifyReport } from "@tt/storage";
-import { createDirectory, inspectTarget, recoverDirectory, writeTarget } from "@tt/storage/fs";
+import { createHttpStore } from "@tt/storage";
+import {
+  createDirectory,
+  createDirectoryStore,
+  inspectTarget,
+  pathExists,
+  recoverDirectory,
+  writeTarget,
+} from "@tt/storage/fs";
 import { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
 import { type OpenBundleOptions, openBundle } from "./open-bundle.js";
 import type { StreamBlock, TensorStream } from "./stream.js";

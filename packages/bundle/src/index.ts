@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { createMemoryStore } from "@tt/schema";
+ * import { createMemoryStore } from "@tt/storage";
  * import { openBundle, writeBundle } from "@tt/bundle";
  *
  * const store = createMemoryStore();

@@ -5,8 +5,9 @@
 
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { createMemoryStore, createTensor, isTensorToolsError, MetaTable } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import { createTensor, isTensorToolsError, MetaTable } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { openBundleArrays, readCoordinates } from "@tt/store-zarr";
 import { afterEach, describe, expect, it } from "vitest";
 import { appendDataset, openStoredDataset, writeDataset } from "../src/fs.js";

@@ -6,7 +6,6 @@ import {
   AlreadyExistsError,
   allocate,
   columnFromCells,
-  createMemoryStore,
   createTensor,
   DataError,
   DTYPES,
@@ -16,8 +15,9 @@ import {
   MetaTable,
   NotFoundError,
 } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
 import { memoryMetaIO } from "@tt/schema/testing";
+import { createMemoryStore } from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { appendDataset, cleanupDataset, openStoredDataset, writeDataset } from "../src/fs.js";
 import { openBundle, type StreamBlock, writeBundle } from "../src/index.js";

@@ -2,8 +2,9 @@
 
 import { resolve } from "node:path";
 import { writeDatasetDirectory } from "@tt/bundle/fs";
-import { createHttpStore, type KeyValueStore } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import type { KeyValueStore } from "@tt/schema";
+import { createHttpStore } from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { type ConcatSummary, concatBundles } from "./concat-bundles.js";
 import type { ConcatInput, ConcatOptions } from "./options.js";
 

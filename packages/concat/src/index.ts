@@ -9,7 +9,8 @@
  * ```ts
  * import { openBundle, writeBundle } from "@tt/bundle";
  * import { concatBundles } from "@tt/concat";
- * import { createMemoryStore, createTensor } from "@tt/schema";
+ * import { createTensor } from "@tt/schema";
+ * import { createMemoryStore } from "@tt/storage";
  *
  * const recording = (ids: string[]) =>
  *   createTensor({

@@ -2,12 +2,8 @@
 
 import { join } from "node:path";
 import { openBundle } from "@tt/bundle";
-import {
-  createMemoryStore,
-  isTensorToolsError,
-  type KeyValueStore,
-  type WritableKeyValueStore,
-} from "@tt/schema";
+import { isTensorToolsError, type KeyValueStore, type WritableKeyValueStore } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { temporaryDirectory } from "@tt/test-fixtures";
 import { describe, expect, it } from "vitest";
 import { concatDatasets } from "../src/fs.js";

@@ -1,7 +1,8 @@
 /** dtype promotion: numpy's result_type for every pair, exact casts, and what concat does with them. */
 
 import { openBundle } from "@tt/bundle";
-import { createMemoryStore, type DType, isTensorToolsError } from "@tt/schema";
+import { type DType, isTensorToolsError } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { concatBundles, isExactCast, promoteDTypes } from "../src/index.js";
 import { smallBundle } from "./helpers.js";

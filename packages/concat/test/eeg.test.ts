@@ -18,7 +18,7 @@ import {
   type MetaTable,
   type TensorDataset,
 } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { EEG_INDEX_COLUMNS, eegTensor, temporaryDirectory } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { concatDatasets } from "../src/fs.js";

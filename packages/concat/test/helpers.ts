@@ -6,7 +6,6 @@ import { writeDataset } from "@tt/bundle/fs";
 import {
   allocate,
   columnFromCells,
-  createMemoryStore,
   createTensor,
   type DType,
   isBigIntDType,
@@ -14,6 +13,7 @@ import {
   type TensorView,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { EEG_INDEX_COLUMNS } from "@tt/test-fixtures";
 
 /** Writes the selection `view` as its own bundle at `path` (ids stay in the `id` columns). */

@@ -3,7 +3,8 @@
 import { openBundle } from "@tt/bundle";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
-import { createMemoryStore, type KeyValueStore, type WritableKeyValueStore } from "@tt/schema";
+import type { KeyValueStore, WritableKeyValueStore } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { type ConcatOptions, concatBundles, LINEAGE_COLUMNS } from "../src/index.js";
 import { smallBundle } from "./helpers.js";

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { columnFromCells, createMemoryStore, MetaTable } from "@tt/schema";
+ * import { columnFromCells, MetaTable } from "@tt/schema";
+ * import { createMemoryStore } from "@tt/storage";
  * import { parquetMetaIO } from "@tt/meta-parquet";
  *
  * const table = MetaTable.fromColumns({

@@ -1,7 +1,8 @@
 /** parquetMetaIO behaves like the reference memoryMetaIO of @tt/schema for every read option. */
 
-import { createMemoryStore, type MetaReadOptions, type MetaTable } from "@tt/schema";
+import type { MetaReadOptions, MetaTable } from "@tt/schema";
 import { memoryMetaIO } from "@tt/schema/testing";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { version } from "../package.json";
 import { parquetMetaIO } from "../src/index.js";

@@ -3,13 +3,13 @@ import {
   ConfigError,
   columnFromCells,
   columnFromValues,
-  createMemoryStore,
   DataError,
   InvalidSelectionError,
   MetaTable,
   NotFoundError,
   UnsupportedError,
 } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
 import { readParquet, readParquetInfo, writeParquet } from "../src/index.js";

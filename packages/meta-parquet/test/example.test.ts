@@ -1,6 +1,7 @@
 /** The example of src/index.ts and the README, run as written. */
 
-import { columnFromCells, createMemoryStore, MetaTable } from "@tt/schema";
+import { columnFromCells, MetaTable } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { expect, it } from "vitest";
 import { parquetMetaIO, readParquetInfo } from "../src/index.js";
 

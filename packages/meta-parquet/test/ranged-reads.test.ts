@@ -2,7 +2,8 @@
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ByteRange, createHttpStore, createMemoryStore, type KeyValueStore } from "@tt/schema";
+import type { ByteRange, KeyValueStore } from "@tt/schema";
+import { createHttpStore, createMemoryStore } from "@tt/storage";
 import { parquetMetadata } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readParquet, writeParquet } from "../src/index.js";

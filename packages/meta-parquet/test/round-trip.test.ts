@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
-import { columnFromValues, createMemoryStore, MetaTable } from "@tt/schema";
+import { columnFromValues, MetaTable } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { METADATA_KEYS, readParquet, readParquetInfo, writeParquet } from "../src/index.js";
 import { everyTypeTable, expectSameTable, patternTable } from "./tables.js";

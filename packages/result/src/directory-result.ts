@@ -6,16 +6,17 @@ import { openStoredDataset } from "@tt/bundle/fs";
 import {
   AlreadyExistsError,
   ConfigError,
-  createHttpStore,
   type DecompositionResult,
   isTensorToolsError,
   NotFoundError,
   type TensorView,
 } from "@tt/schema";
-import { createDirectoryStore, pathExists } from "@tt/schema/fs";
+import { createHttpStore } from "@tt/storage";
 import {
   createDirectory,
+  createDirectoryStore,
   inspectTarget,
+  pathExists,
   recoverDirectory,
   replaceDirectory,
   writeTarget,

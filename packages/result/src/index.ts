@@ -9,7 +9,7 @@
  * ```ts
  * import { pca } from "@tt/decompose-svd";
  * import { computeInputRef, createResult, joinResult, openResultBundle, writeResultBundle } from "@tt/result";
- * import { createMemoryStore } from "@tt/schema";
+ * import { createMemoryStore } from "@tt/storage";
  *
  * const view = dataset.query("instance", "qc_pass");
  * const config = pca.validate({ rank: 3 });

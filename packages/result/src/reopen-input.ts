@@ -3,7 +3,6 @@
 import { openBundle } from "@tt/bundle";
 import { createDataset, viewFromJSON } from "@tt/query";
 import {
-  createHttpStore,
   type DecompositionResult,
   hashIds,
   hashManifest,
@@ -13,6 +12,7 @@ import {
   type TensorView,
   UnsupportedError,
 } from "@tt/schema";
+import { createHttpStore } from "@tt/storage";
 
 /** Options of {@link reopenInput}. */
 export interface ReopenInputOptions {

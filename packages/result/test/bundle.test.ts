@@ -9,7 +9,6 @@ import {
   type AxisIndex,
   columnFromCells,
   columnFromValues,
-  createMemoryStore,
   createTensor,
   type DecompositionMethod,
   type DecompositionResult,
@@ -17,6 +16,7 @@ import {
   MetaTable,
 } from "@tt/schema";
 import { memoryArrayStore, memoryMetaIO } from "@tt/schema/testing";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import {
   computeInputRef,

@@ -8,13 +8,13 @@ import { pca } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 import {
   columnFromCells,
-  createMemoryStore,
   createTensor,
   type DecompositionResult,
   isTensorToolsError,
   MetaTable,
   type TensorDataset,
 } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { temporaryDirectory } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { openResult, writeResult } from "../src/fs.js";

@@ -8,7 +8,6 @@ import { openBundle, writeBundle } from "@tt/bundle";
 import { pca, svd } from "@tt/decompose-svd";
 import { createDataset } from "@tt/query";
 import {
-  createMemoryStore,
   createTensor,
   type DecompositionMethod,
   type DecompositionResult,
@@ -16,6 +15,7 @@ import {
   type TensorDataset,
   type TensorView,
 } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { randomWaveforms, seededRandom } from "@tt/test-fixtures";
 import { describe, expect, it } from "vitest";
 import {

@@ -8,14 +8,14 @@ import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
 import {
   columnFromCells,
-  createHttpStore,
   createTensor,
   type DecompositionResult,
   isTensorToolsError,
   MetaTable,
 } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
 import { viewFromTensor } from "@tt/schema/testing";
+import { createHttpStore } from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { eegTensor, serveDirectory, temporaryDirectory, writeEegBundle } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { reopenInput } from "../src/fs.js";

@@ -149,8 +149,6 @@ export {
   validateSelectors,
 } from "./selectors.js";
 export { cOrderStrides, isLength, sizeOf } from "./shape.js";
-export { createHttpStore, type HttpStoreOptions } from "./stores/http-store.js";
-export { createMemoryStore } from "./stores/memory-store.js";
 export {
   type AxisAnnotatedTensor,
   type AxisIndex,

@@ -10,13 +10,13 @@ import {
   type MethodOutput,
 } from "../src/index.js";
 import {
-  createMemoryStore,
   memoryArrayStore,
   memoryMetaIO,
   testArrayStore,
   testMethod,
   viewFromTensor,
 } from "../src/testing/index.js";
+import { memoryKeyValueStore as createMemoryStore } from "./memory-kv.js";
 
 /** A tiny method: each instance's mean over the other axes, times a seeded factor. */
 interface MeanConfig {

@@ -13,8 +13,9 @@ import {
   NotFoundError,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { createDirectoryStore, fileSystem as fs } from "@tt/schema/fs";
 import { hostName, processAlive, processId } from "#platform";
+import { createDirectoryStore } from "./stores/directory-store.js";
+import { fileSystem as fs } from "./stores/file-system.js";
 
 /** The file a writer leaves in its temporary directory while it writes. */
 const WRITER_FILE = ".tt-writer.json";

@@ -38,6 +38,8 @@ export {
   recordOf,
   sha256Hex,
 } from "./inventory.js";
+export { createHttpStore, type HttpStoreOptions } from "./stores/http-store.js";
+export { createMemoryStore } from "./stores/memory-store.js";
 export {
   type VerifyOptions,
   type VerifyProblem,

@@ -12,11 +12,12 @@ import {
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isTensorToolsError } from "@tt/schema";
-import { createDirectoryStore, LOCK_FILE } from "@tt/schema/fs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createDirectory,
+  createDirectoryStore,
   inspectTarget,
+  LOCK_FILE,
   recoverDirectory,
   replaceDirectory,
   writeTarget,

@@ -1,12 +1,13 @@
 /** The write protocol on a key-value store: versioned writes, inventories, checked reads, cleanup. */
 
-import { createMemoryStore, isTensorToolsError, type WritableKeyValueStore } from "@tt/schema";
+import { isTensorToolsError, type WritableKeyValueStore } from "@tt/schema";
 import { describe, expect, it } from "vitest";
 import {
   beginVersionedWrite,
   checkedStore,
   checkSizes,
   cleanupVersions,
+  createMemoryStore,
   recordingStore,
   sha256Hex,
   verifyInventory,

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { createHttpStore } from "@tt/schema";
+ * import { createHttpStore } from "@tt/storage";
  * import { openBundleArrays, zarrStore } from "@tt/store-zarr";
  * const array = await zarrStore.open(createHttpStore("http://localhost:8080/demo/"), "arrays/data.zarr");
  * const first = await array.read([{ start: 0, stop: 10 }]);

@@ -9,7 +9,6 @@ import {
   type AxisIndex,
   type AxisSelection,
   checkArrayAgainstManifest,
-  createHttpStore,
   createTensor,
   DataError,
   type IOOptions,
@@ -22,7 +21,7 @@ import {
   type StoredArray,
   type TensorBlock,
 } from "@tt/schema";
-import { checkedStore } from "@tt/storage";
+import { checkedStore, createHttpStore } from "@tt/storage";
 import { directoryStore } from "#platform";
 import { readCoordinates } from "./coordinates.js";
 import { zarrStore } from "./zarr-store.js";

@@ -5,7 +5,7 @@
 
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { KeyValueStore } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import { createDirectoryStore } from "@tt/storage/fs";
 
 /** The store of a bundle directory. */
 export async function directoryStore(path: string): Promise<KeyValueStore> {

@@ -1,4 +1,5 @@
-import { createMemoryStore, DataError, isTensorToolsError } from "@tt/schema";
+import { DataError, isTensorToolsError } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { zarrStore } from "../src/index.js";
 

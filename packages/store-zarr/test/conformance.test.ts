@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryStore } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
 import { testArrayStore } from "@tt/schema/testing";
+import { createMemoryStore } from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { afterAll, describe, it } from "vitest";
 import { ZARR_CODECS, zarrStore } from "../src/index.js";
 

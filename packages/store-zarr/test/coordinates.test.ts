@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
-import { createMemoryStore, isTensorToolsError } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import { isTensorToolsError } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { describe, expect, it } from "vitest";
 import * as zarr from "zarrita";
 import { readCoordinates, writeCoordinates, zarrStore } from "../src/index.js";

@@ -1,4 +1,5 @@
-import { createMemoryStore, type KeyValueStore } from "@tt/schema";
+import type { KeyValueStore } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { zarrStore } from "../src/index.js";
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { createHttpStore, createMemoryStore, isTensorToolsError } from "@tt/schema";
+import { isTensorToolsError } from "@tt/schema";
+import { createHttpStore, createMemoryStore } from "@tt/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { zarrStore } from "../src/index.js";
 

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { isTensorToolsError } from "@tt/schema";
-import { createDirectoryStore } from "@tt/schema/fs";
+import { createDirectoryStore } from "@tt/storage/fs";
 import { describe, expect, it } from "vitest";
 import { zarrStore } from "../src/index.js";
 

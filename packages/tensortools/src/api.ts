@@ -66,8 +66,6 @@ export {
   ConflictError,
   columnFromCells,
   columnFromValues,
-  createHttpStore,
-  createMemoryStore,
   createRegistry,
   createTensor,
   DataError,
@@ -108,6 +106,7 @@ export {
   type ViewJSON,
   type WritableKeyValueStore,
 } from "@tt/schema";
+export { createHttpStore, createMemoryStore } from "@tt/storage";
 export { type DecomposeOptions, decompose } from "./decompose.js";
 export { createDefaultRegistry } from "./default-registry.js";
 export { VERSION } from "./version.js";

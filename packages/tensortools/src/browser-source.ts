@@ -1,6 +1,7 @@
 /** Where a browser reads bundles from: an http(s) URL (relative to the page) or a store. */
 
-import { ConfigError, createHttpStore, type KeyValueStore } from "@tt/schema";
+import { ConfigError, type KeyValueStore } from "@tt/schema";
+import { createHttpStore } from "@tt/storage";
 
 /**
  * The key-value store for `source`: the store itself, or an HTTP store for a URL. A relative URL

@@ -43,7 +43,7 @@ export {
   concatDatasets,
 } from "@tt/concat/fs";
 export { reopenInput, type WriteResultOptions, writeResult } from "@tt/result/fs";
-export { createDirectoryStore } from "@tt/schema/fs";
+export { createDirectoryStore } from "@tt/storage/fs";
 export * from "./api.js";
 export { openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";

@@ -6,7 +6,7 @@
  */
 
 import { writeFile } from "node:fs/promises";
-import { type FileSystem, fileSystem } from "@tt/schema/fs";
+import { type FileSystem, fileSystem } from "@tt/storage/fs";
 
 /** The calls that change the disk: each is one crash point. */
 const MUTATIONS = [

@@ -16,7 +16,8 @@ import * as query from "@tt/query";
 import * as result from "@tt/result";
 import * as resultFs from "@tt/result/fs";
 import * as schema from "@tt/schema";
-import * as schemaFs from "@tt/schema/fs";
+import * as storage from "@tt/storage";
+import * as storageFs from "@tt/storage/fs";
 import { describe, expect, it } from "vitest";
 import { publicApi } from "../../../tooling/src/api-surface.js";
 import * as browser from "../src/browser.js";
@@ -56,7 +57,8 @@ const OWN = [
 
 const PACKAGES: Record<string, unknown>[] = [
   schema,
-  schemaFs,
+  storage,
+  storageFs,
   bundle,
   bundleFs,
   concat,
@@ -128,7 +130,7 @@ describe("the curated entries", () => {
     const error = await browser.openDataset("file:///data/eeg").catch((e: unknown) => e);
     expect(schema.isTensorToolsError(error, "config")).toBe(true);
     expect((error as Error).message).toContain("pass an http(s) URL or a KeyValueStore");
-    const missing = await browser.openResult(schema.createMemoryStore()).catch((e: unknown) => e);
+    const missing = await browser.openResult(storage.createMemoryStore()).catch((e: unknown) => e);
     expect(schema.isTensorToolsError(missing, "not-found")).toBe(true);
     expect(node.VERSION).toBe(
       JSON.parse(readFileSync(resolve(import.meta.dirname, "../package.json"), "utf8")).version,

@@ -2,11 +2,11 @@ import { openBundle, writeBundle } from "@tt/bundle";
 import {
   type AxisAnnotatedTensor,
   columnFromCells,
-  createMemoryStore,
   createTensor,
   type GetOptions,
   MetaTable,
 } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { createDataset } from "../../src/index.js";
 
 /** A tensor whose every element encodes its position: 10000*i + 100*j + k. */

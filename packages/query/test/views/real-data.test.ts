@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { openBundle, writeBundle } from "@tt/bundle";
 import { readCsvFile, readNpyFile } from "@tt/bundle/fs";
-import { createMemoryStore, createTensor, gather } from "@tt/schema";
+import { createTensor, gather } from "@tt/schema";
+import { createMemoryStore } from "@tt/storage";
 import { describe, expect, it } from "vitest";
 import { createDataset } from "../../src/index.js";
 

@@ -1,10 +1,11 @@
 /**
- * Test helpers for tensortools plugins: in-memory reference stores and conformance kits that a
+ * Test helpers for tensortools plugins: in-memory reference plugins and conformance kits that a
  * third-party store or method runs against its own plugin.
  *
  * @example
  * ```ts
- * import { createMemoryStore, testArrayStore } from "@tt/schema/testing";
+ * import { testArrayStore } from "@tt/schema/testing";
+ * import { createMemoryStore } from "@tt/storage";
  * for (const c of testArrayStore(() => ({ backend: myStore, store: createMemoryStore() })))
  *   it(c.name, c.run);
  * ```
@@ -12,7 +13,6 @@
  * @packageDocumentation
  */
 
-export { createMemoryStore } from "../stores/memory-store.js";
 export type { ConformanceCase } from "./conformance.js";
 export { memoryArrayStore } from "./memory-array-store.js";
 export { memoryMetaIO } from "./memory-meta-io.js";

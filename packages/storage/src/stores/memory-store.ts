@@ -1,7 +1,11 @@
 /** An in-memory key-value store: for bundles built in memory and the reference store of tests. */
 
-import { AlreadyExistsError, NotFoundError } from "../errors.js";
-import type { GetOptions, WritableKeyValueStore } from "../key-value-store.js";
+import {
+  AlreadyExistsError,
+  type GetOptions,
+  NotFoundError,
+  type WritableKeyValueStore,
+} from "@tt/schema";
 
 /** A {@link WritableKeyValueStore} backed by a `Map`; `location` names it in messages. */
 export function createMemoryStore(location = "memory://"): WritableKeyValueStore & {

@@ -1,7 +1,6 @@
 /** A read-only key-value store over HTTP: any static web server, with range requests. */
 
-import { IoError } from "../errors.js";
-import type { GetOptions, KeyValueStore } from "../key-value-store.js";
+import { type GetOptions, IoError, type KeyValueStore } from "@tt/schema";
 
 /** Options of {@link createHttpStore}. */
 export interface HttpStoreOptions {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { IoError, isTensorToolsError } from "@tt/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpStore, IoError, isTensorToolsError } from "../src/index.js";
+import { createHttpStore } from "../src/index.js";
 
 const BODY = Uint8Array.from([10, 11, 12, 13, 14, 15, 16, 17]);
 

@@ -7,9 +7,15 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { AlreadyExistsError, DataError, NotFoundError } from "../errors.js";
-import type { ByteRange, GetOptions, WritableKeyValueStore } from "../key-value-store.js";
-import { unsafePathReason } from "../paths.js";
+import {
+  AlreadyExistsError,
+  type ByteRange,
+  DataError,
+  type GetOptions,
+  NotFoundError,
+  unsafePathReason,
+  type WritableKeyValueStore,
+} from "@tt/schema";
 import { errorCode, fileSystem as fs } from "./file-system.js";
 
 function isMissing(error: unknown): boolean {
