@@ -65,8 +65,8 @@ async function growableArrays(
   base: DatasetBase,
   options: AppendBundleOptions,
 ) {
-  const { arrayStore } = resolvePlugins(options);
   const { manifest } = base;
+  const { arrayStore } = resolvePlugins(options, manifest);
   const copy = (from: string, stem: string) =>
     copyArray(arrayStore, write.store, from, write.path(stem, ".zarr"), {
       length: manifest.shape[0]!,
@@ -144,11 +144,11 @@ export async function appendBundle(
   blocks: AsyncIterable<StreamBlock> | Iterable<StreamBlock>,
   options: AppendBundleOptions = {},
 ): Promise<Manifest> {
-  const plugins = resolvePlugins(options);
   const { signal } = options;
   const base = await requireBase(store, signal);
-  const dataset = await openBundle(store, { ...plugins, signal });
   const { manifest } = base;
+  const plugins = resolvePlugins(options, manifest);
+  const dataset = await openBundle(store, { ...plugins, signal });
   const first = manifest.axes[0]!;
   const slab = sizeOf(manifest.shape.slice(1));
   const idColumn = manifest.axis_index_columns[first]!;

@@ -150,9 +150,9 @@ export async function openBundle(
   store: KeyValueStore,
   options: OpenBundleOptions = {},
 ): Promise<StoredDataset> {
-  const { arrayStore, metaIO } = resolvePlugins(options);
   const { signal } = options;
   const { manifest } = await requireBase(store, signal);
+  const { arrayStore, metaIO } = resolvePlugins(options, manifest);
   await checkTables(store, manifest, signal);
   const files = versionStore(store, manifest);
   const { array, maskArray } = await openArrays(files, manifest, arrayStore, signal);

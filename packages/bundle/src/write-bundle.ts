@@ -340,6 +340,7 @@ async function writeVersion(
     array_store: arrayPath,
     ...(mask ? { mask_store: maskPath } : {}),
     ...(coordStores ? { coord_stores: coordStores } : {}),
+    plugins: { array_store: arrayStore.id, meta_io: metaIO.id },
     ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
     attrs,
   };

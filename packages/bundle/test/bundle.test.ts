@@ -516,3 +516,29 @@ describe("damaged files", () => {
     );
   });
 });
+
+describe("the plugins a bundle was written with", () => {
+  it("are recorded in the manifest and resolved again, through a registry when they are not the defaults", async () => {
+    const { memoryArrayStore } = await import("@tt/schema/testing");
+    const { createRegistry } = await import("@tt/schema");
+    const store = createMemoryStore();
+    const manifest = await writeBundle(store, sampleTensor(4), {
+      arrayStore: memoryArrayStore,
+      metaIO: memoryMetaIO,
+    });
+    expect(manifest.plugins).toEqual({ array_store: "memory", meta_io: "json" });
+    const error = await openBundle(store).catch((e: unknown) => e);
+    expect(error).toMatchObject({ tag: "config", field: "arrayStore" });
+    expect((error as Error).message).toContain(
+      "the bundle was written with the 'memory' array store, which is not 'zarr': pass it as arrayStore, or a registry that has it",
+    );
+    const registry = createRegistry([memoryArrayStore, memoryMetaIO]);
+    expect((await openBundle(store, { registry })).shape).toEqual([4, 7, 3]);
+    const { zarrStore } = await import("@tt/store-zarr");
+    await expect(openBundle(store, { registry, arrayStore: zarrStore })).rejects.toThrow(
+      "is the 'zarr' array store, but the bundle was written with 'memory'",
+    );
+    const zarrBundle = await writeBundle(createMemoryStore(), sampleTensor(2));
+    expect(zarrBundle.plugins).toEqual({ array_store: "zarr", meta_io: "parquet" });
+  });
+});

@@ -1,8 +1,9 @@
 /** Concatenation into any writable key-value store: plan from the metadata, then stream the data. */
 
-import { writeBundle } from "@tt/bundle";
+import { type BundlePlugins, resolvePlugins, writeBundle } from "@tt/bundle";
 import {
   allocate,
+  bytesPerElement,
   ConfigError,
   type DType,
   isBigIntDType,
@@ -13,7 +14,6 @@ import {
   type MetaTable,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { defaultChunkShape } from "@tt/store-zarr";
 import { alignAxes } from "./align-axes.js";
 import { concatStream } from "./concat-stream.js";
 import { outputDType } from "./dtype-promotion.js";
@@ -28,6 +28,25 @@ export interface ConcatBundlesOptions extends ConcatOptions {
   out: WritableKeyValueStore;
   /** Write the output as the next version of a bundle `out` already holds. */
   overwrite?: boolean;
+}
+
+/**
+ * The chunk shape of the output: what its array store picks by default, or (for a store that
+ * does not say) whole slabs along the first axis, about 4 MiB a chunk.
+ */
+function outputChunkShape(
+  options: BundlePlugins,
+  shape: readonly number[],
+  dtype: DType,
+): number[] {
+  const { arrayStore } = resolvePlugins(options);
+  const picked = arrayStore.defaultChunkShape?.(shape, dtype);
+  if (picked !== undefined) return picked;
+  const slabBytes = Math.max(1, shape.slice(1).reduce((a, b) => a * b, 1) * bytesPerElement(dtype));
+  return [
+    Math.max(1, Math.min(shape[0] || 1, Math.round((4 * 2 ** 20) / slabBytes))),
+    ...shape.slice(1).map((n) => Math.max(1, n)),
+  ];
 }
 
 /** What a concatenation wrote. */
@@ -137,7 +156,7 @@ export async function concatBundles(
   const fill = gaps ? gapFill(dtype, resolved.fillValue) : Number.NaN;
   const groups = groupsTable(instances.groups);
   const files = filesTable(sources);
-  const chunkShape = resolved.chunkShape ?? defaultChunkShape(shape, dtype);
+  const chunkShape = resolved.chunkShape ?? outputChunkShape(resolved, shape, dtype);
   const axes = sources[0]!.axes;
   const stream = concatStream({
     sources,

@@ -10,7 +10,6 @@ import {
   type TypedArray,
   typedArrayConstructor,
 } from "@tt/schema";
-import { zarrStore } from "@tt/store-zarr";
 import type { Source } from "./inputs.js";
 import { copySlabs, type SlabMap, slabMap } from "./slab-map.js";
 
@@ -60,7 +59,7 @@ interface Slabs {
 async function openArrays(source: Source, plugins: BundlePlugins, signal: AbortSignal | undefined) {
   const { data } = source;
   if (data.kind !== "store") return undefined;
-  const arrayStore = plugins.arrayStore ?? zarrStore;
+  const { arrayStore } = data;
   const array = await arrayStore.open(data.store, data.arrayPath, { signal });
   const mask: StoredArray | undefined =
     data.maskPath === undefined

@@ -1,8 +1,9 @@
 /** The inputs of a concatenation: opened, named, and checked to share one axis order. */
 
-import { type BundlePlugins, openBundle, versionStore } from "@tt/bundle";
+import { type BundlePlugins, openBundle, resolvePlugins, versionStore } from "@tt/bundle";
 import { createDataset } from "@tt/query";
 import {
+  type ArrayStoreBackend,
   ConfigError,
   DataError,
   type DType,
@@ -25,6 +26,8 @@ export type DataSource =
   | {
       readonly kind: "store";
       readonly store: KeyValueStore;
+      /** The array store plugin its manifest resolves to. */
+      readonly arrayStore: ArrayStoreBackend;
       readonly arrayPath: string;
       readonly maskPath: string | undefined;
     }
@@ -109,12 +112,19 @@ async function openInput(
   const store = input as KeyValueStore;
   try {
     const view = createDataset(await openBundle(store, plugins));
-    const { array_store, mask_store } = view.dataset.manifest;
+    const { manifest } = view.dataset;
     // The version just opened, file by file as its inventory lists them.
-    const files = versionStore(store, view.dataset.manifest);
+    const files = versionStore(store, manifest);
+    const { arrayStore } = resolvePlugins(plugins, manifest);
     return {
       view,
-      data: { kind: "store", store: files, arrayPath: array_store, maskPath: mask_store },
+      data: {
+        kind: "store",
+        store: files,
+        arrayStore,
+        arrayPath: manifest.array_store,
+        maskPath: manifest.mask_store,
+      },
     };
   } catch (error) {
     throw naming(error, position, (input as KeyValueStore).location);

@@ -64,6 +64,11 @@ export interface Manifest {
    * as the id column, so that array-only readers get them without a metadata reader.
    */
   coord_stores?: Record<string, string>;
+  /**
+   * The ids of the plugins the bundle was written with (`{ array_store: "zarr", meta_io:
+   * "parquet" }`), so that a reader resolves the same ones, through a registry if need be.
+   */
+  plugins?: { array_store?: string; meta_io?: string };
   /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
   partitions?: Record<string, string>;
   /** Global attributes. */
@@ -286,6 +291,24 @@ function checkPaths(
   return [...registry.paths.entries()];
 }
 
+/** Checks the plugin ids, when present: an object of non-empty strings. */
+function checkPlugins(m: Record<string, unknown>): void {
+  if (m.plugins === undefined) return;
+  if (!isPlainObject(m.plugins))
+    throw new InvalidManifestError(
+      "plugins",
+      `must be an object of plugin ids, got ${describeType(m.plugins)}`,
+    );
+  for (const key of ["array_store", "meta_io"]) {
+    const id = (m.plugins as Record<string, unknown>)[key];
+    if (id !== undefined && (typeof id !== "string" || id.length === 0))
+      throw new InvalidManifestError(
+        `plugins.${key}`,
+        `must be a plugin id, got ${describeType(id)}`,
+      );
+  }
+}
+
 /** Checks that the attributes, when present, are a JSON object. */
 function checkAttrs(m: Record<string, unknown>): void {
   if (m.attrs === undefined) return;
@@ -318,6 +341,7 @@ export function validateManifest(value: unknown): Manifest {
   checkIndexColumns(indexColumns, metaFiles);
   const paths = checkPaths(m, axes, indexColumns, metaFiles);
   if (m.schema_version !== "0.1.0") checkVersionFields(m, paths);
+  checkPlugins(m);
   checkAttrs(m);
   return value as Manifest;
 }

@@ -94,6 +94,11 @@ export interface ArrayStoreBackend {
     path: string,
     options: ArrayCreateOptions,
   ): Promise<WritableArray>;
+  /**
+   * Optional: the chunk shape `create` picks for an array of `shape` and `dtype` when none is
+   * given, so that writers can plan blocks along the first axis that fill whole chunks.
+   */
+  defaultChunkShape?(shape: readonly number[], dtype: DType): number[];
   /** Opens an existing array for reading; a missing array is a not-found error. */
   open(store: KeyValueStore, path: string, options?: IOOptions): Promise<StoredArray>;
   /** Opens an existing array for writing and appending. */

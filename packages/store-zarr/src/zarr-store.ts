@@ -223,6 +223,7 @@ export const zarrStore: ArrayStoreBackend = {
   id: "zarr",
   version,
   create: createArray,
+  defaultChunkShape,
   open: (store, path, options) => openArray(store, path, options),
   openWritable: (store, path, options) => openArray(store, path, options),
   copy: copyArray,

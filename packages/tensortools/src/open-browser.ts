@@ -5,6 +5,7 @@ import { createDataset } from "@tt/query";
 import { openResultBundle, type ResultBundleOptions } from "@tt/result";
 import type { DecompositionResult, KeyValueStore, TensorDataset } from "@tt/schema";
 import { storeOf } from "./browser-source.js";
+import { createDefaultRegistry } from "./default-registry.js";
 
 /**
  * Opens the dataset bundle at `source` (an `http(s)://` URL, relative to the page if need be, or
@@ -21,7 +22,8 @@ export async function openDataset(
   source: string | KeyValueStore,
   options: OpenBundleOptions = {},
 ): Promise<TensorDataset> {
-  return createDataset(await openBundle(storeOf(source, "source"), options));
+  const registry = options.registry ?? createDefaultRegistry();
+  return createDataset(await openBundle(storeOf(source, "source"), { ...options, registry }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { type OpenBundleOptions, openBundle } from "@tt/bundle";
 import { openStoredDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import type { KeyValueStore, TensorDataset } from "@tt/schema";
+import { createDefaultRegistry } from "./default-registry.js";
 
 /**
  * Opens the dataset bundle at `source` (a directory path, an `http(s)://` URL, or a
@@ -20,9 +21,10 @@ export async function openDataset(
   source: string | KeyValueStore,
   options: OpenBundleOptions = {},
 ): Promise<TensorDataset> {
+  const withRegistry = { ...options, registry: options.registry ?? createDefaultRegistry() };
   const stored =
     typeof source === "string"
-      ? await openStoredDataset(source, options)
-      : await openBundle(source, options);
+      ? await openStoredDataset(source, withRegistry)
+      : await openBundle(source, withRegistry);
   return createDataset(stored);
 }
