@@ -5,7 +5,7 @@
  * arrays.
  */
 
-import { ArgumentError } from "@tt/schema";
+import { ArgumentError, cOrderStrides } from "@tt/schema";
 
 /** A dense array in C order with named axes, as a result stores its component tensors. */
 export interface NamedArray {
@@ -66,17 +66,6 @@ function forEachFeature(
   }
 }
 
-/** The C-order strides of a shape. */
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= shape[d]!;
-  }
-  return strides;
-}
-
 /**
  * A statistic (a mean or a scale kept over some feature axes) repeated over the whole grid. When
  * it keeps the instance axis too (one value per instance), `instance.row` picks the instance's
@@ -93,7 +82,7 @@ export function broadcast(
   grid: FeatureGrid,
   instance?: { axis: string; row: number },
 ): Float64Array {
-  const strides = stridesOf(statistic.shape);
+  const strides = cOrderStrides(statistic.shape);
   let base = 0;
   const featureStrides = grid.axes.map(() => 0);
   statistic.axes.forEach((axis, d) => {
