@@ -34,15 +34,7 @@ export interface AllowedLongFunction {
  * too long, and also when one on it is no longer too long (or no longer exists), so an entry is
  * removed in the same change that splits the function.
  */
-export const LONG_FUNCTIONS_ALLOWED: readonly AllowedLongFunction[] = [
-  { file: "packages/decompose-core/src/plan.ts", name: "planUnfolding" },
-  { file: "packages/decompose-core/src/source.ts", name: "openSource" },
-  { file: "packages/decompose-cp/src/als.ts", name: "runAls" },
-  { file: "packages/decompose-cp/src/finish.ts", name: "finishModel" },
-  { file: "packages/decompose-cp/src/fit.ts", name: "fitCp" },
-  { file: "packages/decompose-svd/src/fit.ts", name: "assemble" },
-  { file: "packages/decompose-svd/src/fit.ts", name: "fitSvd" },
-];
+export const LONG_FUNCTIONS_ALLOWED: readonly AllowedLongFunction[] = [];
 
 /** A node that has a body of statements or an expression: a function in the sense of this check. */
 type FunctionNode =

@@ -85,6 +85,39 @@ export function planUnfolding(
   config: PreprocessConfig,
   orderColumns: () => string[] = () => view.axes.slice(1),
 ): Plan {
+  const rowAxis = instanceAxis(view, config);
+  const columnAxes = orderColumns();
+  const kept: Record<string, Int32Array> = {};
+  for (const axis of columnAxes) kept[axis] = keptPositions(view, config, axis);
+  const columnShape = columnAxes.map((axis) => kept[axis]!.length);
+  const p = columnShape.reduce((a, b) => a * b, 1);
+  const { strides, slab } = viewStrides(view);
+  const weights = weightAxes(view, config, rowAxis);
+  const { columnSource, columnWeights } = unfoldColumns(
+    { columnAxes, kept, columnShape, p },
+    strides,
+    weights,
+  );
+  const identity = p === slab && columnSource.every((offset, j) => offset === j);
+  return {
+    axes: view.axes,
+    rowAxis,
+    n: view.shape[0]!,
+    columnAxes,
+    kept,
+    columnShape,
+    p,
+    slab,
+    columnSource: identity ? null : columnSource,
+    columnWeights: weights.length > 0 ? columnWeights : null,
+  };
+}
+
+/**
+ * The instance axis (the view's first), after checking that the view can be unfolded: at least 2
+ * axes, none empty, and no `sample_mask` on the instance axis.
+ */
+function instanceAxis(view: ReadableView, config: PreprocessConfig): string {
   if (view.axes.length < 2)
     throw new ConfigError(
       "(view)",
@@ -100,21 +133,29 @@ export function planUnfolding(
       "sample_mask.axis",
       `cannot subset the instance axis '${rowAxis}': select instances with the view (query, filter) instead`,
     );
-  const columnAxes = orderColumns();
-  const kept: Record<string, Int32Array> = {};
-  for (const axis of columnAxes) kept[axis] = keptPositions(view, config, axis);
-  const columnShape = columnAxes.map((axis) => kept[axis]!.length);
-  const p = columnShape.reduce((a, b) => a * b, 1);
-  const viewStrides = new Map<string, number>();
+  return rowAxis;
+}
+
+/** The stride of each axis after the first in the view (C order), and of the first: the slab. */
+function viewStrides(view: ReadableView): { strides: Map<string, number>; slab: number } {
+  const strides = new Map<string, number>();
   let stride = 1;
   for (let d = view.axes.length - 1; d >= 1; d--) {
-    viewStrides.set(view.axes[d]!, stride);
+    strides.set(view.axes[d]!, stride);
     stride *= view.shape[d]!;
   }
-  const slab = stride;
-  const columnSource = new Int32Array(p);
-  const columnWeights = new Float64Array(p).fill(1);
-  const weightAxes = Object.entries(config.weights).map(([name, list]) => {
+  return { strides, slab: stride };
+}
+
+/** A weighted axis and its weights, one per position of the view's axis. */
+interface WeightAxis {
+  axis: string;
+  list: number[];
+}
+
+/** The axes of `config.weights`, checked: feature axes, one weight per position. */
+function weightAxes(view: ReadableView, config: PreprocessConfig, rowAxis: string): WeightAxis[] {
+  return Object.entries(config.weights).map(([name, list]) => {
     const axis = resolveAxis(view, name, `weights.${name}`);
     if (axis === rowAxis)
       throw new ConfigError(
@@ -129,14 +170,28 @@ export function planUnfolding(
       );
     return { axis, list };
   });
+}
+
+/**
+ * For each matrix column (the kept positions of the column axes, last fastest), its offset within
+ * an instance's slab of the view and the product of its weights.
+ */
+function unfoldColumns(
+  columns: Pick<Plan, "columnAxes" | "kept" | "columnShape" | "p">,
+  strides: ReadonlyMap<string, number>,
+  weights: readonly WeightAxis[],
+): { columnSource: Int32Array; columnWeights: Float64Array } {
+  const { columnAxes, kept, columnShape, p } = columns;
+  const columnSource = new Int32Array(p);
+  const columnWeights = new Float64Array(p).fill(1);
   const index = new Array<number>(columnAxes.length).fill(0);
   for (let j = 0; j < p; j++) {
     let offset = 0;
     let weight = 1;
     columnAxes.forEach((axis, d) => {
       const position = kept[axis]![index[d]!]!;
-      offset += position * viewStrides.get(axis)!;
-      for (const w of weightAxes) if (w.axis === axis) weight *= w.list[position]!;
+      offset += position * strides.get(axis)!;
+      for (const w of weights) if (w.axis === axis) weight *= w.list[position]!;
     });
     columnSource[j] = offset;
     columnWeights[j] = weight;
@@ -146,17 +201,5 @@ export function planUnfolding(
       index[d] = 0;
     }
   }
-  const identity = p === slab && columnSource.every((offset, j) => offset === j);
-  return {
-    axes: view.axes,
-    rowAxis,
-    n: view.shape[0]!,
-    columnAxes,
-    kept,
-    columnShape,
-    p,
-    slab,
-    columnSource: identity ? null : columnSource,
-    columnWeights: weightAxes.length > 0 ? columnWeights : null,
-  };
+  return { columnSource, columnWeights };
 }

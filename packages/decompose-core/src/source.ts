@@ -9,18 +9,12 @@ import type { KernelMatrix, Kernels } from "@tt/linalg";
 import { DataError, type FitContext, type ReadableView } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
 import { allZeroError, instanceName, tooLargeError } from "./data-errors.js";
-import {
-  dataExponent,
-  ldexp,
-  log2MatrixNorm,
-  type Magnitude,
-  matrixExponent,
-} from "./magnitude.js";
+import { ldexp, log2MatrixNorm, type Magnitude, matrixExponent } from "./magnitude.js";
 import type { MemoryPlan } from "./memory.js";
 import type { Plan } from "./plan.js";
 import { preprocessor } from "./preprocess.js";
-import { fillBlocks } from "./rows.js";
-import { FIRST_IDS, Scan } from "./scan.js";
+import { FIRST_IDS, type Scan } from "./scan.js";
+import { createReader, type Reader, readBlocks, type Scanned, scanData } from "./source-scan.js";
 import { cellIqr, cellMoments, type StatLayout, safeScale } from "./statistics.js";
 
 /** A statistic's values: per cell, or per used row and cell when `perRow`. */
@@ -82,62 +76,49 @@ export interface SourceOptions {
 
 /** Scans the view once (twice for data that must be rescaled) and returns the source the solvers read. */
 export async function openSource(options: SourceOptions): Promise<MatrixSource> {
-  const { view, plan, config, layouts, kernels, memory, context } = options;
-  const { inMemory, blockRows, dtype } = memory;
-  const { signal } = context;
-  const { n, p } = plan;
-  const whole = inMemory ? kernels.allocMatrix(Math.max(n, 1), p, dtype) : undefined;
-  const blockMatrix = inMemory ? undefined : kernels.allocMatrix(blockRows, p, dtype);
-  const noShift = new Float64Array(p);
-  const newScan = () => new Scan(view, plan, config, layouts, kernels);
+  const { plan, config, layouts, kernels } = options;
+  const { p } = plan;
+  const reader = createReader(options);
+  const scanned = await scanData(reader);
+  const rows = usedRowsOf(options, scanned.scan);
+  const matrix = inMemoryMatrix(reader.whole, rows, p);
+  const used = rows.usedRows.length;
+  const center = statValues(layouts.center, scanned, matrix, used, p);
+  const rawScale = statValues(layouts.scale, scanned, matrix, used, p);
+  const scale = rawScale && { layout: rawScale.layout, values: safeScale(rawScale.values) };
+  const matrixScale = matrixScaleOf(options, scanned, used, center, scale);
+  const preprocess = preprocessor(kernels, plan, center, scale, matrixScale);
+  const missing =
+    matrix === undefined ? [] : await preprocessInMemory(matrix, preprocess, config, used * p);
+  // Scaled data has no unit: there the rescaling of the data cancels, that of the matrix stays.
+  const unitExponent = (layouts.scale === undefined ? scanned.exponent : 0) + matrixScale;
+  return createSource({
+    reader,
+    scanned,
+    rows,
+    matrix,
+    center,
+    rawScale,
+    preprocess,
+    missing,
+    unitExponent,
+  });
+}
 
-  // Streamed: reads every block, rescales it by `factor` if given, and passes it to `visit`.
-  const readBlocks = async (
-    visit: (block: KernelMatrix, row0: number) => Promise<void>,
-    factor: Float64Array | undefined,
-    keep?: (row: number) => boolean,
-  ) => {
-    let row0 = 0;
-    for await (const rows of fillBlocks(view, plan, blockMatrix!, blockRows, signal, keep)) {
-      const block = blockMatrix!.withRows(rows);
-      if (factor !== undefined) await kernels.affineColumns(block, noShift, factor);
-      await visit(block, row0);
-      row0 += rows;
-    }
-  };
+/** The rows of the view that are decomposed. */
+interface UsedRows {
+  /** View positions of the rows used, ascending. */
+  readonly usedRows: Int32Array;
+  /** View positions of the rows dropped by `missing: "drop"`. */
+  readonly droppedRows: Set<number>;
+}
 
-  // The scan: in memory, copy everything and analyze it at once; streamed, block by block.
-  let scan = newScan();
-  if (whole !== undefined) {
-    let row0 = 0;
-    for await (const rows of fillBlocks(view, plan, whole, n, signal)) {
-      row0 += rows;
-      context.onProgress({ phase: "read", fraction: row0 / Math.max(n, 1) });
-    }
-    await scan.analyze(whole, 0, n);
-  } else {
-    await readBlocks(async (block, row0) => {
-      await scan.analyze(block, row0, block.rows);
-      context.onProgress({ phase: "read", fraction: (row0 + block.rows) / Math.max(n, 1) });
-    }, undefined);
-  }
-  // Statistics that overflow (or data too small to square): the same scan on the data times
-  // 2^-exponent. `magnitude` keeps the values as read, for error messages.
-  const magnitude = scan.magnitude;
-  let finished = scan.finish();
-  const exponent = dataExponent(magnitude, finished.overflow);
-  const factor = exponent === 0 ? undefined : new Float64Array(p).fill(ldexp(1, -exponent));
-  if (factor !== undefined) {
-    scan = newScan();
-    if (whole !== undefined) {
-      await kernels.affineColumns(whole, noShift, factor);
-      await scan.analyze(whole, 0, n);
-    } else {
-      await readBlocks((block, row0) => scan.analyze(block, row0, block.rows), factor);
-    }
-    finished = scan.finish();
-  }
-
+/**
+ * The rows to decompose: all of them, or those without missing values for `missing: "drop"`.
+ * Missing values with `missing: "error"`, or no row left, are a DataError.
+ */
+function usedRowsOf(options: SourceOptions, scan: Scan): UsedRows {
+  const { view, plan, config } = options;
   const { missingRows, missingCount } = scan;
   if (missingCount > 0 && config.missing === "error") {
     const ids = missingRows.slice(0, FIRST_IDS).map((row) => instanceName(view, plan, row));
@@ -147,67 +128,101 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     );
   }
   const droppedRows = new Set(config.missing === "drop" ? missingRows : []);
-  const usedRows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !droppedRows.has(i));
+  const usedRows = Int32Array.from({ length: plan.n }, (_, i) => i).filter(
+    (i) => !droppedRows.has(i),
+  );
   if (usedRows.length === 0)
     throw new DataError(`axis '${plan.rowAxis}'`, "no instance is left to decompose");
+  return { usedRows, droppedRows };
+}
 
-  let matrix = whole;
-  if (whole !== undefined && droppedRows.size > 0) {
-    usedRows.forEach((row, i) => {
-      if (row !== i) whole.data.copyWithin(i * p, row * p, (row + 1) * p);
-    });
-    matrix = whole.withRows(usedRows.length);
+/** In memory, the matrix of the used rows (moved up over the dropped ones); streamed, `undefined`. */
+function inMemoryMatrix(
+  whole: KernelMatrix | undefined,
+  rows: UsedRows,
+  p: number,
+): KernelMatrix | undefined {
+  if (whole === undefined || rows.droppedRows.size === 0) return whole;
+  rows.usedRows.forEach((row, i) => {
+    if (row !== i) whole.data.copyWithin(i * p, row * p, (row + 1) * p);
+  });
+  return whole.withRows(rows.usedRows.length);
+}
+
+/**
+ * A statistic in the units of the scanned (possibly rescaled) data, from the scan (per row, mean,
+ * standard deviation) or from the in-memory matrix of `rows` used rows (interquartile range).
+ */
+function statValues(
+  layout: StatLayout | undefined,
+  scanned: Scanned,
+  matrix: KernelMatrix | undefined,
+  rows: number,
+  p: number,
+): StatValues | undefined {
+  if (layout === undefined) return undefined;
+  if (layout.perRow) {
+    const { scan } = scanned;
+    return { layout, values: concatenate(scan.perRowValues[scan.perRowLayouts.indexOf(layout)]!) };
   }
+  if (layout.kind === "robust") return { layout, values: cellIqrOf(layout, matrix!, rows, p) };
+  const { mean, std } = cellMoments(layout, scanned.moments!);
+  return { layout, values: layout.kind === "mean" ? mean : std };
+}
 
-  const { moments } = finished;
-  // Statistics in the units of the scanned (possibly rescaled) data; a scale of 0 becomes 1.
-  const statValues = (layout: StatLayout | undefined): StatValues | undefined => {
-    if (layout === undefined) return undefined;
-    if (layout.perRow) {
-      const parts = scan.perRowValues[scan.perRowLayouts.indexOf(layout)]!;
-      const values = new Float64Array(parts.reduce((a, b) => a + b.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        values.set(part, at);
-        at += part.length;
-      }
-      return { layout, values };
-    }
-    if (layout.kind === "robust") {
-      const data = matrix!.data;
-      const rows = usedRows.length;
-      return {
-        layout,
-        values: cellIqr(layout.cells, (cell) => {
-          const out: number[] = [];
-          for (let j = 0; j < p; j++)
-            if (layout.cellOfColumn[j] === cell)
-              for (let i = 0; i < rows; i++) {
-                const x = data[i * p + j]!;
-                if (!Number.isNaN(x)) out.push(x);
-              }
-          return out;
-        }),
-      };
-    }
-    const { mean, std } = cellMoments(layout, moments!);
-    return { layout, values: layout.kind === "mean" ? mean : std };
-  };
-  const center = statValues(layouts.center);
-  const rawScale = statValues(layouts.scale);
-  const scale = rawScale && { layout: rawScale.layout, values: safeScale(rawScale.values) };
-  const inDataUnits = (values: Float64Array) =>
-    exponent === 0 ? values : values.map((x) => ldexp(x, exponent));
-  // The preprocessed matrix goes to the solvers times 2^-matrixScale when its norm is out of
-  // their range (2^±100 in float64).
+/** The parts one after the other in one array. */
+function concatenate(parts: readonly Float64Array[]): Float64Array {
+  const values = new Float64Array(parts.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    values.set(part, at);
+    at += part.length;
+  }
+  return values;
+}
+
+/** The interquartile range of each cell's values (missing ones left out) in the first `rows` rows. */
+function cellIqrOf(
+  layout: StatLayout,
+  matrix: KernelMatrix,
+  rows: number,
+  p: number,
+): Float64Array {
+  const data = matrix.data;
+  return cellIqr(layout.cells, (cell) => {
+    const out: number[] = [];
+    for (let j = 0; j < p; j++)
+      if (layout.cellOfColumn[j] === cell)
+        for (let i = 0; i < rows; i++) {
+          const x = data[i * p + j]!;
+          if (!Number.isNaN(x)) out.push(x);
+        }
+    return out;
+  });
+}
+
+/**
+ * The exponent of the power of two the preprocessed matrix goes to the solvers divided by, when
+ * its norm is out of their range (2^±100 in float64); 0 otherwise. A norm beyond float64 is a
+ * DataError.
+ */
+function matrixScaleOf(
+  options: SourceOptions,
+  scanned: Scanned,
+  rows: number,
+  center: StatValues | undefined,
+  scale: StatValues | undefined,
+): number {
+  const { view, plan, memory } = options;
+  const { magnitude } = scanned;
   const log2Norm = log2MatrixNorm({
-    p,
-    rows: usedRows.length,
+    p: plan.p,
+    rows,
     columnWeights: plan.columnWeights,
-    moments: moments!,
+    moments: scanned.moments!,
     center,
     scale,
-    log2RowNorm: scan.magnitude.log2Norm,
+    log2RowNorm: scanned.scan.magnitude.log2Norm,
   });
   if (Number.isNaN(log2Norm) || log2Norm === Number.POSITIVE_INFINITY)
     throw tooLargeError(
@@ -218,48 +233,71 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
       Number.POSITIVE_INFINITY,
       2,
     );
-  const matrixScale = matrixExponent(log2Norm, dtype);
-  const preprocess = preprocessor(kernels, plan, center, scale, matrixScale);
+  return matrixExponent(log2Norm, memory.dtype);
+}
 
+/**
+ * Preprocesses the in-memory matrix in place; with `missing: "mask"`, sets its missing entries
+ * (among the first `entries`) to 0 and returns their flat positions.
+ */
+async function preprocessInMemory(
+  matrix: KernelMatrix,
+  preprocess: (block: KernelMatrix, row0: number) => Promise<void>,
+  config: PreprocessConfig,
+  entries: number,
+): Promise<number[]> {
   const missing: number[] = [];
-  if (matrix !== undefined) {
-    await preprocess(matrix, 0);
-    if (config.missing === "mask") {
-      const data = matrix.data;
-      for (let i = 0; i < usedRows.length * p; i++)
-        if (Number.isNaN(data[i]!)) {
-          missing.push(i);
-          data[i] = 0;
-        }
-    }
+  await preprocess(matrix, 0);
+  if (config.missing === "mask") {
+    const data = matrix.data;
+    for (let i = 0; i < entries; i++)
+      if (Number.isNaN(data[i]!)) {
+        missing.push(i);
+        data[i] = 0;
+      }
   }
+  return missing;
+}
 
-  // Scaled data has no unit: there the rescaling of the data cancels, that of the matrix stays.
-  const unitExponent = (layouts.scale === undefined ? exponent : 0) + matrixScale;
+/** What {@link createSource} puts together. */
+interface SourceParts {
+  reader: Reader;
+  scanned: Scanned;
+  rows: UsedRows;
+  /** The in-memory matrix of the used rows, preprocessed; `undefined` when streamed. */
+  matrix: KernelMatrix | undefined;
+  /** The centering statistic in the units of the scanned data. */
+  center: StatValues | undefined;
+  /** The scaling statistic in the units of the scanned data, before zeros become ones. */
+  rawScale: StatValues | undefined;
+  preprocess: (block: KernelMatrix, row0: number) => Promise<void>;
+  missing: number[];
+  unitExponent: number;
+}
+
+/** The source the solvers read: the statistics in the data's units and the passes over the data. */
+function createSource(parts: SourceParts): MatrixSource {
+  const { reader, scanned, rows, matrix, center, rawScale, unitExponent } = parts;
+  const { view, plan, config, memory } = reader.options;
+  const { exponent, magnitude } = scanned;
+  const { usedRows } = rows;
   const source: MatrixSource = {
     n: usedRows.length,
-    p,
+    p: plan.p,
     usedRows,
-    center: center && { layout: center.layout, values: inDataUnits(center.values) },
-    scale: rawScale && { layout: rawScale.layout, values: safeScale(inDataUnits(rawScale.values)) },
-    missing: Float64Array.from(missing),
-    inMemory,
+    center: center && { layout: center.layout, values: inDataUnits(center.values, exponent) },
+    scale: rawScale && {
+      layout: rawScale.layout,
+      values: safeScale(inDataUnits(rawScale.values, exponent)),
+    },
+    missing: Float64Array.from(parts.missing),
+    inMemory: memory.inMemory,
     unitExponent,
     passes: 1,
     async forEachBlock(visit) {
       source.passes++;
       if (matrix !== undefined) return visit(matrix, 0);
-      let used = 0;
-      const keep = droppedRows.size > 0 ? (row: number) => !droppedRows.has(row) : undefined;
-      await readBlocks(
-        async (block) => {
-          await preprocess(block, used);
-          await visit(block, used);
-          used += block.rows;
-        },
-        factor,
-        keep,
-      );
+      await readPreprocessed(reader, scanned.factor, rows.droppedRows, parts.preprocess, visit);
     },
     toDataUnits(values, power, what) {
       return toDataUnits(values, power * unitExponent, what, power, magnitude, view, plan);
@@ -269,6 +307,33 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     },
   };
   return source;
+}
+
+/** Streamed: reads, rescales and preprocesses the used rows block by block and visits each block. */
+async function readPreprocessed(
+  reader: Reader,
+  factor: Float64Array | undefined,
+  droppedRows: Set<number>,
+  preprocess: (block: KernelMatrix, row0: number) => Promise<void>,
+  visit: (block: KernelMatrix, row0: number) => Promise<void>,
+): Promise<void> {
+  let used = 0;
+  const keep = droppedRows.size > 0 ? (row: number) => !droppedRows.has(row) : undefined;
+  await readBlocks(
+    reader,
+    async (block) => {
+      await preprocess(block, used);
+      await visit(block, used);
+      used += block.rows;
+    },
+    factor,
+    keep,
+  );
+}
+
+/** Statistics of data scanned times 2^-exponent, back in the data's units. */
+function inDataUnits(values: Float64Array, exponent: number): Float64Array {
+  return exponent === 0 ? values : values.map((x) => ldexp(x, exponent));
 }
 
 function toDataUnits(

@@ -6,7 +6,7 @@
  */
 
 import type { MatrixSource } from "@tt/decompose-core";
-import { type Kernels, khatriRao, matmul } from "@tt/linalg";
+import { type KernelMatrix, type Kernels, khatriRao, matmul } from "@tt/linalg";
 import type { AlsResult } from "./als.js";
 import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
 import { transpose } from "./transpose.js";
@@ -42,65 +42,155 @@ export async function finishModel(
   rowSquares: Float64Array,
 ): Promise<FinishedModel> {
   const R = rank;
-  const m = dims.length;
-  const { n, p } = source;
   const F = als.factors.map((f) => f.slice());
-  scaleColumns(F[m - 1]!, als.lambda, R);
+  scaleColumns(F[dims.length - 1]!, als.lambda, R);
+  const read = await lastRead(source, kernels, F, R, als, rowSquares);
+  const { weights, scale } = normalizeAndFlip(read.U0, F, R);
+  const order = Int32Array.from({ length: R }, (_, r) => r).sort(
+    (a, b) => weights[b]! - weights[a]! || a - b,
+  );
+  const scores = permute(read.U0, order, R, scale);
+  const factors = F.map((f) => permute(f, order, R));
+  const Ts = permute(read.T, order, R, scale);
+  let residual = 0;
+  const reconError = read.rowErrors.map((e) => {
+    residual += Math.max(e, 0);
+    return Math.sqrt(Math.max(e, 0));
+  });
+  return {
+    weights: Float64Array.from(order, (r) => weights[r]!),
+    scores,
+    factors,
+    reconError,
+    relativeError: Math.sqrt(residual / read.total),
+    coreConsistency: coreConsistency(scores, Ts, factors, dims, R),
+    order,
+  };
+}
+
+/** What the last read gives, in the fit's component order and scale. */
+interface LastRead {
+  /** The instance factor, n × R. */
+  U0: Float64Array;
+  /** `AᵀU₀`, p × R. */
+  T: Float64Array;
+  /** Per instance: ‖x_i − x̂_i‖² over its entries (observed ones only, with missing entries). */
+  rowErrors: Float64Array;
+  /** ‖X‖² over the observed entries. */
+  total: number;
+}
+
+/**
+ * The last read of the data, for the model `U₀ ∘ F₁ ∘ … ∘ Fₘ`: forms U₀ when the sweeps kept it
+ * implicit, `T = AᵀU₀` unless the sweeps' is still valid, and the per-instance errors.
+ */
+async function lastRead(
+  source: MatrixSource,
+  kernels: Kernels,
+  F: readonly Float64Array[],
+  R: number,
+  als: AlsResult,
+  rowSquares: Float64Array,
+): Promise<LastRead> {
+  const { n, p } = source;
   const KR = khatriRao(F, R);
   const H = hadamard(
     F.map((f) => gramOf(f, R)),
     R,
   );
-  const U0 = als.u0 ?? new Float64Array(n * R);
-  const Y = als.y;
-  const T = als.partial ?? new Float64Array(p * R);
+  const read: LastRead = {
+    U0: als.u0 ?? new Float64Array(n * R),
+    T: als.partial ?? new Float64Array(p * R),
+    rowErrors: new Float64Array(n),
+    total: 0,
+  };
   const masked = source.missing.length > 0;
-  const rowErrors = new Float64Array(n);
   const zero = new Float64Array(p);
-  let total = 0;
   await source.forEachBlock(async (block, row0) => {
     const rows = block.rows;
-    let AKR: Float64Array;
-    if (Y !== undefined) {
-      const both = new Float64Array(p * 2 * R);
-      for (let j = 0; j < p; j++) {
-        both.set(Y.subarray(j * R, (j + 1) * R), j * 2 * R);
-        both.set(KR.subarray(j * R, (j + 1) * R), j * 2 * R + R);
-      }
-      const product = await kernels.multiply(block, both, 2 * R);
-      AKR = new Float64Array(rows * R);
-      for (let i = 0; i < rows; i++) {
-        U0.set(product.subarray(i * 2 * R, i * 2 * R + R), (row0 + i) * R);
-        AKR.set(product.subarray(i * 2 * R + R, (i + 1) * 2 * R), i * R);
-      }
-    } else {
-      AKR = await kernels.multiply(block, KR, R);
-    }
-    const u0 = U0.subarray(row0 * R, (row0 + rows) * R);
-    if (als.partial === undefined) await kernels.multiplyTransA(block, u0, R, T);
+    const AKR = await instanceProducts(kernels, block, row0, { Y: als.y, KR, U0: read.U0, R, p });
+    const u0 = read.U0.subarray(row0 * R, (row0 + rows) * R);
+    if (als.partial === undefined) await kernels.multiplyTransA(block, u0, R, read.T);
     const rowSumSquares = masked
       ? (await kernels.moments(block, zero)).rowSumSquares
       : rowSquares.subarray(row0, row0 + rows);
-    for (let i = 0; i < rows; i++) {
-      let fitted = 0;
-      let model = 0;
-      for (let r = 0; r < R; r++) {
-        const a = u0[i * R + r]!;
-        fitted += a * AKR[i * R + r]!;
-        for (let s = 0; s < R; s++) model += a * H[r * R + s]! * u0[i * R + s]!;
-      }
-      rowErrors[row0 + i] = rowSumSquares[i]! - 2 * fitted + model;
-      total += rowSumSquares[i]!;
-    }
+    addRowErrors(read, row0, rows, { u0, AKR, H, rowSumSquares, R });
   });
   // Missing entries hold the model's values (EM): they count neither in ‖X‖ nor in the error.
   if (masked)
     await source.forEachBlock(async (block) => {
-      for (const position of source.missing) total -= block.data[position]! ** 2;
+      for (const position of source.missing) read.total -= block.data[position]! ** 2;
     });
+  return read;
+}
 
-  // Normalization: weight_r = ‖U₀[:, r]‖ · Π‖F_k[:, r]‖; signs: each column sum of F_k positive,
-  // the flips pushed into the instance factor (scores = U₀ · Π‖F_k‖ · signs).
+/**
+ * `A_b·khatriRao(F)` for a block (R columns). When U₀ is implicit (`Y`), the block's rows of
+ * `U₀ = A·Y` come from the same product and are written into `U0`.
+ */
+async function instanceProducts(
+  kernels: Kernels,
+  block: KernelMatrix,
+  row0: number,
+  model: { Y: Float64Array | undefined; KR: Float64Array; U0: Float64Array; R: number; p: number },
+): Promise<Float64Array> {
+  const { Y, KR, U0, R, p } = model;
+  if (Y === undefined) return kernels.multiply(block, KR, R);
+  const rows = block.rows;
+  const both = new Float64Array(p * 2 * R);
+  for (let j = 0; j < p; j++) {
+    both.set(Y.subarray(j * R, (j + 1) * R), j * 2 * R);
+    both.set(KR.subarray(j * R, (j + 1) * R), j * 2 * R + R);
+  }
+  const product = await kernels.multiply(block, both, 2 * R);
+  const AKR = new Float64Array(rows * R);
+  for (let i = 0; i < rows; i++) {
+    U0.set(product.subarray(i * 2 * R, i * 2 * R + R), (row0 + i) * R);
+    AKR.set(product.subarray(i * 2 * R + R, (i + 1) * 2 * R), i * R);
+  }
+  return AKR;
+}
+
+/**
+ * Adds a block's rows into `read`: each row's squared error `‖x‖² − 2⟨x, x̂⟩ + ‖x̂‖²` (with
+ * `H = ∘_k F_kᵀF_k`) and its squared norm into the total.
+ */
+function addRowErrors(
+  read: LastRead,
+  row0: number,
+  rows: number,
+  block: {
+    u0: Float64Array;
+    AKR: Float64Array;
+    H: Float64Array;
+    rowSumSquares: Float64Array;
+    R: number;
+  },
+): void {
+  const { u0, AKR, H, rowSumSquares, R } = block;
+  for (let i = 0; i < rows; i++) {
+    let fitted = 0;
+    let model = 0;
+    for (let r = 0; r < R; r++) {
+      const a = u0[i * R + r]!;
+      fitted += a * AKR[i * R + r]!;
+      for (let s = 0; s < R; s++) model += a * H[r * R + s]! * u0[i * R + s]!;
+    }
+    read.rowErrors[row0 + i] = rowSumSquares[i]! - 2 * fitted + model;
+    read.total += rowSumSquares[i]!;
+  }
+}
+
+/**
+ * Normalization: weight_r = ‖U₀[:, r]‖ · Π‖F_k[:, r]‖; signs: each column sum of F_k positive.
+ * Gives `F` unit, sign-resolved columns in place and returns the weights and the `scale` that
+ * carries the norms and flips into the instance factor (scores = U₀ · Π‖F_k‖ · signs).
+ */
+function normalizeAndFlip(
+  U0: Float64Array,
+  F: readonly Float64Array[],
+  R: number,
+): { weights: Float64Array; scale: Float64Array } {
   const instanceNorms = columnNorms(U0, R);
   const weights = new Float64Array(R);
   const scale = new Float64Array(R).fill(1);
@@ -116,32 +206,20 @@ export async function finishModel(
       scale[r]! *= (norms[r]! > 0 ? norms[r]! : 1) * (sums[r]! < 0 ? -1 : 1);
     }
   }
-  const order = Int32Array.from({ length: R }, (_, r) => r).sort(
-    (a, b) => weights[b]! - weights[a]! || a - b,
-  );
-  const permute = (matrix: Float64Array, factor?: Float64Array) => {
-    const out = new Float64Array(matrix.length);
-    for (let x = 0; x < matrix.length; x += R)
-      for (let r = 0; r < R; r++) out[x + r] = matrix[x + order[r]!]! * (factor?.[order[r]!] ?? 1);
-    return out;
-  };
-  const scores = permute(U0, scale);
-  const factors = F.map((f) => permute(f));
-  const Ts = permute(T, scale);
-  let residual = 0;
-  const reconError = rowErrors.map((e) => {
-    residual += Math.max(e, 0);
-    return Math.sqrt(Math.max(e, 0));
-  });
-  return {
-    weights: Float64Array.from(order, (r) => weights[r]!),
-    scores,
-    factors,
-    reconError,
-    relativeError: Math.sqrt(residual / total),
-    coreConsistency: coreConsistency(scores, Ts, factors, dims, R),
-    order,
-  };
+  return { weights, scale };
+}
+
+/** The columns of a row-major `· × R` matrix in `order`, each times `factor` of its component. */
+function permute(
+  matrix: Float64Array,
+  order: Int32Array,
+  R: number,
+  factor?: Float64Array,
+): Float64Array {
+  const out = new Float64Array(matrix.length);
+  for (let x = 0; x < matrix.length; x += R)
+    for (let r = 0; r < R; r++) out[x + r] = matrix[x + order[r]!]! * (factor?.[order[r]!] ?? 1);
+  return out;
 }
 
 /**

@@ -3,17 +3,19 @@
 import {
   componentsTensor,
   instanceTable,
+  type MatrixSource,
   openSource,
+  type Plan,
   planMemory,
   preprocessingTensors,
   statLayouts,
 } from "@tt/decompose-core";
-import { createKernels, khatriRao } from "@tt/linalg";
+import { createKernels, type KernelDType, type Kernels, khatriRao } from "@tt/linalg";
 import type { FitContext, MethodOutput, ReadableView } from "@tt/schema";
-import { runAls } from "./als.js";
+import { type AlsOptions, type AlsResult, runAls } from "./als.js";
 import type { CpConfig } from "./config.js";
-import { diagnosticsOf } from "./diagnostics.js";
-import { finishModel } from "./finish.js";
+import { type DiagnosticsInput, diagnosticsOf } from "./diagnostics.js";
+import { type FinishedModel, finishModel } from "./finish.js";
 import { ModeGrams, randomFactors } from "./init.js";
 import { axisFactorTable, componentTable } from "./output.js";
 import { planTensor } from "./plan.js";
@@ -32,83 +34,157 @@ export async function fitCp(
   const R = config.rank;
   const dims = plan.columnShape;
   const { seed } = context;
-  // The config's own thread count wins; "auto" defers to the caller's kernel settings.
-  const kernels = await createKernels({
-    backend: context.kernels?.backend,
-    threads: config.threads === "auto" ? context.kernels?.threads : config.threads,
-  });
+  const kernels = await fitKernels(config, context);
   try {
     const source = await openSource({ view, plan, config, layouts, kernels, memory, context });
-    const grams =
-      config.init === "svd" ? new ModeGrams(kernels, dims, memory.dtype, source.n) : undefined;
-    const zero = new Float64Array(plan.p);
-    let totalSquares = 0;
-    const rowSquares = new Float64Array(source.n);
-    await source.forEachBlock(async (block, row0) => {
-      const { rowSumSquares } = await kernels.moments(block, zero);
-      rowSquares.set(rowSumSquares, row0);
-      for (const s of rowSumSquares) totalSquares += s;
-      await grams?.add(block);
-    });
-    grams?.free();
+    const first = await firstRead(source, kernels, config, dims, memory.dtype);
     // All zeros (zero variance after centering): the relative error would be 0/0.
-    source.assertNotAllZero(totalSquares);
-    const init = grams?.factors(R, seed, config.nonnegative) ?? randomFactors(dims, R, seed);
-    const als = await runAls({
+    source.assertNotAllZero(first.totalSquares);
+    const init = first.grams?.factors(R, seed, config.nonnegative) ?? randomFactors(dims, R, seed);
+    const als = await sweep(config, context, {
       source,
       kernels,
       dims,
       rank: R,
       factors: init.factors,
-      nIterMax: config.n_iter_max,
-      tol: config.tol,
-      nonnegative: config.nonnegative,
-      lineSearch: config.line_search,
-      totalSquares,
-      signal,
-      onSweep: (done, total) => context.onProgress({ phase: "fit", fraction: done / total }),
+      totalSquares: first.totalSquares,
     });
     signal?.throwIfAborted();
-    const fitted = await finishModel(source, kernels, dims, R, als, rowSquares);
+    const fitted = await finishModel(source, kernels, dims, R, als, first.rowSquares);
     context.onProgress({ phase: "finish", fraction: 1 });
-    // The fit saw the data rescaled by a power of two when it was too large or too small to
-    // square (source.unitExponent): weights, scores and errors go back to the data's units.
-    const model = {
-      ...fitted,
-      weights: source.toDataUnits(fitted.weights, 1, "component weights"),
-      scores: source.toDataUnits(fitted.scores, 1, "scores"),
-      reconError: source.toDataUnits(fitted.reconError, 1, "reconstruction errors"),
-    };
-    const table = componentTable(model.weights, fitted.weights);
-    const components = khatriRao(model.factors, R);
-    const componentTensors: MethodOutput["componentTensors"] = {
-      // khatriRao is p × R; the tensor is R × p.
-      components: componentsTensor(view, plan, transpose(components, plan.p, R), R, table),
-      ...preprocessingTensors(view, plan, source),
-    };
-    const factorTables: MethodOutput["factorTables"] = {
-      [plan.rowAxis]: instanceTable(view, plan, source.usedRows, model.scores, R, model.reconError),
-    };
-    plan.columnAxes.forEach((axis, k) => {
-      factorTables[axis] = axisFactorTable(view, plan, axis, model.factors[k]!, R);
+    return cpOutput({
+      view,
+      fitted,
+      config,
+      plan,
+      source,
+      als,
+      initDetail: init.detail,
+      seed,
+      kernels,
+      blockRows: memory.blockRows,
     });
-    factorTables.component = table;
-    return {
-      factorTables,
-      componentTensors,
-      diagnostics: diagnosticsOf({
-        config,
-        plan,
-        source,
-        als,
-        model,
-        initDetail: init.detail,
-        seed,
-        kernels,
-        blockRows: memory.blockRows,
-      }),
-    };
   } finally {
     await kernels.dispose();
   }
+}
+
+/** The kernels of a fit: the config's own thread count wins; "auto" defers to the caller's settings. */
+function fitKernels(config: CpConfig, context: FitContext): Promise<Kernels> {
+  return createKernels({
+    backend: context.kernels?.backend,
+    threads: config.threads === "auto" ? context.kernels?.threads : config.threads,
+  });
+}
+
+/** Runs the ALS sweeps with the config's settings, reporting each sweep in phase "fit". */
+function sweep(
+  config: CpConfig,
+  context: FitContext,
+  model: Pick<AlsOptions, "source" | "kernels" | "dims" | "rank" | "factors" | "totalSquares">,
+): Promise<AlsResult> {
+  return runAls({
+    ...model,
+    nIterMax: config.n_iter_max,
+    tol: config.tol,
+    nonnegative: config.nonnegative,
+    lineSearch: config.line_search,
+    signal: context.signal,
+    onSweep: (done, total) => context.onProgress({ phase: "fit", fraction: done / total }),
+  });
+}
+
+/** What the first read of the preprocessed data gives. */
+interface FirstRead {
+  /** ‖X‖² of the preprocessed data. */
+  totalSquares: number;
+  /** Each row's squared norm. */
+  rowSquares: Float64Array;
+  /** The modes' Gram matrices for `init: "svd"` (their kernel memory freed). */
+  grams: ModeGrams | undefined;
+}
+
+/** Reads the data once for its squared norms and, for `init: "svd"`, the modes' Gram matrices. */
+async function firstRead(
+  source: MatrixSource,
+  kernels: Kernels,
+  config: CpConfig,
+  dims: number[],
+  dtype: KernelDType,
+): Promise<FirstRead> {
+  const grams = config.init === "svd" ? new ModeGrams(kernels, dims, dtype, source.n) : undefined;
+  const zero = new Float64Array(source.p);
+  let totalSquares = 0;
+  const rowSquares = new Float64Array(source.n);
+  await source.forEachBlock(async (block, row0) => {
+    const { rowSumSquares } = await kernels.moments(block, zero);
+    rowSquares.set(rowSumSquares, row0);
+    for (const s of rowSumSquares) totalSquares += s;
+    await grams?.add(block);
+  });
+  grams?.free();
+  return { totalSquares, rowSquares, grams };
+}
+
+/** What {@link cpOutput} assembles: the diagnostics' input, with the model in the fit's units. */
+interface OutputInput extends Omit<DiagnosticsInput, "model"> {
+  view: ReadableView;
+  /** The finished model in the units the fit saw. */
+  fitted: FinishedModel;
+}
+
+/** The output of a fit: the factor tables, the component tensors and the diagnostics. */
+function cpOutput(input: OutputInput): MethodOutput {
+  const { view, plan, source, fitted } = input;
+  const R = input.config.rank;
+  // The fit saw the data rescaled by a power of two when it was too large or too small to
+  // square (source.unitExponent): weights, scores and errors go back to the data's units.
+  const model = {
+    ...fitted,
+    weights: source.toDataUnits(fitted.weights, 1, "component weights"),
+    scores: source.toDataUnits(fitted.scores, 1, "scores"),
+    reconError: source.toDataUnits(fitted.reconError, 1, "reconstruction errors"),
+  };
+  const table = componentTable(model.weights, fitted.weights);
+  const components = khatriRao(model.factors, R);
+  const componentTensors: MethodOutput["componentTensors"] = {
+    // khatriRao is p × R; the tensor is R × p.
+    components: componentsTensor(view, plan, transpose(components, plan.p, R), R, table),
+    ...preprocessingTensors(view, plan, source),
+  };
+  const factorTables = factorTablesOf(view, plan, source, model, R);
+  factorTables.component = table;
+  const { config, als, initDetail, seed, kernels, blockRows } = input;
+  return {
+    factorTables,
+    componentTensors,
+    diagnostics: diagnosticsOf({
+      config,
+      plan,
+      source,
+      als,
+      model,
+      initDetail,
+      seed,
+      kernels,
+      blockRows,
+    }),
+  };
+}
+
+/** The instance table (scores and errors) and one table of loadings per column axis. */
+function factorTablesOf(
+  view: ReadableView,
+  plan: Plan,
+  source: MatrixSource,
+  model: Pick<FinishedModel, "scores" | "reconError" | "factors">,
+  R: number,
+): MethodOutput["factorTables"] {
+  const factorTables: MethodOutput["factorTables"] = {
+    [plan.rowAxis]: instanceTable(view, plan, source.usedRows, model.scores, R, model.reconError),
+  };
+  plan.columnAxes.forEach((axis, k) => {
+    factorTables[axis] = axisFactorTable(view, plan, axis, model.factors[k]!, R);
+  });
+  return factorTables;
 }

@@ -1,25 +1,17 @@
 /** Fits SVD/PCA to a view: plan, scan, solve, impute if asked, and assemble the output. */
 
 import {
-  componentsTensor,
-  instanceTable,
   type MatrixSource,
+  type MemoryPlan,
   openSource,
   type Plan,
   planMemory,
-  preprocessingTensors,
   statLayouts,
 } from "@tt/decompose-core";
 import { createKernels, type Kernels } from "@tt/linalg";
-import {
-  ConfigError,
-  type FitContext,
-  type JsonObject,
-  type MethodOutput,
-  type ReadableView,
-} from "@tt/schema";
+import { ConfigError, type FitContext, type MethodOutput, type ReadableView } from "@tt/schema";
+import { assemble, type Imputation } from "./assemble.js";
 import type { SolverName, SvdConfig } from "./config.js";
-import { componentTable } from "./output.js";
 import { planMatrix } from "./plan.js";
 import {
   autoPowerIterations,
@@ -53,63 +45,19 @@ export async function fitSvd(
   config: SvdConfig,
   context: FitContext,
 ): Promise<MethodOutput> {
-  const { signal } = context;
-  const plan = planMatrix(view, config);
-  const layouts = statLayouts(view, plan, config);
-  if (config.missing === "mask" && typeof config.rank !== "number")
-    throw new ConfigError(
-      "rank",
-      `must be an integer with missing "mask": the imputation fits a fixed rank`,
-    );
-  const memory = planMemory(view, plan, layouts, config);
-  const maxRank = Math.min(plan.n, plan.p);
-  if (typeof config.rank === "number" && config.rank > maxRank)
-    throw new ConfigError(
-      "rank",
-      `${config.rank} is more than the data allows: min(instances, features) = min(${plan.n}, ${plan.p}) = ${maxRank}`,
-    );
-
-  // The config's own thread count wins; "auto" defers to the caller's kernel settings.
-  const kernels = await createKernels({
-    backend: context.kernels?.backend,
-    threads: config.threads === "auto" ? context.kernels?.threads : config.threads,
-  });
+  const { plan, layouts, memory } = planFit(view, config);
+  const kernels = await fitKernels(config, context);
   try {
     const source = await openSource({ view, plan, config, layouts, kernels, memory, context });
-    const requestedRank = typeof config.rank === "number" ? config.rank : config.rank.max;
-    const kFit = Math.min(requestedRank, Math.min(source.n, plan.p));
-    if (typeof config.rank === "number" && config.rank > kFit)
-      throw new ConfigError(
-        "rank",
-        `${config.rank} is more than the data allows after dropping instances with missing values: ${kFit}`,
-      );
+    const kFit = fitRank(config, source, plan);
     const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory);
     const { seed } = context;
     const powerIterations =
       config.power_iterations === "auto"
         ? autoPowerIterations(kFit, source.n, plan.p)
         : config.power_iterations;
-    const solve = (k: number): Promise<Decomposition> => {
-      signal?.throwIfAborted();
-      if (solver === "exact") return solveExact(source, k);
-      if (solver === "gram") return solveGram(source, kernels, k);
-      return solveRandomized(source, kernels, {
-        k,
-        oversamples: config.oversamples,
-        powerIterations,
-        seed,
-        signal,
-        onIteration: (done, total) => context.onProgress({ phase: "fit", fraction: done / total }),
-      });
-    };
-    let decomposition = await solve(kFit);
-    // All zeros (zero variance after centering): every ratio would be 0/0 and any basis would do.
-    source.assertNotAllZero(decomposition.singularValues[0] ?? 0);
-    const imputation =
-      source.missing.length > 0
-        ? await impute(source, decomposition, solve, memory.dtype)
-        : undefined;
-    if (imputation !== undefined) decomposition = imputation.decomposition;
+    const solve = solverOf(source, kernels, solver, config.oversamples, powerIterations, context);
+    const { decomposition, imputation } = await decompose(source, solve, kFit, memory.dtype);
     // Gram and randomized collect the row norms in their last pass; exact works in memory.
     const rowSquares = decomposition.rowSquares ?? (await rowSumSquares(source, kernels));
     const totalSquares = rowSquares.reduce((a, b) => a + b, 0);
@@ -133,6 +81,94 @@ export async function fitSvd(
   } finally {
     await kernels.dispose();
   }
+}
+
+/**
+ * The plan, statistics layouts and memory plan of a fit, after the checks of the rank that need
+ * no data: `missing: "mask"` fits a fixed rank, no larger than min(instances, features).
+ */
+function planFit(
+  view: ReadableView,
+  config: SvdConfig,
+): { plan: Plan; layouts: ReturnType<typeof statLayouts>; memory: MemoryPlan } {
+  const plan = planMatrix(view, config);
+  const layouts = statLayouts(view, plan, config);
+  if (config.missing === "mask" && typeof config.rank !== "number")
+    throw new ConfigError(
+      "rank",
+      `must be an integer with missing "mask": the imputation fits a fixed rank`,
+    );
+  const memory = planMemory(view, plan, layouts, config);
+  const maxRank = Math.min(plan.n, plan.p);
+  if (typeof config.rank === "number" && config.rank > maxRank)
+    throw new ConfigError(
+      "rank",
+      `${config.rank} is more than the data allows: min(instances, features) = min(${plan.n}, ${plan.p}) = ${maxRank}`,
+    );
+  return { plan, layouts, memory };
+}
+
+/** The kernels of a fit: the config's own thread count wins; "auto" defers to the caller's settings. */
+function fitKernels(config: SvdConfig, context: FitContext): Promise<Kernels> {
+  return createKernels({
+    backend: context.kernels?.backend,
+    threads: config.threads === "auto" ? context.kernels?.threads : config.threads,
+  });
+}
+
+/**
+ * The rank the solver fits: the rank asked for (or the most a variance target may pick), at most
+ * min(instances used, features); a fixed rank beyond it after dropping instances is a ConfigError.
+ */
+function fitRank(config: SvdConfig, source: MatrixSource, plan: Plan): number {
+  const requestedRank = typeof config.rank === "number" ? config.rank : config.rank.max;
+  const kFit = Math.min(requestedRank, Math.min(source.n, plan.p));
+  if (typeof config.rank === "number" && config.rank > kFit)
+    throw new ConfigError(
+      "rank",
+      `${config.rank} is more than the data allows after dropping instances with missing values: ${kFit}`,
+    );
+  return kFit;
+}
+
+/** The solve of rank k with the chosen solver; it stops on the fit's signal. */
+function solverOf(
+  source: MatrixSource,
+  kernels: Kernels,
+  solver: Exclude<SolverName, "auto">,
+  oversamples: number,
+  powerIterations: number,
+  context: FitContext,
+): (k: number) => Promise<Decomposition> {
+  const { signal, seed } = context;
+  return (k) => {
+    signal?.throwIfAborted();
+    if (solver === "exact") return solveExact(source, k);
+    if (solver === "gram") return solveGram(source, kernels, k);
+    return solveRandomized(source, kernels, {
+      k,
+      oversamples,
+      powerIterations,
+      seed,
+      signal,
+      onIteration: (done, total) => context.onProgress({ phase: "fit", fraction: done / total }),
+    });
+  };
+}
+
+/** The decomposition of rank `kFit`, refitted until the imputation converges with missing entries. */
+async function decompose(
+  source: MatrixSource,
+  solve: (k: number) => Promise<Decomposition>,
+  kFit: number,
+  dtype: "float32" | "float64",
+): Promise<{ decomposition: Decomposition; imputation: Imputation | undefined }> {
+  const first = await solve(kFit);
+  // All zeros (zero variance after centering): every ratio would be 0/0 and any basis would do.
+  source.assertNotAllZero(first.singularValues[0] ?? 0);
+  if (source.missing.length === 0) return { decomposition: first, imputation: undefined };
+  const { decomposition, ...imputation } = await impute(source, first, solve, dtype);
+  return { decomposition, imputation };
 }
 
 /** The rank: fixed, or the smallest reaching the explained-variance target (capped at the fit). */
@@ -169,7 +205,7 @@ async function impute(
   first: Decomposition,
   solve: (k: number) => Promise<Decomposition>,
   dtype: "float32" | "float64",
-): Promise<{ decomposition: Decomposition; iterations: number; delta: number; tolerance: number }> {
+): Promise<{ decomposition: Decomposition } & Imputation> {
   const tolerance = dtype === "float32" ? 1e-6 : 1e-10;
   const { p, missing } = source;
   let matrix: { readonly data: Float32Array | Float64Array } | undefined;
@@ -202,110 +238,4 @@ async function impute(
     if (delta < tolerance) break;
   }
   return { decomposition, iterations, delta, tolerance };
-}
-
-interface AssembleInput {
-  view: ReadableView;
-  plan: Plan;
-  source: MatrixSource;
-  decomposition: Decomposition;
-  k: number;
-  rowSquares: Float64Array;
-  totalSquares: number;
-  config: SvdConfig;
-  solver: string;
-  seed: number;
-  powerIterations: number;
-  kernels: Kernels;
-  blockRows: number;
-  imputation: { iterations: number; delta: number; tolerance: number } | undefined;
-}
-
-function assemble(input: AssembleInput): MethodOutput {
-  const { view, plan, source, decomposition, k, rowSquares, totalSquares, config } = input;
-  const { n, p } = source;
-  const kFit = decomposition.k;
-  const solverScores = new Float64Array(n * k);
-  const solverErrors = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let captured = 0;
-    for (let c = 0; c < k; c++) {
-      const value = decomposition.scores[i * kFit + c]!;
-      solverScores[i * k + c] = value;
-      captured += value * value;
-    }
-    solverErrors[i] = Math.sqrt(Math.max(0, rowSquares[i]! - captured));
-  }
-  // The solvers saw the data rescaled by a power of two when it was too large or too small to
-  // square (source.unitExponent); everything with a unit goes back to the data's units here.
-  const solverValues = decomposition.singularValues.subarray(0, k);
-  const denominator = Math.max(n - 1, 1);
-  const s = source.toDataUnits(Float64Array.from(solverValues), 1, "singular values");
-  const scores = source.toDataUnits(solverScores, 1, "scores");
-  const reconError = source.toDataUnits(solverErrors, 1, "reconstruction errors");
-  const variance = source.toDataUnits(
-    solverValues.map((x) => (x * x) / denominator),
-    2,
-    "explained variance",
-  );
-  const [totalSumSquares, totalVariance] = source.toDataUnits(
-    Float64Array.of(totalSquares, totalSquares / denominator),
-    2,
-    "total sum of squares",
-  );
-  const ratio = solverValues.map((x) => (x * x) / totalSquares);
-  const components = decomposition.components.slice(0, k * p);
-  const table = componentTable(s, variance, ratio);
-  const componentTensors = {
-    components: componentsTensor(view, plan, components, k, table),
-    ...preprocessingTensors(view, plan, source),
-  } as MethodOutput["componentTensors"];
-  const dropped = plan.n - n;
-  const diagnostics: JsonObject = {
-    solver: input.solver,
-    rank: k,
-    singular_values: Array.from(s),
-    explained_variance: Array.from(variance),
-    explained_variance_ratio: Array.from(ratio),
-    total_variance: totalVariance!,
-    total_sum_squares: totalSumSquares!,
-    n_instances: plan.n,
-    n_used: n,
-    n_dropped: dropped,
-    n_features: p,
-    flatten: {
-      rows: [plan.rowAxis],
-      columns: plan.columnAxes,
-      column_shape: plan.columnShape,
-      order: "C",
-    },
-    power_iterations: input.solver === "randomized" ? input.powerIterations : 0,
-    oversamples: input.solver === "randomized" ? config.oversamples : 0,
-    seed: input.seed,
-    sign_convention:
-      "svd_flip on the components (scikit-learn >= 1.5): the largest-magnitude entry of each component is positive",
-    explained_variance_definition:
-      "s^2 / (n_used - 1); ratio = s^2 / squared Frobenius norm of the preprocessed matrix",
-    recon_error_definition:
-      "Euclidean norm of each preprocessed row minus its rank-k reconstruction",
-    in_memory: source.inMemory,
-    block_rows: source.inMemory ? null : input.blockRows,
-    passes: source.passes,
-    kernels: { backend: input.kernels.backend, threads: input.kernels.threads },
-  };
-  if (input.imputation !== undefined)
-    diagnostics.imputation = {
-      missing_entries: source.missing.length,
-      iterations: input.imputation.iterations,
-      last_relative_change: input.imputation.delta,
-      tolerance: input.imputation.tolerance,
-    };
-  return {
-    factorTables: {
-      [plan.rowAxis]: instanceTable(view, plan, source.usedRows, scores, k, reconError),
-      component: table,
-    },
-    componentTensors,
-    diagnostics,
-  };
 }

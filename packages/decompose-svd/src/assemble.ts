@@ -1,0 +1,185 @@
+/**
+ * The output of an SVD/PCA fit: the first k singular values, scores and variances brought back to
+ * the data's units, the instance and component tables, the component tensors and the diagnostics.
+ */
+
+import {
+  componentsTensor,
+  instanceTable,
+  type MatrixSource,
+  type Plan,
+  preprocessingTensors,
+} from "@tt/decompose-core";
+import type { Kernels } from "@tt/linalg";
+import type { JsonObject, MethodOutput, ReadableView } from "@tt/schema";
+import type { SvdConfig } from "./config.js";
+import { componentTable } from "./output.js";
+import type { Decomposition } from "./solve.js";
+
+/** How the imputation of `missing: "mask"` went. */
+export interface Imputation {
+  /** Rounds of imputation and refit. */
+  iterations: number;
+  /** The relative change of the imputed entries in the last round. */
+  delta: number;
+  /** The change below which the rounds stop. */
+  tolerance: number;
+}
+
+/** What {@link assemble} puts together: the fit, its rank, and every choice made. */
+export interface AssembleInput {
+  view: ReadableView;
+  plan: Plan;
+  source: MatrixSource;
+  decomposition: Decomposition;
+  k: number;
+  rowSquares: Float64Array;
+  totalSquares: number;
+  config: SvdConfig;
+  solver: string;
+  seed: number;
+  powerIterations: number;
+  kernels: Kernels;
+  blockRows: number;
+  imputation: Imputation | undefined;
+}
+
+/** The output of a fit: the instance and component tables, the component tensors, diagnostics. */
+export function assemble(input: AssembleInput): MethodOutput {
+  const { view, plan, source, decomposition, k } = input;
+  const values = reportedValues(input);
+  const components = decomposition.components.slice(0, k * source.p);
+  const table = componentTable(values.s, values.variance, values.ratio);
+  const componentTensors = {
+    components: componentsTensor(view, plan, components, k, table),
+    ...preprocessingTensors(view, plan, source),
+  } as MethodOutput["componentTensors"];
+  const diagnostics = diagnosticsOf(input, values);
+  return {
+    factorTables: {
+      [plan.rowAxis]: instanceTable(
+        view,
+        plan,
+        source.usedRows,
+        values.scores,
+        k,
+        values.reconError,
+      ),
+      component: table,
+    },
+    componentTensors,
+    diagnostics,
+  };
+}
+
+/** The values a fit reports, in the data's units (ratios have none). */
+interface ReportedValues {
+  s: Float64Array;
+  scores: Float64Array;
+  reconError: Float64Array;
+  variance: Float64Array;
+  ratio: Float64Array;
+  totalSumSquares: number;
+  totalVariance: number;
+}
+
+/**
+ * The first k singular values, scores and variances and each row's reconstruction error. The
+ * solvers saw the data rescaled by a power of two when it was too large or too small to square
+ * (source.unitExponent); everything with a unit goes back to the data's units here.
+ */
+function reportedValues(input: AssembleInput): ReportedValues {
+  const { source, decomposition, k, totalSquares } = input;
+  const { scores: solverScores, errors: solverErrors } = truncatedScores(input);
+  const solverValues = decomposition.singularValues.subarray(0, k);
+  const denominator = Math.max(source.n - 1, 1);
+  const s = source.toDataUnits(Float64Array.from(solverValues), 1, "singular values");
+  const scores = source.toDataUnits(solverScores, 1, "scores");
+  const reconError = source.toDataUnits(solverErrors, 1, "reconstruction errors");
+  const variance = source.toDataUnits(
+    solverValues.map((x) => (x * x) / denominator),
+    2,
+    "explained variance",
+  );
+  const [totalSumSquares, totalVariance] = source.toDataUnits(
+    Float64Array.of(totalSquares, totalSquares / denominator),
+    2,
+    "total sum of squares",
+  );
+  const ratio = solverValues.map((x) => (x * x) / totalSquares);
+  return {
+    s,
+    scores,
+    reconError,
+    variance,
+    ratio,
+    totalSumSquares: totalSumSquares!,
+    totalVariance: totalVariance!,
+  };
+}
+
+/** The first k scores of each row, and its error `sqrt(‖x‖² − Σ score²)`, in the solver's units. */
+function truncatedScores(input: AssembleInput): { scores: Float64Array; errors: Float64Array } {
+  const { source, decomposition, k, rowSquares } = input;
+  const { n } = source;
+  const kFit = decomposition.k;
+  const scores = new Float64Array(n * k);
+  const errors = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let captured = 0;
+    for (let c = 0; c < k; c++) {
+      const value = decomposition.scores[i * kFit + c]!;
+      scores[i * k + c] = value;
+      captured += value * value;
+    }
+    errors[i] = Math.sqrt(Math.max(0, rowSquares[i]! - captured));
+  }
+  return { scores, errors };
+}
+
+/** The JSON diagnostics of a fit: the values, the sizes, and every choice made. */
+function diagnosticsOf(input: AssembleInput, values: ReportedValues): JsonObject {
+  const { plan, source, k, config } = input;
+  const { n, p } = source;
+  const dropped = plan.n - n;
+  const diagnostics: JsonObject = {
+    solver: input.solver,
+    rank: k,
+    singular_values: Array.from(values.s),
+    explained_variance: Array.from(values.variance),
+    explained_variance_ratio: Array.from(values.ratio),
+    total_variance: values.totalVariance,
+    total_sum_squares: values.totalSumSquares,
+    n_instances: plan.n,
+    n_used: n,
+    n_dropped: dropped,
+    n_features: p,
+    flatten: {
+      rows: [plan.rowAxis],
+      columns: plan.columnAxes,
+      column_shape: plan.columnShape,
+      order: "C",
+    },
+    power_iterations: input.solver === "randomized" ? input.powerIterations : 0,
+    oversamples: input.solver === "randomized" ? config.oversamples : 0,
+    seed: input.seed,
+    sign_convention:
+      "svd_flip on the components (scikit-learn >= 1.5): the largest-magnitude entry of each component is positive",
+    explained_variance_definition:
+      "s^2 / (n_used - 1); ratio = s^2 / squared Frobenius norm of the preprocessed matrix",
+    recon_error_definition:
+      "Euclidean norm of each preprocessed row minus its rank-k reconstruction",
+    in_memory: source.inMemory,
+    block_rows: source.inMemory ? null : input.blockRows,
+    passes: source.passes,
+    kernels: { backend: input.kernels.backend, threads: input.kernels.threads },
+  };
+  if (input.imputation !== undefined)
+    diagnostics.imputation = {
+      missing_entries: source.missing.length,
+      iterations: input.imputation.iterations,
+      last_relative_change: input.imputation.delta,
+      tolerance: input.imputation.tolerance,
+    };
+  return diagnostics;
+}
