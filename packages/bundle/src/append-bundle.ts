@@ -190,7 +190,7 @@ export async function appendBundle(
       ...manifest,
       schema_version: SCHEMA_VERSION,
       kind: DATASET_KIND,
-      ...(await write.versionFields()),
+      ...(await write.versionFields({ kind: "append", instances: added })),
       shape: [manifest.shape[0]! + added, ...manifest.shape.slice(1)],
       array_store: write.path(LAYOUT.arrayStem, ".zarr"),
       ...(mask ? { mask_store: write.path(LAYOUT.maskStem, ".zarr") } : {}),

@@ -12,7 +12,9 @@ import {
   ConfigError,
   DATASET_KIND,
   type Manifest,
+  type MetaTable,
   NotFoundError,
+  type ReadableView,
   type StoredDataset,
   validateManifest,
   type WritableKeyValueStore,
@@ -27,6 +29,7 @@ import {
   recoverDirectory,
   writeTarget,
 } from "@tt/storage/fs";
+import { type AnnotateOptions, annotateBundle } from "./annotate.js";
 import { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
 import { type OpenBundleOptions, openBundle } from "./open-bundle.js";
 import type { StreamBlock, TensorStream } from "./stream.js";
@@ -129,7 +132,7 @@ export async function writeDatasetDirectory<T>(
  */
 export async function writeDataset(
   path: string,
-  source: AxisAnnotatedTensor | TensorStream,
+  source: AxisAnnotatedTensor | TensorStream | ReadableView,
   options: WriteDatasetOptions = {},
 ): Promise<Manifest> {
   return writeDatasetDirectory(
@@ -164,6 +167,33 @@ export async function openStoredDataset(
 ): Promise<StoredDataset> {
   if (/^https?:\/\//i.test(pathOrUrl)) return openBundle(createHttpStore(pathOrUrl), options);
   return openBundle(await existingStore(pathOrUrl), options);
+}
+
+/** Options of {@link annotateDataset}. */
+export interface AnnotateDatasetOptions extends AnnotateOptions {
+  /** How long files of the replaced version stay for readers that opened it (default ten minutes). */
+  graceMs?: number;
+}
+
+/**
+ * Adds (or replaces) metadata columns of `axis` in the dataset at directory `path`, by id, as its
+ * next version (see `annotateBundle`); nothing but that axis's table is written.
+ *
+ * @example
+ * ```ts
+ * await annotateDataset("./eeg", "epoch", reviewTable, { prefix: "review_" });
+ * ```
+ */
+export async function annotateDataset(
+  path: string,
+  axis: string,
+  table: MetaTable,
+  options: AnnotateDatasetOptions = {},
+): Promise<Manifest> {
+  const store = await existingStore(path);
+  const manifest = await annotateBundle(store, axis, table, options);
+  await cleanupBundle(store, { graceMs: options.graceMs });
+  return manifest;
 }
 
 /** Options of {@link appendDataset}. */

@@ -12,7 +12,9 @@
  */
 
 export {
+  type AnnotateDatasetOptions,
   type AppendDatasetOptions,
+  annotateDataset,
   appendDataset,
   cleanupDataset,
   type DatasetDirectoryOptions,

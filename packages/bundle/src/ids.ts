@@ -5,10 +5,18 @@ import { type AnyColumn, DataError, isNullAt } from "@tt/schema";
 /** Maps the ids of one axis to their positions. */
 export type IdIndex = Map<string | number | bigint, number>;
 
-/** Builds the id index of `column`; a null or repeated id is a DataError naming where. */
-export function buildIdIndex(column: AnyColumn, where: string): IdIndex {
-  if (column.type !== "string" && column.type !== "int32" && column.type !== "int64") {
-    throw new DataError(where, `is ${column.type}; an id column must be string, int32 or int64`);
+/**
+ * Builds the id index of `column`; a null or repeated id is a DataError naming where. Ids are
+ * strings or integers; with `coordinates` (the axes after the first: sample times, offsets),
+ * finite float64 values too.
+ */
+export function buildIdIndex(column: AnyColumn, where: string, coordinates = false): IdIndex {
+  const float = coordinates && column.type === "float64";
+  if (column.type !== "string" && column.type !== "int32" && column.type !== "int64" && !float) {
+    throw new DataError(
+      where,
+      `is ${column.type}; an id column must be string, int32 or int64${coordinates ? ", or float64 for the coordinates of an axis after the first" : ""}`,
+    );
   }
   const index: IdIndex = new Map();
   const values = column.values as ArrayLike<string | number | bigint>;
@@ -16,6 +24,8 @@ export function buildIdIndex(column: AnyColumn, where: string): IdIndex {
     if (isNullAt(column, row))
       throw new DataError(`${where} row ${row}`, "is null; every id must be present");
     const id = values[row]!;
+    if (float && !Number.isFinite(id as number))
+      throw new DataError(`${where} row ${row}`, `is ${id}; coordinates must be finite`);
     const first = index.get(id);
     if (first !== undefined) {
       throw new DataError(

@@ -17,6 +17,7 @@
  * @packageDocumentation
  */
 
+export { type AnnotateOptions, annotateBundle } from "./annotate.js";
 export { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
 export { type CsvOptions, DEFAULT_CSV_NULL_VALUES, parseCsv } from "./import/csv.js";
 export { type NpyArray, parseNpy } from "./import/npy.js";

@@ -111,7 +111,11 @@ function indexIds(manifest: Manifest, tables: Map<string, MetaTable>): Map<strin
         `has no id column '${column}' (axis_index_columns.${axis}); its columns are ${table.columnNames.join(", ")}`,
       );
     }
-    idIndexes.set(axis, buildIdIndex(table.column(column), `${path} column '${column}'`));
+    const coordinates = manifest.axes.indexOf(axis) > 0;
+    idIndexes.set(
+      axis,
+      buildIdIndex(table.column(column), `${path} column '${column}'`, coordinates),
+    );
   }
   return idIndexes;
 }

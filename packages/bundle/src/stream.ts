@@ -106,5 +106,11 @@ export function columnFromIndex(index: AxisIndex, where: string): AnyColumn {
   ) {
     return columnFromCells("int64", values);
   }
-  throw new DataError(where, "ids must be all strings or all integers");
+  if (index instanceof Float64Array) return columnFromValues("float64", index);
+  if (values.every((v) => typeof v === "number"))
+    return columnFromCells("float64", values as number[]);
+  throw new DataError(
+    where,
+    "ids must be all strings, all integers or (after the first axis) all numbers",
+  );
 }

@@ -21,6 +21,7 @@ import {
   type MetaIO,
   MetaTable,
   type Progress,
+  type ReadableView,
   SCHEMA_VERSION,
   sizeOf,
   type TypedArray,
@@ -38,6 +39,7 @@ import {
   type TensorStream,
 } from "./stream.js";
 import { manifestText, readBase } from "./version.js";
+import { isReadableView, streamFromView, viewOrigin } from "./view-stream.js";
 
 /** Options of writing a bundle. */
 export interface WriteBundleOptions extends BundlePlugins, IOOptions {
@@ -215,7 +217,11 @@ function axisTables(
         : (input.axisMeta?.[axis] ?? MetaTable.empty(input.shape[position]));
     const table = withIds(base, ids as Parameters<typeof withIds>[1], column, axis);
     if (table.has(column)) {
-      buildIdIndex(table.column(column), `${LAYOUT.meta(axis, extension)} column '${column}'`);
+      buildIdIndex(
+        table.column(column),
+        `${LAYOUT.meta(axis, extension)} column '${column}'`,
+        position > 0,
+      );
       indexColumns[axis] = column;
     } else if (position === 0) {
       throw new DataError(
@@ -281,11 +287,21 @@ function checkPartitionNames(partitions: Readonly<Record<string, MetaTable>>): v
 /** Writes every file of the version and returns its manifest (not yet committed). */
 async function writeVersion(
   write: VersionedWrite,
-  source: AxisAnnotatedTensor | TensorStream,
+  source: AxisAnnotatedTensor | TensorStream | ReadableView,
   options: WriteBundleOptions,
 ): Promise<Manifest> {
   const { arrayStore, metaIO } = resolvePlugins(options);
-  const input = isTensorStream(source) ? source : undefined;
+  const view = isReadableView(source) ? source : undefined;
+  const origin = view === undefined ? undefined : await viewOrigin(view);
+  if (view !== undefined)
+    options = {
+      ...options,
+      axisIndexColumns: { ...view.axisIndexColumns, ...options.axisIndexColumns },
+    };
+  const input =
+    view === undefined && isTensorStream(source as AxisAnnotatedTensor | TensorStream)
+      ? (source as TensorStream)
+      : undefined;
   if (input) checkStream(input);
   checkPartitionNames(options.partitions ?? {});
   const creation = (dtype: DType, fillValue?: number) => ({
@@ -298,8 +314,12 @@ async function writeVersion(
   });
   const arrayPath = write.path(LAYOUT.arrayStem, ".zarr");
   const array = await arrayStore.create(write.store, arrayPath, creation(source.dtype));
+  const chunkRows = array.metadata.chunkShape[0]!;
   const stream =
-    input ?? streamFromTensor(source as AxisAnnotatedTensor, array.metadata.chunkShape[0]!);
+    input ??
+    (view
+      ? streamFromView(view, chunkRows)
+      : streamFromTensor(source as AxisAnnotatedTensor, chunkRows));
   const maskPath = write.path(LAYOUT.maskStem, ".zarr");
   const mask = stream.withMask
     ? await arrayStore.create(write.store, maskPath, creation("bool", 1))
@@ -330,7 +350,7 @@ async function writeVersion(
   return {
     schema_version: SCHEMA_VERSION,
     kind: DATASET_KIND,
-    ...(await write.versionFields()),
+    ...(await write.versionFields({ kind: "write" })),
     tensor_name: options.tensorName ?? "data",
     shape: [...source.shape],
     dtype: source.dtype,
@@ -342,13 +362,14 @@ async function writeVersion(
     ...(coordStores ? { coord_stores: coordStores } : {}),
     plugins: { array_store: arrayStore.id, meta_io: metaIO.id },
     ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
+    ...(origin ? { derived_from: origin } : {}),
     attrs,
   };
 }
 
 /**
- * Writes `source` (a tensor, or a stream of blocks along the first axis) as a bundle into
- * `store`: a new bundle, or with `overwrite` the next version of the one there. Every file gets
+ * Writes `source` (a tensor, a stream of blocks along the first axis, or any view: a query of a
+ * bundle, a joined view) as a bundle into `store`: a new bundle, or with `overwrite` the next version of the one there. Every file gets
  * a name of this version, and the manifest (with the inventory of every file) is committed last
  * by one swap, so readers see the old version or the new one, never a mix; a failed write leaves
  * the store as it was. The first axis needs unique, non-null ids: as `axisIndex`, or as its id
@@ -362,7 +383,7 @@ async function writeVersion(
  */
 export async function writeBundle(
   store: WritableKeyValueStore,
-  source: AxisAnnotatedTensor | TensorStream,
+  source: AxisAnnotatedTensor | TensorStream | ReadableView,
   options: WriteBundleOptions = {},
 ): Promise<Manifest> {
   const base = await readBase(store, options.signal);

@@ -60,6 +60,9 @@ class View implements TensorView {
   get hasMask() {
     return this.stored.hasMask;
   }
+  get attrs() {
+    return this.stored.attrs;
+  }
   get shape(): readonly number[] {
     return this.#positions.map((p) => p.length);
   }

@@ -69,6 +69,12 @@ export interface Manifest {
    * "parquet" }`), so that a reader resolves the same ones, through a registry if need be.
    */
   plugins?: { array_store?: string; meta_io?: string };
+  /** What made this version: `{ kind: "write" | "append" | "annotate", ... }` (0.2.0 on). */
+  change?: { kind: string; [detail: string]: unknown };
+  /** The versions before this one, oldest first: generation, manifest hash, change (0.2.0 on). */
+  history?: { version: number; manifest_hash: string; change: { kind: string } }[];
+  /** The dataset and selectors a bundle was written from, when it was written from a view. */
+  derived_from?: { location: string; manifest_hash: string; selectors: unknown[] };
   /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
   partitions?: Record<string, string>;
   /** Global attributes. */
@@ -291,6 +297,33 @@ function checkPaths(
   return [...registry.paths.entries()];
 }
 
+/** Checks `change` and `history`, when present: what made each version. */
+function checkHistory(m: Record<string, unknown>): void {
+  const checkChange = (value: unknown, field: string) => {
+    if (!isPlainObject(value) || typeof value.kind !== "string")
+      throw new InvalidManifestError(
+        field,
+        `must be an object with a string kind, got ${describeType(value)}`,
+      );
+  };
+  if (m.change !== undefined) checkChange(m.change, "change");
+  if (m.history === undefined) return;
+  if (!Array.isArray(m.history))
+    throw new InvalidManifestError(
+      "history",
+      `must be an array of versions, got ${describeType(m.history)}`,
+    );
+  m.history.forEach((entry: unknown, i) => {
+    const record = (isPlainObject(entry) ? entry : {}) as Record<string, unknown>;
+    if (!Number.isSafeInteger(record.version) || typeof record.manifest_hash !== "string")
+      throw new InvalidManifestError(
+        `history[${i}]`,
+        `must be { version, manifest_hash, change }, got ${JSON.stringify(entry)}`,
+      );
+    checkChange(record.change, `history[${i}].change`);
+  });
+}
+
 /** Checks the plugin ids, when present: an object of non-empty strings. */
 function checkPlugins(m: Record<string, unknown>): void {
   if (m.plugins === undefined) return;
@@ -342,6 +375,7 @@ export function validateManifest(value: unknown): Manifest {
   const paths = checkPaths(m, axes, indexColumns, metaFiles);
   if (m.schema_version !== "0.1.0") checkVersionFields(m, paths);
   checkPlugins(m);
+  checkHistory(m);
   checkAttrs(m);
   return value as Manifest;
 }

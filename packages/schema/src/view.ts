@@ -81,6 +81,8 @@ export interface TensorView extends ReadableView {
   readonly dataset: TensorDataset;
   /** The selectors applied so far, in order. */
   readonly selectors: readonly Selector[];
+  /** The global attributes of the dataset the view selects from. */
+  readonly attrs: Readonly<JsonObject>;
   /** Elements of `axis` whose metadata satisfies `expr` (the query language). */
   query(axis: string, expr: string): TensorView;
   /** Elements of `axis` with these ids (in this order) or where the mask is true. */

@@ -49,8 +49,10 @@ export {
 export {
   type BaseVersion,
   beginVersionedWrite,
+  type VersionChange,
   type VersionedWrite,
   type VersionedWriteOptions,
   type VersionFields,
+  type VersionRecord,
 } from "./versioned-write.js";
 export { isTemporaryKey, versionedPath, versionOfKey, WRITERS_PREFIX } from "./versions.js";

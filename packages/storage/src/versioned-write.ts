@@ -8,6 +8,7 @@
 import {
   ConflictError,
   hashManifest,
+  type JsonValue,
   type Manifest,
   NotFoundError,
   type WritableKeyValueStore,
@@ -43,6 +44,23 @@ export interface VersionFields {
   created_at: string;
   /** Every file of the version with its length and SHA-256. */
   inventory: Inventory;
+  /** What made this version (`{ kind: "append", ... }`), as the writer describes it. */
+  change: VersionChange;
+  /** The versions before this one, oldest first: their generation, manifest hash and change. */
+  history: VersionRecord[];
+}
+
+/** What made a version: a kind (`write`, `append`, `annotate`, ...) and details of the writer's. */
+export interface VersionChange {
+  kind: string;
+  [detail: string]: JsonValue;
+}
+
+/** One earlier version in a manifest's `history`. */
+export interface VersionRecord {
+  version: number;
+  manifest_hash: string;
+  change: VersionChange;
 }
 
 /** A write of a new version under way. */
@@ -61,8 +79,11 @@ export interface VersionedWrite {
    * before inventories, records computed from the files).
    */
   keep(path: string): Promise<void>;
-  /** The version fields of the manifest to commit, with the inventory of what was written. */
-  versionFields(): Promise<VersionFields>;
+  /**
+   * The version fields of the manifest to commit: the inventory of what was written, `change`
+   * (what this version does), and the `history` of the versions before it.
+   */
+  versionFields(change?: VersionChange): Promise<VersionFields>;
   /**
    * Commits: swaps `manifestKey` to `text` if it still holds the base version's bytes, and
    * releases the registration. Another writer's commit in between is a ConflictError, and this
@@ -140,14 +161,31 @@ async function keepPath(session: WriteSession, path: string): Promise<void> {
 }
 
 /** The version fields of the manifest to commit. */
-async function versionFieldsOf(session: WriteSession): Promise<VersionFields> {
+async function versionFieldsOf(
+  session: WriteSession,
+  change: VersionChange = { kind: "write" },
+): Promise<VersionFields> {
   const { base } = session;
+  const previous = base === undefined ? null : await hashManifest(base.manifest as Manifest);
   return {
     version: session.generation,
-    previous: base === undefined ? null : await hashManifest(base.manifest as Manifest),
+    previous,
     created_at: new Date().toISOString(),
     inventory: { ...session.kept, ...session.recording.inventory() },
+    change,
+    history: base === undefined ? [] : [...historyOf(base.manifest), baseRecord(base, previous!)],
   };
+}
+
+/** The history a manifest carries (none for manifests written before histories existed). */
+function historyOf(manifest: Readonly<Record<string, unknown>>): VersionRecord[] {
+  return Array.isArray(manifest.history) ? (manifest.history as VersionRecord[]) : [];
+}
+
+/** The record of the base version in the history of the next one. */
+function baseRecord(base: BaseVersion, hash: string): VersionRecord {
+  const change = base.manifest.change as VersionChange | undefined;
+  return { version: base.generation, manifest_hash: hash, change: change ?? { kind: "write" } };
 }
 
 /**
@@ -216,7 +254,7 @@ export async function beginVersionedWrite(
     store: session.recording.store,
     path: (stem, extension) => versionedPath(stem, extension, generation, token),
     keep: (path) => keepPath(session, path),
-    versionFields: () => versionFieldsOf(session),
+    versionFields: (change) => versionFieldsOf(session, change),
     commit: (text) => commitWrite(session, text),
     abort: () => abortWrite(session),
   };

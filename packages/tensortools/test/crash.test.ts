@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanupDataset } from "@tt/bundle/fs";
+import { annotateDataset, cleanupDataset } from "@tt/bundle/fs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type AxisAnnotatedTensor,
@@ -138,6 +138,11 @@ const resultInventory = async (dir: string) => {
   return JSON.parse(await readFile(join(target(dir), "manifest.json"), "utf8")).inventory;
 };
 const extra = tensorOf(9, 3, "x");
+const notes = () =>
+  MetaTable.fromColumns({
+    instance_id: columnFromCells("string", ["e1-0", "e1-3"]),
+    note: columnFromCells("string", ["blink", "drift"]),
+  });
 
 let results: [DecompositionResult, DecompositionResult] | undefined;
 async function twoResults(): Promise<[DecompositionResult, DecompositionResult]> {
@@ -208,6 +213,25 @@ const SCENARIOS: Record<string, Scenario> = {
           { graceMs: 0 },
         );
       else await cleanupDataset(target(dir), { graceMs: 0 });
+    },
+    inventory: datasetInventory,
+  },
+  "an annotation": {
+    before: (dir) =>
+      writeDataset(target(dir), tensorOf(1, 5), { chunkShape: [2, 4, 2] }).then(() => {}),
+    write: (dir) => annotateDataset(target(dir), "instance", notes(), { graceMs: 0 }),
+    state: async (dir) => {
+      const dataset = await openDataset(target(dir));
+      const meta = dataset.meta("instance");
+      return JSON.stringify({
+        whole: await datasetState(target(dir)),
+        note: meta.has("note") ? meta.column("note").values : null,
+      });
+    },
+    again: async (dir) => {
+      if ((await openDataset(target(dir))).meta("instance").has("note"))
+        await cleanupDataset(target(dir), { graceMs: 0 });
+      else await annotateDataset(target(dir), "instance", notes(), { graceMs: 0 });
     },
     inventory: datasetInventory,
   },
