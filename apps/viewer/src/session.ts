@@ -1,12 +1,14 @@
 /**
- * What the page browses: a dataset and a result opened over HTTP, the result's scores joined onto
- * the instance metadata, restricted to the instances the result covers.
+ * What the page browses: a dataset and a result (opened over HTTP, or at hand: a tensor in memory
+ * and its decomposition), the result's scores joined onto the instance metadata, restricted to
+ * the instances the result covers.
  */
 
 import {
   type AnyColumn,
   type AxisAnnotatedTensor,
   type DecompositionResult,
+  datasetFromTensor,
   isTensorToolsError,
   joinResult,
   type MetaTable,
@@ -18,9 +20,9 @@ import {
 
 /** An opened dataset and result, joined, with what the page needs to find its way around. */
 export interface ViewerSession {
-  /** Where the dataset and the result were read from. */
-  readonly datasetUrl: string;
-  readonly resultUrl: string;
+  /** Where the dataset and the result were read from; undefined for data held in memory. */
+  readonly datasetUrl: string | undefined;
+  readonly resultUrl: string | undefined;
   /** The dataset as opened: instances are read from it one at a time. */
   readonly dataset: TensorDataset;
   /** The result as opened. */
@@ -73,6 +75,27 @@ function scoreColumnsOf(table: MetaTable): string[] {
  */
 export async function openSession(datasetUrl: string, resultUrl: string): Promise<ViewerSession> {
   const [dataset, result] = await Promise.all([openDataset(datasetUrl), openResult(resultUrl)]);
+  return createSession(dataset, result, { datasetUrl, resultUrl });
+}
+
+/** Where the data of a session came from, for what the page says about it. */
+export interface SessionSources {
+  datasetUrl?: string;
+  resultUrl?: string;
+}
+
+/**
+ * The session of a dataset and a result at hand: a dataset or view's dataset as opened, or a
+ * tensor held in memory (browsed as `datasetFromTensor(tensor)`, keyed by its first-axis ids, or
+ * by row number when it has none) with its decomposition. Joins and restricts as `openSession`.
+ */
+export function createSession(
+  input: TensorDataset | AxisAnnotatedTensor,
+  result: DecompositionResult,
+  sources: SessionSources = {},
+): ViewerSession {
+  const dataset = "dataset" in input ? input : datasetFromTensor(input);
+  const { datasetUrl, resultUrl } = sources;
   const instanceAxis = dataset.axes[0]!;
   const idColumn = dataset.axisIndexColumns[instanceAxis];
   if (idColumn === undefined)

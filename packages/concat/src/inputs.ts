@@ -44,8 +44,8 @@ export interface Source {
   readonly position: number;
   /** Its `source_dataset_id`. */
   readonly id: string;
-  /** Where its dataset is. */
-  readonly location: string;
+  /** Where its dataset is; `undefined` for a dataset held in memory. */
+  readonly location: string | undefined;
   /** How messages name it: `input 2 ('sub-03' at /data/sub-03)`. */
   readonly label: string;
   /** The axes, shape and dtype of the view that is copied. */
@@ -163,7 +163,8 @@ const OPEN_AHEAD = 2;
 
 /**
  * Opens the inputs one after another (a few ahead), gives each its `source_dataset_id` (from
- * `sourceIds`, else the last segment of its location), checks that the ids are unique and that
+ * `sourceIds`, else the last segment of its location, or `input-<position>` for a dataset held
+ * in memory), checks that the ids are unique and that
  * every input has the same axes in the same order, with `along` first, and hands each opened
  * view to `visit` before letting it go. Only the descriptions are kept.
  */
@@ -202,16 +203,18 @@ export async function describeInputs(
     const { view, data } = await opening[position]!;
     opening[position] = undefined as never;
     const { location, manifest } = view.dataset;
-    const id = sourceIds?.[position] ?? defaultSourceId(location);
+    const id =
+      sourceIds?.[position] ??
+      (location === undefined ? `input-${position}` : defaultSourceId(location));
     if (typeof id !== "string" || id.length === 0) {
       throw new ConfigError(`sourceIds[${position}]`, "must be a non-empty string");
     }
-    const label = `input ${position} ('${id}' at ${location})`;
+    const label = `input ${position} ('${id}' ${location === undefined ? "in memory" : `at ${location}`})`;
     const other = byId.get(id);
     if (other !== undefined) {
       throw new DataError(
         label,
-        `has source id '${id}', as input ${other} (${sources[other]!.location}) has; source ids must be unique: pass sourceIds to name the inputs`,
+        `has source id '${id}', as input ${other} (${sources[other]!.location ?? "in memory"}) has; source ids must be unique: pass sourceIds to name the inputs`,
       );
     }
     byId.set(id, position);

@@ -53,7 +53,10 @@ export interface ConcatOptions extends BundlePlugins {
   fillValue?: number;
   /** How `instance_id`s are made; `"dataset"` by default. */
   idScheme?: IdScheme;
-  /** The `source_dataset_id` of each input; by default the last segment of its location. */
+  /**
+   * The `source_dataset_id` of each input; by default the last segment of its location, or
+   * `input-<position>` for a dataset held in memory.
+   */
   sourceIds?: readonly string[];
   /** An instance metadata column whose values become `group_id`. */
   groupBy?: string;

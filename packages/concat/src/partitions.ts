@@ -5,7 +5,8 @@ import type { Source } from "./inputs.js";
 import type { GroupCount } from "./instance-tables.js";
 
 /**
- * One row per input, in input order: `source_dataset_id`, `location`, `manifest_hash`
+ * One row per input, in input order: `source_dataset_id`, `location` (null for a dataset held in
+ * memory), `manifest_hash`
  * (`sha256:<hex>` of its manifest), `selectors` (the view's selectors as JSON, `[]` for a whole
  * dataset), `dtype`, `n_instances`, and `instance_start` / `instance_stop`, the rows it fills in
  * the output (equal for an input without instances).
@@ -25,7 +26,7 @@ export function filesTable(sources: readonly Source[]): MetaTable {
     ),
     location: columnFromCells(
       "string",
-      cells((s) => s.location),
+      cells((s) => s.location ?? null),
     ),
     manifest_hash: columnFromCells(
       "string",

@@ -1,12 +1,13 @@
 /**
- * Lazy, immutable views of tensortools datasets and the metadata query language: the pandas
- * `DataFrame.query` subset (`label == 'target' and qc_pass and score > 0.8`), parsed by our own
- * code and evaluated column-wise, with a compiler to parameterized SQL for DuckDB.
+ * Lazy, immutable views of tensortools datasets (bundles, and tensors held in memory) and the
+ * metadata query language: the pandas `DataFrame.query` subset (`label == 'target' and qc_pass
+ * and score > 0.8`), parsed by our own code and evaluated column-wise, with a compiler to
+ * parameterized SQL for DuckDB.
  *
  * @example
  * ```ts
  * import { openStoredDataset } from "@tt/bundle/fs";
- * import { createDataset } from "@tt/query";
+ * import { createDataset, datasetFromTensor } from "@tt/query";
  *
  * const dataset = createDataset(await openStoredDataset("./bundle"));
  * const view = dataset
@@ -15,6 +16,7 @@
  *   .slice("sample", 100, 900);
  * view.shape;                            // known without reading array data
  * const tensor = await view.materialize(); // reads only the chunks it needs
+ * datasetFromTensor(tensor).slice("sample", 0, 100); // the same verbs on a tensor in memory
  * ```
  *
  * @packageDocumentation
@@ -31,4 +33,5 @@ export { evaluateQuery } from "./evaluate.js";
 export { parseQuery } from "./parser.js";
 export { type CompiledQuery, compileQuery, queryRows } from "./query.js";
 export { compileQueryToSql, type SqlOptions, type SqlQuery } from "./sql.js";
+export { datasetFromTensor, type TensorDatasetOptions } from "./tensor-dataset.js";
 export { createDataset, viewFromJSON } from "./view.js";

@@ -23,8 +23,8 @@ function isTensorView(view: ReadableView): view is TensorView {
 
 /**
  * The {@link InputRef} of `view`: the dataset's location and manifest hash when the view selects
- * from a stored dataset (else `null`), its selectors, the number of instances (first axis) and
- * the hash of their ids in order.
+ * from a stored dataset (else `null`: a tensor, a view of a dataset held in memory), its
+ * selectors, the number of instances (first axis) and the hash of their ids in order.
  *
  * @example
  * ```ts
@@ -37,12 +37,14 @@ export async function computeInputRef(view: ReadableView): Promise<InputRef> {
   const first = view.axes[0]!;
   const n = view.shape[0]!;
   const stored = isTensorView(view) ? view.dataset : undefined;
+  // A dataset held in memory (a tensor as a dataset) has no location: nothing to trace back to.
+  const location = stored?.location;
   const json = (view as Partial<TensorView>).toJSON?.();
   return {
     dataset:
-      stored === undefined
+      stored === undefined || location === undefined
         ? null
-        : { location: stored.location, manifest_hash: await hashManifest(stored.manifest) },
+        : { location, manifest_hash: await hashManifest(stored.manifest) },
     selectors: json === undefined ? [] : validateSelectors(structuredClone(json.selectors)),
     n_instances: n,
     ids_hash: await hashIds(view.ids(first), n),

@@ -1,8 +1,9 @@
 /** Joining a result's instance table onto a dataset's first-axis metadata, by id. */
 
-import { createDataset, viewFromJSON } from "@tt/query";
+import { createDataset, datasetFromTensor, viewFromJSON } from "@tt/query";
 import {
   type AnyColumn,
+  type AxisAnnotatedTensor,
   ConfigError,
   columnFromValues,
   concatColumns,
@@ -44,6 +45,11 @@ function gather(column: AnyColumn, rows: Int32Array): AnyColumn {
   return columnFromValues(column.type, taken.values as never, valid) as AnyColumn;
 }
 
+/** How messages name a dataset: its location, or that it is held in memory. */
+function named(dataset: TensorDataset): string {
+  return dataset.location ?? "the dataset in memory";
+}
+
 /** The first-axis metadata of `dataset` with the result's instance columns attached by id. */
 function joinedMeta(
   dataset: TensorDataset,
@@ -55,7 +61,7 @@ function joinedMeta(
   if (idColumn === undefined)
     throw new UnsupportedError(
       "join without ids",
-      `axis '${axis}' of ${dataset.location} has no id column to join on`,
+      `axis '${axis}' of ${named(dataset)} has no id column to join on`,
     );
   const table = result.factorTables[axis];
   if (table === undefined) {
@@ -100,13 +106,30 @@ function joinedMeta(
   if (missing.length > 0) {
     throw new DataError(
       where,
-      `${missing.length} id${missing.length > 1 ? "s are" : " is"} not in ${dataset.location} ('${idColumn}' of axis '${axis}'): ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}; was the result computed from another dataset?`,
+      `${missing.length} id${missing.length > 1 ? "s are" : " is"} not in ${named(dataset)} ('${idColumn}' of axis '${axis}'): ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}; was the result computed from another dataset?`,
     );
   }
   let joined = meta;
   for (const name of added)
     joined = joined.withColumn(prefix + name, gather(table.column(name), rows));
   return joined;
+}
+
+/** Whether `input` is a view of a dataset (a dataset is one), not a tensor. */
+function isView(input: TensorView | AxisAnnotatedTensor): input is TensorView {
+  const view = input as Partial<TensorView> | null;
+  return typeof view?.toJSON === "function" && typeof view.dataset === "object";
+}
+
+/** `input`, if it is a tensor; anything else is a ConfigError saying what joinResult takes. */
+function checkTensor(input: unknown): AxisAnnotatedTensor {
+  const tensor = input as Partial<AxisAnnotatedTensor> | null;
+  if (typeof tensor !== "object" || tensor === null || !ArrayBuffer.isView(tensor.data))
+    throw new ConfigError(
+      "target",
+      `must be a dataset, a view of one or an axis-annotated tensor (createTensor), got ${tensor === null ? "null" : typeof tensor}`,
+    );
+  return tensor as AxisAnnotatedTensor;
 }
 
 /** `dataset` with the metadata of its first axis replaced by `meta`. */
@@ -131,6 +154,7 @@ function withFirstAxisMeta(dataset: TensorDataset, meta: MetaTable): StoredDatas
       return index === undefined ? undefined : { index, meta: meta.row(index) };
     },
     read: dataset.read.bind(dataset),
+    ...(dataset.readInto ? { readInto: dataset.readInto.bind(dataset) } : {}),
     readMask: dataset.readMask.bind(dataset),
   });
 }
@@ -140,16 +164,18 @@ function withFirstAxisMeta(dataset: TensorDataset, meta: MetaTable): StoredDatas
  * (scores, errors, ...) attached by id, so they can be queried next to the labels. Instances the
  * result does not cover get nulls. A column name that already exists is a ConfigError on
  * `prefix`; result ids absent from the dataset are a DataError naming the first few. A view is
- * rebuilt from its selectors against the joined dataset.
+ * rebuilt from its selectors against the joined dataset; a tensor is joined as the dataset
+ * `datasetFromTensor(tensor)` (its ids, or its row numbers when its first axis has none).
  *
  * @example
  * ```ts
  * const joined = joinResult(dataset, result);
  * const picked = joined.query("instance", "score_1 > 2 and label == 'target'");
+ * const scored = joinResult(tensor, await decompose(tensor, "pca", { rank: 2 }));
  * ```
  */
 export function joinResult(
-  target: TensorDataset,
+  target: TensorDataset | AxisAnnotatedTensor,
   result: DecompositionResult,
   options?: JoinResultOptions,
 ): TensorDataset;
@@ -159,10 +185,11 @@ export function joinResult(
   options?: JoinResultOptions,
 ): TensorView;
 export function joinResult(
-  target: TensorDataset | TensorView,
+  input: TensorDataset | TensorView | AxisAnnotatedTensor,
   result: DecompositionResult,
   options: JoinResultOptions = {},
 ): TensorView {
+  const target = isView(input) ? input : datasetFromTensor(checkTensor(input));
   const dataset = target.dataset;
   const meta = joinedMeta(dataset, result, options.prefix ?? "");
   const joined = createDataset(withFirstAxisMeta(dataset, meta));

@@ -22,6 +22,7 @@
  * @packageDocumentation
  */
 
+export { buildIdIndex, columnFromIndex, type IdIndex, lookupId } from "./axis-ids.js";
 export {
   type AnyColumn,
   type Cell,

@@ -112,10 +112,16 @@ export interface AxisElement {
  * arrays, the full metadata of every axis and O(1) lookup by id.
  */
 export interface StoredDataset {
-  /** The validated manifest. */
+  /**
+   * The validated manifest; for a dataset held in memory, one that describes the tensor (axes,
+   * shape, dtype, id columns, attrs) and names no files.
+   */
   readonly manifest: Manifest;
-  /** Where the bundle is: a path or URL. */
-  readonly location: string;
+  /**
+   * Where the bundle is: a path or URL; `undefined` for a dataset held in memory (a tensor as a
+   * dataset), which results and bundles written from it record as having no stored input.
+   */
+  readonly location: string | undefined;
   /** Axis names. */
   readonly axes: readonly string[];
   /** Length of each axis. */

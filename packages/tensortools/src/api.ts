@@ -33,9 +33,11 @@ export {
   compileQuery,
   compileQueryToSql,
   createDataset,
+  datasetFromTensor,
   parseQuery,
   queryRows,
   type SqlQuery,
+  type TensorDatasetOptions,
   viewFromJSON,
 } from "@tt/query";
 export {

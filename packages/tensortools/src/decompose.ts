@@ -1,7 +1,9 @@
 /** `decompose`: resolve a method, validate its config, fit it to a view and assemble the result. */
 
+import { datasetFromTensor } from "@tt/query";
 import { computeInputRef, createResult } from "@tt/result";
 import {
+  type AxisAnnotatedTensor,
   ConfigError,
   type DecompositionMethod,
   type DecompositionResult,
@@ -119,6 +121,23 @@ function checkKernels(kernels: unknown): KernelSettings | undefined {
   return kernels as KernelSettings;
 }
 
+/**
+ * The view to decompose: a view as it is, a tensor as the dataset `datasetFromTensor` makes of
+ * it; anything else is a ConfigError saying what decompose takes.
+ */
+function inputView(input: ReadableView | AxisAnnotatedTensor): ReadableView {
+  const candidate = input as Partial<ReadableView & AxisAnnotatedTensor> | null;
+  if (typeof candidate === "object" && candidate !== null) {
+    if (typeof candidate.ids === "function" && typeof candidate.blocks === "function")
+      return input as ReadableView;
+    if (ArrayBuffer.isView(candidate.data)) return datasetFromTensor(input as AxisAnnotatedTensor);
+  }
+  throw new ConfigError(
+    "view",
+    `must be a dataset, a view of one or an axis-annotated tensor (createTensor), got ${candidate === null ? "null" : Array.isArray(candidate) ? "an array" : typeof candidate}`,
+  );
+}
+
 function checkSeed(seed: unknown): number {
   if (seed === undefined) return 0;
   if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
@@ -128,29 +147,39 @@ function checkSeed(seed: unknown): number {
 }
 
 /**
- * Decomposes `view` with `method` (an id looked up in the registry, or a method object) and
+ * Decomposes `input` with `method` (an id looked up in the registry, or a method object) and
  * `config`: validates the config (defaults filled in), records where the input came from, runs
- * the method's fit and returns the result keyed by the view's instance ids, with attrs
+ * the method's fit and returns the result keyed by the input's instance ids, with attrs
  * `library_version`, `method_version`, `created_at`, `duration_ms` and `seed`.
  *
- * Errors: an unknown id is a NotFoundError listing the registered ones; a bad `seed` or
- * `kernels` option is a ConfigError naming it (`kernels.backend`); tensortools errors from
- * the method (ConfigError, DataError, ...) pass through unchanged; an abort rejects with the
- * signal's reason (before any data is read if the signal is already aborted, and as soon as it
- * aborts even when the method is slow to notice); any other failure is a MethodError naming the
- * method and the phase ("validate", "prepare", "fit", "assemble"), with the original error as its
- * cause. Output that breaks the result contract (instance table not keyed by the view's ids,
- * non-JSON diagnostics) is a MethodError in phase "assemble", whatever the error behind it.
+ * `input` is a dataset, a view of one, or an in-memory tensor (`createTensor`), decomposed as
+ * `datasetFromTensor(tensor)`: the same numbers as the same data written as a bundle, instances
+ * keyed by the tensor's first-axis ids (by row number 0, 1, ... when it has none), and
+ * `inputRef.dataset` null, since there is nothing stored to reopen.
+ *
+ * Errors: an input that is neither a view nor a tensor is a ConfigError on `view`, a tensor with
+ * repeated or null ids a DataError naming the axis; an unknown id is a NotFoundError listing the
+ * registered ones; a bad `seed` or `kernels` option is a ConfigError naming it
+ * (`kernels.backend`); tensortools errors from the method (ConfigError, DataError, ...) pass
+ * through unchanged; an abort rejects with the signal's reason (before any data is read if the
+ * signal is already aborted, and as soon as it aborts even when the method is slow to notice);
+ * any other failure is a MethodError naming the method and the phase ("validate", "prepare",
+ * "fit", "assemble"), with the original error as its cause. Output that breaks the result
+ * contract (instance table not keyed by the input's ids, non-JSON diagnostics) is a MethodError
+ * in phase "assemble", whatever the error behind it.
  *
  * @example
  * ```ts
  * const view = dataset.query("epoch", "lock_position == 1");
  * const result = await decompose(view, "pca", { rank: 5 }, { onProgress: console.log });
  * result.factorTables.epoch.toRecords()[0]; // { id: "ep03", score_1: ..., ... }
+ *
+ * const iris = createTensor({ data, shape: [150, 4], axes: ["flower", "feature"] });
+ * const pca2 = await decompose(iris, "pca", { rank: 2 }); // flowers keyed 0..149
  * ```
  */
 export async function decompose(
-  view: ReadableView,
+  input: ReadableView | AxisAnnotatedTensor,
   method: string | DecompositionMethod<object>,
   config: object = {},
   options: DecomposeOptions = {},
@@ -158,6 +187,7 @@ export async function decompose(
   const { signal } = options;
   signal?.throwIfAborted();
   const started = Date.now();
+  const view = inputView(input);
   const seed = checkSeed(options.seed);
   const kernels = checkKernels(options.kernels);
   const resolved = resolveMethod(method, options.registry);

@@ -4,12 +4,12 @@
  * JavaScript kernels with a single warning when WebAssembly cannot compile.
  */
 
-import { viewFromTensor } from "@tt/schema/testing";
 import { eegTensor } from "@tt/test-fixtures";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type AxisAnnotatedTensor,
   type DecompositionResult,
+  datasetFromTensor,
   decompose,
   isTensorToolsError,
   type ReadableView,
@@ -21,7 +21,7 @@ let tensor: AxisAnnotatedTensor;
 let view: () => ReadableView;
 beforeAll(async () => {
   tensor = await eegTensor();
-  view = () => viewFromTensor(tensor);
+  view = () => datasetFromTensor(tensor);
 });
 
 afterEach(() => {

@@ -3,7 +3,6 @@
  * through and which are wrapped (and in which phase), progress, seeds and aborts.
  */
 
-import { viewFromTensor } from "@tt/schema/testing";
 import { describe, expect, it } from "vitest";
 import {
   columnFromCells,
@@ -12,6 +11,7 @@ import {
   createTensor,
   DataError,
   type DecompositionMethod,
+  datasetFromTensor,
   decompose,
   isTensorToolsError,
   MetaTable,
@@ -28,7 +28,7 @@ const tensor = createTensor({
   axes: ["instance", "feature"],
   axisIndex: { instance: ["a", "b", "c", "d", "e", "f"] },
 });
-const view = () => viewFromTensor(tensor);
+const view = () => datasetFromTensor(tensor);
 
 /** The output a well-behaved method returns for `input`: one row per instance id. */
 function keyedOutput(input: ReadableView): MethodOutput {
@@ -326,7 +326,7 @@ describe("decompose and abort signals", () => {
         },
       };
       const run = decompose(
-        viewFromTensor(large),
+        datasetFromTensor(large),
         watchedSvd,
         { rank: 3, memory_budget: 65536 },
         {

@@ -1,6 +1,7 @@
-import { gather, type TensorView } from "@tt/schema";
+import { gather, type TensorDataset, type TensorView } from "@tt/schema";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { datasetFromTensor } from "../../src/index.js";
 import { datasetOf, positionalTensor } from "./fixture.js";
 
 const tensor = positionalTensor(17, 6, 5);
@@ -33,9 +34,18 @@ const idOf: ((index: number) => string | number)[] = [
   (k: number) => ["Fz", "Cz", "Pz", "Oz", "T7"][k]!,
 ];
 
-describe("any chain of query, filter, slice and take", () => {
+/** The same tensor as a bundle (chunks of 5 instances) and as a dataset held in memory. */
+const sources: [string, () => Promise<TensorDataset>][] = [
+  ["of a bundle", async () => (await datasetOf(tensor)).dataset],
+  [
+    "of a tensor in memory",
+    async () => datasetFromTensor(tensor, { axisIndexColumns: { sample: "sample_index" } }),
+  ],
+];
+
+describe.each(sources)("any chain of query, filter, slice and take %s", (_, open) => {
   it("equals direct indexing of an in-memory copy, for data and metadata", async () => {
-    const { dataset } = await datasetOf(tensor);
+    const dataset = await open();
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { maxLength: 6 }), async (ops) => {
         const model = tensor.shape.map((n) => Array.from({ length: n }, (_, i) => i));

@@ -11,8 +11,11 @@ function takeIndex(index: AxisIndex, start: number, stop: number): AxisIndex {
 }
 
 /**
- * A {@link ReadableView} of `tensor`. Ids of an axis come from `tensor.axisIndex`, or from the
- * metadata column named in `axisIndexColumns`.
+ * A {@link ReadableView} of `tensor`, the minimal input a method's own tests fit on (a method
+ * package cannot depend on `@tt/query`). Ids of an axis come from `tensor.axisIndex`, or from the
+ * metadata column named in `axisIndexColumns`. A tensor as a full dataset, with the selection
+ * verbs and the ids, metadata and reads of a bundle, is `datasetFromTensor` of `@tt/query` (and
+ * `tensortools`), which `decompose` applies to a tensor itself.
  *
  * @example
  * ```ts
