@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 /** The `tt` executable. */
 
-import { runCli } from "./main.js";
-import { exitQuietlyOnClosedPipe } from "./output.js";
+import { enableRelaxedSimd } from "./relaxed-simd.js";
+
+// Before anything compiles WebAssembly: the kernels then run their relaxed-SIMD build on Node 20.
+enableRelaxedSimd();
+
+const { runCli } = await import("./main.js");
+const { exitQuietlyOnClosedPipe } = await import("./output.js");
 
 exitQuietlyOnClosedPipe(process.stdout, process.stderr);
 

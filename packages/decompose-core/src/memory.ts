@@ -19,6 +19,11 @@ export interface MemoryPlan {
   inMemory: boolean;
   /** Rows per block: a multiple of the kernels' chunk, so sums do not depend on the blocking. */
   blockRows: number;
+  /**
+   * Streamed: whether two blocks fit the budget, so that the next block is read into the second
+   * while the kernels work on the first.
+   */
+  readAhead: boolean;
 }
 
 /** The block size when the data is in memory: only the reads are blocked. */
@@ -32,8 +37,9 @@ function roundRows(bytes: number, rowBytes: number): number {
 }
 
 /**
- * Decides between memory and streaming for `plan` under `config.memory_budget`; streamed blocks
- * take a third of the budget. Throws a ConfigError when a statistic of `layouts` or
+ * Decides between memory and streaming for `plan` under `config.memory_budget`; a streamed block
+ * takes a third of the budget (at least one chunk of rows), and a second one, read while the
+ * kernels work on the first, when two fit the budget. Throws a ConfigError when a statistic of `layouts` or
  * `missing: "mask"` needs the data in memory and it does not fit.
  */
 export function planMemory(
@@ -58,5 +64,6 @@ export function planMemory(
   const blockRows = inMemory
     ? roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue)
     : roundRows(budget / 3, plan.p * bytesPerValue);
-  return { dtype, bytesPerValue, budget, inMemory, blockRows };
+  const readAhead = !inMemory && 2 * blockRows * plan.p * bytesPerValue <= budget;
+  return { dtype, bytesPerValue, budget, inMemory, blockRows, readAhead };
 }

@@ -66,7 +66,8 @@ const READ_BYTES = 4 * 2 ** 20;
 /**
  * Fills `target` (capacity `capacity` rows) from the view's blocks, whatever their size, and
  * yields the number of rows each time it is full and once at the end if rows remain, so that
- * every block but the last has exactly `capacity` rows. `keep(viewRow)` skips instances.
+ * every block but the last has exactly `capacity` rows. `keep(viewRow)` skips instances. For views
+ * that need no copy in between, read-ahead.ts reads rows straight into kernel memory instead.
  */
 export async function* fillBlocks(
   view: ReadableView,
@@ -76,10 +77,6 @@ export async function* fillBlocks(
   signal: AbortSignal | undefined,
   keep?: (viewRow: number) => boolean,
 ): AsyncGenerator<number> {
-  if (readsStraightIn(view, plan, target.data, keep)) {
-    yield* readRowsStraightIn(view, plan, target.data, capacity, signal);
-    return;
-  }
   let filled = 0;
   // Reads are smaller than the kernel block: each read allocates, and small short-lived buffers
   // keep the resident memory near the budget instead of waiting for the collector.
@@ -115,7 +112,7 @@ export async function* fillBlocks(
  * every instance is kept, the matrix columns are the view's elements in order, and the target
  * holds the view's element type (float32 into float32, float64 into float64).
  */
-function readsStraightIn(
+export function readsStraightIn(
   view: ReadableView,
   plan: Plan,
   target: Float32Array | Float64Array,
@@ -127,27 +124,6 @@ function readsStraightIn(
     (view.dtype === "float32" && target instanceof Float32Array) ||
     (view.dtype === "float64" && target instanceof Float64Array)
   );
-}
-
-/** {@link fillBlocks} for views that read rows straight into the target, in reads of at most 4 MiB. */
-async function* readRowsStraightIn(
-  view: ReadableView,
-  plan: Plan,
-  target: Float32Array | Float64Array,
-  capacity: number,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<number> {
-  const n = view.shape[0]!;
-  const readRows = Math.max(1, Math.floor(READ_BYTES / (plan.slab * target.BYTES_PER_ELEMENT)));
-  for (let start = 0; start < n; start += capacity) {
-    const rows = Math.min(capacity, n - start);
-    for (let done = 0; done < rows; done += readRows) {
-      signal?.throwIfAborted();
-      const stop = Math.min(rows, done + readRows);
-      await view.readRowsInto!(start + done, start + stop, target, done * plan.p, { signal });
-    }
-    yield rows;
-  }
 }
 
 /** A typical value of each column (its first finite entry among the first rows), else 0. */

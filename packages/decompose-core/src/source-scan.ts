@@ -6,7 +6,8 @@
 
 import type { KernelMatrix } from "@tt/linalg";
 import { dataExponent, ldexp, type Magnitude } from "./magnitude.js";
-import { fillBlocks } from "./rows.js";
+import { type RowBlock, readBlocksStraight } from "./read-ahead.js";
+import { fillBlocks, readsStraightIn } from "./rows.js";
 import { Scan } from "./scan.js";
 import type { SourceOptions } from "./source.js";
 import type { ColumnMoments } from "./statistics.js";
@@ -18,6 +19,11 @@ export interface Reader {
   readonly whole: KernelMatrix | undefined;
   /** Streamed: the block every pass reads into, `blockRows` rows; in memory: `undefined`. */
   readonly blockMatrix: KernelMatrix | undefined;
+  /**
+   * Streamed, when the view reads rows straight in and the budget holds two blocks: the second
+   * block, read while the kernels work on the first (blocks alternate between the two).
+   */
+  readonly aheadMatrix: KernelMatrix | undefined;
   /** Zero shifts, for rescaling blocks with `affineColumns`. */
   readonly noShift: Float64Array;
 }
@@ -37,11 +43,17 @@ export interface Scanned {
 
 /** Allocates the memory the data is read into: the whole matrix, or one block when streamed. */
 export function createReader(options: SourceOptions): Reader {
-  const { plan, kernels, memory } = options;
+  const { view, plan, kernels, memory } = options;
   const { inMemory, blockRows, dtype } = memory;
   const whole = inMemory ? kernels.allocMatrix(Math.max(plan.n, 1), plan.p, dtype) : undefined;
   const blockMatrix = inMemory ? undefined : kernels.allocMatrix(blockRows, plan.p, dtype);
-  return { options, whole, blockMatrix, noShift: new Float64Array(plan.p) };
+  const aheadMatrix =
+    blockMatrix !== undefined &&
+    memory.readAhead &&
+    readsStraightIn(view, plan, blockMatrix.data, undefined)
+      ? kernels.allocMatrix(blockRows, plan.p, dtype)
+      : undefined;
+  return { options, whole, blockMatrix, aheadMatrix, noShift: new Float64Array(plan.p) };
 }
 
 /** A new scan of the view. */
@@ -57,22 +69,68 @@ export async function readBlocks(
   factor: Float64Array | undefined,
   keep?: (row: number) => boolean,
 ): Promise<void> {
-  const { view, plan, kernels, memory, context } = reader.options;
-  const blockMatrix = reader.blockMatrix!;
+  const { kernels } = reader.options;
+  for await (const { block, row0 } of streamedBlocks(reader, keep)) {
+    if (factor !== undefined) await kernels.affineColumns(block, reader.noShift, factor);
+    await visit(block, row0);
+  }
+}
+
+/**
+ * Streamed: the blocks of the used rows, `row0` counting used rows. With a second block buffer
+ * and no rows to skip, the next block is read while the caller works on the current one.
+ */
+async function* streamedBlocks(
+  reader: Reader,
+  keep: ((row: number) => boolean) | undefined,
+): AsyncGenerator<RowBlock> {
+  const { view, plan, memory, context } = reader.options;
+  const { blockMatrix, aheadMatrix } = reader;
+  if (keep === undefined && readsStraightIn(view, plan, blockMatrix!.data, undefined)) {
+    const buffers = aheadMatrix === undefined ? [blockMatrix!] : [blockMatrix!, aheadMatrix];
+    yield* readBlocksStraight(
+      view,
+      plan.n,
+      memory.blockRows,
+      (index, _row0, rows) => buffers[index % buffers.length]!.withRows(rows),
+      { ahead: buffers.length > 1, signal: context.signal },
+    );
+    return;
+  }
   let row0 = 0;
   for await (const rows of fillBlocks(
     view,
     plan,
-    blockMatrix,
+    blockMatrix!,
     memory.blockRows,
     context.signal,
     keep,
   )) {
-    const block = blockMatrix.withRows(rows);
-    if (factor !== undefined) await kernels.affineColumns(block, reader.noShift, factor);
-    await visit(block, row0);
+    yield { block: blockMatrix!.withRows(rows), row0 };
     row0 += rows;
   }
+}
+
+/**
+ * In memory: the whole matrix, block by block as its rows arrive (the next block read while the
+ * caller works on the current one) when the view reads rows straight in, else once read whole.
+ */
+async function* wholeBlocks(reader: Reader): AsyncGenerator<RowBlock> {
+  const { view, plan, memory, context } = reader.options;
+  const whole = reader.whole!;
+  const { n } = plan;
+  if (readsStraightIn(view, plan, whole.data, undefined)) {
+    yield* readBlocksStraight(
+      view,
+      n,
+      memory.blockRows,
+      (_index, row0, rows) => whole.withRows(rows, row0),
+      { ahead: true, signal: context.signal },
+    );
+    return;
+  }
+  for await (const _ of fillBlocks(view, plan, whole, n, context.signal));
+  yield { block: whole.withRows(n), row0: 0 };
 }
 
 /**
@@ -93,19 +151,19 @@ export async function scanData(reader: Reader): Promise<Scanned> {
   return { scan, moments: finished.moments, magnitude, exponent, factor };
 }
 
-/** The first scan: in memory, copies everything and analyzes it at once; streamed, block by block. */
+/** The first scan, block by block: in memory as the rows arrive, streamed as each block is read. */
 async function firstScan(reader: Reader): Promise<Scan> {
-  const { view, plan, context } = reader.options;
+  const { plan, context } = reader.options;
   const { n } = plan;
   const { whole } = reader;
   const scan = newScan(reader.options);
   if (whole !== undefined) {
-    let row0 = 0;
-    for await (const rows of fillBlocks(view, plan, whole, n, context.signal)) {
-      row0 += rows;
-      context.onProgress({ phase: "read", fraction: row0 / Math.max(n, 1) });
+    // Each block is analyzed as it arrives; its moments continue the kernels' running sums in
+    // chunk order, so the statistics are the bits of one analysis of the whole matrix.
+    for await (const { block, row0 } of wholeBlocks(reader)) {
+      await scan.analyze(block, row0, block.rows);
+      context.onProgress({ phase: "read", fraction: (row0 + block.rows) / Math.max(n, 1) });
     }
-    await scan.analyze(whole, 0, n);
   } else {
     await readBlocks(
       reader,

@@ -64,8 +64,7 @@ export class KernelEngine implements Kernels {
         `dtype must be "float32" or "float64", got ${dtype}`,
       );
     const bytes = rows * cols * bytesOf(dtype);
-    const offset = this.#heap.alloc(bytes);
-    new Uint8Array(this.#heap.buffer, offset, bytes).fill(0);
+    const offset = this.#heap.allocZeroed(bytes);
     const block = { owner: this, offset, capacityRows: rows, freed: false };
     const matrix = new HeapMatrix(this.#heap, block, rows, cols, dtype, false);
     this.#live.add(matrix);

@@ -62,6 +62,11 @@ export class KernelHeap {
   readonly #storage: HeapStorage;
   /** Live blocks, sorted by start. */
   readonly #blocks: Block[] = [];
+  /**
+   * Bytes from here on were never handed out, so they still hold the zeros storage starts and
+   * grows with: zeroing them again would only touch (fault in) fresh pages for nothing.
+   */
+  #neverUsed = FIRST_BYTE;
   #f32: Float32Array;
   #f64: Float64Array;
 
@@ -90,6 +95,23 @@ export class KernelHeap {
 
   /** Reserves `bytes` bytes and returns their offset; grows the storage when needed. */
   alloc(bytes: number): number {
+    return this.#place(bytes).start;
+  }
+
+  /**
+   * {@link alloc}, with the `bytes` bytes zero. Only the part of the block that was handed out
+   * before is cleared: bytes never handed out still hold the zeros storage starts and grows with,
+   * and writing zeros over them would only fault in fresh pages for nothing.
+   */
+  allocZeroed(bytes: number): number {
+    const { start, neverUsedBefore } = this.#place(bytes);
+    const used = Math.min(start + bytes, neverUsedBefore);
+    if (used > start) new Uint8Array(this.buffer, start, used - start).fill(0);
+    return start;
+  }
+
+  /** Places a block of `bytes` bytes (first fit), and says where never-used bytes began before. */
+  #place(bytes: number): { start: number; neverUsedBefore: number } {
     const size = Math.ceil((bytes + SLACK) / ALIGN) * ALIGN;
     let start = FIRST_BYTE;
     let index = 0;
@@ -100,7 +122,9 @@ export class KernelHeap {
     }
     this.#ensure(start + size);
     this.#blocks.splice(index, 0, { start, end: start + size });
-    return start;
+    const neverUsedBefore = this.#neverUsed;
+    this.#neverUsed = Math.max(this.#neverUsed, start + size);
+    return { start, neverUsedBefore };
   }
 
   /** Releases the block that starts at `start`. */
@@ -159,8 +183,9 @@ export class KernelHeap {
         `kernel memory would need ${((havePages + needed) / 16384).toFixed(2)} GiB; ` +
           `WebAssembly (wasm32) memory is limited to 4 GiB: process the matrix in smaller blocks`,
       );
-    // An eighth more than needed, so that a run of growing allocations does not grow every time.
-    const headroom = Math.min(MAX_PAGES - havePages - needed, Math.ceil(havePages / 8));
+    // An eighth of the new size more than needed, so that the scratch blocks a product takes
+    // after a large matrix fit without growing again (growth copies the JS backend's buffer).
+    const headroom = Math.min(MAX_PAGES - havePages - needed, Math.ceil((havePages + needed) / 8));
     try {
       this.#storage.grow(needed + headroom);
     } catch (error) {

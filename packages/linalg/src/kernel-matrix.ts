@@ -19,10 +19,12 @@ export interface KernelMatrix {
    */
   readonly data: Float32Array | Float64Array;
   /**
-   * The same memory seen as only its first `rows` rows (for a last, shorter block); `rows` may be
-   * anything up to the rows the matrix was allocated with. Freeing the matrix frees its views.
+   * The same memory seen as only `rows` of its rows, from row `first` (default 0) of the matrix as
+   * allocated: a last, shorter block, or a block of rows the kernels can work on while other rows
+   * are still being written. `first + rows` may be anything up to the rows the matrix was
+   * allocated with. Freeing the matrix frees its views.
    */
-  withRows(rows: number): KernelMatrix;
+  withRows(rows: number, first?: number): KernelMatrix;
 }
 
 /** What a matrix and the views made by `withRows` share. */
@@ -50,6 +52,8 @@ export class HeapMatrix implements KernelMatrix {
   readonly block: MatrixBlock;
   /** Whether withRows made it (only the allocated matrix itself can be freed). */
   readonly isView: boolean;
+  /** The row of the allocated matrix this one starts at (0 unless withRows said otherwise). */
+  readonly firstRow: number;
   readonly #heap: KernelHeap;
   #view: Float32Array | Float64Array | undefined;
 
@@ -60,6 +64,7 @@ export class HeapMatrix implements KernelMatrix {
     cols: number,
     dtype: KernelDType,
     isView: boolean,
+    firstRow = 0,
   ) {
     this.#heap = heap;
     this.block = block;
@@ -67,11 +72,12 @@ export class HeapMatrix implements KernelMatrix {
     this.cols = cols;
     this.dtype = dtype;
     this.isView = isView;
+    this.firstRow = firstRow;
   }
 
   /** Byte offset of the first element in kernel memory. */
   get offset(): number {
-    return this.block.offset;
+    return this.block.offset + this.firstRow * this.cols * bytesOf(this.dtype);
   }
 
   get data(): Float32Array | Float64Array {
@@ -82,21 +88,28 @@ export class HeapMatrix implements KernelMatrix {
       const length = this.rows * this.cols;
       this.#view =
         this.dtype === "float32"
-          ? new Float32Array(buffer, this.block.offset, length)
-          : new Float64Array(buffer, this.block.offset, length);
+          ? new Float32Array(buffer, this.offset, length)
+          : new Float64Array(buffer, this.offset, length);
     }
     return this.#view;
   }
 
-  withRows(rows: number): KernelMatrix {
+  withRows(rows: number, first = 0): KernelMatrix {
     if (this.block.freed)
       throw new ArgumentError("KernelMatrix.withRows", "this", "the matrix was freed");
-    if (!Number.isInteger(rows) || rows < 0 || rows > this.block.capacityRows)
+    const capacity = this.block.capacityRows;
+    if (!Number.isInteger(first) || first < 0 || first > capacity)
+      throw new ArgumentError(
+        "KernelMatrix.withRows",
+        "first",
+        `first must be an integer from 0 to ${capacity} (the rows allocated), got ${first}`,
+      );
+    if (!Number.isInteger(rows) || rows < 0 || first + rows > capacity)
       throw new ArgumentError(
         "KernelMatrix.withRows",
         "rows",
-        `rows must be an integer from 0 to ${this.block.capacityRows} (the rows allocated), got ${rows}`,
+        `rows must be an integer from 0 to ${capacity - first} (the rows allocated${first > 0 ? ` after row ${first}` : ""}), got ${rows}`,
       );
-    return new HeapMatrix(this.#heap, this.block, rows, this.cols, this.dtype, true);
+    return new HeapMatrix(this.#heap, this.block, rows, this.cols, this.dtype, true, first);
   }
 }
