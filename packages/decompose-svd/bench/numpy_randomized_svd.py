@@ -27,6 +27,10 @@ dtype. Timed (time.perf_counter, loading excluded, best of --repeat):
 
 Prints one JSON line: {"seconds": best, "seconds_all": [...], "singular_values": [top rank],
 "threads": OPENBLAS_NUM_THREADS or "default", ...}.
+
+With --out DIR, the last fit is also written as a user's script would: DIR/scores.npy (U * s),
+DIR/components.npy (Vt) and DIR/singular_values.npy. Run as a whole process with --repeat 1 it is
+the reference of `tt decompose`: interpreter start, imports, np.load, fit and write.
 """
 
 import argparse
@@ -94,6 +98,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--algorithm", choices=["randomized", "exact"], default="randomized")
     parser.add_argument("--qr", choices=["scipy", "numpy"], default="scipy")
+    parser.add_argument("--out", help="directory to write scores, components and singular values")
     args = parser.parse_args()
 
     x = np.load(args.path)
@@ -109,8 +114,13 @@ def main():
     seconds = []
     for _ in range(max(1, args.repeat)):
         start = time.perf_counter()
-        _, s, _ = run(x, args, qr)
+        u, s, vt = run(x, args, qr)
         seconds.append(time.perf_counter() - start)
+    if args.out is not None:
+        os.makedirs(args.out, exist_ok=True)
+        np.save(os.path.join(args.out, "scores.npy"), u * s)
+        np.save(os.path.join(args.out, "components.npy"), vt)
+        np.save(os.path.join(args.out, "singular_values.npy"), s)
 
     print(
         json.dumps(
