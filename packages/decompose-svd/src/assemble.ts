@@ -38,7 +38,6 @@ export interface AssembleInput {
   config: SvdConfig;
   solver: string;
   seed: number;
-  powerIterations: number;
   kernels: Kernels;
   blockRows: number;
   imputation: Imputation | undefined;
@@ -142,6 +141,7 @@ function diagnosticsOf(input: AssembleInput, values: ReportedValues): JsonObject
   const { plan, source, k, config } = input;
   const { n, p } = source;
   const dropped = plan.n - n;
+  const sketched = input.solver === "randomized" || input.solver === "krylov";
   const diagnostics: JsonObject = {
     solver: input.solver,
     rank: k,
@@ -160,8 +160,8 @@ function diagnosticsOf(input: AssembleInput, values: ReportedValues): JsonObject
       column_shape: plan.columnShape,
       order: "C",
     },
-    power_iterations: input.solver === "randomized" ? input.powerIterations : 0,
-    oversamples: input.solver === "randomized" ? config.oversamples : 0,
+    power_iterations: sketched ? input.decomposition.iterations : 0,
+    oversamples: sketched ? config.oversamples : 0,
     seed: input.seed,
     sign_convention:
       "svd_flip on the components (scikit-learn >= 1.5): the largest-magnitude entry of each component is positive",

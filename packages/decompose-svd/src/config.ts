@@ -28,8 +28,11 @@ export interface FlattenConfig {
   columns: AxisList;
 }
 
-/** The solvers: exact (LAPACK digits), Gram (one pass), randomized (Halko et al.), auto. */
-export type SolverName = "auto" | "exact" | "gram" | "randomized";
+/**
+ * The solvers: exact (LAPACK digits), Gram (one pass), randomized (Halko et al.), krylov
+ * (randomized block Krylov, Musco & Musco), auto.
+ */
+export type SolverName = "auto" | "exact" | "gram" | "randomized" | "krylov";
 
 /** The complete configuration of `svd` and `pca`; keys are snake_case as stored with results. */
 export interface SvdConfig {
@@ -41,7 +44,13 @@ export interface SvdConfig {
   sample_mask: SampleMaskConfig | null;
   flatten: FlattenConfig | null;
   solver: SolverName;
+  /** randomized and krylov: columns of the test matrix (each Krylov block) beyond the rank. */
   oversamples: number;
+  /**
+   * randomized: power iterations q; krylov: blocks after the first, q, for a basis of q + 1
+   * blocks. Both read the data q + 2 times. `"auto"`: 7 (4 when the rank is at least a tenth of
+   * min(instances, features)) for randomized, as scikit-learn; 5 for krylov.
+   */
   power_iterations: number | "auto";
   /** Bytes the data may take in memory; larger inputs are streamed block by block. */
   memory_budget: number | "auto";
@@ -72,7 +81,7 @@ export const PCA_DEFAULTS: Readonly<SvdConfig> = {
 };
 
 const KEYS = Object.keys(SVD_DEFAULTS) as (keyof SvdConfig)[];
-const SOLVERS: readonly SolverName[] = ["auto", "exact", "gram", "randomized"];
+const SOLVERS: readonly SolverName[] = ["auto", "exact", "gram", "randomized", "krylov"];
 
 function rank(value: unknown): RankConfig {
   if (typeof value === "number") return validateInteger("rank", value, 1);

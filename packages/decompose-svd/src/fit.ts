@@ -12,6 +12,7 @@ import { createKernels, type Kernels } from "@tt/linalg";
 import { ConfigError, type FitContext, type MethodOutput, type ReadableView } from "@tt/schema";
 import { assemble, type Imputation } from "./assemble.js";
 import type { SolverName, SvdConfig } from "./config.js";
+import { checkKrylovBasis, solveKrylov } from "./krylov.js";
 import { planMatrix } from "./plan.js";
 import {
   autoPowerIterations,
@@ -54,11 +55,13 @@ export async function fitSvd(
     const { seed } = context;
     const powerIterations =
       config.power_iterations === "auto"
-        ? autoPowerIterations(kFit, source.n, plan.p)
+        ? autoPowerIterations(solver, kFit, source.n, plan.p)
         : config.power_iterations;
+    if (solver === "krylov")
+      checkKrylovBasis(source.n, plan.p, kFit, config.oversamples, powerIterations, memory.budget);
     const solve = solverOf(source, kernels, solver, config.oversamples, powerIterations, context);
     const { decomposition, imputation } = await decompose(source, solve, kFit, memory.dtype);
-    // Gram and randomized collect the row norms in their last pass; exact works in memory.
+    // Gram, randomized and krylov collect the row norms in their last pass; exact works in memory.
     const rowSquares = decomposition.rowSquares ?? (await rowSumSquares(source, kernels));
     const totalSquares = rowSquares.reduce((a, b) => a + b, 0);
     const k = chooseRank(config, decomposition.singularValues, kFit, totalSquares);
@@ -73,7 +76,6 @@ export async function fitSvd(
       config,
       solver,
       seed,
-      powerIterations,
       kernels,
       blockRows: memory.blockRows,
       imputation,
@@ -145,14 +147,17 @@ function solverOf(
     signal?.throwIfAborted();
     if (solver === "exact") return solveExact(source, k);
     if (solver === "gram") return solveGram(source, kernels, k);
-    return solveRandomized(source, kernels, {
+    const options = {
       k,
       oversamples,
       powerIterations,
       seed,
       signal,
-      onIteration: (done, total) => context.onProgress({ phase: "fit", fraction: done / total }),
-    });
+      onIteration: (done: number, total: number) =>
+        context.onProgress({ phase: "fit", fraction: done / total }),
+    };
+    if (solver === "krylov") return solveKrylov(source, kernels, options);
+    return solveRandomized(source, kernels, options);
   };
 }
 

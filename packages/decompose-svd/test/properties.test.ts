@@ -35,7 +35,7 @@ function waveforms(n: number, samples = 40, channels = 3, seed = 1) {
 
 describe("factors", () => {
   const view = viewFromTensor(waveforms(300));
-  it.each(["exact", "gram", "randomized"])(
+  it.each(["exact", "gram", "randomized", "krylov"])(
     "components are orthonormal and scores orthogonal (%s)",
     async (solver) => {
       const k = 6;
@@ -81,30 +81,22 @@ describe("factors", () => {
 
 describe("determinism and streaming", () => {
   const tensor = waveforms(5000, 30, 3, 7);
-  it("the same seed gives the same result bit for bit; another seed differs only in rounding", async () => {
-    const a = await fitSvd(
-      viewFromTensor(tensor),
-      { rank: 4, solver: "randomized", center: { over: ["instance"] } },
-      3,
-    );
-    const b = await fitSvd(
-      viewFromTensor(tensor),
-      { rank: 4, solver: "randomized", center: { over: ["instance"] } },
-      3,
-    );
-    expect(scoreColumns(a, "instance", 4)).toEqual(scoreColumns(b, "instance", 4));
-    const c = await fitSvd(
-      viewFromTensor(tensor),
-      { rank: 4, solver: "randomized", center: { over: ["instance"] } },
-      4,
-    );
-    const sa = (a.diagnostics as { singular_values: number[] }).singular_values;
-    const sc = (c.diagnostics as { singular_values: number[] }).singular_values;
-    // The two signal components agree; the rest is noise, where subspaces may differ.
-    for (const i of [0, 1]) expect(Math.abs(sa[i]! - sc[i]!) / sa[i]!).toBeLessThan(1e-6);
-  });
+  it.each(["randomized", "krylov"])(
+    "the same seed gives the same result bit for bit; another seed differs only in rounding (%s)",
+    async (solver) => {
+      const config = { rank: 4, solver, center: { over: ["instance"] } };
+      const a = await fitSvd(viewFromTensor(tensor), config, 3);
+      const b = await fitSvd(viewFromTensor(tensor), config, 3);
+      expect(scoreColumns(a, "instance", 4)).toEqual(scoreColumns(b, "instance", 4));
+      const c = await fitSvd(viewFromTensor(tensor), config, 4);
+      const sa = (a.diagnostics as { singular_values: number[] }).singular_values;
+      const sc = (c.diagnostics as { singular_values: number[] }).singular_values;
+      // The two signal components agree; the rest is noise, where subspaces may differ.
+      for (const i of [0, 1]) expect(Math.abs(sa[i]! - sc[i]!) / sa[i]!).toBeLessThan(1e-6);
+    },
+  );
 
-  it.each(["randomized", "gram"])(
+  it.each(["randomized", "krylov", "gram"])(
     "streaming under a small memory budget equals the in-memory fit bit for bit (%s)",
     async (solver) => {
       const config = {
@@ -124,12 +116,15 @@ describe("determinism and streaming", () => {
     },
   );
 
-  it("one thread and two give the same result bit for bit", async () => {
-    const config = { rank: 3, solver: "randomized", center: { over: ["instance"] } };
-    const one = await fitSvd(viewFromTensor(tensor), { ...config, threads: 1 });
-    const two = await fitSvd(viewFromTensor(tensor), { ...config, threads: 2 });
-    expect(scoreColumns(one, "instance", 3)).toEqual(scoreColumns(two, "instance", 3));
-  });
+  it.each(["randomized", "krylov"])(
+    "one thread and two give the same result bit for bit (%s)",
+    async (solver) => {
+      const config = { rank: 3, solver, center: { over: ["instance"] } };
+      const one = await fitSvd(viewFromTensor(tensor), { ...config, threads: 1 });
+      const two = await fitSvd(viewFromTensor(tensor), { ...config, threads: 2 });
+      expect(scoreColumns(one, "instance", 3)).toEqual(scoreColumns(two, "instance", 3));
+    },
+  );
 });
 
 describe("config", () => {
@@ -137,7 +132,10 @@ describe("config", () => {
   it.each([
     [{ rank: 0 }, "rank", "must be an integer >= 1"],
     [{ rank: 2.5 }, "rank", "integer"],
-    [{ solver: "lapack" }, "solver", `"auto", "exact", "gram", "randomized"`],
+    [{ solver: "lapack" }, "solver", `"auto", "exact", "gram", "randomized", "krylov"`],
+    [{ solver: "krylov", power_iterations: -1 }, "power_iterations", ">= 0"],
+    [{ solver: "krylov", power_iterations: "deep" }, "power_iterations", "integer"],
+    [{ solver: "krylov", oversamples: 2.5 }, "oversamples", "integer"],
     [{ missing: "ignore" }, "missing", `"error", "drop", "mask"`],
     [{ center: "mean" }, "center", `"none", "global"`],
     [{ center: { over: [] } }, "center.over", "non-empty"],
