@@ -7,6 +7,11 @@ Usage: python3 numpy_cp_als.py data.npy --dims 1793,3 --rank 5 --init init.json
 data.npy holds the n x p float32 unfolding; init.json the initial factors U1..Um (lists of rows).
 Prints one line of JSON: seconds per sweep (mean over --sweeps timed sweeps after one warm-up),
 the full fit's seconds, sweeps, converged flag and fit.
+
+With --whole DIR it is instead the whole-process reference of `tt decompose -m cp` with
+n_iter_max = --sweeps and tol 0: load, ||X||^2, --sweeps sweeps from the initial factors, and the
+factors written to DIR as a user's script would (factor_<k>.npy, weights.npy); it prints the
+seconds of the load and of the fit.
 """
 
 import argparse
@@ -61,14 +66,20 @@ def main():
     parser.add_argument("--sweeps", type=int, default=10)
     parser.add_argument("--tol", type=float, default=1e-6)
     parser.add_argument("--n-iter-max", type=int, default=200)
+    parser.add_argument("--whole", help="whole-process mode: write the factors to this directory")
     args = parser.parse_args()
     dims = [int(d) for d in args.dims.split(",")]
+    started = time.perf_counter()
     A = np.load(args.data, mmap_mode=None)
     A = np.ascontiguousarray(A.reshape(A.shape[0], -1), dtype=np.float32)
+    load_seconds = time.perf_counter() - started
     R = args.rank
     with open(args.init) as f:
         init = [None] + [np.array(u, dtype=np.float64) for u in json.load(f)]
     normX2 = float(np.einsum("ij,ij->", A, A, dtype=np.float64))
+    if args.whole is not None:
+        whole(A, dims, init, R, normX2, args, load_seconds)
+        return
 
     U = [None] + [u.copy() for u in init[1:]]
     sweep(A, dims, U, R, normX2)  # warm-up
@@ -94,6 +105,35 @@ def main():
                 "fit_seconds": fit_seconds,
                 "iterations": len(history),
                 "converged": converged,
+                "fit": 1 - history[-1],
+            }
+        )
+    )
+
+
+def whole(A, dims, init, R, normX2, args, load_seconds):
+    """--sweeps sweeps from the initial factors, the factors written as .npy files."""
+    started = time.perf_counter()
+    U = [None] + [u.copy() for u in init[1:]]
+    history = [sweep(A, dims, U, R, normX2) for _ in range(args.sweeps)]
+    # The instance factor of the last factors, and the weights as the column norms.
+    KR = khatri_rao(U[1:]).astype(np.float32)
+    V0 = np.ones((R, R))
+    for k in range(1, len(dims) + 1):
+        V0 *= U[k].T @ U[k]
+    U[0] = (A @ KR).astype(np.float64) @ pinv_sym(V0)
+    U[0], weights = normalize(U[0])
+    fit_seconds = time.perf_counter() - started
+    os.makedirs(args.whole, exist_ok=True)
+    for k, factor in enumerate(U):
+        np.save(os.path.join(args.whole, f"factor_{k}.npy"), factor)
+    np.save(os.path.join(args.whole, "weights.npy"), weights)
+    print(
+        json.dumps(
+            {
+                "load_seconds": load_seconds,
+                "fit_seconds": fit_seconds,
+                "sweeps": len(history),
                 "fit": 1 - history[-1],
             }
         )
