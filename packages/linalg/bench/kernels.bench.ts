@@ -1,11 +1,20 @@
 /**
  * Times the kernels on a 42337 × 5379 float32 matrix (the size of the EEG tensor of the
  * SVD work) times 20 columns, for each wasm backend with 1 and 2 threads, and compares with numpy
- * (OpenBLAS, 1 and 2 threads) when python3 has it: a ratio "numpy time / ours" above 1 means faster than numpy. Run with `pnpm bench`, which starts Node with
- * --experimental-wasm-relaxed-simd so that the relaxed build can be measured on Node 20.
- * KERNEL_BENCH_ROWS, KERNEL_BENCH_COLS and KERNEL_BENCH_REPEATS make it smaller or longer.
+ * (OpenBLAS, 1 and 2 threads) when python3 has it, on OpenBLAS's best kernel: the numpy child runs
+ * without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, and the kernel it ran is printed. The ratio is
+ * our faster time (1 or 2 threads) over numpy's faster one: below 1 means faster than numpy. Run
+ * with `pnpm bench`, which starts Node with --experimental-wasm-relaxed-simd so that the relaxed
+ * build can be measured on Node 20. KERNEL_BENCH_ROWS, KERNEL_BENCH_COLS and KERNEL_BENCH_REPEATS
+ * make it smaller or longer.
  */
 import { spawnSync } from "node:child_process";
+import {
+  machineLoadLine,
+  numpyEnvironment,
+  openblasKernel,
+  pinningInEnvironment,
+} from "../../../tooling/bench/reference.js";
 import {
   createKernels,
   type KernelBackend,
@@ -70,12 +79,10 @@ print(json.dumps({
     "gram": best(lambda: G.T @ G),
 }))
 `;
-  const env = {
-    ...process.env,
-    OPENBLAS_NUM_THREADS: String(threads),
-    OMP_NUM_THREADS: String(threads),
-  };
-  const result = spawnSync("python3", ["-c", script], { encoding: "utf8", env });
+  const result = spawnSync("python3", ["-c", script], {
+    encoding: "utf8",
+    env: numpyEnvironment(threads),
+  });
   if (result.status !== 0) return undefined;
   return JSON.parse(result.stdout.trim().split("\n").pop()!);
 }
@@ -149,11 +156,13 @@ console.log(
   `kernels on ${n} x ${p} float32, l = ${l} (gram: ${n} x ${gramCols}), best of ${repeats}`,
 );
 const numpy = [numpyTimes(1), numpyTimes(2)];
+const pinned = pinningInEnvironment();
 console.log(
   numpy[0] === undefined
     ? "numpy: not available"
-    : "numpy (OpenBLAS) measured with 1 and 2 threads",
+    : `numpy measured with 1 and 2 threads: ${openblasKernel()}${pinned.length > 0 ? `; run without ${pinned.join(", ")} (set here)` : ""}`,
 );
+console.log(`machine: ${machineLoadLine()}`);
 for (const backend of backends) {
   const byThreads = new Map<number, Row[]>();
   for (const threads of [1, 2]) byThreads.set(threads, await measure(backend, threads));
@@ -171,7 +180,7 @@ for (const backend of backends) {
       numpyOne === undefined || numpyTwo === undefined
         ? ""
         : ` | numpy ${(numpyOne * 1000).toFixed(0)} / ${(numpyTwo * 1000).toFixed(0)} ms,` +
-          ` numpy time / ours ${(numpyOne / row.seconds).toFixed(2)} / ${(numpyTwo / twoRow.seconds).toFixed(2)}`;
+          ` ours / numpy's best ${(Math.min(row.seconds, twoRow.seconds) / Math.min(numpyOne, numpyTwo)).toFixed(2)}x`;
     console.log(
       `  ${row.kernel.padEnd(15)} 1 thread ${(row.seconds * 1000).toFixed(0).padStart(5)} ms ${rate(row)}` +
         ` | 2 threads ${(twoRow.seconds * 1000).toFixed(0).padStart(5)} ms ${rate(twoRow)}` +
