@@ -31,6 +31,8 @@ export class Scan {
   /** View rows with missing values: the first few, or all of them with `missing: "drop"`. */
   readonly missingRows: number[] = [];
   missingCount = 0;
+  /** Each row's sum of squares as read (the view's rows), from the kernels' moments. */
+  readonly rowSquares: Float64Array;
   /** The per-row layouts (center or scale per instance) and their values, block by block. */
   readonly perRowLayouts: StatLayout[];
   readonly perRowValues: Float64Array[][];
@@ -45,6 +47,7 @@ export class Scan {
   ) {
     const { p } = plan;
     this.kernelSums = { columnSums: new Float64Array(p), columnSumSquares: new Float64Array(p) };
+    this.rowSquares = new Float64Array(plan.n);
     this.perRowLayouts = [layouts.center, layouts.scale].filter((s) => s?.perRow) as StatLayout[];
     this.perRowValues = this.perRowLayouts.map(() => []);
   }
@@ -63,6 +66,7 @@ export class Scan {
       columnSumSquares: kernelSums.columnSumSquares.slice(),
     };
     const sums = await this.kernels.moments(block, moments.shift, kernelSums);
+    this.rowSquares.set(sums.rowSumSquares.subarray(0, rows), row0);
     const { missing: bad, infinite } = this.magnitude.observe(
       data,
       rows,

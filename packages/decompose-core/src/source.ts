@@ -41,6 +41,12 @@ export interface MatrixSource {
    * the data's magnitude is beyond what the kernels square without overflow or underflow.
    */
   readonly unitExponent: number;
+  /**
+   * Each used row's squared norm in the blocks, when the scan measured it already: the blocks are
+   * the rows as read (no centering, scaling, weights or rescaling, no missing values). The same
+   * bits a `moments` pass over the blocks gives, without the pass; `undefined` otherwise.
+   */
+  readonly rowSquares: Float64Array | undefined;
   /** Reads of the data so far. */
   passes: number;
   /** Calls `visit` with consecutive preprocessed blocks and the row each starts at. */
@@ -92,6 +98,13 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     matrix === undefined ? [] : await preprocessInMemory(matrix, preprocess, config, used * p);
   // Scaled data has no unit: there the rescaling of the data cancels, that of the matrix stays.
   const unitExponent = (layouts.scale === undefined ? scanned.exponent : 0) + matrixScale;
+  const unchanged =
+    layouts.center === undefined &&
+    layouts.scale === undefined &&
+    plan.columnWeights === null &&
+    unitExponent === 0 &&
+    scanned.exponent === 0 &&
+    scanned.scan.missingCount === 0;
   return createSource({
     reader,
     scanned,
@@ -102,6 +115,7 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     preprocess,
     missing,
     unitExponent,
+    rowSquares: unchanged ? scanned.scan.rowSquares : undefined,
   });
 }
 
@@ -273,6 +287,8 @@ interface SourceParts {
   preprocess: (block: KernelMatrix, row0: number) => Promise<void>;
   missing: number[];
   unitExponent: number;
+  /** See {@link MatrixSource.rowSquares}. */
+  rowSquares: Float64Array | undefined;
 }
 
 /** The source the solvers read: the statistics in the data's units and the passes over the data. */
@@ -293,6 +309,7 @@ function createSource(parts: SourceParts): MatrixSource {
     missing: Float64Array.from(parts.missing),
     inMemory: memory.inMemory,
     unitExponent,
+    rowSquares: parts.rowSquares,
     passes: 1,
     async forEachBlock(visit) {
       source.passes++;

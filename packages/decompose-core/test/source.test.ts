@@ -145,6 +145,24 @@ describe("openSource", () => {
     expect(await rowsOf(streamed)).toEqual(await rowsOf(whole));
   });
 
+  it("gives each row's squared norm from the scan when the rows are used as read", async () => {
+    const n = KERNEL_CHUNK_ROWS + 40;
+    const view = waveView(n);
+    for (const budget of ["auto", n * P * 8 - 1] as const) {
+      const source = await open(view, NO_PREPROCESSING, budget);
+      const expected = new Float64Array(n);
+      await source.forEachBlock(async (block, row0) => {
+        const { rowSumSquares } = await kernels.moments(block, new Float64Array(P));
+        expected.set(rowSumSquares.subarray(0, block.rows), row0);
+      });
+      expect(source.rowSquares).toEqual(expected);
+    }
+    const centered = await open(view, { ...NO_PREPROCESSING, center: "global" });
+    expect(centered.rowSquares).toBeUndefined();
+    const weighted = await open(view, { ...NO_PREPROCESSING, weights: { channel: [1, 1] } });
+    expect(weighted.rowSquares).toBeUndefined();
+  });
+
   it('records missing positions and zeroes them under missing: "mask"', async () => {
     const view = waveView(20, (data) => {
       data[5 * P + 4] = Number.NaN;

@@ -104,7 +104,10 @@ interface FirstRead {
   grams: ModeGrams | undefined;
 }
 
-/** Reads the data once for its squared norms and, for `init: "svd"`, the modes' Gram matrices. */
+/**
+ * Reads the data once for its squared norms and, for `init: "svd"`, the modes' Gram matrices; the
+ * norms alone come from the scan when it measured them (data that preprocessing leaves as read).
+ */
 async function firstRead(
   source: MatrixSource,
   kernels: Kernels,
@@ -112,6 +115,11 @@ async function firstRead(
   dims: number[],
   dtype: KernelDType,
 ): Promise<FirstRead> {
+  if (config.init !== "svd" && source.rowSquares !== undefined) {
+    let totalSquares = 0;
+    for (const s of source.rowSquares) totalSquares += s;
+    return { totalSquares, rowSquares: source.rowSquares, grams: undefined };
+  }
   const grams = config.init === "svd" ? new ModeGrams(kernels, dims, dtype, source.n) : undefined;
   const zero = new Float64Array(source.p);
   let totalSquares = 0;

@@ -216,6 +216,17 @@ describe("determinism and streaming", () => {
       expectSameOutput(memory, streamed);
     },
   );
+
+  it("takes the row norms from the scan when preprocessing leaves the data as read, with the bits of a pass", async () => {
+    // Weights of one change no value but make the data "preprocessed": the norms come from a pass.
+    const scanned = await fitCp(view, config, 5);
+    const read = await fitCp(view, { ...config, weights: { [view.axes[2]!]: [1, 1, 1] } }, 5);
+    expect(
+      (scanned.diagnostics as { passes: number }).passes,
+      "the pass for the norms is saved",
+    ).toBe((read.diagnostics as { passes: number }).passes - 1);
+    expectSameOutput(scanned, read);
+  });
 });
 
 describe("preprocessing as decompose-svd", () => {
