@@ -37,9 +37,10 @@ function roundRows(bytes: number, rowBytes: number): number {
 }
 
 /**
- * Decides between memory and streaming for `plan` under `config.memory_budget`; a streamed block
- * takes a third of the budget (at least one chunk of rows), and a second one, read while the
- * kernels work on the first, when two fit the budget. Throws a ConfigError when a statistic of `layouts` or
+ * Decides between memory and streaming for `plan` under `config.memory_budget`. A streamed block
+ * takes a third of the budget, and at least two chunks of rows when they fit it: the kernels
+ * share a block's chunks between their threads, so a block of one chunk runs on one thread. A
+ * second block, read while the kernels work on the first, when two blocks fit the budget. Throws a ConfigError when a statistic of `layouts` or
  * `missing: "mask"` needs the data in memory and it does not fit.
  */
 export function planMemory(
@@ -61,9 +62,11 @@ export function planMemory(
         `"mask" imputes in memory, but the data (${plan.n * plan.p * bytesPerValue} bytes) exceeds memory_budget (${budget}); raise memory_budget or use "drop"`,
       );
   }
+  const rowBytes = plan.p * bytesPerValue;
+  const twoChunks = 2 * KERNEL_CHUNK_ROWS;
   const blockRows = inMemory
     ? roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue)
-    : roundRows(budget / 3, plan.p * bytesPerValue);
-  const readAhead = !inMemory && 2 * blockRows * plan.p * bytesPerValue <= budget;
+    : Math.max(roundRows(budget / 3, rowBytes), twoChunks * rowBytes <= budget ? twoChunks : 0);
+  const readAhead = !inMemory && 2 * blockRows * rowBytes <= budget;
   return { dtype, bytesPerValue, budget, inMemory, blockRows, readAhead };
 }

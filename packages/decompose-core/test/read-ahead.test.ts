@@ -83,17 +83,20 @@ function open(
   });
 }
 
-async function rowsOf(source: MatrixSource, during?: () => void): Promise<Float64Array> {
+async function rowsOf(
+  source: MatrixSource,
+  during?: (row0: number) => void,
+): Promise<Float64Array> {
   const out = new Float64Array(source.n * source.p);
   await source.forEachBlock(async (block, row0) => {
-    during?.();
+    during?.(row0);
     out.set(block.data.subarray(0, block.rows * source.p), row0 * source.p);
   });
   return out;
 }
 
 const PCA: PreprocessConfig = { ...NO_PREPROCESSING, center: { over: ["instance"] } };
-const n = 3 * KERNEL_CHUNK_ROWS + 123;
+const n = 5 * KERNEL_CHUNK_ROWS + 123;
 
 describe("rows read straight into kernel memory", () => {
   it("give the statistics and rows of the copying path, in memory", async () => {
@@ -106,50 +109,50 @@ describe("rows read straight into kernel memory", () => {
   });
 
   it("stream with the next block read while the current one is visited, with the same bits", async () => {
-    const budget = 2.5 * CHUNK_BYTES; // streamed in blocks of one chunk; two fit: read-ahead
+    const budget = 4.5 * CHUNK_BYTES; // streamed in blocks of two chunks; two blocks fit
     const copied = await open(view(n), PCA, budget);
     const log: ReadLog = { events: [] };
     const straight = await open(view(n, log), PCA, budget);
     expect(straight.inMemory).toBe(false);
     log.events.length = 0;
-    const seen: string[][] = [];
-    const rows = await rowsOf(straight, () => seen.push([...log.events]));
+    const seen: { row0: number; events: string[] }[] = [];
+    const rows = await rowsOf(straight, (row0) => seen.push({ row0, events: [...log.events] }));
     expect(straight.center!.values).toEqual(copied.center!.values);
     expect(rows).toEqual(await rowsOf(copied));
-    // When block k is visited, the read of block k + 1 has started.
+    expect(seen.map((s) => s.row0)).toEqual([0, 2, 4].map((c) => c * KERNEL_CHUNK_ROWS));
+    // When a block is visited, the read of the next one has started.
     for (let k = 0; k + 1 < seen.length; k++)
-      expect(seen[k]).toContain(`start ${(k + 1) * KERNEL_CHUNK_ROWS}`);
+      expect(seen[k]!.events).toContain(`start ${seen[k + 1]!.row0}`);
   });
 
   it("stream one block at a time when two blocks do not fit the budget", async () => {
-    const budget = 1.5 * CHUNK_BYTES;
+    const budget = 2.5 * CHUNK_BYTES;
     const log: ReadLog = { events: [] };
     const straight = await open(view(n, log), PCA, budget);
     log.events.length = 0;
-    const seen: string[][] = [];
-    const rows = await rowsOf(straight, () => seen.push([...log.events]));
+    const seen: { row0: number; events: string[] }[] = [];
+    const rows = await rowsOf(straight, (row0) => seen.push({ row0, events: [...log.events] }));
     expect(rows).toEqual(await rowsOf(await open(view(n), PCA, budget)));
-    for (let k = 0; k < seen.length; k++)
-      expect(seen[k]!.at(-1)).toBe(`end ${k * KERNEL_CHUNK_ROWS}`);
+    expect(seen).toHaveLength(3);
+    for (const { row0, events } of seen) expect(events.at(-1)).toBe(`end ${row0}`);
   });
 
   it("read one block at a time into unshared kernel memory, which moves when it grows", async () => {
-    const budget = 2.5 * CHUNK_BYTES;
+    const budget = 4.5 * CHUNK_BYTES;
     for (const backend of ["js", "wasm-simd"] as const) {
       const unshared = await createKernels({ backend, threads: 1 });
       try {
         const log: ReadLog = { events: [] };
         const source = await open(view(n, log), PCA, budget, unshared);
         log.events.length = 0;
-        const seen: string[][] = [];
+        const seen: { row0: number; events: string[] }[] = [];
         // Each visit allocates, so kernel memory grows (a new buffer) between the reads.
-        const rows = await rowsOf(source, () => {
-          seen.push([...log.events]);
+        const rows = await rowsOf(source, (row0) => {
+          seen.push({ row0, events: [...log.events] });
           unshared.allocMatrix(8 * KERNEL_CHUNK_ROWS, P, "float64");
         });
         expect(rows).toEqual(await rowsOf(await open(view(n), PCA, budget)));
-        for (let k = 0; k < seen.length; k++)
-          expect(seen[k]!.at(-1)).toBe(`end ${k * KERNEL_CHUNK_ROWS}`);
+        for (const { row0, events } of seen) expect(events.at(-1)).toBe(`end ${row0}`);
       } finally {
         await unshared.dispose();
       }
@@ -157,7 +160,7 @@ describe("rows read straight into kernel memory", () => {
   });
 
   it("fail the pass with the read's error, in memory and streamed", async () => {
-    for (const budget of ["auto", 2.5 * CHUNK_BYTES] as const) {
+    for (const budget of ["auto", 4.5 * CHUNK_BYTES] as const) {
       const failing = view(n, { events: [], failAt: 2 * KERNEL_CHUNK_ROWS });
       await expect(open(failing, PCA, budget)).rejects.toThrow(/disk error at row/);
     }

@@ -101,7 +101,7 @@ describe("openSource", () => {
     }
   });
 
-  it("streams under a small budget with the same bits as in memory, in blocks of chunk rows", async () => {
+  it("streams under a small budget with the same bits as in memory, in blocks of whole chunks", async () => {
     const n = 2 * KERNEL_CHUNK_ROWS + 300;
     const view = waveView(n);
     const config: PreprocessConfig = {
@@ -122,7 +122,8 @@ describe("openSource", () => {
       blocks.push(block.rows);
       rows.set(block.data.subarray(0, block.rows * P), row0 * P);
     });
-    expect(blocks).toEqual([KERNEL_CHUNK_ROWS, KERNEL_CHUNK_ROWS, 300]);
+    // Two chunks fit the budget: a block has two, so that two threads share it.
+    expect(blocks).toEqual([2 * KERNEL_CHUNK_ROWS, 300]);
     expect(rows).toEqual(await rowsOf(whole));
     expect(streamed.passes).toBe(2);
   });
@@ -201,6 +202,26 @@ describe("planMemory", () => {
     const streamed = planMemory(view, plan, {}, { memory_budget: 100, missing: "error" });
     expect(streamed.inMemory).toBe(false);
     expect(streamed.blockRows % KERNEL_CHUNK_ROWS).toBe(0);
+  });
+
+  it("streams in blocks of two chunks when they fit, and reads ahead when two blocks fit", () => {
+    const wide = waveView(10);
+    const widePlan = planUnfolding(wide, NO_PREPROCESSING);
+    const chunk = KERNEL_CHUNK_ROWS * P * 8;
+    const plan = (budget: number) =>
+      planMemory(
+        wide,
+        { ...widePlan, n: 100 * KERNEL_CHUNK_ROWS },
+        {},
+        {
+          memory_budget: budget,
+          missing: "error",
+        },
+      );
+    expect(plan(1.5 * chunk)).toMatchObject({ blockRows: KERNEL_CHUNK_ROWS, readAhead: false });
+    expect(plan(3 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: false });
+    expect(plan(4 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: true });
+    expect(plan(9 * chunk)).toMatchObject({ blockRows: 3 * KERNEL_CHUNK_ROWS, readAhead: true });
   });
 
   it.each<[PreprocessConfig, string, RegExp]>([
