@@ -4,7 +4,7 @@
  */
 
 import { type MatrixSource, normalGenerator } from "@tt/decompose-core";
-import { type Kernels, qr, svdFlip, svdSmall, symmetricEigen } from "@tt/linalg";
+import { type Kernels, qr, svdFlip, svdSmall } from "@tt/linalg";
 import { UnsupportedError } from "@tt/schema";
 
 /** A truncated SVD of the source: `k` singular values, components and scores (U·S). */
@@ -110,7 +110,7 @@ export async function solveGram(
   await source.forEachBlock(async (block) => {
     await kernels.gram(block, G);
   });
-  const { values, vectors } = symmetricEigen(G, p);
+  const { values, vectors } = await kernels.symmetricEigen(G, p);
   const r = Math.min(p, source.n);
   const singularValues = Float64Array.from(values.subarray(0, r), (v) => Math.sqrt(Math.max(v, 0)));
   const V = new Float64Array(p * k);

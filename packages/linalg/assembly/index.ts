@@ -8,6 +8,7 @@ import { gram } from "./gram";
 import { multiply } from "./multiply";
 import { multiplyTrans } from "./multiply-trans";
 import { normalProduct } from "./normal";
+import { backTransform, tridiagonalize } from "./tridiagonal";
 
 export function multiply_f32(a: usize, rows: i32, p: i32, b: usize, lp: i32, out: usize): void {
   multiply<f32>(a, rows, p, b, lp, out);
@@ -82,4 +83,30 @@ export function sum_f32(total: usize, partial: usize, count: i32): void {
 }
 export function sum_f64(total: usize, partial: usize, count: i32): void {
   sumInto<f64>(total, partial, count);
+}
+export function tridiag_f64(
+  a: usize,
+  n: i32,
+  d: usize,
+  e: usize,
+  tau: usize,
+  p: usize,
+  w: usize,
+  k0: i32,
+  k1: i32,
+): void {
+  tridiagonalize(a, n, d, e, tau, p, w, k0, k1);
+}
+export function reflect_f64(
+  z: usize,
+  n: i32,
+  cols: i32,
+  a: usize,
+  tau: usize,
+  t: usize,
+  panel: i32,
+  c0: i32,
+  c1: i32,
+): void {
+  backTransform(z, n, cols, a, tau, t, panel, c0, c1);
 }

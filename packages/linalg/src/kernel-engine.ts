@@ -1,5 +1,6 @@
 import { ArgumentError } from "@tt/schema";
 import { checkDim, checkMatrix, parameterOf } from "./check.js";
+import { heapSymmetricEigen } from "./kernel-eigen.js";
 import type { KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 import { type JobArg, KernelJobs } from "./kernel-jobs.js";
@@ -7,6 +8,7 @@ import { bytesOf, HeapMatrix, type KernelDType, type KernelMatrix } from "./kern
 import type { ColumnMoments, KernelBackend, KernelMoments, Kernels } from "./kernel-types.js";
 import { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
 import type { WorkerPool } from "./platform-types.js";
+import type { SymmetricEigenResult } from "./symmetric-eigen.js";
 
 /** What the engine is built from: see createKernels. */
 export interface EngineSetup {
@@ -41,6 +43,7 @@ export class KernelEngine implements Kernels {
   readonly #heap: KernelHeap;
   readonly #jobs: KernelJobs;
   readonly #pool: WorkerPool | undefined;
+  readonly #functions: KernelFunctions;
   readonly #live = new Set<HeapMatrix>();
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
@@ -50,6 +53,7 @@ export class KernelEngine implements Kernels {
     this.threads = setup.threads;
     this.#heap = setup.heap;
     this.#pool = setup.pool;
+    this.#functions = setup.functions;
     this.#jobs = new KernelJobs(setup.heap, setup.functions, setup.pool, setup.threads);
   }
 
@@ -275,6 +279,12 @@ export class KernelEngine implements Kernels {
       const partial = await this.#transProduct(a, "trans", factors[0]!, a.rows, rank, undefined);
       return mttkrpFromPartial(partial, dims, factors.slice(1), mode - 1, rank);
     });
+  }
+
+  symmetricEigen(S: Float64Array, n: number): Promise<SymmetricEigenResult> {
+    return this.#serial("symmetricEigen", async () =>
+      heapSymmetricEigen(this.#heap, this.#functions, S, n),
+    );
   }
 
   async dispose(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { KernelDType, KernelMatrix } from "./kernel-matrix.js";
+import type { SymmetricEigenResult } from "./symmetric-eigen.js";
 
 /**
  * Where the kernels run: WebAssembly with relaxed SIMD (fused multiply-add), WebAssembly SIMD128,
@@ -109,6 +110,15 @@ export interface Kernels {
     mode: number,
     rank: number,
   ): Promise<Float64Array>;
+  /**
+   * The eigen decomposition of a symmetric row-major n×n `S` (f64): eigenvalues descending and
+   * eigenvectors as columns, as {@link symmetricEigen}, but as LAPACK's dsyevd: Householder
+   * tridiagonalization, divide and conquer on the tridiagonal, back-transformation, the O(n³)
+   * loops in the kernels (on one thread). Agrees with numpy.linalg.eigh to rounding (residual and
+   * orthogonality about 1e-15 relative); the same bits on "js" and "wasm-simd", last bits apart
+   * on "wasm-relaxed-simd" (fused multiply-adds). Checks as symmetricEigen.
+   */
+  symmetricEigen(S: Float64Array, n: number): Promise<SymmetricEigenResult>;
   /** Stops workers and releases memory; the kernels and their matrices cannot be used after. */
   dispose(): Promise<void>;
 }

@@ -12,23 +12,31 @@ export interface SymmetricEigenResult {
 /** Relative asymmetry above which the input is rejected rather than silently symmetrized. */
 const SYMMETRY_TOLERANCE = 1e-10;
 
-/** Returns eigenvalues (descending) and eigenvectors of a symmetric row-major n×n `S`, via Householder tridiagonalization and implicit QL. */
-export function symmetricEigen(S: Float64Array, n: number): SymmetricEigenResult {
-  checkMatrix("symmetricEigen", "S", S, n, n);
+/**
+ * Throws an ArgumentError when `S` is not n×n, a DataError when an entry is not finite or S is
+ * not symmetric to 1e-10 of its largest entry; `where` names the function in the message.
+ */
+export function checkSymmetric(where: string, S: Float64Array, n: number): void {
+  checkMatrix(where, "S", S, n, n);
   let maxAbs = 0;
   for (let i = 0; i < S.length; i++) {
     const x = S[i]!;
     if (!Number.isFinite(x))
-      throw new DataError("symmetricEigen", `S[${Math.floor(i / n)}, ${i % n}] is ${x}`);
+      throw new DataError(where, `S[${Math.floor(i / n)}, ${i % n}] is ${x}`);
     maxAbs = Math.max(maxAbs, Math.abs(x));
   }
   for (let i = 0; i < n; i++)
     for (let j = 0; j < i; j++)
       if (Math.abs(S[i * n + j]! - S[j * n + i]!) > SYMMETRY_TOLERANCE * maxAbs)
         throw new DataError(
-          "symmetricEigen",
+          where,
           `S is not symmetric: S[${i}, ${j}] = ${S[i * n + j]} but S[${j}, ${i}] = ${S[j * n + i]}`,
         );
+}
+
+/** Returns eigenvalues (descending) and eigenvectors of a symmetric row-major n×n `S`, via Householder tridiagonalization and implicit QL. */
+export function symmetricEigen(S: Float64Array, n: number): SymmetricEigenResult {
+  checkSymmetric("symmetricEigen", S, n);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   if (n === 0) return { values, vectors };
@@ -126,8 +134,11 @@ function tridiagonalize(V: Float64Array, d: Float64Array, e: Float64Array, n: nu
   e[0] = 0;
 }
 
-/** Implicit QL on the tridiagonal (d, e) (EISPACK tql2), rotating the rows of Z (eigenvectors as rows). */
-function implicitQl(Z: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/**
+ * Implicit QL on the tridiagonal (d, e) (EISPACK tql2; e[i] couples i - 1 and i, e[0] unused),
+ * rotating the rows of Z (eigenvectors as rows); d ends as the eigenvalues, unsorted.
+ */
+export function implicitQl(Z: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
