@@ -12,7 +12,7 @@ import { createKernels, type Kernels } from "@tt/linalg";
 import { ConfigError, type FitContext, type MethodOutput, type ReadableView } from "@tt/schema";
 import { assemble, type Imputation } from "./assemble.js";
 import type { SolverName, SvdConfig } from "./config.js";
-import { checkKrylovBasis, solveKrylov } from "./krylov.js";
+import { checkKrylovBasis, krylovFits, solveKrylov } from "./krylov.js";
 import { planMatrix } from "./plan.js";
 import {
   autoPowerIterations,
@@ -25,19 +25,26 @@ import {
 
 const MAX_IMPUTE_ITERATIONS = 100;
 
-/** The solver `auto` picks, after scikit-learn's PCA: exact when small, randomized for low ranks. */
+/**
+ * The solver `auto` picks: exact when small and gram or exact for high ranks (scikit-learn's PCA
+ * rule), and for low ranks krylov, which reaches at least the accuracy of scikit-learn's
+ * randomized_svd defaults in less time than randomized needs for it (bench/solvers.bench.ts),
+ * or randomized when the Krylov basis would not fit the memory budget.
+ */
 function chooseSolver(
   requested: SolverName,
   n: number,
   p: number,
   k: number,
   inMemory: boolean,
+  krylovFits: boolean,
 ): Exclude<SolverName, "auto"> {
   if (requested !== "auto") return requested;
   if (inMemory && Math.max(n, p) <= 500) return "exact";
-  if (k < 0.8 * Math.min(n, p)) return "randomized";
+  const sketch = krylovFits ? "krylov" : "randomized";
+  if (k < 0.8 * Math.min(n, p)) return sketch;
   if (p <= GRAM_MAX_COLUMNS) return "gram";
-  return inMemory ? "exact" : "randomized";
+  return inMemory ? "exact" : sketch;
 }
 
 /** Fits the SVD (or PCA, by its config) of `view`. */
@@ -51,7 +58,8 @@ export async function fitSvd(
   try {
     const source = await openSource({ view, plan, config, layouts, kernels, memory, context });
     const kFit = fitRank(config, source, plan);
-    const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory);
+    const fits = krylovFits(source.n, plan.p, kFit, config, memory.budget);
+    const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory, fits);
     const { seed } = context;
     const powerIterations =
       config.power_iterations === "auto"

@@ -8,7 +8,14 @@
 import { type MatrixSource, normalGenerator } from "@tt/decompose-core";
 import { type KernelMatrix, type Kernels, svdSmall, symmetricEigen } from "@tt/linalg";
 import { ConfigError } from "@tt/schema";
-import { type Decomposition, finish, multiply, normalProduct } from "./solve.js";
+import type { SvdConfig } from "./config.js";
+import {
+  autoPowerIterations,
+  type Decomposition,
+  finish,
+  multiply,
+  normalProduct,
+} from "./solve.js";
 
 /** What {@link solveKrylov} needs besides the data. */
 export interface KrylovOptions {
@@ -25,6 +32,21 @@ export interface KrylovOptions {
 /** The vectors the Krylov basis may hold: q + 1 blocks of min(k + oversamples, n, p), at most p. */
 function basisCapacity(n: number, p: number, k: number, oversamples: number, q: number): number {
   return Math.min(p, (q + 1) * Math.min(k + oversamples, n, p));
+}
+
+/** Whether the Krylov basis of `config` (its power_iterations, "auto" resolved) fits `budget`. */
+export function krylovFits(
+  n: number,
+  p: number,
+  k: number,
+  config: Pick<SvdConfig, "oversamples" | "power_iterations">,
+  budget: number,
+): boolean {
+  const q =
+    config.power_iterations === "auto"
+      ? autoPowerIterations("krylov", k, n, p)
+      : config.power_iterations;
+  return 2 * 8 * p * basisCapacity(n, p, k, config.oversamples, q) <= budget;
 }
 
 /**

@@ -134,6 +134,18 @@ describe("a slowly decaying spectrum (1000 x 600, rank 8)", () => {
   });
 });
 
+it("auto picks krylov for a low rank, randomized when the Krylov basis would exceed the budget", async () => {
+  const c = cases.get("slow_decay")!;
+  const solverOf = async (config: Record<string, unknown>) =>
+    ((await fitCase(c, config)).diagnostics as { solver: string }).solver;
+  expect(await solverOf({})).toBe("krylov");
+  // 1000 x 600 float64 is 4.8 MB: streamed under 1 MB, where 6 blocks of 18 vectors of 600
+  // (1.04 MB with their products) do not fit either.
+  expect(await solverOf({ memory_budget: 1_000_000 })).toBe("randomized");
+  expect(await solverOf({ memory_budget: 1_100_000 })).toBe("krylov");
+  expect(await solverOf({ rank: 500 })).toBe("gram");
+});
+
 it("refuses a Krylov basis larger than the memory budget, naming power_iterations", async () => {
   const c = cases.get("low_rank")!;
   const error = await fitCase(c, {

@@ -75,7 +75,7 @@ describe("decompose with kernel settings", () => {
     const js = await decompose(view(), "pca", config, { kernels: { backend: "js" } });
     expect(wasm.diagnostics.kernels).toMatchObject({ backend: "wasm-simd" });
     expect(js.diagnostics.kernels).toEqual({ backend: "js", threads: 1 });
-    expect(js.diagnostics.solver).toBe("randomized");
+    expect(js.diagnostics.solver).toBe("krylov");
     // The JS kernels do the SIMD128 build's arithmetic in the same order: the same bits.
     expectClose(js, wasm, 0);
     expect(js.diagnostics.singular_values).toEqual(wasm.diagnostics.singular_values);
