@@ -8,7 +8,7 @@ import { gram } from "./gram";
 import { multiply } from "./multiply";
 import { multiplyTrans } from "./multiply-trans";
 import { normalProduct } from "./normal";
-import { backTransform, tridiagonalize } from "./tridiagonal";
+import { tridiagonalize } from "./tridiagonal";
 
 export function multiply_f32(a: usize, rows: i32, p: i32, b: usize, lp: i32, out: usize): void {
   multiply<f32>(a, rows, p, b, lp, out);
@@ -96,17 +96,4 @@ export function tridiag_f64(
   k1: i32,
 ): void {
   tridiagonalize(a, n, d, e, tau, p, w, k0, k1);
-}
-export function reflect_f64(
-  z: usize,
-  n: i32,
-  cols: i32,
-  a: usize,
-  tau: usize,
-  t: usize,
-  panel: i32,
-  c0: i32,
-  c1: i32,
-): void {
-  backTransform(z, n, cols, a, tau, t, panel, c0, c1);
 }

@@ -1,6 +1,6 @@
 /**
- * The O(n³) loops of the symmetric eigensolver (src/kernel-eigen.ts), f64 only: the Householder
- * reduction to tridiagonal form and the back-transformation of the tridiagonal's eigenvectors.
+ * The Householder reduction to tridiagonal form of the symmetric eigensolver (src/kernel-eigen.ts),
+ * f64 only; its other O(n³) parts run on the product kernels.
  * Vectors run across contiguous columns, so every output element is a sequential sum in the same
  * order as the JavaScript twins (src/eigen-js.ts), which therefore give the same bits as the
  * SIMD128 build. Scalars (norms, dot products) are plain sequential loops on both sides.
@@ -163,43 +163,4 @@ export function tridiagonalize(
     store<f64>(tau + ((<usize>last) << 3), 0);
   }
   store<f64>(d + ((<usize>(n - 1)) << 3), load<f64>(at(a, n, n - 1, n - 1)));
-}
-
-/**
- * Z = Q·Z for the Q of {@link tridiagonalize} (reflectors in the rows of `a`, `tau`), in place on
- * the n×cols row-major `z`: H_k is applied for k = n-3 down to 0, to one panel of `panel` columns
- * at a time so that the panel stays in cache through all the reflections; this call does the
- * columns [c0, c1) (see tridiagonalize on why in several calls). `t` is scratch of `panel` f64.
- */
-export function backTransform(
-  z: usize,
-  n: i32,
-  cols: i32,
-  a: usize,
-  tau: usize,
-  t: usize,
-  panel: i32,
-  c0: i32,
-  c1: i32,
-): void {
-  const rowBytes = (<usize>n) << 3;
-  const zRow = (<usize>cols) << 3;
-  for (let from = c0; from < c1; from += panel) {
-    const width = min(panel, c1 - from);
-    const zp = z + ((<usize>from) << 3);
-    for (let k = n - 3; k >= 0; k--) {
-      const tk = load<f64>(tau + ((<usize>k) << 3));
-      if (tk === 0) continue;
-      const v = a + <usize>k * rowBytes + ((<usize>(k + 1)) << 3);
-      for (let c = 0; c < width; c++) store<f64>(t + ((<usize>c) << 3), 0);
-      for (let i = k + 1; i < n; i++)
-        axpy(t, load<f64>(v + ((<usize>(i - k - 1)) << 3)), zp + <usize>i * zRow, width);
-      for (let c = 0; c < width; c++) {
-        const o = t + ((<usize>c) << 3);
-        store<f64>(o, tk * load<f64>(o));
-      }
-      for (let i = k + 1; i < n; i++)
-        axpy(zp + <usize>i * zRow, -load<f64>(v + ((<usize>(i - k - 1)) << 3)), t, width);
-    }
-  }
 }

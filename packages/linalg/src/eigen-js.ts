@@ -1,5 +1,5 @@
 /**
- * The JavaScript twins of the eigensolver's wasm loops (assembly/tridiagonal.ts): the same
+ * The JavaScript twin of the eigensolver's wasm loop (assembly/tridiagonal.ts): the same
  * arguments (byte offsets into the heap), the same arithmetic in the same order, so that the
  * "js" backend gives the bits of the SIMD128 build. Structure follows the wasm code line by line.
  */
@@ -108,36 +108,5 @@ export function tridiagKernel(heap: KernelHeap) {
       f[T + last] = 0;
     }
     f[D + n - 1] = f[at(n - 1, n - 1)]!;
-  };
-}
-
-/** `reflect_f64`: see assembly/tridiagonal.ts `backTransform`. */
-export function reflectKernel(heap: KernelHeap) {
-  return (
-    z: number,
-    n: number,
-    cols: number,
-    a: number,
-    tau: number,
-    t: number,
-    panel: number,
-    c0: number,
-    c1: number,
-  ) => {
-    const f = heap.f64;
-    const [A, T, S] = [a / 8, tau / 8, t / 8];
-    for (let from = c0; from < c1; from += panel) {
-      const width = Math.min(panel, c1 - from);
-      const zp = z / 8 + from;
-      for (let k = n - 3; k >= 0; k--) {
-        const tk = f[T + k]!;
-        if (tk === 0) continue;
-        const v = A + k * n + k + 1;
-        f.fill(0, S, S + width);
-        for (let i = k + 1; i < n; i++) axpy(f, S, f[v + i - k - 1]!, zp + i * cols, width);
-        for (let c = 0; c < width; c++) f[S + c] = tk * f[S + c]!;
-        for (let i = k + 1; i < n; i++) axpy(f, zp + i * cols, -f[v + i - k - 1]!, S, width);
-      }
-    }
   };
 }

@@ -1,17 +1,18 @@
 /**
- * The symmetric eigen decomposition on the kernels (Kernels.symmetricEigen): Householder
- * tridiagonalization (`tridiag_f64`), divide and conquer on the tridiagonal (tridiagonal-dc.ts,
- * its products by `multiply_f64`) and the back-transformation of the vectors (`reflect_f64`), as
- * LAPACK's dsyevd. The three O(n³) parts run in the kernel functions, on the main thread; the
- * "js" backend runs their JavaScript twins, which give the bits of the SIMD128 build.
+ * The symmetric eigen decomposition on the kernels (Kernels.symmetricEigen), as LAPACK's dsyevd:
+ * Householder tridiagonalization (`tridiag_f64`), divide and conquer on the tridiagonal
+ * (tridiagonal-dc.ts, its products on `multiply_f64`) and the blocked back-transformation of the
+ * vectors (back-transform.ts, on `trans_f64` and `multiply_f64`). The three O(n³) parts run in
+ * the kernel functions, on the main thread; the "js" backend runs their JavaScript twins, which
+ * give the bits of the SIMD128 build.
  */
+
+import { backTransform } from "./back-transform.js";
 import type { KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 import { checkSymmetric, type SymmetricEigenResult } from "./symmetric-eigen.js";
 import { type Gemm, tridiagonalEigen } from "./tridiagonal-dc.js";
 
-/** Columns of Z that the back-transformation keeps in cache while it applies every reflector. */
-const PANEL = 32;
 /** Reduction steps per call of tridiag_f64. */
 const STEPS_PER_CALL = 16;
 
@@ -62,14 +63,17 @@ export function heapSymmetricEigen(
     const tridiagonal = tridiagonalEigen(diagonal, offDiagonal, heapGemm(heap, functions));
     // Descending: the columns of the tridiagonal's vectors reversed (Q·Z·P = (Q·Z)·P).
     const values = tridiagonal.values.reverse();
-    return withHeap(heap, [n * n, PANEL], ([z, t]) => {
+    // Z's rows padded to an even length: the f64 kernels take column counts in pairs.
+    const stride = n + (n & 1);
+    return withHeap(heap, [n * stride], ([z]) => {
       const Z = heap.f64;
       const z0 = z! / 8;
+      Z.fill(0, z0, z0 + n * stride);
       for (let row = 0; row < n; row++)
-        for (let c = 0; c < n; c++) Z[z0 + row * n + c] = tridiagonal.vectors[row * n + n - 1 - c]!;
-      for (let c = 0; c < n; c += PANEL)
-        functions.reflect_f64(z!, n, n, a!, tau!, t!, PANEL, c, Math.min(n, c + PANEL));
-      return { values, vectors: heap.f64.slice(z0, z0 + n * n) };
+        for (let c = 0; c < n; c++)
+          Z[z0 + row * stride + c] = tridiagonal.vectors[row * n + n - 1 - c]!;
+      backTransform(heap, functions, z!, n, stride, a!, tau!);
+      return { values, vectors: heap.readRows(z!, n, stride, n) };
     });
   });
 }

@@ -32,7 +32,6 @@ export const KERNEL_FUNCTION_NAMES = [
   "sum_f32",
   "sum_f64",
   "tridiag_f64",
-  "reflect_f64",
 ] as const;
 
 /** The name of one kernel function. */

@@ -4,7 +4,7 @@
  * round through Float32Array stores and Math.fround at every operation), so their results equal
  * the SIMD128 build bit for bit. Structure is kept simple: this is the reference, not the fast path.
  */
-import { reflectKernel, tridiagKernel } from "./eigen-js.js";
+import { tridiagKernel } from "./eigen-js.js";
 import { DEPTH_F32, type KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 
@@ -195,6 +195,5 @@ export function createJsFunctions(heap: KernelHeap): KernelFunctions {
     sum_f32: sumKernel(heap, true),
     sum_f64: sumKernel(heap, false),
     tridiag_f64: tridiagKernel(heap),
-    reflect_f64: reflectKernel(heap),
   } as KernelFunctions;
 }

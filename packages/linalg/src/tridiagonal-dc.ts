@@ -209,14 +209,18 @@ function multiplyRows(
   gemm: Gemm,
 ): Float64Array {
   const rows = to - from;
-  const used = kept.map((j, t) => ({ j, t })).filter(({ j }) => kind[j] !== zeroKind);
-  if (used.length === 0 || K === 0) return new Float64Array(rows * K);
+  const used = Int32Array.from(kept.flatMap((j, t) => (kind[j] === zeroKind ? [] : [t])));
   const inner = used.length;
+  if (inner === 0 || K === 0) return new Float64Array(rows * K);
+  const columns = Int32Array.from(used, (t) => kept[t]!);
   const G = new Float64Array(rows * inner);
-  for (let row = 0; row < rows; row++)
-    for (const [a, { j }] of used.entries()) G[row * inner + a] = C[(from + row) * n + j]!;
+  for (let row = 0; row < rows; row++) {
+    const source = (from + row) * n;
+    const target = row * inner;
+    for (let a = 0; a < inner; a++) G[target + a] = C[source + columns[a]!]!;
+  }
   const B = new Float64Array(inner * K);
-  for (const [a, { t }] of used.entries()) B.set(U.subarray(t * K, t * K + K), a * K);
+  for (let a = 0; a < inner; a++) B.set(U.subarray(used[a]! * K, used[a]! * K + K), a * K);
   return gemm(G, rows, inner, B, K);
 }
 
