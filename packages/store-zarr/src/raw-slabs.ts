@@ -56,7 +56,10 @@ interface Run {
   last: number;
 }
 
-function runsOf(rows: Int32Array, chunkRows: number): Run[] {
+/** The runs of the wanted rows: consecutive rows of one chunk each, in row order. */
+function runsOf(read: SlabRead, rows: Int32Array): Run[] {
+  const { chunkRows } = read.layout;
+  if (read.start !== undefined) return consecutiveRuns(read.start, rows.length, chunkRows);
   const sorted = Int32Array.from(new Set(rows)).sort();
   const runs: Run[] = [];
   for (const row of sorted) {
@@ -66,6 +69,26 @@ function runsOf(rows: Int32Array, chunkRows: number): Run[] {
     else runs.push({ chunk, first: row, last: row });
   }
   return runs;
+}
+
+/** The runs of rows `start..start + count - 1`: one per chunk they touch. */
+function consecutiveRuns(start: number, count: number, chunkRows: number): Run[] {
+  const runs: Run[] = [];
+  for (let first = start; first < start + count; ) {
+    const chunk = Math.floor(first / chunkRows);
+    const last = Math.min(start + count, (chunk + 1) * chunkRows) - 1;
+    runs.push({ chunk, first, last });
+    first = last + 1;
+  }
+  return runs;
+}
+
+/** The first row when `rows` are consecutive and ascending (`start`, `start + 1`, ...), else undefined. */
+function consecutiveStart(rows: Int32Array): number | undefined {
+  const start = rows[0];
+  if (start === undefined) return undefined;
+  for (let i = 1; i < rows.length; i++) if (rows[i] !== start + i) return undefined;
+  return start;
 }
 
 function fillSlabs(target: TypedArray, layout: SlabLayout, where: string): void {
@@ -90,8 +113,14 @@ interface SlabRead {
   out: TypedArray;
   /** The bytes of `out`, for reads straight into it. */
   outBytes: Uint8Array;
-  /** The output positions along the first axis of each wanted slab (a slab may repeat). */
-  positions: Map<number, number[]>;
+  /**
+   * When the wanted rows are consecutive and ascending, the first: row `r` goes to output
+   * position `r - start`, and `positions` is not built (a read of many rows allocates nothing
+   * per row).
+   */
+  start: number | undefined;
+  /** Otherwise, the output positions along the first axis of each wanted slab (a slab may repeat). */
+  positions: Map<number, number[]> | undefined;
   /** Elements per stored slab, and bytes per element. */
   slab: number;
   width: number;
@@ -103,6 +132,11 @@ interface SlabRead {
   outSlab: number;
   slabStrides: number[];
   outStrides: number[];
+}
+
+/** The output positions along the first axis of `row`, a wanted slab. */
+function positionsOf(read: SlabRead, row: number): readonly number[] {
+  return read.start !== undefined ? [row - read.start] : read.positions!.get(row)!;
 }
 
 /** Where each wanted slab goes: the output positions of each row along the first axis. */
@@ -132,13 +166,15 @@ function planSlabRead(
       ? allocate(layout.dtype, size)
       : ((into.target as Float32Array).subarray(into.offset, into.offset + size) as TypedArray);
   const inner = resolved.slice(1);
+  const start = consecutiveStart(resolved[0]!);
   const read: SlabRead = {
     store,
     layout,
     signal,
     out,
     outBytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
-    positions: slabPositions(resolved[0]!),
+    start,
+    positions: start === undefined ? slabPositions(resolved[0]!) : undefined,
     slab: sizeOf(layout.shape.slice(1)),
     width: bytesPerElement(layout.dtype),
     inner,
@@ -192,10 +228,11 @@ function placeSlab(read: SlabRead, source: TypedArray, sourceSlab: number, posit
 /** Whether a run's slabs land whole and in order in the output, so it can be read into it. */
 function landsInPlace(read: SlabRead, run: Run): boolean {
   if (!read.innerWhole || read.store.readInto === undefined) return false;
-  const first = read.positions.get(run.first)!;
+  if (read.start !== undefined) return true;
+  const first = read.positions!.get(run.first)!;
   if (first.length !== 1) return false;
   for (let row = run.first + 1; row <= run.last; row++) {
-    const at = read.positions.get(row)!;
+    const at = read.positions!.get(row)!;
     if (at.length !== 1 || at[0] !== first[0]! + (row - run.first)) return false;
   }
   return true;
@@ -213,7 +250,7 @@ function truncatedChunk(key: string, run: Run, got: number, length: number, offs
 async function readRunInPlace(read: SlabRead, run: Run, key: string, offset: number) {
   const { slab, width } = read;
   const length = (run.last - run.first + 1) * slab * width;
-  const at = read.positions.get(run.first)![0]! * slab * width;
+  const at = positionsOf(read, run.first)[0]! * slab * width;
   const got = await read.store.readInto!(key, { offset, length }, read.outBytes, at, {
     signal: read.signal,
   });
@@ -245,7 +282,7 @@ async function readRunByRange(read: SlabRead, run: Run, key: string, offset: num
     values = new Typed(aligned.buffer, aligned.byteOffset, count * slab);
   }
   for (let row = run.first; row <= run.last; row++) {
-    for (const position of read.positions.get(row)!)
+    for (const position of positionsOf(read, row))
       placeSlab(read, values, row - run.first, position);
   }
 }
@@ -289,9 +326,7 @@ export async function readSlabsInto(
 
 async function readPlanned(read: SlabRead, rows: Int32Array, options: IOOptions) {
   if (read.out.length === 0) return;
-  await forEachLimited(runsOf(rows, read.layout.chunkRows), options.concurrency ?? 16, (run) =>
-    readRun(read, run),
-  );
+  await forEachLimited(runsOf(read, rows), options.concurrency ?? 16, (run) => readRun(read, run));
 }
 
 /** Writes `block` (whole slabs) at slab `start`: whole chunks directly, partial ones by read-modify-write. */
