@@ -153,15 +153,37 @@ export function bestAndMedian(values: readonly number[]): { best: number; median
 }
 
 /**
+ * With TT_BENCH_QUIET=1, waits (up to TT_BENCH_QUIET_WAIT seconds, default 300) until the machine
+ * has been nearly idle (under a tenth of its CPU busy) for a second and a half: on a shared
+ * machine, runs then start when nobody else is computing. Otherwise returns at once.
+ */
+export function waitForQuiet(): void {
+  if (process.env.TT_BENCH_QUIET !== "1") return;
+  const deadline = Date.now() + 1000 * Number(process.env.TT_BENCH_QUIET_WAIT ?? 300);
+  while (Date.now() < deadline) {
+    const before = cpuJiffies();
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    const after = cpuJiffies();
+    if (before === undefined || after === undefined) return;
+    if ((after.busy - before.busy) / Math.max(1, after.total - before.total) < 0.1) return;
+  }
+}
+
+/**
  * Runs every job `runs` times, one job after the other in turn (A B C A B C ...), so that a change
- * in the machine's load falls on all of them alike; returns each job's results in order.
+ * in the machine's load falls on all of them alike; returns each job's results in order. Each run
+ * waits for a quiet machine first when TT_BENCH_QUIET=1 (see {@link waitForQuiet}).
  */
 export function alternate<T extends readonly unknown[]>(
   runs: number,
   jobs: { readonly [K in keyof T]: () => T[K] },
 ): { [K in keyof T]: T[K][] } {
   const results: unknown[][] = jobs.map(() => []);
-  for (let r = 0; r < runs; r++) for (const [j, job] of jobs.entries()) results[j]!.push(job());
+  for (let r = 0; r < runs; r++)
+    for (const [j, job] of jobs.entries()) {
+      waitForQuiet();
+      results[j]!.push(job());
+    }
   return results as { [K in keyof T]: T[K][] };
 }
 

@@ -10,7 +10,8 @@
  * - whole processes, as users run them: `tt decompose -m cp -k 5` with 10 sweeps (the built CLI)
  *   against `python3 numpy_cp_als.py --whole` (load, 10 sweeps, write the factors), alternating
  *   (TT_BENCH_RUNS each, default 3; best and median), with peak RSS and how many cores the rest of
- *   the machine kept busy, from a warm page cache.
+ *   the machine kept busy, from a warm page cache. TT_BENCH_QUIET=1 starts each run when the
+ *   machine is idle (see tooling/bench/reference.ts).
  * Run: `npx -y pnpm@10 --filter @tt/decompose-cp bench` (after a build, for the CLI);
  * TT_BENCH_INSTANCES picks a smaller first axis.
  */
@@ -39,6 +40,7 @@ import {
   pinningInEnvironment,
   printTable,
   timeProcess,
+  waitForQuiet,
 } from "../../../tooling/bench/reference.js";
 import { cp } from "../src/index.js";
 import { randomFactors } from "../src/init.js";
@@ -114,6 +116,7 @@ async function child(path: string, threads: string): Promise<void> {
 }
 
 function ours(path: string, threads: string, relaxed: boolean): Ours {
+  waitForQuiet();
   const flags = relaxed ? ["--experimental-wasm-relaxed-simd"] : [];
   const out = execFileSync(
     process.execPath,
@@ -142,6 +145,7 @@ function numpyArgs(dataPath: string, initPath: string): string[] {
 }
 
 function numpy(dataPath: string, initPath: string, threads: number): Numpy {
+  waitForQuiet();
   const out = execFileSync("python3", numpyArgs(dataPath, initPath), {
     encoding: "utf8",
     maxBuffer: 1 << 24,

@@ -12,7 +12,8 @@
  *   `python3 numpy_randomized_svd.py` loading the same data from a `.npy`, fitting and writing;
  * - ml-matrix on 5000 x 1000.
  * Runs alternate between the contenders (TT_BENCH_RUNS each, default 3) and report the best and
- * the median, with how many cores the rest of the machine kept busy. Each measurement runs in its
+ * the median, with how many cores the rest of the machine kept busy; TT_BENCH_QUIET=1 starts each
+ * run when the machine is idle (see tooling/bench/reference.ts). Each measurement runs in its
  * own process so that its peak RSS is its own. Run: `npx -y pnpm@10 --filter @tt/decompose-svd
  * bench` (after a build: the CLI and fit-child.mjs run the built packages). TT_BENCH_INSTANCES
  * picks a smaller first axis; TT_BENCH_MLMATRIX=2000x500 a smaller ml-matrix case.
@@ -43,6 +44,7 @@ import {
   pinningInEnvironment,
   printTable,
   timeProcess,
+  waitForQuiet,
 } from "../../../tooling/bench/reference.js";
 import { pca } from "../src/index.js";
 
@@ -149,6 +151,7 @@ function numpyArgs(npy: string): string[] {
 
 /** numpy's fit of the array in memory (load excluded), best of 2, with `threads` threads. */
 function numpy(npy: string, threads: number): { seconds: number; singular_values: number[] } {
+  waitForQuiet();
   const out = execFileSync("python3", [...numpyArgs(npy), "--repeat", "2"], {
     encoding: "utf8",
     env: numpyEnvironment(threads),
