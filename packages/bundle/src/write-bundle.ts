@@ -284,25 +284,36 @@ function checkPartitionNames(partitions: Readonly<Record<string, MetaTable>>): v
       );
 }
 
-/** Writes every file of the version and returns its manifest (not yet committed). */
-async function writeVersion(
-  write: VersionedWrite,
+/**
+ * What kind of source is written: a view (whose id columns become the defaults and whose origin
+ * is recorded), a stream of blocks (checked) or a tensor in memory.
+ */
+async function classifySource(
   source: AxisAnnotatedTensor | TensorStream | ReadableView,
   options: WriteBundleOptions,
-): Promise<Manifest> {
-  const { arrayStore, metaIO } = resolvePlugins(options);
+) {
   const view = isReadableView(source) ? source : undefined;
   const origin = view === undefined ? undefined : await viewOrigin(view);
-  if (view !== undefined)
-    options = {
-      ...options,
-      axisIndexColumns: { ...view.axisIndexColumns, ...options.axisIndexColumns },
-    };
+  const merged: WriteBundleOptions =
+    view === undefined
+      ? options
+      : { ...options, axisIndexColumns: { ...view.axisIndexColumns, ...options.axisIndexColumns } };
   const input =
     view === undefined && isTensorStream(source as AxisAnnotatedTensor | TensorStream)
       ? (source as TensorStream)
       : undefined;
   if (input) checkStream(input);
+  return { view, origin, input, options: merged };
+}
+
+/** Writes every file of the version and returns its manifest (not yet committed). */
+async function writeVersion(
+  write: VersionedWrite,
+  source: AxisAnnotatedTensor | TensorStream | ReadableView,
+  given: WriteBundleOptions,
+): Promise<Manifest> {
+  const { arrayStore, metaIO } = resolvePlugins(given);
+  const { view, origin, input, options } = await classifySource(source, given);
   checkPartitionNames(options.partitions ?? {});
   const creation = (dtype: DType, fillValue?: number) => ({
     shape: source.shape,

@@ -8,6 +8,7 @@ import {
   hashManifest,
   InputChangedError,
   isTensorToolsError,
+  type Manifest,
   type StoredDataset,
   type TensorView,
   UnsupportedError,
@@ -29,12 +30,47 @@ function openHttpDataset(location: string): Promise<StoredDataset> {
   );
 }
 
+/** The changes made to a dataset since the version whose manifest hash is `recorded`. */
+function changesSince(manifest: Manifest, recorded: string): { kind: string }[] | undefined {
+  const history = manifest.history ?? [];
+  const at = history.findIndex((entry) => entry.manifest_hash === recorded);
+  if (at < 0) return undefined;
+  return [
+    ...history.slice(at + 1).map((entry) => entry.change),
+    manifest.change ?? { kind: "write" },
+  ];
+}
+
+/**
+ * Accepts a dataset whose versions since the recorded one only annotated it (metadata columns
+ * added or replaced: the selection is replayed and its instances and ids checked next); any other
+ * change, or a recorded version not in the dataset's history, is an InputChangedError.
+ */
+function checkChangesSince(manifest: Manifest, recorded: string, hash: string, location: string) {
+  const changes = changesSince(manifest, recorded);
+  if (changes === undefined)
+    throw new InputChangedError(
+      location,
+      "manifest",
+      `its manifest hash is ${hash}, the result recorded ${recorded}, which is not in the dataset's history: it was rewritten (or written anew) since the result was computed`,
+    );
+  const data = changes.filter((change) => change.kind !== "annotate");
+  if (data.length > 0)
+    throw new InputChangedError(
+      location,
+      "data",
+      `since the result was computed its data changed (${data.map((change) => change.kind).join(", then ")}); the result no longer describes it`,
+    );
+}
+
 /**
  * Reopens the dataset `result` was computed from and rebuilds the view from the recorded
- * selectors. The dataset's manifest hash, the number of instances and the hash of their ids
- * must match what the result recorded; any difference is an InputChangedError saying what
- * changed (`what`: `"manifest"`, `"instances"` or `"ids"`). A result of in-memory input is an
- * UnsupportedError.
+ * selectors. The dataset must be the recorded version or a later one that only annotated it
+ * (metadata columns added or replaced); the number of instances the selectors pick and the hash
+ * of their ids must match what the result recorded. Any difference is an InputChangedError
+ * saying what changed (`what`: `"manifest"` when the recorded version is not in the dataset's
+ * history, `"data"` after an append or a rewrite, `"instances"` or `"ids"`). A result of
+ * in-memory input is an UnsupportedError.
  *
  * @example
  * ```ts
@@ -56,13 +92,7 @@ export async function reopenInput(
   const { location, manifest_hash: recorded } = ref.dataset;
   const stored = await (options.open ?? openHttpDataset)(location);
   const hash = await hashManifest(stored.manifest);
-  if (hash !== recorded) {
-    throw new InputChangedError(
-      location,
-      "manifest",
-      `its manifest hash is ${hash}, the result recorded ${recorded}: the dataset was rewritten or appended to since the result was computed`,
-    );
-  }
+  if (hash !== recorded) checkChangesSince(stored.manifest, recorded, hash, location);
   let view: TensorView;
   try {
     view = viewFromJSON(createDataset(stored), { selectors: ref.selectors });

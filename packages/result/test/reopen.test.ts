@@ -3,7 +3,7 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openBundle } from "@tt/bundle";
-import { appendDataset, openStoredDataset } from "@tt/bundle/fs";
+import { annotateDataset, appendDataset, openStoredDataset } from "@tt/bundle/fs";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
 import {
@@ -68,7 +68,40 @@ describe("reopenInput", async () => {
     }
   });
 
-  it("says 'manifest' after the dataset was appended to", async () => {
+  it("reopens after the dataset was annotated: the selection replayed, same instances and ids", async () => {
+    const { path, view, result } = await copyWithResult("annotated");
+    const ids = [...(await openStoredDataset(path)).ids("epoch")!] as string[];
+    const review = MetaTable.fromColumns({
+      id: columnFromCells("string", ids),
+      reviewed: columnFromCells(
+        "boolean",
+        ids.map((_, i) => i % 2 === 0),
+      ),
+    });
+    await annotateDataset(path, "epoch", review);
+    await annotateDataset(path, "epoch", review, { prefix: "again_" });
+    const again = await reopenInput(result);
+    expect(again.ids("epoch")).toEqual(view.ids("epoch"));
+    expect(again.meta("epoch").columnNames).toContain("again_reviewed");
+  });
+
+  it("says 'instances' when an annotation replaced the column the selection queries", async () => {
+    const { path, result } = await copyWithResult("requeried");
+    const ids = [...(await openStoredDataset(path)).ids("epoch")!] as string[];
+    const table = MetaTable.fromColumns({
+      id: columnFromCells("string", ids),
+      rt_ms: columnFromCells(
+        "float64",
+        ids.map(() => 500),
+      ),
+    });
+    await annotateDataset(path, "epoch", table, { mode: "replace" });
+    const error = await rejection(reopenInput(result));
+    expect(isTensorToolsError(error, "input-changed")).toBe(true);
+    expect(error.what).toBe("instances");
+  });
+
+  it("says 'data' after the dataset was appended to, even behind an annotation", async () => {
     const { path, result } = await copyWithResult("appended");
     await appendDataset(path, [
       {
@@ -77,20 +110,46 @@ describe("reopenInput", async () => {
         ids: ["ep81"],
       },
     ]);
+    const ids = [...(await openStoredDataset(path)).ids("epoch")!] as string[];
+    await annotateDataset(
+      path,
+      "epoch",
+      MetaTable.fromColumns({
+        id: columnFromCells("string", ids),
+        flag: columnFromCells(
+          "boolean",
+          ids.map(() => true),
+        ),
+      }),
+    );
     const error = await rejection(reopenInput(result));
     expect(isTensorToolsError(error, "input-changed")).toBe(true);
-    expect(error.what).toBe("manifest");
+    expect(error.what).toBe("data");
     expect(error.location).toBe(path);
-    expect(error.message).toMatch(/manifest hash is sha256:[0-9a-f]{64}, the result recorded/);
+    expect(error.message).toContain("its data changed (append)");
   });
 
-  it("says 'manifest' after the dataset was rewritten with other data", async () => {
+  it("says 'data' after the dataset was rewritten with other data", async () => {
     const { path, result } = await copyWithResult("rewritten");
     const tensor = await eegTensor();
     await writeEegBundle(path, createTensor({ ...tensor, attrs: { note: "rewritten" } }), true);
     const error = await rejection(reopenInput(result));
     expect(isTensorToolsError(error, "input-changed")).toBe(true);
+    expect(error.what).toBe("data");
+    expect(error.message).toContain("its data changed (write)");
+  });
+
+  it("says 'manifest' when the recorded version is not in the dataset's history", async () => {
+    const { path, result } = await copyWithResult("unknown");
+    const recorded = `sha256:${"0".repeat(64)}`;
+    const forged = {
+      ...result,
+      inputRef: { ...result.inputRef, dataset: { location: path, manifest_hash: recorded } },
+    };
+    const error = await rejection(reopenInput(forged));
+    expect(isTensorToolsError(error, "input-changed")).toBe(true);
     expect(error.what).toBe("manifest");
+    expect(error.message).toMatch(/manifest hash is sha256:[0-9a-f]{64}, the result recorded/);
   });
 
   /** Rewrites the epoch metadata in place (same file, same manifest) with `change` applied. */

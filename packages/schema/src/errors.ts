@@ -173,12 +173,17 @@ export class ConflictError extends TensorToolsError {
   }
 }
 
-/** What about a result's input no longer matches what the result recorded. */
-export type InputChange = "manifest" | "instances" | "ids";
+/**
+ * What about a result's input no longer matches what the result recorded: `"manifest"` (the
+ * dataset was rewritten: the recorded version is not in its history), `"data"` (a later version
+ * changed its data, an append for instance; annotations alone do not count), `"instances"` (the
+ * view selects another number of instances) or `"ids"` (other instance ids).
+ */
+export type InputChange = "manifest" | "data" | "instances" | "ids";
 
 /**
- * The input a result was computed from has changed since: its manifest, the number of instances
- * its view selects, or their ids. Raised when a result is traced back to its dataset.
+ * The input a result was computed from has changed since: it was rewritten, its data changed, or
+ * its view selects other instances or ids. Raised when a result is traced back to its dataset.
  */
 export class InputChangedError extends TensorToolsError {
   /** Where the dataset is: a path or URL. */
