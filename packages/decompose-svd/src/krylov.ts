@@ -6,7 +6,7 @@
  */
 
 import { type MatrixSource, normalGenerator } from "@tt/decompose-core";
-import { type KernelMatrix, type Kernels, svdSmall, symmetricEigen } from "@tt/linalg";
+import { type KernelMatrix, type Kernels, svdSmall } from "@tt/linalg";
 import { ConfigError } from "@tt/schema";
 import type { SvdConfig } from "./config.js";
 import {
@@ -158,7 +158,7 @@ async function ritzVectors(
       H[i * m + j] = value;
       H[j * m + i] = value;
     }
-  const { vectors } = symmetricEigen(H, m);
+  const { vectors } = await kernels.symmetricEigen(H, m);
   const leading = new Float64Array(m * k);
   for (let t = 0; t < m; t++) for (let c = 0; c < k; c++) leading[t * k + c] = vectors[t * m + c]!;
   return kernels.multiplyTransA(basis, leading, k);
