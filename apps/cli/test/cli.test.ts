@@ -113,6 +113,24 @@ describe("tt demo", () => {
     expect(summary.shape).toEqual([100, 600, 4]);
     expect(summary.explained_variance_ratio).toHaveLength(6);
     expect(summary.selection.instances).toBeLessThanOrEqual(100);
+    // The demo's CP is meaningful on its data: non-negative rank 2, not degenerate.
+    expect(summary.cp).toMatchObject({ rank: 2, nonnegative: true, degenerate: false });
+    expect(summary.cp.core_consistency).toBeGreaterThan(50);
+    expect(json.stderr).not.toContain("warning");
+  });
+
+  it("prints the CP's core consistency, its components' time course and why this CP", async () => {
+    const run = await tt(["demo", join(dir, "cp-text"), "--recordings", "3", "--events", "120"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /CP, rank 2, non-negative: fit 0\.\d{4} \(1 - relative error\), core consistency \d+\.\d,/,
+    );
+    const rows = run.stdout
+      .split("\n")
+      .filter((line) => /^ {2}[12] {2}/.test(line) && line.includes("0."));
+    expect(rows.map((line) => line.trim().split(/\s+/)[4])).toEqual(["target", "standard"]);
+    expect(run.stdout).toContain("why this CP: the channels see one source at different gains");
+    expect(run.stderr).not.toContain("warning");
   });
 
   it("refuses to overwrite an earlier demo unless asked", async () => {
@@ -228,14 +246,14 @@ describe("tt decompose, scores and result-info", () => {
       (await tt(["query", dataset, "event_type == 'target'", "--count"])).stdout,
     );
     const scores = (await tt(["scores", out, "--csv"])).stdout.trim().split("\n");
-    expect(scores[0]).toBe("instance_id,score_1,score_2,score_3,recon_error");
+    expect(scores[0]).toBe("instance_id,score_1,score_2,score_3,recon_error,t2,q,outlier_score");
     expect(scores).toHaveLength(count + 1);
 
     const joined = (await tt(["scores", out, "--join", dataset, "--csv"])).stdout
       .trim()
       .split("\n");
     expect(joined[0]).toBe(
-      "instance_id,source_dataset_id,source_file_id,group_id,source_instance_id,group,event_type,qc_pass,score,onset_s,score_1,score_2,score_3,recon_error",
+      "instance_id,source_dataset_id,source_file_id,group_id,source_instance_id,group,event_type,qc_pass,score,onset_s,score_1,score_2,score_3,recon_error,t2,q,outlier_score",
     );
     expect(joined).toHaveLength(count + 1);
     expect(joined.slice(1).every((line) => line.split(",")[6] === "target")).toBe(true);

@@ -1,10 +1,14 @@
-/** The diagnostics of a CP fit: convergence, errors, core consistency and every choice made. */
+/**
+ * The diagnostics of a CP fit: convergence, errors, core consistency, degeneracy and every choice
+ * made.
+ */
 
 import type { MatrixSource, Plan } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import type { JsonObject } from "@tt/schema";
 import type { AlsResult } from "./als.js";
 import type { CpConfig } from "./config.js";
+import { degeneracyOf } from "./degeneracy.js";
 import type { FinishedModel } from "./finish.js";
 
 /** What {@link diagnosticsOf} reports on. */
@@ -32,6 +36,13 @@ export function diagnosticsOf(input: DiagnosticsInput): JsonObject {
     fit: 1 - model.relativeError,
     relative_error_history: als.history,
     core_consistency: model.coreConsistency,
+    degeneracy: degeneracyOf({
+      factors: [model.scores, ...model.factors],
+      rank: config.rank,
+      coreConsistency: model.coreConsistency,
+      converged: als.converged,
+      nIterMax: config.n_iter_max,
+    }),
     weights: Array.from(model.weights),
     error_definition:
       'relative_error = ||X - Xhat||_F / ||X||_F of the preprocessed data (observed entries only with missing "mask"); fit = 1 - relative_error; the history holds each sweep\'s relative error',

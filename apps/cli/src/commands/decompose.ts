@@ -11,6 +11,7 @@ import {
   writeResult,
 } from "tensortools";
 import { type Command, integerOption, stringOption } from "../command.js";
+import { degeneracyWarning } from "../degeneracy-warning.js";
 import { EXIT, UsageError } from "../errors.js";
 import { note, print, printJson, progressBar } from "../output.js";
 import { componentSummary } from "../summaries.js";
@@ -165,6 +166,9 @@ export const decomposeCommand: Command = {
     }
     bar.done();
     await writeResult(target, result, { overwrite: Boolean(args.values.overwrite) });
+    // A warning, not a note: --quiet does not hide it.
+    const warning = degeneracyWarning(result);
+    if (warning !== undefined) out.stderr.write(`${warning}\n`);
     if (out.json) {
       printJson(out, {
         out: target,

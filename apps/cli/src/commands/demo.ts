@@ -12,6 +12,7 @@ import {
   writeResult,
 } from "tensortools";
 import { type Command, integerOption } from "../command.js";
+import { degeneracyWarning } from "../degeneracy-warning.js";
 import { DEMO_SHAPE, demoRecording, demoRecordingName } from "../demo-data.js";
 import { EXIT } from "../errors.js";
 import { note, print, printJson, progressBar } from "../output.js";
@@ -20,7 +21,19 @@ import { cellText, textTable } from "../tables.js";
 const SELECTION = "qc_pass";
 const JOIN_QUERY = "event_type == 'target' and score_1 > 0";
 const RANK = 6;
-const CP_RANK = 3;
+/**
+ * The demo's CP: non-negative, rank 2. The channels see one source at different gains, so every
+ * component gets the same channel loadings and unconstrained CP above rank 1 is degenerate (core
+ * consistency below 0: -71 at rank 2, about -55000 at rank 3 on the default demo); non-negative
+ * rank 2 keeps a core consistency near 98 and separates the target response from the standard
+ * one, from any start.
+ */
+const CP_CONFIG = { rank: 2, nonnegative: true, init: "svd", tol: 1e-8, n_iter_max: 500 } as const;
+const CP_WHY = [
+  "why this CP: the channels see one source at different gains, so every component has the same",
+  "channel loadings and unconstrained CP above rank 1 is degenerate (core consistency below 0);",
+  "non-negative rank 2 separates the responses by their time course",
+];
 
 /** How the user can run `tt` again: `tt` when installed as such, else `node <path to the script>`. */
 function invocation(): string {
@@ -40,6 +53,40 @@ function viewerHint(tt: string, dir: string): string {
     return "npx -y pnpm@10 viewer   (then open the printed viewer URL)";
   const viewer = inRepo ? "apps/viewer/dist" : "<path to the built viewer>";
   return `${tt} serve ${dir} --viewer ${viewer}   (then open the printed viewer URL)`;
+}
+
+/**
+ * Per CP component: the time of its sample factor's peak and the event type with the largest mean
+ * score, as table cells.
+ */
+function cpComponentTraits(
+  cpResult: DecompositionResult,
+  view: TensorView,
+  sampleTimes: (position: number) => unknown,
+): string[][] {
+  const samples = cpResult.factorTables.sample!;
+  const scores = cpResult.factorTables.instance!;
+  const types = view.meta("instance");
+  return Array.from({ length: cpResult.factorTables.component!.numRows }, (_, r) => {
+    let peak = 0;
+    for (let t = 1; t < samples.numRows; t++)
+      if (
+        (samples.get(t, `factor_${r + 1}`) as number) >
+        (samples.get(peak, `factor_${r + 1}`) as number)
+      )
+        peak = t;
+    const sums = new Map<string, { sum: number; count: number }>();
+    for (let i = 0; i < scores.numRows; i++) {
+      const type = String(types.get(i, "event_type"));
+      const entry = sums.get(type) ?? { sum: 0, count: 0 };
+      entry.sum += scores.get(i, `score_${r + 1}`) as number;
+      entry.count += 1;
+      sums.set(type, entry);
+    }
+    const top = [...sums].sort((a, b) => b[1].sum / b[1].count - a[1].sum / a[1].count)[0]!;
+    const time = sampleTimes(peak);
+    return [typeof time === "number" ? time.toFixed(3) : cellText(time), top[0]];
+  });
 }
 
 /** The `count` instances with the largest `score_k`, as rows for the summary. */
@@ -129,15 +176,15 @@ export const demoCommand: Command = {
 
     // 2b. CP: one factor per axis (instance scores, time signatures, channel loadings).
     const cpFitting = progressBar(out, "cp");
-    const cpResult = await decompose(
-      view,
-      "cp",
-      { rank: CP_RANK, init: "svd", tol: 1e-6, n_iter_max: 200 },
-      { onProgress: cpFitting.update, signal: out.signal },
-    );
+    const cpResult = await decompose(view, "cp", CP_CONFIG, {
+      onProgress: cpFitting.update,
+      signal: out.signal,
+    });
     cpFitting.done();
     await writeResult(cpPath, cpResult, { overwrite });
     const cpFit = cpResult.diagnostics.fit as number;
+    const cpCoreConsistency = cpResult.diagnostics.core_consistency as number;
+    const cpWarning = degeneracyWarning(cpResult);
     const cpWeights = cpResult.factorTables.component!;
     const channelTable = cpResult.factorTables.channel!;
 
@@ -156,8 +203,11 @@ export const demoCommand: Command = {
         explained_variance_ratio: ratios,
         cp: {
           result: cpPath,
-          rank: CP_RANK,
+          rank: CP_CONFIG.rank,
+          nonnegative: CP_CONFIG.nonnegative,
           fit: cpFit,
+          core_consistency: cpCoreConsistency,
+          degenerate: cpWarning !== undefined,
           iterations: cpResult.diagnostics.iterations,
         },
         join_query: { query: JOIN_QUERY, instances: matches.shape[0] },
@@ -212,22 +262,36 @@ export const demoCommand: Command = {
     print(out, "");
     print(
       out,
-      `CP, rank ${CP_RANK}: fit ${cpFit.toFixed(4)} (1 - relative error) after ${cpResult.diagnostics.iterations} sweeps, ${(cpResult.attrs.duration_ms as number).toFixed(0)} ms`,
+      `CP, rank ${CP_CONFIG.rank}, non-negative: fit ${cpFit.toFixed(4)} (1 - relative error), core consistency ${cpCoreConsistency.toFixed(1)}, ${cpResult.diagnostics.iterations} sweeps, ${(cpResult.attrs.duration_ms as number).toFixed(0)} ms`,
+    );
+    const sampleMeta = dataset.meta("sample");
+    const traits = cpComponentTraits(cpResult, view, (t) =>
+      sampleMeta.columnNames.includes("time_s") ? sampleMeta.get(t, "time_s") : t,
     );
     print(
       out,
       textTable(
-        ["  component", "weight", "share of fit", "channel loadings"],
+        [
+          "  component",
+          "weight",
+          "share of fit",
+          "peak (time_s)",
+          "highest mean score",
+          "channel loadings",
+        ],
         Array.from({ length: cpWeights.numRows }, (_, r) => [
           `  ${r + 1}`,
           cellText(cpWeights.get(r, "weight")),
           `${(100 * (cpWeights.get(r, "share_of_fit") as number)).toFixed(1)}%`,
+          ...traits[r]!,
           Array.from({ length: channelTable.numRows }, (_, c) =>
             (channelTable.get(c, `factor_${r + 1}`) as number).toFixed(2),
           ).join(" "),
         ]),
       ),
     );
+    for (const line of CP_WHY) print(out, line);
+    if (cpWarning !== undefined) out.stderr.write(`${cpWarning}\n`);
     print(out, "");
     print(out, `results   ${resultPath} (PCA), ${cpPath} (CP)`);
     print(out, "");
