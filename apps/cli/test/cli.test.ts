@@ -257,7 +257,7 @@ describe("tt decompose, scores and result-info", () => {
     );
     expect(joined).toHaveLength(count + 1);
     expect(joined.slice(1).every((line) => line.split(",")[6] === "target")).toBe(true);
-    expect(joined[1]!.split(",").slice(-4)).toEqual(scores[1]!.split(",").slice(1));
+    expect(joined[1]!.split(",").slice(-7)).toEqual(scores[1]!.split(",").slice(1));
 
     const info = JSON.parse((await tt(["result-info", out, "--json"])).stdout);
     expect(info.method).toBe("pca");

@@ -56,7 +56,15 @@ describe("PCA of an Iris bundle with the lightweight packages", async () => {
     const table = output.factorTables.instance!;
     const full = await openDataset(bundle);
     const idColumn = full.axisIndexColumns.instance!;
-    expect(table.columnNames).toEqual([idColumn, "score_1", "score_2", "recon_error"]);
+    expect(table.columnNames).toEqual([
+      idColumn,
+      "score_1",
+      "score_2",
+      "recon_error",
+      "t2",
+      "q",
+      "outlier_score",
+    ]);
     expect(Array.from(table.column(idColumn).values as ArrayLike<unknown>)).toEqual(
       Array.from(full.ids("instance") as ArrayLike<unknown>),
     );

@@ -9,11 +9,13 @@ import {
   type MatrixSource,
   type Plan,
   preprocessingTensors,
+  resolveAxis,
 } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import type { JsonObject, MethodOutput, ReadableView } from "@tt/schema";
 import type { SvdConfig } from "./config.js";
-import { componentTable } from "./output.js";
+import { type OutlierStatistics, outlierStatistics } from "./outliers.js";
+import { componentTable, withOutlierColumns } from "./output.js";
 import type { Decomposition } from "./solve.js";
 
 /** How the imputation of `missing: "mask"` went. */
@@ -54,15 +56,14 @@ export function assemble(input: AssembleInput): MethodOutput {
     ...preprocessingTensors(view, plan, source),
   } as MethodOutput["componentTensors"];
   const diagnostics = diagnosticsOf(input, values);
+  const outliers = outliersOf(input, values);
+  diagnostics.outliers = outliers.diagnostics;
   return {
     factorTables: {
-      [plan.rowAxis]: instanceTable(
-        view,
-        plan,
+      [plan.rowAxis]: withOutlierColumns(
+        instanceTable(view, plan, source.usedRows, values.scores, k, values.reconError),
         source.usedRows,
-        values.scores,
-        k,
-        values.reconError,
+        outliers,
       ),
       component: table,
     },
@@ -80,6 +81,32 @@ interface ReportedValues {
   ratio: Float64Array;
   totalSumSquares: number;
   totalVariance: number;
+  /** Every eigenvalue s²/(n − 1), when the solver computed all min(n, p) singular values. */
+  spectrum: Float64Array | undefined;
+}
+
+/** T², Q, their limits and the outlier scores of the used instances (outliers.ts). */
+function outliersOf(input: AssembleInput, values: ReportedValues): OutlierStatistics {
+  const { view, plan, source, config } = input;
+  return outlierStatistics({
+    scores: values.scores,
+    variance: values.variance,
+    reconError: values.reconError,
+    spectrum: values.spectrum,
+    totalVariance: values.totalVariance,
+    n: source.n,
+    k: input.k,
+    confidence: config.outlier_confidence,
+    centered: centersColumns(view, config, plan.rowAxis),
+    solver: input.solver,
+  });
+}
+
+/** Whether the columns are centered over the instances (PCA's centering), so scores have mean 0. */
+function centersColumns(view: ReadableView, config: SvdConfig, rowAxis: string): boolean {
+  const { center } = config;
+  if (typeof center !== "object") return false;
+  return center.over.some((axis) => resolveAxis(view, axis, "center.over") === rowAxis);
 }
 
 /**
@@ -106,6 +133,15 @@ function reportedValues(input: AssembleInput): ReportedValues {
     "total sum of squares",
   );
   const ratio = solverValues.map((x) => (x * x) / totalSquares);
+  const all = decomposition.singularValues;
+  const spectrum =
+    all.length >= Math.min(source.n, source.p)
+      ? source.toDataUnits(
+          all.map((x) => (x * x) / denominator),
+          2,
+          "eigenvalues",
+        )
+      : undefined;
   return {
     s,
     scores,
@@ -114,6 +150,7 @@ function reportedValues(input: AssembleInput): ReportedValues {
     ratio,
     totalSumSquares: totalSumSquares!,
     totalVariance: totalVariance!,
+    spectrum,
   };
 }
 

@@ -56,6 +56,11 @@ export interface SvdConfig {
   memory_budget: number | "auto";
   /** Worker threads for the products; `"auto"` uses every core. Results do not depend on it. */
   threads: number | "auto";
+  /**
+   * The confidence of the T² and Q control limits in the instance table's `outlier_score`
+   * (0.95: an instance of the model's population falls outside a limit 5% of the time).
+   */
+  outlier_confidence: number;
 }
 
 /** Defaults of `svd`: no centering, rank 10, automatic solver. */
@@ -72,6 +77,7 @@ export const SVD_DEFAULTS: Readonly<SvdConfig> = {
   power_iterations: "auto",
   memory_budget: "auto",
   threads: "auto",
+  outlier_confidence: 0.95,
 };
 
 /** Defaults of `pca`: as `svd`, centered with one mean per flattened column. */
@@ -99,6 +105,15 @@ function rank(value: unknown): RankConfig {
     "rank",
     `must be a positive integer or { "explained_variance": t, "max": k }, got ${showValue(value)}`,
   );
+}
+
+function outlierConfidence(value: unknown): number {
+  if (typeof value !== "number" || !(value > 0 && value < 1))
+    rejectField(
+      "outlier_confidence",
+      `must be a number strictly between 0 and 1, such as 0.95 or 0.99, got ${showValue(value)}`,
+    );
+  return value;
 }
 
 function flatten(value: unknown): FlattenConfig | null {
@@ -142,5 +157,6 @@ export function validateSvdConfig(config: unknown, defaults: Readonly<SvdConfig>
     power_iterations: power === "auto" ? power : validateInteger("power_iterations", power, 0),
     memory_budget: validateMemoryBudget(full.memory_budget),
     threads: validateThreads(full.threads),
+    outlier_confidence: outlierConfidence(full.outlier_confidence),
   };
 }

@@ -2,7 +2,9 @@
  * SVD and PCA methods for tensortools: `DecompositionMethod` plugins that flatten a view to
  * instances × features, center and scale it as configured, and solve it exactly (QR + Jacobi),
  * through the Gram matrix, or with randomized SVD on WebAssembly SIMD kernels over every core.
- * Data larger than `memory_budget` is streamed block by block.
+ * Data larger than `memory_budget` is streamed block by block. The instance table carries each
+ * instance's Hotelling T² (`t2`), Q residual (`q`) and `outlier_score` (the larger of each over
+ * its control limit at `outlier_confidence`); the limits are in `diagnostics.outliers`.
  *
  * @example
  * ```ts
@@ -18,7 +20,7 @@
  * });
  * const config = pca.validate({ rank: 2 });
  * const out = await pca.fit(viewFromTensor(tensor), config, { seed: 0, signal: undefined, onProgress() {} });
- * console.log(out.factorTables.instance.toRecords()[0]); // { instance_id: "e0", score_1: ..., score_2: ..., recon_error: ... }
+ * console.log(out.factorTables.instance.toRecords()[0]); // { instance_id: "e0", score_1: ..., score_2: ..., recon_error: ..., t2: ..., q: ..., outlier_score: ... }
  * console.log(out.diagnostics.explained_variance_ratio);
  * ```
  *

@@ -163,6 +163,9 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
       "score_2",
       "score_3",
       "recon_error",
+      "t2",
+      "q",
+      "outlier_score",
     ]);
     const inView = new Set(view.ids("epoch") as string[]);
     const ids = joined.ids("epoch") as string[];

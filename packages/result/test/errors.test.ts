@@ -207,12 +207,12 @@ describe("bad input", async () => {
     expect(isTensorToolsError(error, "config")).toBe(true);
     expect(error.field).toBe("prefix");
     expect(error.message).toBe(
-      `config 'prefix': the result's columns 'score_1', 'score_2', 'recon_error' already exist in the 'instance' metadata; pass a prefix such as "pca_"`,
+      `config 'prefix': the result's columns 'score_1', 'score_2', 'recon_error', 't2', 'q', 'outlier_score' already exist in the 'instance' metadata; pass a prefix such as "pca_"`,
     );
     const twice = joinResult(joined, result, { prefix: "again_" });
     expect(twice.meta("instance").has("again_score_1")).toBe(true);
     expect(() => joinResult(twice, result, { prefix: "again_" })).toThrow(
-      `with prefix "again_", the columns 'again_score_1', 'again_score_2', 'again_recon_error' still exist`,
+      `with prefix "again_", the columns 'again_score_1', 'again_score_2', 'again_recon_error', 'again_t2', 'again_q', 'again_outlier_score' still exist`,
     );
   });
 

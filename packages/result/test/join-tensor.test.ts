@@ -53,6 +53,9 @@ describe("joinResult onto a tensor", () => {
       "score_1",
       "score_2",
       "recon_error",
+      "t2",
+      "q",
+      "outlier_score",
     ]);
     expect(joined.query("cell", "score_1.isnull()").ids("cell")).toEqual(["c0", "c1", "c2", "c3"]);
     expect([...(await joined.read([]))]).toEqual([...tensor.data]);
