@@ -1,7 +1,7 @@
 /** What a user reads when something goes wrong: one line in the words of the command line. */
 
-import { spawn } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -191,9 +191,56 @@ describe("library errors in the words of the command line", () => {
       join(dir, "no-ids"),
     ]);
     expect(run.code).toBe(1);
-    expect(lines(run.stderr)[0]).toBe(
-      "tt: axis 'flower': needs unique ids: give its --meta table a column 'flower_id', or name the id column with --id flower=COLUMN",
+    expect(lines(run.stderr)).toEqual([
+      "tt: axis 'flower' needs unique ids: axis0_flowers.csv has no column 'flower_id' and no --id flower=COLUMN names another; columns that could be the flower id: id, row_index (unique, no nulls); pass --id flower=id",
+      "hint: --id AXIS=COLUMN names the id column of an axis's --meta table",
+    ]);
+    expect(run.stderr).not.toMatch(/axisIndex|idColumns/);
+  });
+
+  it("lists the columns that could be the ids when the named one cannot (import)", async () => {
+    const npy = join(IRIS, "tensor.npy"); // 150 x 1 x 4
+    const rows = (row: (i: number) => string) =>
+      Array.from({ length: 150 }, (_, i) => `${row(i + 1)}\n`).join("");
+    const csv = join(dir, "trials.csv");
+    writeFileSync(
+      csv,
+      `id,trial_code,group,score,note\n${rows((i) => `${i},t${i},${i % 2 ? "A" : "B"},${i / 10 + 0.05},${i === 7 ? "" : "x"}`)}`,
     );
+    const repeated = join(dir, "repeated.csv");
+    writeFileSync(
+      repeated,
+      `id,trial_code,group\n${rows((i) => `${i === 2 ? 1 : i},${i === 3 ? "" : `t${i}`},A`)}`,
+    );
+    const run = (...extra: string[]) =>
+      tt(["import", "--npy", npy, "--axes", "instance,sample,feature", ...extra, join(dir, "t")]);
+    const hint = "hint: --id AXIS=COLUMN names the id column of an axis's --meta table";
+    const candidates =
+      "columns that could be the instance id: id, trial_code (unique, no nulls); pass --id instance=id";
+    expect(lines((await run("--meta", `instance=${csv}`)).stderr)).toEqual([
+      `tt: axis 'instance' needs unique ids: trials.csv has no column 'instance_id' and no --id instance=COLUMN names another; ${candidates}`,
+      hint,
+    ]);
+    expect(lines((await run("--meta", `instance=${csv}`, "--id", "instance=nope")).stderr)).toEqual(
+      [
+        `tt: --id instance=nope: trials.csv has no column 'nope'; its columns are id, trial_code, group, score, note; ${candidates}`,
+        hint,
+      ],
+    );
+    expect(
+      lines((await run("--meta", `instance=${csv}`, "--id", "instance=score")).stderr),
+    ).toEqual([
+      `tt: --id instance=score: column 'score' of trials.csv is float64; ids are strings or integers; ${candidates}`,
+      hint,
+    ]);
+    const twice = await run("--meta", `instance=${repeated}`, "--id", "instance=id");
+    expect(twice.code).toBe(1);
+    expect(lines(twice.stderr)).toEqual([
+      `tt: --id instance=id: ${repeated} line 3, column 'id': repeats the id "1" of line 2; ids must be unique; no column of repeated.csv can be the instance id (none holds strings or integers that are unique and never null)`,
+      hint,
+    ]);
+    const named = await run("--meta", `instance=${csv}`, "--id", "instance=id", "--quiet");
+    expect([named.code, named.stderr]).toEqual([0, ""]);
   });
 
   it("says --source-ids, not sourceIds", async () => {
@@ -260,6 +307,27 @@ describe("system errors", () => {
 });
 
 describe("piped output", () => {
+  it("tt decompose --json | head -c 10: 10 bytes out, exit 0, no EPIPE", async () => {
+    // CP of rank 60 writes a congruence matrix of 3600 numbers: more JSON than a pipe buffers
+    // (64 KiB), so the write meets the closed pipe after head exits.
+    const config = join(dir, "cp-pipe.json");
+    writeFileSync(config, JSON.stringify({ init: "random", n_iter_max: 2 }));
+    const args = ["decompose", iris, "-m", "cp", "-k", "60", "--config", config, "--json", "-q"];
+    const whole = await tt([...args, "-o", join(dir, "cp-pipe-whole")]);
+    expect(whole.stdout.length).toBeGreaterThan(1 << 16);
+    const quoted = [process.execPath, BIN, ...args, "-o", join(dir, "cp-pipe")].map(
+      (word) => `'${word}'`,
+    );
+    const piped = spawnSync(
+      "bash",
+      ["-c", `${quoted.join(" ")} | head -c 10; echo " exit $\{PIPESTATUS[0]}"`],
+      { encoding: "utf8" },
+    );
+    expect(piped.stdout).toBe('{\n  "out": exit 0\n');
+    expect(piped.stderr).not.toMatch(/EPIPE|Error|\n {4}at /);
+    expect(statSync(join(dir, "cp-pipe", "manifest.json")).isFile()).toBe(true);
+  });
+
   it("ends quietly with exit 0 when the reader goes away (tt query --json | head)", async () => {
     const child = spawn(
       process.execPath,
@@ -278,5 +346,53 @@ describe("piped output", () => {
     const code = await new Promise<number | null>((done) => child.once("exit", done));
     expect(received).toBeGreaterThan(0);
     expect([code, stderr]).toEqual([0, ""]);
+  });
+});
+
+describe("CP degeneracy", () => {
+  it("tt decompose -m cp warns on stderr, naming the reason and what to try", async () => {
+    const dataset = join(demo, "dataset");
+    const run = await tt([
+      "decompose",
+      dataset,
+      "-m",
+      "cp",
+      "-k",
+      "3",
+      "--where",
+      "qc_pass",
+      "-o",
+      join(dir, "cp3"),
+      "-q",
+    ]);
+    expect(run.code).toBe(0);
+    expect(lines(run.stderr)).toEqual([
+      "warning: this cp model looks degenerate; do not read its components as separate findings:",
+      expect.stringMatching(
+        /^ {2}- core consistency -\d+\.\d is below 0: the components do not act as separate trilinear terms at rank 3$/,
+      ),
+      '  try a lower rank (--rank 2), or "nonnegative": true in a --config file',
+    ]);
+    const config = join(dir, "cp-nonnegative.json");
+    writeFileSync(config, JSON.stringify({ nonnegative: true }));
+    const fine = await tt([
+      "decompose",
+      dataset,
+      "-m",
+      "cp",
+      "-k",
+      "2",
+      "--config",
+      config,
+      "--where",
+      "qc_pass",
+      "-o",
+      join(dir, "cp2"),
+      "--json",
+    ]);
+    expect(fine.stderr).not.toContain("warning");
+    const degeneracy = JSON.parse(fine.stdout).diagnostics.degeneracy;
+    expect(degeneracy).toMatchObject({ degenerate: false, reasons: [] });
+    expect(degeneracy.congruence).toHaveLength(2);
   });
 });

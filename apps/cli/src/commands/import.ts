@@ -1,9 +1,10 @@
 /** `tt import --npy X.npy --axes a,b,c --meta a=table.csv ... <out>`: a bundle from numpy and CSV files. */
 
 import { open } from "node:fs/promises";
-import { createTensor, type MetaTable, readCsvFile, readNpyFile, writeDataset } from "tensortools";
+import { createTensor, type MetaTable, readNpyFile, writeDataset } from "tensortools";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
+import { missingIdColumn, readMetaWithIds } from "../id-columns.js";
 import { note, printJson, progressBar } from "../output.js";
 import { naming } from "../system-errors.js";
 
@@ -69,7 +70,8 @@ export const importCommand: Command = {
       // Ids are checked while the CSV is read, so that a repeat is reported by file and line.
       const named =
         idColumns[axis] ?? (axis === first ? await defaultIdColumn(file, axis) : undefined);
-      axisMeta[axis] = await naming(file, readCsvFile(file, named ? { idColumns: [named] } : {}));
+      axisMeta[axis] = await readMetaWithIds(file, axis, named, idColumns[axis] !== undefined);
+      if (axis === first && named === undefined) throw missingIdColumn(axisMeta[axis]!, axis, file);
     }
     const axisIndex: Record<string, string[]> = {};
     if (axisMeta[first] === undefined) {
