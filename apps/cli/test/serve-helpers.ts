@@ -67,6 +67,8 @@ export interface Served {
   url: string;
   port: number;
   child: ChildProcess;
+  /** Everything printed on stdout so far, the URL's line included. */
+  stdout(): string;
   stderr(): string;
   /** The exit code once the process ended, else undefined. */
   exitCode(): number | null | undefined;
@@ -88,8 +90,8 @@ export async function startServe(args: string[]): Promise<Served> {
       done(code);
     }),
   );
+  let text = "";
   const url = await new Promise<string>((done, fail) => {
-    let text = "";
     child.stdout!.on("data", (chunk) => {
       text += chunk;
       if (text.includes("\n")) done(text.split("\n")[0]!);
@@ -100,6 +102,7 @@ export async function startServe(args: string[]): Promise<Served> {
     url,
     port: Number(new URL(url).port),
     child,
+    stdout: () => text,
     stderr: () => stderr,
     exitCode: () => exit,
     async stop() {

@@ -3,11 +3,18 @@
 import { stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import {
+  type BundleSurvey,
+  SEARCH_DEPTH,
+  shown,
+  surveyBundles,
+  viewerUrl,
+} from "../bundle-pairs.js";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { checkCorsOrigin } from "../http/cors.js";
 import { isLoopback } from "../http/loopback.js";
-import { note, print, printJson } from "../output.js";
+import { note, type Output, print, printJson } from "../output.js";
 import { serveDirectory } from "../serve.js";
 
 /** Fails with one line unless `path` is an existing folder. */
@@ -22,6 +29,28 @@ async function requireFolder(path: string, what: string): Promise<void> {
       `${path} is a file; tt serve serves a folder (the one holding the bundles)`,
       `give the folder that holds ${path}`,
     );
+}
+
+/** The viewer's URL for each dataset/result pair under the served folder, and what has none. */
+function printViewerLinks(out: Output, url: string, root: string, survey: BundleSurvey): void {
+  for (const pair of survey.pairs)
+    print(
+      out,
+      `viewer: ${viewerUrl(url, pair)}  (${shown(pair.result)}: ${pair.method} of ${shown(pair.dataset)}${pair.note === undefined ? "" : `; ${pair.note}`})`,
+    );
+  if (survey.pairs.length === 0)
+    note(
+      out,
+      `no result beside its dataset under ${root} (searched ${SEARCH_DEPTH} levels deep): the viewer opens a dataset with a result computed from it; make one with tt decompose <dataset> --out ${root}/<name>`,
+    );
+  const alone = survey.datasetsWithoutResults;
+  if (alone.length > 0)
+    note(
+      out,
+      `${alone.length === 1 ? "dataset" : "datasets"} without a result here (tt decompose to browse in the viewer): ${alone.map(shown).join(", ")}`,
+    );
+  for (const { result, reason } of survey.unpaired)
+    note(out, `result ${shown(result)} is not offered: ${reason}`);
 }
 
 export const serveCommand: Command = {
@@ -98,9 +127,21 @@ export const serveCommand: Command = {
     });
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/`;
-    const viewerUrl = viewer === undefined ? undefined : `${url}viewer/`;
+    const viewerPage = viewer === undefined ? undefined : `${url}viewer/`;
+    const survey = viewer === undefined ? undefined : await surveyBundles(root);
     if (out.json)
-      printJson(out, { url, root, viewer: viewerUrl ?? null, cors: cors ?? null, host });
+      printJson(out, {
+        url,
+        root,
+        viewer: viewerPage ?? null,
+        cors: cors ?? null,
+        host,
+        ...(survey && {
+          pairs: survey.pairs.map((pair) => ({ ...pair, viewer: viewerUrl(url, pair) })),
+          datasets_without_results: survey.datasetsWithoutResults,
+          unpaired_results: survey.unpaired,
+        }),
+      });
     else print(out, url);
     // Warnings are not notes: --quiet does not hide them.
     if (!isLoopback(host))
@@ -111,8 +152,7 @@ export const serveCommand: Command = {
       out.stderr.write(
         `warning: --cors '*': any web page open in a browser on this machine can read the files under ${root} while the server runs\n`,
       );
-    if (viewerUrl !== undefined)
-      note(out, `viewer: ${viewerUrl}?dataset=${url}dataset/&result=${url}pca/`);
+    if (survey !== undefined && !out.json) printViewerLinks(out, url, root, survey);
     note(out, `serving ${root} at ${url} (Ctrl-C stops)`);
     await new Promise<void>((done) => {
       const stop = () => {
