@@ -50,13 +50,13 @@ function runTt(args: string[]): Promise<void> {
   });
 }
 
-/** The `viewer: <url>` note `tt serve` prints on stderr. */
+/** The `viewer: <url>` line of the PCA result that `tt serve` prints on stdout. */
 function viewerUrlOf(child: ChildProcess): Promise<string> {
   return new Promise((done, fail) => {
     let text = "";
-    child.stderr!.on("data", (chunk) => {
+    child.stdout!.on("data", (chunk) => {
       text += chunk;
-      const match = /viewer: (\S+)/.exec(text);
+      const match = /^viewer: (\S+&result=\S+\/pca\/) /m.exec(text);
       if (match) done(match[1]!);
     });
     child.once("exit", (code) => fail(new Error(`tt serve exited with ${code}: ${text}`)));
