@@ -49,7 +49,10 @@ interface Contender {
 
 const CONTENDERS: Contender[] = [
   { solver: "krylov", powerIterations: "auto" },
+  { solver: "krylov", powerIterations: 2 },
+  { solver: "krylov", powerIterations: 3 },
   { solver: "krylov", powerIterations: 4 },
+  { solver: "krylov", powerIterations: 5 },
   { solver: "randomized", powerIterations: "auto" },
   { solver: "randomized", powerIterations: 9 },
   { solver: "randomized", powerIterations: 11 },
