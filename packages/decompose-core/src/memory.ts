@@ -26,7 +26,10 @@ export interface MemoryPlan {
   readAhead: boolean;
 }
 
-/** The block size when the data is in memory: only the reads are blocked. */
+/**
+ * The block size when the data is in memory: only the reads are blocked, and each block is
+ * scanned as it arrives; at least two chunks, so that the scan runs on every kernel thread.
+ */
 const IN_MEMORY_BLOCK_BYTES = 32 * 2 ** 20;
 
 function roundRows(bytes: number, rowBytes: number): number {
@@ -65,7 +68,7 @@ export function planMemory(
   const rowBytes = plan.p * bytesPerValue;
   const twoChunks = 2 * KERNEL_CHUNK_ROWS;
   const blockRows = inMemory
-    ? roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue)
+    ? Math.max(roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue), twoChunks)
     : Math.max(roundRows(budget / 3, rowBytes), twoChunks * rowBytes <= budget ? twoChunks : 0);
   const readAhead = !inMemory && 2 * blockRows * rowBytes <= budget;
   return { dtype, bytesPerValue, budget, inMemory, blockRows, readAhead };

@@ -142,9 +142,8 @@ function usedRowsOf(options: SourceOptions, scan: Scan): UsedRows {
     );
   }
   const droppedRows = new Set(config.missing === "drop" ? missingRows : []);
-  const usedRows = Int32Array.from({ length: plan.n }, (_, i) => i).filter(
-    (i) => !droppedRows.has(i),
-  );
+  const usedRows = new Int32Array(plan.n - droppedRows.size);
+  for (let row = 0, at = 0; row < plan.n; row++) if (!droppedRows.has(row)) usedRows[at++] = row;
   if (usedRows.length === 0)
     throw new DataError(`axis '${plan.rowAxis}'`, "no instance is left to decompose");
   return { usedRows, droppedRows };

@@ -204,6 +204,20 @@ describe("planMemory", () => {
     expect(streamed.blockRows % KERNEL_CHUNK_ROWS).toBe(0);
   });
 
+  it("reads data held in memory in blocks of at least two chunks, scanned on every kernel thread", () => {
+    const wide = waveView(10);
+    const widePlan = planUnfolding(wide, NO_PREPROCESSING);
+    const memory = planMemory(
+      wide,
+      { ...widePlan, n: 100 * KERNEL_CHUNK_ROWS },
+      {},
+      { memory_budget: 2 ** 40, missing: "error" },
+    );
+    expect(memory).toMatchObject({ inMemory: true, readAhead: false });
+    expect(memory.blockRows).toBeGreaterThanOrEqual(2 * KERNEL_CHUNK_ROWS);
+    expect(memory.blockRows % KERNEL_CHUNK_ROWS).toBe(0);
+  });
+
   it("streams in blocks of two chunks when they fit, and reads ahead when two blocks fit", () => {
     const wide = waveView(10);
     const widePlan = planUnfolding(wide, NO_PREPROCESSING);
