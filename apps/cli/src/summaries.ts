@@ -13,9 +13,3 @@ export function componentSummary(result: DecompositionResult): string {
   );
   return textTable(names, rows);
 }
-
-/** The first axis's factor table of a result: scores keyed by the instance ids. */
-export function instanceTableName(result: DecompositionResult): string {
-  const names = Object.keys(result.factorTables).filter((n) => n !== "component");
-  return names[0] ?? "instance";
-}

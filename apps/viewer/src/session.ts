@@ -9,6 +9,8 @@ import {
   type AxisAnnotatedTensor,
   type DecompositionResult,
   datasetFromTensor,
+  INSTANCE_ID,
+  instanceTableOf,
   isTensorToolsError,
   joinResult,
   type MetaTable,
@@ -41,11 +43,6 @@ export interface ViewerSession {
   readonly prefix: string;
   /** The components tensor (component first), if the result has one. */
   readonly components: AxisAnnotatedTensor | undefined;
-}
-
-/** The key column of the result's instance table, chosen as `joinResult` chooses it. */
-function keyColumn(table: MetaTable, idColumn: string): string {
-  return table.has(idColumn) ? idColumn : table.columnNames[0]!;
 }
 
 /** The dataset joined with the result, with a `<method>_` prefix when a column name clashes. */
@@ -102,18 +99,14 @@ export function createSession(
     throw new Error(
       `the dataset's axis '${instanceAxis}' has no id column, so the result cannot be joined to it`,
     );
-  const factors = result.factorTables[instanceAxis];
-  if (factors === undefined)
-    throw new Error(
-      `the result has no factor table for '${instanceAxis}' (it has ${Object.keys(result.factorTables).join(", ") || "none"})`,
-    );
+  const factors = instanceTableOf(result);
   const { joined, prefix } = joinWithPrefix(dataset, result);
-  const resultIds = factors.column(keyColumn(factors, idColumn)) as AnyColumn;
+  const resultIds = factors.column(INSTANCE_ID) as AnyColumn;
   const view = joined.filter(instanceAxis, resultIds.values as readonly string[]);
   const scoreColumns = scoreColumnsOf(factors).map((name) => prefix + name);
   if (scoreColumns.length === 0)
     throw new Error(
-      `the result's '${instanceAxis}' table has no score_1, score_2, ... columns to plot (it has ${factors.columnNames.join(", ")})`,
+      `the result's instance table has no score_1, score_2, ... columns to plot (it has ${factors.columnNames.join(", ")})`,
     );
   return {
     datasetUrl,

@@ -55,9 +55,9 @@ describe("PCA of an Iris bundle with the lightweight packages", async () => {
     const { output } = await pcaOfBundle(bundle, 2);
     const table = output.factorTables.instance!;
     const full = await openDataset(bundle);
-    const idColumn = full.axisIndexColumns.instance!;
+    expect(full.axisIndexColumns.instance).toBe("id");
     expect(table.columnNames).toEqual([
-      idColumn,
+      "instance_id",
       "score_1",
       "score_2",
       "recon_error",
@@ -65,7 +65,7 @@ describe("PCA of an Iris bundle with the lightweight packages", async () => {
       "q",
       "outlier_score",
     ]);
-    expect(Array.from(table.column(idColumn).values as ArrayLike<unknown>)).toEqual(
+    expect(Array.from(table.column("instance_id").values as ArrayLike<unknown>)).toEqual(
       Array.from(full.ids("instance") as ArrayLike<unknown>),
     );
     // scikit-learn's first projected row, sign convention included.

@@ -6,6 +6,8 @@ import {
   columnFromCells,
   columnFromValues,
   createTensor,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
   MetaTable,
   type MethodOutput,
   type ReadableView,
@@ -61,7 +63,7 @@ function canonicalOrder(labels: Int32Array, k: number): Int32Array {
 }
 
 /**
- * The output of the best clustering of `view`: the instance table (id, `cluster` 1..k,
+ * The output of the best clustering of `view`: the instance table (`instance_id`, `cluster` 1..k,
  * `distance` to its centroid) keyed by the view's ids in order, the cluster table (`cluster`,
  * `size`, `inertia`), the centroids as a `component` x (other axes) tensor with those axes'
  * metadata, and diagnostics.
@@ -87,9 +89,8 @@ export function clusteringOutput(
   for (let c = 0; c < k; c++) {
     centroids.set(centers.subarray(c * p, (c + 1) * p), order[c]! * p);
   }
-  const { name, column } = idColumn(view);
   const instance = MetaTable.fromColumns({
-    [name]: column,
+    [INSTANCE_ID]: idColumn(view).column,
     cluster: columnFromValues("int32", cluster),
     distance: columnFromValues("float64", Float64Array.from(squaredDistances, Math.sqrt)),
   });
@@ -115,7 +116,7 @@ export function clusteringOutput(
     axisIndex,
   });
   return {
-    factorTables: { [view.axes[0]!]: instance, component },
+    factorTables: { [INSTANCE_TABLE]: instance, component },
     componentTensors: { centroids: centroidTensor },
     diagnostics: {
       inertia: best.inertia,

@@ -76,8 +76,8 @@ describe("kmeans on Iris (150 x 4), k = 3", () => {
 
   it("keys the instance table by the view's ids, with cluster and distance", async () => {
     const table = (await fitIris({ k: 3 })).factorTables.instance!;
-    expect(table.columnNames).toEqual(["id", "cluster", "distance"]);
-    expect(Array.from(table.column("id").values as string[])).toEqual(
+    expect(table.columnNames).toEqual(["instance_id", "cluster", "distance"]);
+    expect(Array.from(table.column("instance_id").values as string[])).toEqual(
       Array.from(iris.axisMeta.instance!.column("id").values as string[]),
     );
     // All setosa flowers form cluster 1; distances from numpy for the first three flowers.

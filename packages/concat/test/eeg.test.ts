@@ -202,7 +202,7 @@ describe("concatenating the EEGLAB epochs split into four parts", async () => {
     const config = pca.validate({ rank: 3, solver: "exact", missing: "drop" });
     const context = { seed: 0, signal: undefined, onProgress() {} };
     const output = await pca.fit(zeros, config, context);
-    const scores = output.factorTables.epoch!.column("score_1");
+    const scores = output.factorTables.instance!.column("score_1");
     const dropped = Array.from({ length: 80 }, (_, e) => isNullAt(scores, e));
     expect(dropped).toEqual(Array.from({ length: 80 }, (_, e) => partOf(e).channels.length < 32));
     // The kept instances are parts a and c, with every channel in the original order.

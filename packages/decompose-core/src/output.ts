@@ -7,6 +7,7 @@ import {
   columnFromCells,
   columnFromValues,
   createTensor,
+  INSTANCE_ID,
   MetaTable,
   type ReadableView,
 } from "@tt/schema";
@@ -39,7 +40,11 @@ export function idColumn(view: ReadableView, axis: string): { name: string; colu
   return { name, column: columnFromCells("float64", ids) };
 }
 
-/** The instance table: id, score_1..score_k and recon_error; dropped instances get nulls. */
+/**
+ * The instance table (`factorTables.instance`): `instance_id` (the view's ids of its first axis in
+ * its order, or row numbers 0..n-1 when it has none), score_1..score_k and recon_error; dropped
+ * instances get nulls.
+ */
 export function instanceTable(
   view: ReadableView,
   plan: Plan,
@@ -48,11 +53,11 @@ export function instanceTable(
   k: number,
   reconError: Float64Array,
 ): MetaTable {
-  const { name, column } = idColumn(view, plan.rowAxis);
+  const { column } = idColumn(view, plan.rowAxis);
   const n = plan.n;
   const valid = new Uint8Array(n);
   for (const row of usedRows) valid[row] = 1;
-  const columns: Record<string, AnyColumn> = { [name]: column };
+  const columns: Record<string, AnyColumn> = { [INSTANCE_ID]: column };
   for (let c = 0; c < k; c++) {
     const values = new Float64Array(n).fill(Number.NaN);
     usedRows.forEach((row, i) => {

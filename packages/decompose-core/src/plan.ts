@@ -1,6 +1,6 @@
 /** Resolves a validated config against a view: axes, the unfolding, subsets, weights and limits. */
 
-import { ConfigError, type ReadableView } from "@tt/schema";
+import { ConfigError, INSTANCE_TABLE, type ReadableView } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
 import { assertViewHasData } from "./empty-view.js";
 
@@ -125,6 +125,11 @@ function instanceAxis(view: ReadableView, config: PreprocessConfig): string {
     );
   assertViewHasData(view);
   const rowAxis = view.axes[0]!;
+  if (view.axes.indexOf(INSTANCE_TABLE) > 0)
+    throw new ConfigError(
+      "(view)",
+      `has an axis named '${INSTANCE_TABLE}' that is not its first: a result names the first axis's table '${INSTANCE_TABLE}', so rename that axis or transpose the data to put it first`,
+    );
   if (
     config.sample_mask !== null &&
     resolveAxis(view, config.sample_mask.axis, "sample_mask.axis") === rowAxis

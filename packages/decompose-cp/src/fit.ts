@@ -11,7 +11,7 @@ import {
   statLayouts,
 } from "@tt/decompose-core";
 import { createKernels, type KernelDType, type Kernels, khatriRao } from "@tt/linalg";
-import type { FitContext, MethodOutput, ReadableView } from "@tt/schema";
+import { type FitContext, INSTANCE_TABLE, type MethodOutput, type ReadableView } from "@tt/schema";
 import { type AlsOptions, type AlsResult, runAls } from "./als.js";
 import type { CpConfig } from "./config.js";
 import { type DiagnosticsInput, diagnosticsOf } from "./diagnostics.js";
@@ -189,7 +189,7 @@ function factorTablesOf(
   R: number,
 ): MethodOutput["factorTables"] {
   const factorTables: MethodOutput["factorTables"] = {
-    [plan.rowAxis]: instanceTable(view, plan, source.usedRows, model.scores, R, model.reconError),
+    [INSTANCE_TABLE]: instanceTable(view, plan, source.usedRows, model.scores, R, model.reconError),
   };
   plan.columnAxes.forEach((axis, k) => {
     factorTables[axis] = axisFactorTable(view, plan, axis, model.factors[k]!, R);

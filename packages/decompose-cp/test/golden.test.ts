@@ -70,7 +70,7 @@ describe("amino acids (Bro 1997, 5 x 201 x 61), rank 3, init svd, tol 1e-6", asy
 
   it("has sample factors that track the known concentrations (|r| > 0.99)", () => {
     const table = output.factorTables.instance!;
-    expect(table.column("id").values).toEqual(["S1", "S2", "S3", "S4", "S5"]);
+    expect(table.column("instance_id").values).toEqual(["S1", "S2", "S3", "S4", "S5"]);
     const meta = readFileSync(new URL("amino_acids_bro/axis0_samples.csv", FIXTURES), "utf8")
       .trim()
       .split("\n")

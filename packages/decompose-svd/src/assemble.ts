@@ -12,7 +12,7 @@ import {
   resolveAxis,
 } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
-import type { JsonObject, MethodOutput, ReadableView } from "@tt/schema";
+import { INSTANCE_TABLE, type JsonObject, type MethodOutput, type ReadableView } from "@tt/schema";
 import type { SvdConfig } from "./config.js";
 import { type OutlierStatistics, outlierStatistics } from "./outliers.js";
 import { componentTable, withOutlierColumns } from "./output.js";
@@ -60,7 +60,7 @@ export function assemble(input: AssembleInput): MethodOutput {
   diagnostics.outliers = outliers.diagnostics;
   return {
     factorTables: {
-      [plan.rowAxis]: withOutlierColumns(
+      [INSTANCE_TABLE]: withOutlierColumns(
         instanceTable(view, plan, source.usedRows, values.scores, k, values.reconError),
         source.usedRows,
         outliers,

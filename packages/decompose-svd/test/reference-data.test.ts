@@ -52,7 +52,7 @@ describe("Iris (150 x 1 x 4)", async () => {
         "components_[0]",
       );
       const first = output.factorTables.instance!.row(0);
-      expect(first.id).toBe("f000");
+      expect(first.instance_id).toBe("f000");
       expectClose(
         [first.score_1 as number, first.score_2 as number],
         [-2.68412563, 0.31939725],
@@ -108,8 +108,8 @@ describe("EEGLAB epochs (80 x 384 x 32) through bundle, query and PCA", async ()
       solver === "exact" ? 1e-5 : 2e-3,
       "components head",
     );
-    const table = output.factorTables.epoch!;
-    expect(Array.from(table.column("id").values as string[])).toEqual(selection.ids);
+    const table = output.factorTables.instance!;
+    expect(Array.from(table.column("instance_id").values as string[])).toEqual(selection.ids);
     const scores = [0, 1, 2].flatMap((i) =>
       [1, 2, 3, 4, 5].slice(0, compared).map((c) => table.get(i, `score_${c}`) as number),
     );

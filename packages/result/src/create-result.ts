@@ -8,13 +8,17 @@ import {
   type DecompositionMethod,
   type DecompositionResult,
   findNonJson,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
   type InputRef,
   isNullAt,
   isPlainObject,
   type JsonObject,
   type MethodOutput,
+  type ResultInstance,
 } from "@tt/schema";
 import { version } from "../package.json";
+import { instanceTableOf } from "./instance-table.js";
 
 /** The version this library records as `library_version` unless the attrs name another. */
 export const LIBRARY_VERSION = `@tt/result ${version}`;
@@ -31,10 +35,13 @@ export interface CreateResultParts {
   output: MethodOutput;
   /** Attributes such as `seed`, `duration_ms`, `library_version`; `created_at` is added if absent. */
   attrs?: JsonObject;
-  /** The input's instance ids, in order: the first-axis factor table must list exactly these. */
+  /** The input's instance ids, in order: the instance table's `instance_id` must list exactly these. */
   instanceIds?: AxisIndex;
-  /** The first axis of the input, whose factor table holds the instances; the first table if omitted. */
-  instanceAxis?: string;
+  /**
+   * The input's first axis and its id column (`null` when the instances are keyed by row
+   * number), recorded as the result's `instance`; `{ axis: "instance", idColumn: null }` if omitted.
+   */
+  instance?: ResultInstance;
 }
 
 /** An id as a comparable key: integers compare by value whether number or bigint. */
@@ -77,9 +84,10 @@ function checkJson(value: unknown, name: string, error: (field: string) => Error
 
 /**
  * Assembles a {@link DecompositionResult} and checks its contract: config, attrs and diagnostics
- * are JSON, and when `instanceIds` is given the first-axis factor table's id column (its first
- * column) lists exactly those ids in order; otherwise a DataError names the first row that
- * differs. `created_at` and `library_version` are added to the attrs when absent.
+ * are JSON; the instance table `factorTables.instance` exists and starts with `instance_id`
+ * (a NotFoundError or DataError otherwise), and when `instanceIds` is given that column lists
+ * exactly those ids in order (a DataError names the first row that differs). `created_at` and
+ * `library_version` are added to the attrs when absent.
  *
  * @example
  * ```ts
@@ -88,6 +96,7 @@ function checkJson(value: unknown, name: string, error: (field: string) => Error
  * const result = createResult({
  *   method: pca, config, output, inputRef: await computeInputRef(view),
  *   instanceIds: view.ids(view.axes[0]), attrs: { seed: 0 },
+ *   instance: { axis: view.axes[0], idColumn: view.axisIndexColumns[view.axes[0]] ?? null },
  * });
  * ```
  */
@@ -104,28 +113,13 @@ export function createResult(parts: CreateResultParts): DecompositionResult {
   );
   checkJson(parts.attrs ?? {}, "attrs", (field) => new DataError(field, "is not a JSON value"));
   checkJson(output.diagnostics, "diagnostics", (f) => new DataError(f, "is not a JSON value"));
-  const names = Object.keys(output.factorTables);
-  if (parts.instanceIds !== undefined) {
-    const axis = parts.instanceAxis ?? names[0];
-    const table = axis === undefined ? undefined : output.factorTables[axis];
-    if (table === undefined) {
-      throw new DataError(
-        `factor table '${axis ?? "(none)"}'`,
-        `does not exist; the method's factor tables are ${names.join(", ") || "(none)"}`,
-      );
-    }
-    const idColumn = table.columnNames[0];
-    if (idColumn === undefined)
-      throw new DataError(
-        `factor table '${axis}'`,
-        "has no columns; its first column holds the ids",
-      );
+  const table = instanceTableOf(output);
+  if (parts.instanceIds !== undefined)
     checkIds(
-      table.column(idColumn),
+      table.column(INSTANCE_ID),
       parts.instanceIds,
-      `factor table '${axis}' column '${idColumn}'`,
+      `factor table '${INSTANCE_TABLE}' column '${INSTANCE_ID}'`,
     );
-  }
   return {
     method: method.id,
     methodVersion: method.version,
@@ -139,5 +133,6 @@ export function createResult(parts: CreateResultParts): DecompositionResult {
     factorTables: { ...output.factorTables },
     componentTensors: { ...output.componentTensors },
     diagnostics: output.diagnostics,
+    instance: { ...(parts.instance ?? { axis: INSTANCE_TABLE, idColumn: null }) },
   };
 }

@@ -38,6 +38,7 @@ export {
   weightsOnGrid,
 } from "./feature-grid.js";
 export { computeInputRef } from "./input-ref.js";
+export { instanceTableOf } from "./instance-table.js";
 export { type JoinResultOptions, joinResult } from "./join-result.js";
 export type { ResultBundleOptions } from "./layout.js";
 export { openResultBundle } from "./open-result.js";

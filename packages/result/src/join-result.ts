@@ -9,15 +9,17 @@ import {
   concatColumns,
   DataError,
   type DecompositionResult,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
   isNullAt,
   type MetaTable,
-  NotFoundError,
   type StoredDataset,
   type TensorDataset,
   type TensorView,
   takeColumn,
   UnsupportedError,
 } from "@tt/schema";
+import { instanceTableOf } from "./instance-table.js";
 
 /** Options of {@link joinResult}. */
 export interface JoinResultOptions {
@@ -63,17 +65,9 @@ function joinedMeta(
       "join without ids",
       `axis '${axis}' of ${named(dataset)} has no id column to join on`,
     );
-  const table = result.factorTables[axis];
-  if (table === undefined) {
-    const names = Object.keys(result.factorTables);
-    throw new NotFoundError(
-      `factor table '${axis}'`,
-      `the result has no factor table for axis '${axis}' (the dataset's first axis); it has ${names.join(", ") || "none"}`,
-      { available: names },
-    );
-  }
-  const key = table.has(idColumn) ? idColumn : table.columnNames[0]!;
-  const where = `factor table '${axis}' column '${key}'`;
+  const table = instanceTableOf(result);
+  const key = INSTANCE_ID;
+  const where = `factor table '${INSTANCE_TABLE}' column '${key}'`;
   const meta = dataset.meta(axis);
   const added = table.columnNames.filter((name) => name !== key);
   const clashes = added.filter((name) => meta.has(prefix + name));
@@ -161,7 +155,8 @@ function withFirstAxisMeta(dataset: TensorDataset, meta: MetaTable): StoredDatas
 
 /**
  * The same data as `target`, whose first-axis metadata has the result's instance columns
- * (scores, errors, ...) attached by id, so they can be queried next to the labels. Instances the
+ * (scores, errors, ...) attached by id (the instance table's `instance_id` against the
+ * dataset's ids of its first axis), so they can be queried next to the labels. Instances the
  * result does not cover get nulls. A column name that already exists is a ConfigError on
  * `prefix`; result ids absent from the dataset are a DataError naming the first few. A view is
  * rebuilt from its selectors against the joined dataset; a tensor is joined as the dataset

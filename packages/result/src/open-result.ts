@@ -19,6 +19,7 @@ import {
 } from "@tt/schema";
 import { checkedStore, checkSizes } from "@tt/storage";
 import { indexFromTable } from "./axis-index.js";
+import { instanceTableOf, normalizeLegacyTables } from "./instance-table.js";
 import { RESULT_LAYOUT, type ResultBundleOptions } from "./layout.js";
 import {
   type ComponentTensorFiles,
@@ -124,6 +125,20 @@ async function readTensor(
   });
 }
 
+/**
+ * The factor tables and `instance` of a result: as recorded, the instance table checked; a result
+ * written before the contract has its first table renamed `instance`, keyed by `instance_id`.
+ */
+function instanceOf(manifest: ResultManifest, tables: Record<string, MetaTable>) {
+  if (manifest.instance === undefined) {
+    const legacy = normalizeLegacyTables(tables);
+    return { factorTables: legacy.tables, instance: legacy.instance };
+  }
+  instanceTableOf({ factorTables: tables });
+  const { axis, id_column } = manifest.instance;
+  return { factorTables: tables, instance: { axis, idColumn: id_column } };
+}
+
 /** The result's attrs: the manifest's, with the lifted fields put back. */
 function attrsOf(manifest: ResultManifest): JsonObject {
   return {
@@ -138,6 +153,10 @@ function attrsOf(manifest: ResultManifest): JsonObject {
  * Opens the result bundle in `store`: validates the manifest (an InvalidManifestError names the
  * field), then reads every factor table, component tensor (with its axis metadata and indexes)
  * and the diagnostics. A file the manifest names but the store lacks is a NotFoundError naming it.
+ * The instance table is `factorTables.instance`, keyed by `instance_id`, and `result.instance`
+ * names the input axis and id column behind it; results written before that contract (whose
+ * first table was named after the axis and keyed by the dataset's id column) are given the same
+ * shape in memory.
  *
  * @example
  * ```ts
@@ -179,13 +198,14 @@ export async function openResultBundle(
   const progress = (message: string) =>
     options.onProgress?.({ phase: "read", fraction: ++done / total, message });
 
-  const factorTables: Record<string, MetaTable> = {};
+  const tables: Record<string, MetaTable> = {};
   for (const [name, path] of Object.entries(files.factor_tables)) {
-    factorTables[name] = await named(path, store.location, () =>
+    tables[name] = await named(path, store.location, () =>
       plugins.metaIO.read(store, path, { signal }),
     );
     progress(path);
   }
+  const { factorTables, instance } = instanceOf(manifest, tables);
   const componentTensors: Record<string, AxisAnnotatedTensor> = {};
   for (const [name, entry] of Object.entries(files.component_tensors)) {
     componentTensors[name] = await readTensor(store, entry, plugins, signal);
@@ -218,5 +238,6 @@ export async function openResultBundle(
     factorTables,
     componentTensors,
     diagnostics: diagnostics as JsonObject,
+    instance,
   };
 }

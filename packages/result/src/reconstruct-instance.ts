@@ -8,6 +8,8 @@ import {
   type AxisAnnotatedTensor,
   DataError,
   type DecompositionResult,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
   isNullAt,
   isTensorToolsError,
   type JsonValue,
@@ -15,11 +17,15 @@ import {
   UnsupportedError,
 } from "@tt/schema";
 import { broadcast, type FeatureGrid, gridOf, weightsOnGrid } from "./feature-grid.js";
+import { instanceTableOf } from "./instance-table.js";
 import { type ReconstructionParts, reconstruct } from "./reconstruct.js";
 
 /** Options of {@link reconstructInstance} and {@link reconstructionParts}. */
 export interface ReconstructOptions {
-  /** The instance axis, whose factor table holds the scores; the result's first table by default. */
+  /**
+   * The input's instance axis, along which center and scale tensors kept per instance are
+   * indexed; `result.instance.axis` by default. The scores come from `factorTables.instance`.
+   */
   instanceAxis?: string;
   /**
    * For each weighted feature axis, the position in its weight list (`config.weights[axis]`) of
@@ -62,12 +68,9 @@ function componentsOf(result: DecompositionResult): AxisAnnotatedTensor {
   return components;
 }
 
-/** The instance axis: the option, else the result's first factor table. */
+/** The instance axis (of per-instance statistics): the option, else the result's `instance`. */
 function instanceAxisOf(result: DecompositionResult, options: ReconstructOptions): string {
-  const axis = options.instanceAxis ?? Object.keys(result.factorTables)[0];
-  if (axis === undefined)
-    throw new DataError("result", "has no factor tables, so it has no instance scores");
-  return axis;
+  return options.instanceAxis ?? result.instance?.axis ?? INSTANCE_TABLE;
 }
 
 /** The row of `id` along the instance axis of a per-instance statistic. */
@@ -174,19 +177,16 @@ export function reconstructionParts(
 }
 
 /** The scores of the instance with `id`: `score_1..score_k` of its row of the instance table. */
-function instanceScores(result: DecompositionResult, axis: string, id: Id, rank: number) {
-  const table = result.factorTables[axis];
-  if (table === undefined)
-    throw new NotFoundError(`factor table '${axis}'`, `the result has no factor table '${axis}'`, {
-      available: Object.keys(result.factorTables),
-    });
-  const ids = table.column(table.columnNames[0]!);
+function instanceScores(result: DecompositionResult, id: Id, rank: number) {
+  const table = instanceTableOf(result);
+  const ids = table.column(INSTANCE_ID);
   const row = rowOf(ids.values as ArrayLike<unknown>, id, ids);
   if (row < 0)
     throw new NotFoundError(
       `instance ${String(id)}`,
-      `instance ${String(id)} is not in the result's '${axis}' table (${table.numRows} instances)`,
+      `instance ${String(id)} is not in the result's '${INSTANCE_TABLE}' table (${table.numRows} instances)`,
     );
+  const axis = INSTANCE_TABLE;
   return Array.from({ length: rank }, (_, k) => {
     const name = `score_${k + 1}`;
     if (!table.has(name))
@@ -223,8 +223,7 @@ export function reconstructInstance(
   options: ReconstructOptions = {},
 ): Reconstruction {
   const components = componentsOf(result);
-  const axis = instanceAxisOf(result, options);
-  const scores = instanceScores(result, axis, id, components.shape[0]!);
+  const scores = instanceScores(result, id, components.shape[0]!);
   const data = reconstruct(components, scores, reconstructionParts(result, id, options));
   return { ...gridOf(components), data };
 }

@@ -74,6 +74,13 @@ export interface ResultManifest {
   seed: number | null;
   /** The rest of the result's attrs. */
   attrs: JsonObject;
+  /**
+   * The input axis the instance table (`files.factor_tables.instance`, keyed by `instance_id`)
+   * describes, and the dataset's id column whose values `instance_id` holds (`null`: row
+   * numbers). Written since the result contract; older manifests lack it and their first
+   * factor table is the instance table.
+   */
+  instance?: { axis: string; id_column: string | null };
   /** Every file of the bundle, relative to it. */
   files: {
     /** Method-specific diagnostics, JSON. */
@@ -191,6 +198,16 @@ function checkFiles(value: unknown): void {
   }
 }
 
+/** The `instance` field: an axis name, a source id column (or null) and the table it names. */
+function checkInstance(m: Record<string, unknown>): void {
+  const instance = object(m.instance, "instance");
+  text(instance.axis, "instance.axis");
+  if (instance.id_column !== null) text(instance.id_column, "instance.id_column");
+  const tables = (m.files as ResultManifest["files"]).factor_tables;
+  if (tables.instance === undefined)
+    fail("files.factor_tables.instance", "is required: the manifest has an 'instance' field");
+}
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** The version fields of a 0.2.0 result: generation, previous hash, inventory of every file. */
@@ -264,6 +281,7 @@ export function validateResultManifest(value: unknown): ResultManifest {
     fail("seed", `must be a number or null, got ${describe(m.seed)}`);
   json(m.attrs, "attrs");
   checkFiles(m.files);
+  if (m.instance !== undefined) checkInstance(m);
   if (m.schema_version !== "0.1.0") checkVersion(m);
   return m as ResultManifest;
 }

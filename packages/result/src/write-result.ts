@@ -9,6 +9,7 @@ import {
   type DecompositionResult,
   findNonJson,
   hashManifest,
+  INSTANCE_TABLE,
   isPlainObject,
   type JsonObject,
   type Manifest,
@@ -21,6 +22,7 @@ import {
 import { recordingStore } from "@tt/storage";
 import { indexToTable } from "./axis-index.js";
 import { LIBRARY_VERSION } from "./create-result.js";
+import { instanceTableOf } from "./instance-table.js";
 import { fileStem, RESULT_LAYOUT, type ResultBundleOptions } from "./layout.js";
 import {
   type ComponentTensorFiles,
@@ -132,7 +134,9 @@ function manifestHead(result: DecompositionResult) {
     if (table.columnNames.length === 0)
       throw new DataError(`factor table '${name}'`, "has no columns; a factor table needs some");
   }
-  return head;
+  instanceTableOf(result);
+  const instance = result.instance ?? { axis: INSTANCE_TABLE, idColumn: null };
+  return { ...head, instance: { axis: instance.axis, id_column: instance.idColumn } };
 }
 
 /** Writes every file of the result through `store` and returns what the manifest lists. */

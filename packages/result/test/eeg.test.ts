@@ -61,9 +61,10 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
       input_ref: result.inputRef,
       seed: 0,
       attrs: { duration_ms: 12.5 },
+      instance: { axis: "epoch", id_column: "id" },
     });
     expect(manifest.files.factor_tables).toEqual({
-      epoch: "factor_tables/epoch.parquet",
+      instance: "factor_tables/instance.parquet",
       component: "factor_tables/component.parquet",
     });
     expect(Object.keys(manifest.files.component_tensors)).toEqual(["components", "center"]);
@@ -84,7 +85,7 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
       expect((await readFile(join(resultPath, file))).length, file).toBe(bytes);
     expect(files).toContain("manifest.json");
     expect(files).toContain("diagnostics.json");
-    expect(files).toContain("factor_tables/epoch.parquet");
+    expect(files).toContain("factor_tables/instance.parquet");
     expect(files).toContain("factor_tables/component.parquet");
     expect(files).toContain("components/components.zarr/zarr.json");
     expect(files).toContain("components/center.zarr/zarr.json");
@@ -137,7 +138,7 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
       for (let j = 0; j < p; j++) sum += (data[i * p + j]! - center[j]!) * component[j]!;
       return sum;
     });
-    const table = result.factorTables.epoch!.column("score_1").values as Float64Array;
+    const table = result.factorTables.instance!.column("score_1").values as Float64Array;
     const scale = Math.max(...scores.map(Math.abs));
     scores.forEach((score, i) => {
       expect(Math.abs(score - table[i]!)).toBeLessThanOrEqual(1e-9 * scale);
@@ -182,7 +183,7 @@ describe("a PCA result of the EEGLAB epochs (80 x 384 x 32)", async () => {
     expect(joined.shape).toEqual([42, 10, 32]);
     expect(joined.ids("epoch")).toEqual(view.ids("epoch"));
     expect(joined.meta("epoch").column("pca_score_1").values).toEqual(
-      result.factorTables.epoch!.column("score_1").values,
+      result.factorTables.instance!.column("score_1").values,
     );
   });
 });

@@ -19,6 +19,7 @@ import { temporaryDirectory } from "@tt/test-fixtures";
 import { afterAll, describe, expect, it } from "vitest";
 import { openResult, writeResult } from "../src/fs.js";
 import { computeInputRef, createResult, joinResult, openResultBundle } from "../src/index.js";
+import { normalizeLegacyTables } from "../src/instance-table.js";
 import { context } from "./helpers.js";
 
 /** 12 instances x 5 samples x 3 channels with a label per instance, in a memory bundle. */
@@ -80,6 +81,65 @@ describe("bad input", async () => {
     expect(error.message).toBe(
       `factor table 'instance' column 'instance_id' row 2: is "i5", but instance 2 of the input is "i7"; the table must list the input's ids in their order`,
     );
+  });
+
+  it("createResult: output without the 'instance' table, or not keyed by instance_id, is refused", async () => {
+    const { instance, ...others } = output.factorTables;
+    const missing = await rejection(() =>
+      createResult({
+        method: pca,
+        config,
+        inputRef,
+        output: { ...output, factorTables: { epoch: instance!, ...others } },
+      }),
+    );
+    expect(isTensorToolsError(missing, "not-found")).toBe(true);
+    expect(missing.message).toContain(
+      "the result has no 'instance' factor table (it has epoch, component)",
+    );
+    const renamed = MetaTable.fromColumns(
+      Object.fromEntries(
+        instance!.columnNames.map((name) => [
+          name === "instance_id" ? "id" : name,
+          instance!.column(name),
+        ]),
+      ),
+    );
+    const unkeyed = await rejection(() =>
+      createResult({
+        method: pca,
+        config,
+        inputRef,
+        output: { ...output, factorTables: { ...others, instance: renamed } },
+      }),
+    );
+    expect(isTensorToolsError(unkeyed, "data")).toBe(true);
+    expect(unkeyed.message).toContain("must start with its key column 'instance_id'");
+  });
+
+  it("normalizes a result written before the contract: its first table becomes 'instance'", () => {
+    const { instance, component } = output.factorTables;
+    const legacy = MetaTable.fromColumns(
+      Object.fromEntries(
+        instance!.columnNames.map((name) => [
+          name === "instance_id" ? "id" : name,
+          instance!.column(name),
+        ]),
+      ),
+    );
+    const { tables, instance: recorded } = normalizeLegacyTables({
+      epoch: legacy,
+      component: component!,
+    });
+    expect(Object.keys(tables)).toEqual(["instance", "component"]);
+    expect(tables.instance!.columnNames).toEqual(instance!.columnNames);
+    expect(tables.instance!.toRecords()).toEqual(instance!.toRecords());
+    expect(recorded).toEqual({ axis: "epoch", idColumn: "id" });
+    const positions = MetaTable.fromColumns({ position: instance!.column("instance_id") });
+    expect(normalizeLegacyTables({ epoch: positions }).instance).toEqual({
+      axis: "epoch",
+      idColumn: null,
+    });
   });
 
   it("createResult: a config that is not JSON is a ConfigError naming the field", async () => {

@@ -29,6 +29,7 @@ export async function pcaResult(view: TensorView, rank = 3): Promise<Decompositi
     output,
     attrs: { seed: 0, duration_ms: 12.5 },
     instanceIds: view.ids(view.axes[0]!),
+    instance: { axis: view.axes[0]!, idColumn: view.axisIndexColumns[view.axes[0]!] ?? null },
   });
 }
 

@@ -125,7 +125,7 @@ async function fitResult(
     inputRef: await computeInputRef(view),
     output,
     instanceIds: view.ids(instanceAxis),
-    instanceAxis,
+    instance: { axis: instanceAxis, idColumn: view.axisIndexColumns[instanceAxis] ?? null },
   });
 }
 

@@ -103,13 +103,15 @@ export {
 } from "./manifest.js";
 export { checkArrayAgainstManifest } from "./manifest-arrays.js";
 export { type Field, type MetaRecord, MetaTable } from "./meta-table.js";
-export type {
-  DecompositionMethod,
-  FitContext,
-  KernelBackendChoice,
-  KernelSettings,
-  MethodOutput,
-  Progress,
+export {
+  type DecompositionMethod,
+  type FitContext,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
+  type KernelBackendChoice,
+  type KernelSettings,
+  type MethodOutput,
+  type Progress,
 } from "./method.js";
 export { isSafeRelativePath, normalizeRelativePath, unsafePathReason } from "./paths.js";
 export type {
@@ -132,7 +134,7 @@ export {
   type RegisterOptions,
   type Registry,
 } from "./registry.js";
-export type { DecompositionResult, InputRef } from "./result.js";
+export type { DecompositionResult, InputRef, ResultInstance } from "./result.js";
 export {
   type AxisSelection,
   gather,

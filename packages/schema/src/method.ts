@@ -49,9 +49,27 @@ export interface FitContext {
   readonly kernels?: KernelSettings;
 }
 
+/**
+ * The name of the instance factor table of every result, whatever the input's first axis is
+ * called: `factorTables.instance`, `factor_tables/instance.parquet` on disk.
+ */
+export const INSTANCE_TABLE = "instance";
+
+/**
+ * The key column of the instance table, its first column: the input view's instance ids in the
+ * view's order, whatever the dataset's own id column is called (row numbers 0..n-1 when the input
+ * has no ids). Other tools (DuckDB, pandas) may rely on it.
+ */
+export const INSTANCE_ID = "instance_id";
+
 /** What a method's fit produces; core adds method, config, input reference and attrs. */
 export interface MethodOutput {
-  /** Per-axis tables; `instance` (the first axis) is keyed by the view's ids in its order. */
+  /**
+   * Per-axis tables. `instance` ({@link INSTANCE_TABLE}) describes the view's first axis: its
+   * first column is `instance_id` ({@link INSTANCE_ID}), the view's ids in its order. Tables of
+   * other axes are named after their axis (`sample`, `channel`), `component` holds one row per
+   * component.
+   */
   factorTables: Record<string, MetaTable>;
   /** Component tensors such as `components` (component x sample x channel). */
   componentTensors: Record<string, AxisAnnotatedTensor>;

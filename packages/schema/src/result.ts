@@ -16,6 +16,18 @@ export interface InputRef {
   ids_hash: string;
 }
 
+/**
+ * Which input axis the result's instance table (`factorTables.instance`) describes, and the
+ * dataset id column whose values its `instance_id` column holds (`null`: the input had no id
+ * column and the instances are keyed by their row numbers, 0..n-1).
+ */
+export interface ResultInstance {
+  /** The input's first axis, e.g. `"epoch"`. */
+  axis: string;
+  /** The input's id column of that axis, e.g. `"id"`, or `null` (keyed by row number). */
+  idColumn: string | null;
+}
+
 /** A decomposition result: the method's output with everything needed to trace it. */
 export interface DecompositionResult extends MethodOutput {
   /** The method id. */
@@ -28,4 +40,10 @@ export interface DecompositionResult extends MethodOutput {
   inputRef: InputRef;
   /** Library and method versions, created_at, duration, seed. */
   attrs: JsonObject;
+  /**
+   * The axis and source id column behind the instance table. Results made by `createResult`
+   * and opened by `openResult` always have it; older result bundles get it from their first
+   * factor table.
+   */
+  instance?: ResultInstance;
 }

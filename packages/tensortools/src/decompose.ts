@@ -172,7 +172,7 @@ function checkSeed(seed: unknown): number {
  * ```ts
  * const view = dataset.query("epoch", "lock_position == 1");
  * const result = await decompose(view, "pca", { rank: 5 }, { onProgress: console.log });
- * result.factorTables.epoch.toRecords()[0]; // { id: "ep03", score_1: ..., ... }
+ * result.factorTables.instance.toRecords()[0]; // { instance_id: "ep03", score_1: ..., ... }
  *
  * const iris = createTensor({ data, shape: [150, 4], axes: ["flower", "feature"] });
  * const pca2 = await decompose(iris, "pca", { rank: 2 }); // flowers keyed 0..149
@@ -228,7 +228,7 @@ export async function decompose(
         output,
         attrs,
         instanceIds,
-        instanceAxis,
+        instance: { axis: instanceAxis, idColumn: view.axisIndexColumns[instanceAxis] ?? null },
       }),
     true,
   );

@@ -11,7 +11,7 @@ import type { DecompositionResult, KeyValueStore } from "@tt/schema";
  * @example
  * ```ts
  * const result = await openResult("./results/pca-eeg");
- * result.factorTables.epoch.column("score_1");
+ * result.factorTables.instance.column("score_1"); // keyed by "instance_id"
  * ```
  */
 export function openResult(

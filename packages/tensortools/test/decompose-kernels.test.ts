@@ -34,7 +34,7 @@ function numbers(result: DecompositionResult): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   for (const [name, component] of Object.entries(result.componentTensors))
     out[`tensor ${name}`] = Float64Array.from(component.data as ArrayLike<number>);
-  const instances = result.factorTables.epoch!;
+  const instances = result.factorTables.instance!;
   for (const field of instances.schema)
     if (field.type === "float64" || field.type === "float32")
       out[`epoch ${field.name}`] = Float64Array.from(

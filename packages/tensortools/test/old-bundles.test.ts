@@ -128,6 +128,8 @@ describe("a dataset of schema 0.1.0", () => {
 describe("a result of schema 0.1.0", () => {
   it("opens with the numbers it was written with, and reopens its input", async () => {
     const opened = await openResult(result);
+    expect(opened.instance).toEqual({ axis: "instance", idColumn: "instance_id" });
+    expect(opened.factorTables.instance!.columnNames[0]).toBe("instance_id");
     expect(opened.diagnostics.singular_values).toEqual([28.923578946573397, 17.286879969678026]);
     expect(
       Array.from(opened.factorTables.instance!.column("score_1").values as Float64Array),

@@ -87,11 +87,11 @@ describe("the EEGLAB epochs round trip", async () => {
     });
     expect(result.method).toBe("pca");
     expect(result.config).toEqual(pca.validate({ rank: 5 }));
-    expect(records(result.factorTables.epoch)).toEqual(records(direct.factorTables.epoch));
+    expect(records(result.factorTables.instance)).toEqual(records(direct.factorTables.instance));
     expect(result.diagnostics).toEqual(direct.diagnostics);
-    expect(Array.from(result.factorTables.epoch!.column("id").values as string[])).toEqual(
-      Array.from(view.ids("epoch")!),
-    );
+    expect(
+      Array.from(result.factorTables.instance!.column("instance_id").values as string[]),
+    ).toEqual(Array.from(view.ids("epoch")!));
     expect(result.componentTensors.components!.shape).toEqual([5, 384, 32]);
   });
 
@@ -117,7 +117,9 @@ describe("the EEGLAB epochs round trip", async () => {
     const picked = joined.query("epoch", "pca_score_1 > 0 and rt_ms > 400");
     // Directly: the epochs of the result with a positive first score, and their reaction times.
     const scores = new Map(
-      reopened.factorTables.epoch!.toRecords().map((row) => [row.id, row.score_1 as number]),
+      reopened.factorTables
+        .instance!.toRecords()
+        .map((row) => [row.instance_id, row.score_1 as number]),
     );
     const expected = tensor.axisMeta
       .epoch!.toRecords()
@@ -141,9 +143,9 @@ describe("the EEGLAB epochs round trip", async () => {
     expect(Array.from(joined.ids("epoch")!)).toEqual(Array.from(view.ids("epoch")!));
     const below = joined.query("epoch", "score_2 < 0");
     const direct = reopened.factorTables
-      .epoch!.toRecords()
+      .instance!.toRecords()
       .filter((row) => (row.score_2 as number) < 0);
-    expect(Array.from(below.ids("epoch")!)).toEqual(direct.map((row) => row.id));
+    expect(Array.from(below.ids("epoch")!)).toEqual(direct.map((row) => row.instance_id));
   });
 
   it("reopens the input: the same instances, in the same order", async () => {

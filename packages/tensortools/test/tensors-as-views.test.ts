@@ -161,9 +161,10 @@ describe("a tensor without ids on its first axis", () => {
   it("is keyed by row number, as the same tensor with ids 0..n-1", async () => {
     const result = await decompose(plain, "pca", { rank: 2 });
     expect(numbersOf(result)).toEqual(numbersOf(await decompose(numbered, "pca", { rank: 2 })));
-    const table = result.factorTables.flower!;
-    expect(table.columnNames[0]).toBe("flower_id");
-    expect(Array.from(table.column("flower_id").values as Int32Array)).toEqual([
+    const table = result.factorTables.instance!;
+    expect(table.columnNames[0]).toBe("instance_id");
+    expect(result.instance).toEqual({ axis: "flower", idColumn: "flower_id" });
+    expect(Array.from(table.column("instance_id").values as Int32Array)).toEqual([
       0, 1, 2, 3, 4, 5, 6,
     ]);
   });
@@ -175,7 +176,7 @@ describe("a tensor without ids on its first axis", () => {
       expect.arrayContaining(["flower_id", "score_1", "score_2"]),
     );
     const positive = joined.query("flower", "score_1 > 0");
-    const scores = result.factorTables.flower!.column("score_1").values as Float64Array;
+    const scores = result.factorTables.instance!.column("score_1").values as Float64Array;
     expect(Array.from(positive.ids("flower") as Int32Array)).toEqual(
       [0, 1, 2, 3, 4, 5, 6].filter((i) => scores[i]! > 0),
     );

@@ -18,7 +18,7 @@ interface PluginReport {
     method: string;
     config: Record<string, unknown>;
     columns: string[];
-    first: { id: string; mean: number; sd: number };
+    first: { instance_id: string; mean: number; sd: number };
     rows: number;
     tableIsUmbrellaMetaTable: boolean;
   };
@@ -67,9 +67,9 @@ describe.each(["npm", "pnpm"] as const)(
       const { decompose } = report;
       expect(decompose.method).toBe("instance-stats");
       expect(decompose.config).toEqual({ ddof: 1 });
-      expect(decompose.columns).toEqual(["id", "mean", "sd"]);
+      expect(decompose.columns).toEqual(["instance_id", "mean", "sd"]);
       expect(decompose.rows).toBe(150);
-      expect(decompose.first.id).toBe("f000");
+      expect(decompose.first.instance_id).toBe("f000");
       expect(Math.abs(decompose.first.mean - F000_MEAN)).toBeLessThan(1e-12);
       expect(Math.abs(decompose.first.sd - F000_SD)).toBeLessThan(1e-12);
     });

@@ -1,10 +1,9 @@
 /** `tt scores <result> [--join <bundle>] [--csv | --json]`: a result's instance table. */
 
-import { joinResult, openDataset, openResult } from "tensortools";
+import { INSTANCE_ID, instanceTableOf, joinResult, openDataset, openResult } from "tensortools";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { print, printJson } from "../output.js";
-import { instanceTableName } from "../summaries.js";
 import { cellText, tableCsv, tableJson, textTable } from "../tables.js";
 
 export const scoresCommand: Command = {
@@ -30,8 +29,7 @@ export const scoresCommand: Command = {
   async run(args, out) {
     if (args.values.csv && out.json) throw new UsageError("choose one of --csv, --json", "scores");
     const result = await openResult(args.positionals[0]!);
-    const axis = instanceTableName(result);
-    let table = result.factorTables[axis]!;
+    let table = instanceTableOf(result);
     const joinPath = stringOption(args, "join", "scores");
     if (joinPath !== undefined) {
       const dataset = await openDataset(joinPath);
@@ -41,7 +39,7 @@ export const scoresCommand: Command = {
       const idColumn = dataset.axisIndexColumns[dataset.axes[0]!];
       if (idColumn === undefined)
         throw new UsageError(`${joinPath} has no instance ids to join on`, "scores");
-      const ids = table.column(idColumn).values as ArrayLike<string | number | bigint>;
+      const ids = table.column(INSTANCE_ID).values as ArrayLike<string | number | bigint>;
       table = joined.filter(dataset.axes[0]!, ids as never).meta(dataset.axes[0]!);
     }
     if (args.values.csv) out.stdout.write(tableCsv(table));

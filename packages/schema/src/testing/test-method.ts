@@ -1,7 +1,14 @@
 /** The conformance kit for decomposition methods. */
 
 import { findNonJson } from "../json.js";
-import type { DecompositionMethod, FitContext, MethodOutput, Progress } from "../method.js";
+import {
+  type DecompositionMethod,
+  type FitContext,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
+  type MethodOutput,
+  type Progress,
+} from "../method.js";
 import type { AxisAnnotatedTensor } from "../tensor.js";
 import { createTensor } from "../tensor.js";
 import type { ReadableView } from "../view.js";
@@ -125,21 +132,29 @@ function validateCase<C extends object>({ method, input, label }: CaseContext<C>
   };
 }
 
-/** Checks that the first factor table has one row per input element, keyed by the input ids. */
+/**
+ * Checks the result contract: the instance table `instance` has one row per element of the
+ * input's first axis, and its first column `instance_id` lists the input's ids in order.
+ */
 function checkKeyedByIds(output: MethodOutput, v: ReadableView): void {
   const first = v.axes[0]!;
-  const table = output.factorTables[first];
-  check(table !== undefined, `no factor table for the first axis '${first}'`);
+  const table = output.factorTables[INSTANCE_TABLE];
+  check(
+    table !== undefined,
+    `no '${INSTANCE_TABLE}' factor table (the one for the first axis '${first}'); it has ${Object.keys(output.factorTables).join(", ") || "none"}`,
+  );
   check(
     table.numRows === v.shape[0],
     `factor table has ${table.numRows} rows for ${v.shape[0]} elements`,
   );
   const ids = v.ids(first);
-  const idColumn = v.axisIndexColumns[first] ?? `${first}_id`;
   check(ids !== undefined, `the case must give ids for axis '${first}'`);
-  check(table.has(idColumn), `factor table lacks the id column '${idColumn}'`);
   check(
-    sameElements(table.column(idColumn).values, ids),
+    table.columnNames[0] === INSTANCE_ID,
+    `the '${INSTANCE_TABLE}' table's first column must be '${INSTANCE_ID}', got ${table.columnNames.join(", ")}`,
+  );
+  check(
+    sameElements(table.column(INSTANCE_ID).values, ids),
     "factor table ids differ from the input ids or their order",
   );
 }

@@ -16,8 +16,8 @@ const output = await pca.fit(view, pca.validate({ rank: Number(rank) }), {
   signal: undefined,
   onProgress() {},
 });
-const table = output.factorTables[first];
-const idColumn = view.axisIndexColumns[first] ?? `${first}_id`;
+const table = output.factorTables.instance;
+const idColumn = "instance_id";
 const column = (name) => Array.from(table.column(name).values);
 const report = {
   axes: view.axes,

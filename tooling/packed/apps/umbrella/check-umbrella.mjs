@@ -90,7 +90,7 @@ const report = {};
   const picked = joined.query("epoch", "pca_score_1 > 0 and rt_ms > 400");
   // The same selection directly: epochs of the result with a positive first score and rt_ms > 400.
   const firstScores = new Map(
-    reopened.factorTables.epoch.toRecords().map((row) => [row.id, row.score_1]),
+    reopened.factorTables.instance.toRecords().map((row) => [row.instance_id, row.score_1]),
   );
   const expectedPicked = dataset
     .meta("epoch")
@@ -103,7 +103,7 @@ const report = {};
   } catch (error) {
     badQuery = { isQueryError: isTensorToolsError(error, "query"), message: error.message };
   }
-  const table = result.factorTables.epoch;
+  const table = result.factorTables.instance;
   report.eeg = {
     shape: dataset.shape,
     selectedIds: Array.from(view.ids("epoch")),
@@ -114,8 +114,9 @@ const report = {};
     componentsShape: result.componentTensors.components.shape,
     backend: result.diagnostics.kernels.backend,
     reopenedSameScores:
-      JSON.stringify(reopened.factorTables.epoch.toRecords()) === JSON.stringify(table.toRecords()),
-    reopenedIsMetaTable: reopened.factorTables.epoch instanceof MetaTable,
+      JSON.stringify(reopened.factorTables.instance.toRecords()) ===
+      JSON.stringify(table.toRecords()),
+    reopenedIsMetaTable: reopened.factorTables.instance instanceof MetaTable,
     pickedIds: Array.from(picked.ids("epoch")),
     expectedPickedIds: expectedPicked,
     unscored: joined.query("epoch", "pca_score_1.isnull()").shape[0],
