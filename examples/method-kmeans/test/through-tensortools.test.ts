@@ -63,7 +63,7 @@ describe("kmeans through tensortools on an Iris bundle", async () => {
     expect(result.inputRef.n_instances).toBe(150);
     const inertia = result.diagnostics.inertia as number;
     expect(Math.abs(inertia - 78.85144142614601) / 78.85144142614601).toBeLessThanOrEqual(1e-6);
-    expect(Array.from(result.factorTables.instance!.column("id").values as string[])).toEqual(
+    expect(Array.from(result.factorTables.instance!.column("instance_id").values as string[])).toEqual(
       Array.from(dataset.ids("instance")!),
     );
   });

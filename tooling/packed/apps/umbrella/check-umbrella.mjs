@@ -48,7 +48,7 @@ const report = {};
     shape: dataset.shape,
     explainedVarianceRatio: pca.diagnostics.explained_variance_ratio,
     firstComponent: Array.from(pca.componentTensors.components.data.subarray(0, 4)),
-    ids: column(scores, "id"),
+    ids: column(scores, "instance_id"),
     score1: column(scores, "score_1"),
     score2: column(scores, "score_2"),
     svdSingularValues: svd.diagnostics.singular_values,
@@ -151,7 +151,7 @@ const report = {};
     fit: result.diagnostics.fit,
     iterations: result.diagnostics.iterations,
     weights: result.diagnostics.weights,
-    ids: column(result.factorTables.instance, "id"),
+    ids: column(result.factorTables.instance, "instance_id"),
     backend: result.diagnostics.kernels.backend,
   };
   console.log(

@@ -10,7 +10,7 @@ async function main() {
   const dataset = await openDataset(params.get("bundle"));
   const view = dataset.query("epoch", params.get("query"));
   const result = await decompose(view, "pca", { rank: 5, solver: "exact" });
-  const table = result.factorTables.epoch;
+  const table = result.factorTables.instance;
   return {
     shape: dataset.shape,
     selectedIds: Array.from(view.ids("epoch")),
