@@ -26,3 +26,4 @@ export {
 } from "./directory-bundle.js";
 export { readCsvFile } from "./import/csv-file.js";
 export { readNpyFile } from "./import/npy-file.js";
+export { readParquetFile } from "./import/parquet-file.js";

@@ -33,6 +33,7 @@ export {
   cleanupDataset,
   readCsvFile,
   readNpyFile,
+  readParquetFile,
   verifyDataset,
   type WriteDatasetOptions,
   writeDataset,
@@ -44,6 +45,7 @@ export {
 } from "@tt/concat/fs";
 export { reopenInput, type WriteResultOptions, writeResult } from "@tt/result/fs";
 export { createDirectoryStore } from "@tt/storage/fs";
+export { type AnnotateOptions, annotate } from "./annotate.js";
 export * from "./api.js";
 export { openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";

@@ -29,17 +29,20 @@ const src = (file: string) => resolve(import.meta.dirname, "../src", file);
 
 /** The names the Node entry adds to the browser's: they need a file system. */
 const NODE_ONLY = [
+  "AnnotateOptions",
   "AppendDatasetOptions",
   "ConcatDatasetInput",
   "ConcatDatasetsOptions",
   "WriteDatasetOptions",
   "WriteResultOptions",
+  "annotate",
   "appendDataset",
   "cleanupDataset",
   "concatDatasets",
   "createDirectoryStore",
   "readCsvFile",
   "readNpyFile",
+  "readParquetFile",
   "verifyDataset",
   "writeDataset",
   "writeResult",
@@ -47,6 +50,7 @@ const NODE_ONLY = [
 
 /** Names each entry defines for itself: openers that take what the runtime can reach. */
 const OWN = [
+  "annotate",
   "openDataset",
   "openResult",
   "reopenInput",

@@ -1,0 +1,82 @@
+/** Annotating a dataset bundle on Node: metadata columns from a table or a result, saved back by id. */
+
+import { type AnnotateDatasetOptions, annotateDataset } from "@tt/bundle/fs";
+import { instanceTableOf } from "@tt/result";
+import {
+  ConfigError,
+  DataError,
+  type DecompositionResult,
+  INSTANCE_ID,
+  isTensorToolsError,
+  type Manifest,
+  type MetaTable,
+  type TensorDataset,
+} from "@tt/schema";
+import { createDefaultRegistry } from "./default-registry.js";
+
+/** Options of {@link annotate}: those of `annotateDataset` (`on`, `mode`, `columns`, `prefix`, ...). */
+export type AnnotateOptions = AnnotateDatasetOptions;
+
+/** The directory of `dataset`: the path itself, or where an opened dataset was read from. */
+function directoryOf(dataset: string | TensorDataset): string {
+  if (typeof dataset === "string") return dataset;
+  const { location } = dataset;
+  if (location === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(location))
+    throw new ConfigError(
+      "dataset",
+      `is ${location === undefined ? "held in memory" : `at ${location}`}; only a dataset in a directory can be annotated (write it with writeDataset first)`,
+    );
+  return location;
+}
+
+/** Whether `source` is a decomposition result rather than a table. */
+function isResult(source: MetaTable | DecompositionResult): source is DecompositionResult {
+  return "factorTables" in source;
+}
+
+/** A result's instance ids that are not in the dataset, said as such rather than as a table's. */
+function resultMismatch(error: unknown, axis: string, directory: string): unknown {
+  if (!isTensorToolsError(error, "data") || !error.message.includes("not in the dataset"))
+    return error;
+  const detail = error.message.slice(error.where.length + 2);
+  return new DataError(
+    `the result's instance table column '${INSTANCE_ID}'`,
+    `${detail.replace("not in the dataset", `not ids of axis '${axis}' of ${directory}`)}; annotate the dataset the result was computed from`,
+    { cause: error },
+  );
+}
+
+/**
+ * Adds (or, with `mode: "replace"`, replaces) metadata columns of `axis` in the dataset bundle at
+ * `dataset` (a directory path, or a dataset opened from one), matched by id, as its next version;
+ * the arrays are not rewritten. `source` is a table whose `on` column holds ids of the axis, or a
+ * decomposition result: its instance table, matched on `instance_id`, gives every column but the
+ * ids (scores, cluster labels, outlier scores). Elements the source does not name get nulls (or
+ * keep their values when replaced); ids the dataset does not have are a DataError.
+ *
+ * @example
+ * ```ts
+ * import { annotate, decompose, openDataset } from "tensortools";
+ *
+ * const dataset = await openDataset("./eeg");
+ * const result = await decompose(dataset.query("epoch", "rt_ms > 400"), "pca", { rank: 3 });
+ * await annotate("./eeg", "epoch", result, { prefix: "pca_" });
+ * (await openDataset("./eeg")).query("epoch", "pca_score_1 > 0").ids("epoch");
+ * ```
+ */
+export async function annotate(
+  dataset: string | TensorDataset,
+  axis: string,
+  source: MetaTable | DecompositionResult,
+  options: AnnotateOptions = {},
+): Promise<Manifest> {
+  const directory = directoryOf(dataset);
+  const withRegistry = { ...options, registry: options.registry ?? createDefaultRegistry() };
+  if (!isResult(source)) return annotateDataset(directory, axis, source, withRegistry);
+  const table = instanceTableOf(source);
+  try {
+    return await annotateDataset(directory, axis, table, { ...withRegistry, on: INSTANCE_ID });
+  } catch (error) {
+    throw resultMismatch(error, axis, directory);
+  }
+}
