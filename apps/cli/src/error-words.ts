@@ -119,6 +119,24 @@ export const REWRITES: readonly Rewrite[] = [
     options: ["join"],
   },
   {
+    pattern: /\(or a prefix\), or replace it \(mode "replace"\)/g,
+    replacement: "(or --prefix), or pass --replace to replace it",
+    commands: ["annotate"],
+    options: ["prefix", "replace"],
+  },
+  {
+    pattern: /config '(columns|on)': /g,
+    replacement: "--$1: ",
+    commands: ["annotate"],
+    options: ["columns", "on"],
+  },
+  {
+    pattern: /^the annotation column/,
+    replacement: "the --from table's column",
+    commands: ["annotate"],
+    options: ["from"],
+  },
+  {
     pattern: /set missing to "drop" or "mask"/g,
     replacement: 'set "missing": "drop" or "mask" in the --config file',
     commands: ["decompose"],

@@ -2,6 +2,7 @@
 
 import { readFile } from "node:fs/promises";
 import { type Command, commandHelp, parseCommand } from "./command.js";
+import { annotateCommand } from "./commands/annotate.js";
 import { concatCommand } from "./commands/concat.js";
 import { decomposeCommand } from "./commands/decompose.js";
 import { demoCommand } from "./commands/demo.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   queryCommand,
   decomposeCommand,
   scoresCommand,
+  annotateCommand,
   resultInfoCommand,
   serveCommand,
   verifyCommand,

@@ -11,6 +11,7 @@ const COMMANDS = [
   "query",
   "decompose",
   "scores",
+  "annotate",
   "result-info",
   "serve",
   "verify",
@@ -59,7 +60,7 @@ describe("errors", () => {
     const run = await tt(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, decompose, scores, result-info, serve, verify, gc",
+      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, decompose, scores, annotate, result-info, serve, verify, gc",
       "hint: see 'tt --help'",
     ]);
   });
