@@ -51,5 +51,8 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) {
     return buffer;
   }
-  return bytes.slice().buffer as ArrayBuffer;
+  // A copy of exactly these bytes: `slice` of a Node Buffer is a view of its (pooled) memory.
+  const copy = new Uint8Array(byteLength);
+  copy.set(bytes);
+  return copy.buffer;
 }
