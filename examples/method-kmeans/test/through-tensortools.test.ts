@@ -63,9 +63,9 @@ describe("kmeans through tensortools on an Iris bundle", async () => {
     expect(result.inputRef.n_instances).toBe(150);
     const inertia = result.diagnostics.inertia as number;
     expect(Math.abs(inertia - 78.85144142614601) / 78.85144142614601).toBeLessThanOrEqual(1e-6);
-    expect(Array.from(result.factorTables.instance!.column("instance_id").values as string[])).toEqual(
-      Array.from(dataset.ids("instance")!),
-    );
+    expect(
+      Array.from(result.factorTables.instance!.column("instance_id").values as string[]),
+    ).toEqual(Array.from(dataset.ids("instance")!));
   });
 
   it("rejects a bad config with the ConfigError naming the field", async () => {
