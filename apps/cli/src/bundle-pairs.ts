@@ -3,9 +3,9 @@
  * manifests, and each result paired with the dataset it was computed from.
  */
 
-import { createHash } from "node:crypto";
 import { readdir, readFile, realpath } from "node:fs/promises";
 import { isAbsolute, join, resolve, sep } from "node:path";
+import { hashManifest, type Manifest } from "tensortools";
 
 /** How deep below the served folder bundles are looked for. */
 export const SEARCH_DEPTH = 3;
@@ -87,27 +87,9 @@ export async function findBundles(root: string): Promise<FoundBundle[]> {
   return found;
 }
 
-/** `value` as JSON with every object's keys sorted, as the library hashes manifests. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value))
-    return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
-  if (typeof value === "object" && value !== null)
-    return `{${Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
-      .join(",")}}`;
-  return JSON.stringify(value);
-}
-
-/** `sha256:<hex>` of a manifest, as results record it in `input_ref.dataset.manifest_hash`. */
-export function manifestHash(manifest: Record<string, unknown>): string {
-  return `sha256:${createHash("sha256").update(canonicalJson(manifest)).digest("hex")}`;
-}
-
 /** Why `dataset` is not the version a result recorded by `recorded`, or undefined when it is. */
-function versionNote(dataset: FoundBundle, recorded: unknown): string | undefined {
-  if (recorded === manifestHash(dataset.manifest)) return undefined;
+async function versionNote(dataset: FoundBundle, recorded: unknown): Promise<string | undefined> {
+  if (recorded === (await hashManifest(dataset.manifest as unknown as Manifest))) return undefined;
   const history = Array.isArray(dataset.manifest.history) ? dataset.manifest.history : [];
   const at = history.findIndex(
     (entry) => (entry as { manifest_hash?: unknown } | null)?.manifest_hash === recorded,
@@ -163,7 +145,7 @@ export async function surveyBundles(root: string): Promise<BundleSurvey> {
       continue;
     }
     paired.add(dataset.path);
-    const note = versionNote(dataset, ref.dataset?.manifest_hash);
+    const note = await versionNote(dataset, ref.dataset?.manifest_hash);
     const method = typeof result.manifest.method === "string" ? result.manifest.method : "result";
     survey.pairs.push({
       dataset: dataset.path,

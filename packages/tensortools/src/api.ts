@@ -78,6 +78,7 @@ export {
   type DType,
   type ErrorTag,
   type FitContext,
+  hashManifest,
   INSTANCE_ID,
   INSTANCE_TABLE,
   InputChangedError,
