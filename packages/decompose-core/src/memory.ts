@@ -20,8 +20,8 @@ export interface MemoryPlan {
   /** Rows per block: a multiple of the kernels' chunk, so sums do not depend on the blocking. */
   blockRows: number;
   /**
-   * Streamed: whether two blocks fit the budget, so that the next block is read into the second
-   * while the kernels work on the first.
+   * Streamed: whether there are two blocks (of a quarter of the budget each), so that the next
+   * block is read into the second while the kernels work on the first.
    */
   readAhead: boolean;
 }
@@ -40,11 +40,14 @@ function roundRows(bytes: number, rowBytes: number): number {
 }
 
 /**
- * Decides between memory and streaming for `plan` under `config.memory_budget`. A streamed block
- * takes a third of the budget, and at least two chunks of rows when they fit it: the kernels
- * share a block's chunks between their threads, so a block of one chunk runs on one thread. A
- * second block, read while the kernels work on the first, when two blocks fit the budget. Throws a ConfigError when a statistic of `layouts` or
- * `missing: "mask"` needs the data in memory and it does not fit.
+ * Decides between memory and streaming for `plan` under `config.memory_budget`. Streamed blocks
+ * have at least two chunks of rows when they fit the budget: the kernels share a block's chunks
+ * between their threads, so a block of one chunk runs on one thread. When a quarter of the budget
+ * holds two chunks, two blocks of a quarter each: the next is read while the kernels work on the
+ * other. Otherwise one block of a third of the budget: memory goes first, and reading ahead from
+ * the page cache gains nothing on a machine whose cores the kernels keep busy (the copy out of the
+ * page cache takes a core too). The rest of the budget is left to the kernels' scratch. Throws a ConfigError when a
+ * statistic of `layouts` or `missing: "mask"` needs the data in memory and it does not fit.
  */
 export function planMemory(
   view: ReadableView,
@@ -67,9 +70,16 @@ export function planMemory(
   }
   const rowBytes = plan.p * bytesPerValue;
   const twoChunks = 2 * KERNEL_CHUNK_ROWS;
-  const blockRows = inMemory
-    ? Math.max(roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue), twoChunks)
+  if (inMemory) {
+    const blockRows = Math.max(
+      roundRows(IN_MEMORY_BLOCK_BYTES, plan.slab * bytesPerValue),
+      twoChunks,
+    );
+    return { dtype, bytesPerValue, budget, inMemory, blockRows, readAhead: false };
+  }
+  const readAhead = twoChunks * rowBytes <= budget / 4;
+  const blockRows = readAhead
+    ? roundRows(budget / 4, rowBytes)
     : Math.max(roundRows(budget / 3, rowBytes), twoChunks * rowBytes <= budget ? twoChunks : 0);
-  const readAhead = !inMemory && 2 * blockRows * rowBytes <= budget;
   return { dtype, bytesPerValue, budget, inMemory, blockRows, readAhead };
 }

@@ -1,13 +1,24 @@
 /** Centering, scaling and weighting blocks of the matrix in place, with the scan's statistics. */
 
-import type { KernelMatrix, Kernels } from "@tt/linalg";
+import type { ColumnAffine, KernelMatrix, Kernels } from "@tt/linalg";
 import { ldexp } from "./magnitude.js";
 import type { Plan } from "./plan.js";
 import type { StatValues } from "./source.js";
 
+/** How blocks are preprocessed. */
+export interface Preprocessor {
+  /** Centers, scales and weights a block (whose first row is row `row0` of the used rows) in place. */
+  apply(block: KernelMatrix, row0: number): Promise<void>;
+  /**
+   * When `apply` is the same affine map for every row, that map: a product kernel can apply it
+   * itself in the same pass (`normalProduct`'s `affine`), with the same bits; otherwise undefined.
+   */
+  columns: ColumnAffine | undefined;
+}
+
 /**
- * Returns the function that centers, scales and weights a block in place, and multiplies it by
- * 2^-exponent (exactly: a power of two; see magnitude.ts).
+ * Returns how to center, scale and weight a block in place, and multiply it by 2^-exponent
+ * (exactly: a power of two; see magnitude.ts).
  */
 export function preprocessor(
   kernels: Kernels,
@@ -15,11 +26,11 @@ export function preprocessor(
   center: StatValues | undefined,
   scale: StatValues | undefined,
   exponent = 0,
-): (block: KernelMatrix, row0: number) => Promise<void> {
+): Preprocessor {
   const { p } = plan;
   const weights = plan.columnWeights;
   if (center === undefined && scale === undefined && weights === null && exponent === 0)
-    return async () => {};
+    return { apply: async () => {}, columns: undefined };
   const columnValue = (stat: StatValues | undefined, j: number, fallback: number) =>
     stat === undefined ? fallback : stat.values[stat.layout.cellOfColumn[j]!]!;
   if (!center?.layout.perRow && !scale?.layout.perRow) {
@@ -29,10 +40,13 @@ export function preprocessor(
       shift[j] = columnValue(center, j, 0);
       factor[j] = ldexp((weights?.[j] ?? 1) / columnValue(scale, j, 1), -exponent);
     }
-    return (block) => kernels.affineColumns(block, shift, factor);
+    return {
+      apply: (block) => kernels.affineColumns(block, shift, factor),
+      columns: { shift, scale: factor },
+    };
   }
   const unit = ldexp(1, -exponent);
-  return async (block, row0) => {
+  const apply = async (block: KernelMatrix, row0: number) => {
     const data = block.data;
     for (let i = 0; i < block.rows; i++) {
       const row = row0 + i;
@@ -47,4 +61,5 @@ export function preprocessor(
       }
     }
   };
+  return { apply, columns: undefined };
 }

@@ -5,14 +5,14 @@
  * magnitude.ts), and the solvers' results are brought back with `toDataUnits`.
  */
 
-import type { KernelMatrix, Kernels } from "@tt/linalg";
+import type { ColumnAffine, KernelMatrix, Kernels } from "@tt/linalg";
 import { DataError, type FitContext, type ReadableView } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
 import { allZeroError, instanceName, tooLargeError } from "./data-errors.js";
 import { ldexp, log2MatrixNorm, type Magnitude, matrixExponent } from "./magnitude.js";
 import type { MemoryPlan } from "./memory.js";
 import type { Plan } from "./plan.js";
-import { preprocessor } from "./preprocess.js";
+import { type Preprocessor, preprocessor } from "./preprocess.js";
 import { FIRST_IDS, type Scan } from "./scan.js";
 import { createReader, type Reader, readBlocks, type Scanned, scanData } from "./source-scan.js";
 import { cellIqr, cellMoments, type StatLayout, safeScale } from "./statistics.js";
@@ -49,8 +49,13 @@ export interface MatrixSource {
   readonly rowSquares: Float64Array | undefined;
   /** Reads of the data so far. */
   passes: number;
-  /** Calls `visit` with consecutive preprocessed blocks and the row each starts at. */
-  forEachBlock(visit: (block: KernelMatrix, row0: number) => Promise<void>): Promise<void>;
+  /**
+   * Calls `visit` with consecutive preprocessed blocks and the row each starts at. With
+   * `fuseAffine`, a streamed block whose preprocessing is one affine map per column may come
+   * unpreprocessed, with that map as `affine`: `visit` must apply it (as `normalProduct` does in
+   * the same pass, with the same bits). In memory, blocks always come preprocessed.
+   */
+  forEachBlock(visit: BlockVisitor, options?: { fuseAffine: boolean }): Promise<void>;
   /**
    * `values` computed from the blocks, brought to the data's units: times 2^(power ·
    * unitExponent), `power` being their degree in the data (1 for singular values, scores and
@@ -66,6 +71,13 @@ export interface MatrixSource {
    */
   assertNotAllZero(largest: number): void;
 }
+
+/** Visits a block; `affine`, when given, is the preprocessing still to apply (see forEachBlock). */
+export type BlockVisitor = (
+  block: KernelMatrix,
+  row0: number,
+  affine?: ColumnAffine,
+) => Promise<void>;
 
 /** What {@link openSource} needs. */
 export interface SourceOptions {
@@ -95,7 +107,9 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
   const matrixScale = matrixScaleOf(options, scanned, used, center, scale);
   const preprocess = preprocessor(kernels, plan, center, scale, matrixScale);
   const missing =
-    matrix === undefined ? [] : await preprocessInMemory(matrix, preprocess, config, used * p);
+    matrix === undefined
+      ? []
+      : await preprocessInMemory(matrix, preprocess.apply, config, used * p);
   // Scaled data has no unit: there the rescaling of the data cancels, that of the matrix stays.
   const unitExponent = (layouts.scale === undefined ? scanned.exponent : 0) + matrixScale;
   const unchanged =
@@ -283,7 +297,7 @@ interface SourceParts {
   center: StatValues | undefined;
   /** The scaling statistic in the units of the scanned data, before zeros become ones. */
   rawScale: StatValues | undefined;
-  preprocess: (block: KernelMatrix, row0: number) => Promise<void>;
+  preprocess: Preprocessor;
   missing: number[];
   unitExponent: number;
   /** See {@link MatrixSource.rowSquares}. */
@@ -310,10 +324,15 @@ function createSource(parts: SourceParts): MatrixSource {
     unitExponent,
     rowSquares: parts.rowSquares,
     passes: 1,
-    async forEachBlock(visit) {
+    async forEachBlock(visit, options) {
       source.passes++;
       if (matrix !== undefined) return visit(matrix, 0);
-      await readPreprocessed(reader, scanned.factor, rows.droppedRows, parts.preprocess, visit);
+      const { apply, columns } = parts.preprocess;
+      const fused = options?.fuseAffine === true ? columns : undefined;
+      const preprocess = fused === undefined ? apply : async () => {};
+      await readPreprocessed(reader, scanned.factor, rows.droppedRows, preprocess, (block, row0) =>
+        visit(block, row0, fused),
+      );
     },
     toDataUnits(values, power, what) {
       return toDataUnits(values, power * unitExponent, what, power, magnitude, view, plan);

@@ -211,7 +211,7 @@ describe("rescaling by a power of two", () => {
   );
 
   it("streams the same bits as it reads in memory, rescaled", async () => {
-    const n = 5000; // streamed in blocks of 2048 rows
+    const n = 5000; // streamed in blocks of whole chunks
     const view = scaledView(n, 2 ** 800);
     const config = { ...CENTERED, scale: { zscore: { over: ["instance"] } } } as PreprocessConfig;
     const whole = await open(view, config);

@@ -218,7 +218,7 @@ describe("planMemory", () => {
     expect(memory.blockRows % KERNEL_CHUNK_ROWS).toBe(0);
   });
 
-  it("streams in blocks of two chunks when they fit, and reads ahead when two blocks fit", () => {
+  it("streams in blocks of two chunks when they fit, and reads ahead when two fit in half the budget", () => {
     const wide = waveView(10);
     const widePlan = planUnfolding(wide, NO_PREPROCESSING);
     const chunk = KERNEL_CHUNK_ROWS * P * 8;
@@ -234,8 +234,10 @@ describe("planMemory", () => {
       );
     expect(plan(1.5 * chunk)).toMatchObject({ blockRows: KERNEL_CHUNK_ROWS, readAhead: false });
     expect(plan(3 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: false });
-    expect(plan(4 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: true });
-    expect(plan(9 * chunk)).toMatchObject({ blockRows: 3 * KERNEL_CHUNK_ROWS, readAhead: true });
+    expect(plan(4 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: false });
+    expect(plan(7.9 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: false });
+    expect(plan(8 * chunk)).toMatchObject({ blockRows: 2 * KERNEL_CHUNK_ROWS, readAhead: true });
+    expect(plan(13 * chunk)).toMatchObject({ blockRows: 3 * KERNEL_CHUNK_ROWS, readAhead: true });
   });
 
   it.each<[PreprocessConfig, string, RegExp]>([

@@ -3,6 +3,7 @@
  * streaming, preprocessing and line search.
  */
 
+import { KERNEL_CHUNK_ROWS } from "@tt/linalg";
 import { createTensor, type MethodOutput } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
 import { describe, expect, it } from "vitest";
@@ -209,7 +210,7 @@ describe("determinism and streaming", () => {
         ...config,
         init,
         nonnegative,
-        memory_budget: 3 * 2048 * 12 * 4,
+        memory_budget: 3 * KERNEL_CHUNK_ROWS * 12 * 4,
       });
       expect(diagnostics(memory).in_memory).toBe(true);
       expect(diagnostics(streamed).in_memory).toBe(false);

@@ -56,9 +56,12 @@ export async function normalProduct(
   l: number,
 ): Promise<Float64Array> {
   const total = new Float64Array(source.p * l);
-  await source.forEachBlock(async (block) => {
-    await kernels.normalProduct(block, Y, l, total);
-  });
+  await source.forEachBlock(
+    async (block, _row0, affine) => {
+      await kernels.normalProduct(block, Y, l, total, affine);
+    },
+    { fuseAffine: true },
+  );
   return total;
 }
 

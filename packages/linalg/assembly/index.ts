@@ -31,7 +31,20 @@ export function normal_f32(
   partial: usize,
   scratch: usize,
 ): void {
-  normalProduct<f32>(a, rows, p, y, lp, partial, scratch);
+  normalProduct<f32>(a, rows, p, y, lp, partial, scratch, 0, 0);
+}
+export function normal_affine_f32(
+  a: usize,
+  rows: i32,
+  p: i32,
+  y: usize,
+  lp: i32,
+  partial: usize,
+  scratch: usize,
+  shift: usize,
+  scale: usize,
+): void {
+  normalProduct<f32>(a, rows, p, y, lp, partial, scratch, shift, scale);
 }
 export function normal_f64(
   a: usize,
@@ -42,7 +55,20 @@ export function normal_f64(
   partial: usize,
   scratch: usize,
 ): void {
-  normalProduct<f64>(a, rows, p, y, lp, partial, scratch);
+  normalProduct<f64>(a, rows, p, y, lp, partial, scratch, 0, 0);
+}
+export function normal_affine_f64(
+  a: usize,
+  rows: i32,
+  p: i32,
+  y: usize,
+  lp: i32,
+  partial: usize,
+  scratch: usize,
+  shift: usize,
+  scale: usize,
+): void {
+  normalProduct<f64>(a, rows, p, y, lp, partial, scratch, shift, scale);
 }
 export function gram_f32(a: usize, rows: i32, p: i32, pp: i32, partial: usize): void {
   gram<f32>(a, rows, p, pp, partial);

@@ -4,6 +4,7 @@
  * the partial while the rows are still in cache. The result equals `multiplyTrans(A, multiply(A,
  * Y))` bit for bit.
  */
+import { affine } from "./columns";
 import { fromF64, zeroBytes } from "./common";
 import { multiplyRow1, multiplyRows4 } from "./multiply";
 import { transRow1, transRows4 } from "./multiply-trans";
@@ -17,7 +18,9 @@ function narrow<T>(src: usize, dst: usize, count: i32): void {
 
 /**
  * Writes Aᵀ·(A·Y) of one chunk (p × lp, element type) to `partial`; `scratch` holds 4 × lp f64
- * and 4 × lp elements.
+ * and 4 × lp elements. With `shift` (not 0), each group of rows first goes through `affine` with
+ * `shift` and `scale` in place, while it is in cache: the chunk ends up as `affine` leaves it and
+ * the partial has the bits of `affine` followed by `normalProduct`, without a pass of its own.
  */
 export function normalProduct<T>(
   a: usize,
@@ -27,6 +30,8 @@ export function normalProduct<T>(
   lp: i32,
   partial: usize,
   scratch: usize,
+  shift: usize,
+  scale: usize,
 ): void {
   const size = <usize>sizeof<T>();
   const rowBytes = <usize>p * size;
@@ -37,6 +42,7 @@ export function normalProduct<T>(
   let i = 0;
   for (; i + 4 <= rows; i += 4) {
     const ai = a + <usize>i * rowBytes;
+    if (shift !== 0) affine<T>(ai, 4, p, shift, scale);
     zeroBytes(z, 4 * zRow);
     multiplyRows4<T>(ai, p, y, lp, z);
     narrow<T>(z, zt, 4 * lp);
@@ -44,6 +50,7 @@ export function normalProduct<T>(
   }
   for (; i < rows; i++) {
     const ai = a + <usize>i * rowBytes;
+    if (shift !== 0) affine<T>(ai, 1, p, shift, scale);
     zeroBytes(z, zRow);
     multiplyRow1<T>(ai, p, y, lp, z);
     narrow<T>(z, zt, lp);

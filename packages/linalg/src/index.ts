@@ -32,6 +32,7 @@ export { gram, matmul, matmulTransA } from "./gemm.js";
 export { KERNEL_CHUNK_ROWS } from "./kernel-functions.js";
 export type { KernelDType, KernelMatrix } from "./kernel-matrix.js";
 export type {
+  ColumnAffine,
   ColumnMoments,
   KernelBackend,
   KernelMoments,

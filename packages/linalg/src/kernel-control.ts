@@ -24,7 +24,7 @@ export const CONTROL_LAYOUT = {
   chunkCount: 7,
   /** Float64 slots start here (in bytes): total rows, then `maxArgs` bases, then `maxArgs` steps. */
   numbersOffset: 64,
-  maxArgs: 8,
+  maxArgs: 10,
   /** The function number that tells workers to stop. */
   stop: -1,
   chunkRows: KERNEL_CHUNK_ROWS,

@@ -1,11 +1,17 @@
 import { ArgumentError } from "@tt/schema";
 import { checkDim, checkMatrix, parameterOf } from "./check.js";
 import { heapSymmetricEigen } from "./kernel-eigen.js";
-import type { KernelFunctions } from "./kernel-functions.js";
+import type { KernelFunctionName, KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 import { type JobArg, KernelJobs } from "./kernel-jobs.js";
 import { bytesOf, HeapMatrix, type KernelDType, type KernelMatrix } from "./kernel-matrix.js";
-import type { ColumnMoments, KernelBackend, KernelMoments, Kernels } from "./kernel-types.js";
+import type {
+  ColumnAffine,
+  ColumnMoments,
+  KernelBackend,
+  KernelMoments,
+  Kernels,
+} from "./kernel-types.js";
 import { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
 import type { WorkerPool } from "./platform-types.js";
 import type { SymmetricEigenResult } from "./symmetric-eigen.js";
@@ -117,13 +123,18 @@ export class KernelEngine implements Kernels {
     Y: Float64Array,
     l: number,
     into?: Float64Array,
+    affine?: ColumnAffine,
   ): Promise<Float64Array> {
     return this.#serial("normalProduct", () => {
       const a = this.#matrix("normalProduct", "A", A);
       checkDim("normalProduct", "l", l);
       checkMatrix("normalProduct", "Y", Y, a.cols, l);
       if (into !== undefined) checkMatrix("normalProduct", "into", into, a.cols, l);
-      return this.#transProduct(a, "normal", Y, a.cols, l, into);
+      if (affine !== undefined) {
+        checkVector("normalProduct", "affine.shift", affine.shift, a.cols);
+        checkVector("normalProduct", "affine.scale", affine.scale, a.cols);
+      }
+      return this.#transProduct(a, "normal", Y, a.cols, l, into, affine);
     });
   }
 
@@ -334,26 +345,35 @@ export class KernelEngine implements Kernels {
     inputRows: number,
     l: number,
     into: Float64Array | undefined,
+    affine?: ColumnAffine,
   ): Promise<Float64Array> {
     const { rows: n, cols: p, dtype } = a;
     const lp = roundUp(Math.max(l, 1), lanesOf(dtype));
     const bytes = bytesOf(dtype);
     const inputAt = this.#alloc(inputRows * lp * bytes);
     const total = this.#alloc(p * lp * 8);
+    const affineAt = affine === undefined ? 0 : this.#alloc(2 * p * 8);
     try {
       this.#heap.writeRows(inputAt, input, inputRows, l, lp, dtype === "float32");
       const f64 = this.#heap.f64;
       f64.fill(0, total / 8, total / 8 + p * lp);
       if (into !== undefined) this.#heap.writeRows(total, into, p, l, lp, false);
+      if (affine !== undefined) {
+        f64.set(affine.shift, affineAt / 8);
+        f64.set(affine.scale, affineAt / 8 + p);
+      }
       const aArg = { perRow: a.offset, rowBytes: p * bytes };
       const partialBytes = roundUp(p * lp * bytes, 64);
       const args: JobArg[] =
         kind === "trans"
           ? [aArg, "rows", p, { perRow: inputAt, rowBytes: lp * bytes }, lp, { slot: 0 }]
           : [aArg, "rows", p, inputAt, lp, { slot: 0 }, { slot: partialBytes }];
+      if (affine !== undefined) args.push(affineAt, affineAt + p * 8);
+      const fn =
+        `${kind}${affine === undefined ? "" : "_affine"}_${suffix(dtype)}` as KernelFunctionName;
       const scratchBytes = kind === "trans" ? 0 : 4 * lp * (8 + bytes);
-      if (l > 0)
-        await this.#jobs.reduce(`${kind}_${suffix(dtype)}`, args, n, {
+      if (l > 0 || affine !== undefined)
+        await this.#jobs.reduce(fn, args, n, {
           slotBytes: partialBytes + scratchBytes,
           total,
           count: p * lp,
@@ -363,6 +383,7 @@ export class KernelEngine implements Kernels {
     } finally {
       this.#heap.free(inputAt);
       this.#heap.free(total);
+      if (affine !== undefined) this.#heap.free(affineAt);
     }
   }
 

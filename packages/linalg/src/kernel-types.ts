@@ -26,6 +26,12 @@ export interface KernelOptions {
   threads?: number;
 }
 
+/** The column-wise affine map `A[i, j] = (A[i, j] - shift[j]) * scale[j]` (length p each). */
+export interface ColumnAffine {
+  shift: Float64Array;
+  scale: Float64Array;
+}
+
 /** Column sums accumulated by {@link Kernels.moments}. */
 export interface ColumnMoments {
   /** Per column j, the sum of `A[i, j] - shift[j]`. */
@@ -80,12 +86,17 @@ export interface Kernels {
    * Aᵀ·(A·Y) in ONE pass over A (for each small block of rows, form A_b·Y and accumulate
    * A_bᵀ(A_b·Y) while the block is in cache); Y p×l; returns p×l f64. The result equals
    * `multiplyTransA(A, await multiply(A, Y, l), l)` bit for bit. `into` as for multiplyTransA.
+   * With `affine`, A first goes through `affineColumns(A, affine.shift, affine.scale)` in the
+   * same pass, a few rows at a time while they are in cache: A is left as affineColumns leaves
+   * it, and the result has the bits of affineColumns followed by normalProduct, without the
+   * separate pass over A (what a streamed fit saves on every block it reads).
    */
   normalProduct(
     A: KernelMatrix,
     Y: Float64Array,
     l: number,
     into?: Float64Array,
+    affine?: ColumnAffine,
   ): Promise<Float64Array>;
   /** Aᵀ·A, p×p f64, exactly symmetric (for p up to a few thousand). `into` (p×p) as for multiplyTransA. */
   gram(A: KernelMatrix, into?: Float64Array): Promise<Float64Array>;

@@ -78,6 +78,7 @@ function transKernel(heap: KernelHeap, single: boolean) {
 
 /** `normal`: partial (p × lp) = Aᵀ A Y, row by row of A. */
 function normalKernel(heap: KernelHeap, single: boolean) {
+  const affine = affineKernel(heap, single);
   return (
     a: number,
     rows: number,
@@ -86,6 +87,8 @@ function normalKernel(heap: KernelHeap, single: boolean) {
     lp: number,
     partial: number,
     _scratch: number,
+    shift = 0,
+    scale = 0,
   ) => {
     const el = element(heap, single);
     const c = partial / el.bytes;
@@ -93,6 +96,7 @@ function normalKernel(heap: KernelHeap, single: boolean) {
     const zt = single ? new Float32Array(lp) : z;
     el.view.fill(0, c, c + p * lp);
     for (let i = 0; i < rows; i++) {
+      if (shift !== 0) affine(a + i * p * el.bytes, 1, p, shift, scale);
       const row = a / el.bytes + i * p;
       multiplyRow(el, row, p, y / el.bytes, lp, z);
       if (single) zt.set(z);
@@ -186,6 +190,8 @@ export function createJsFunctions(heap: KernelHeap): KernelFunctions {
     trans_f64: transKernel(heap, false),
     normal_f32: normalKernel(heap, true),
     normal_f64: normalKernel(heap, false),
+    normal_affine_f32: normalKernel(heap, true),
+    normal_affine_f64: normalKernel(heap, false),
     gram_f32: gramKernel(heap, true),
     gram_f64: gramKernel(heap, false),
     affine_f32: affineKernel(heap, true),

@@ -80,7 +80,7 @@ export function expectSameBits(actual: Float64Array, expected: Float64Array): vo
   );
 }
 
-/** Relative tolerance for sums in a dtype: f32 sums run over at most 2048 terms in f32. */
+/** Relative tolerance for sums in a dtype: f32 sums run over at most 1024 terms in f32. */
 export function toleranceOf(dtype: "float32" | "float64"): number {
   return dtype === "float32" ? 1e-4 : 1e-12;
 }

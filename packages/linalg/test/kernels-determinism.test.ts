@@ -30,6 +30,9 @@ async function allOutputs(kernels: Kernels, dtype: "float32" | "float64") {
     outputs.rowSumSquares = moments.rowSumSquares;
     await kernels.affineColumns(A, shift, scale);
     outputs.affineColumns = Float64Array.from(A.data);
+    A.data.set(randomMatrix(n, p, 42));
+    outputs.normalAffine = await kernels.normalProduct(A, B, l, undefined, { shift, scale });
+    outputs.normalAffineA = Float64Array.from(A.data);
     return outputs;
   } finally {
     kernels.freeMatrix(A);
@@ -109,6 +112,37 @@ describe("kernel results", () => {
         expectSameBits(rowSquares, expected.moments.rowSumSquares);
       }
     });
+
+  it("give normalProduct(A, Y, l, into, affine) = affineColumns, then normalProduct, bit for bit", async () => {
+    for (const dtype of ["float32", "float64"] as const)
+      for (const kernels of [engines.simd1!, engines.simd2!, engines.js!]) {
+        const data = randomMatrix(n, p, 13);
+        const Y = randomMatrix(p, l, 14);
+        const affine = { shift: randomMatrix(1, p, 15), scale: randomMatrix(1, p, 16) };
+        const running = randomMatrix(p, l, 17);
+        const A = kernels.allocMatrix(n, p, dtype);
+        A.data.set(data);
+        await kernels.affineColumns(A, affine.shift, affine.scale);
+        const expected = await kernels.normalProduct(A, Y, l, Float64Array.from(running));
+        const affined = Float64Array.from(A.data);
+        A.data.set(data);
+        const fused = await kernels.normalProduct(A, Y, l, Float64Array.from(running), affine);
+        expectSameBits(fused, expected);
+        // A is left as affineColumns leaves it: the caller may go on with the preprocessed rows.
+        expectSameBits(Float64Array.from(A.data), affined);
+        kernels.freeMatrix(A);
+      }
+  });
+
+  it("refuses an affine map of the wrong length in normalProduct", async () => {
+    const kernels = engines.js!;
+    const A = kernels.allocMatrix(3, 4, "float32");
+    const affine = { shift: new Float64Array(3), scale: new Float64Array(4) };
+    await expect(
+      kernels.normalProduct(A, new Float64Array(8), 2, undefined, affine),
+    ).rejects.toThrow(/affine\.shift/);
+    kernels.freeMatrix(A);
+  });
 
   it("give normalProduct(A, Y) = multiplyTransA(A, multiply(A, Y)) bit for bit", async () => {
     for (const dtype of ["float32", "float64"] as const) {

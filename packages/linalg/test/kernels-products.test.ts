@@ -11,7 +11,7 @@ import {
   transProductWithBound,
 } from "./kernel-helpers.js";
 
-// Awkward shapes: rows not multiples of 4 or of the 2048-row chunk, p odd and above the 256-term
+// Awkward shapes: rows not multiples of 4 or of the 1024-row chunk, p odd and above the 256-term
 // f32 depth block, l = 1, 3, 18, 20 (not multiples of the 4- or 8-column register tiles).
 const shapes: [n: number, p: number, l: number][] = [
   [1, 1, 1],
