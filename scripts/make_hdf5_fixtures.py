@@ -149,7 +149,9 @@ def write_unsupported(f):
     f.create_dataset("unsupported/enum", data=np.array([0, 2, 1], dtype="i1"), dtype=colors, **FIXED)
     # h5py turns a numpy subarray dtype into extra axes; HDF5's own array type needs the low-level API.
     array_type = h5py.h5t.array_create(h5py.h5t.IEEE_F32LE, (3,))
-    h5py.h5d.create(f["unsupported"].id, b"array", array_type, h5py.h5s.create_simple((2,)))
+    untimed = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    untimed.set_obj_track_times(False)
+    h5py.h5d.create(f["unsupported"].id, b"array", array_type, h5py.h5s.create_simple((2,)), dcpl=untimed)
     f.create_dataset("unsupported/scalar", data=np.float64(2.5), **FIXED)
 
 
@@ -191,6 +193,10 @@ def write_matlab(path):
     with h5py.File(path, "w", userblock_size=512, libver="earliest") as f:
         for name, (array, matlab_class, options) in MATLAB_VARIABLES.items():
             write_matlab_variable(f, name, array, matlab_class, **options)
+        # An empty array (MATLAB size 0 x 5): MATLAB stores its size as the data, flagged MATLAB_empty.
+        empty = f.create_dataset("empty", data=np.array([0, 5], dtype="<u8"), **FIXED)
+        empty.attrs["MATLAB_class"] = np.bytes_("double")
+        empty.attrs["MATLAB_empty"] = np.uint8(1)
         struct = f.create_group("s")
         struct.attrs["MATLAB_class"] = np.bytes_("struct")
         write_matlab_variable(struct, "a", np.array([[1.0, 2.0], [3.0, 4.0]]), "double")
@@ -244,7 +250,7 @@ def main():
                 "hdf5_version": h5py.version.hdf5_version,
                 "numpy_version": np.__version__,
                 "datasets.h5": {"datasets": supported, "unsupported": unsupported},
-                "matlab-v7.3.mat": {"userblock_size": userblock, "variables": matlab},
+                "matlab-v7.3.mat": {"userblock_size": userblock, "variables": matlab, "empty": {"empty": [0, 5]}},
                 "truncated.h5": {"bytes": len(whole) // 2, "of": len(whole)},
             },
             handle,

@@ -151,6 +151,11 @@ export function describeDataset(file: OpenFile, dataset: string | undefined): Da
       "scalar HDF5 datasets",
       `${where} is a scalar (no axes); a tensor has at least one axis`,
     );
+  if (![undefined, "0"].includes(attribute(file, path, "MATLAB_empty", false)))
+    throw new UnsupportedError(
+      "empty MATLAB arrays",
+      `${where} is an empty MATLAB array (MATLAB_empty): the dataset holds the array's size, not values`,
+    );
   return {
     path,
     shape,

@@ -19,13 +19,36 @@ import { blobSource, bytesSource, type Hdf5Source, isHdf5Source } from "./source
  * The order in which axes are reported: `"hdf5"` (the default) as the file stores them, which is
  * what h5py and numpy show; `"matlab"` reversed, which is MATLAB's order for a `.mat` v7.3 file
  * (MATLAB stores arrays column-major, so HDF5 holds the transpose of what MATLAB shows).
+ *
+ * @example
+ * ```ts
+ * // X is 4 x 3 x 2 in MATLAB.
+ * (await openHdf5Array("trials.mat", "/X")).metadata.shape; // [2, 3, 4]
+ * (await openHdf5Array("trials.mat", "/X", { axisOrder: "matlab" })).metadata.shape; // [4, 3, 2]
+ * ```
  */
 export type AxisOrder = "hdf5" | "matlab";
 
-/** Where an HDF5 file comes from: a path (Node), its bytes, a Blob or File, or an {@link Hdf5Source}. */
+/**
+ * Where an HDF5 file comes from: a path (Node), its bytes, a Blob or File, or an {@link Hdf5Source}.
+ *
+ * @example
+ * ```ts
+ * const fromPath = await openHdf5Array("recordings.h5", "/eeg/epochs"); // Node, read in place
+ * const fromPicker = await openHdf5Array(input.files[0], "/eeg/epochs"); // a File in a web worker
+ * ```
+ */
 export type Hdf5Input = string | Uint8Array | Blob | Hdf5Source;
 
-/** Options of {@link openHdf5Array}. */
+/**
+ * Options of {@link openHdf5Array}.
+ *
+ * @example
+ * ```ts
+ * const options: OpenHdf5Options = { axisOrder: "matlab", dimensionNames: ["trial", "sample"] };
+ * const trials = await openHdf5Array("session1.mat", "/trials", options);
+ * ```
+ */
 export interface OpenHdf5Options {
   /** How axes are reported; `"hdf5"` when omitted. */
   axisOrder?: AxisOrder;
@@ -38,7 +61,17 @@ export interface OpenHdf5Options {
   signal?: AbortSignal;
 }
 
-/** What the file says about the dataset beyond {@link ArrayMetadata}. */
+/**
+ * What the file says about the dataset beyond {@link ArrayMetadata}.
+ *
+ * @example
+ * ```ts
+ * const { hdf5 } = await openHdf5Array("session1.mat", "/X");
+ * hdf5.userBlock; // 512
+ * hdf5.matlabClass; // "double"
+ * hdf5.chunks; // null: stored contiguous
+ * ```
+ */
 export interface Hdf5Details {
   /** The file as messages name it (its path, key or name). */
   readonly file: string;
@@ -59,7 +92,17 @@ export interface Hdf5Details {
   readonly matlabClass: string | undefined;
 }
 
-/** A dataset of an HDF5 file open for reading. */
+/**
+ * A dataset of an HDF5 file open for reading.
+ *
+ * @example
+ * ```ts
+ * const array: Hdf5Array = await openHdf5Array("recordings.h5", "/eeg/epochs");
+ * const block = new Float32Array(64 * 1793 * 64);
+ * await array.readInto!([{ start: 0, stop: 64 }], block, 0);
+ * array.close();
+ * ```
+ */
 export interface Hdf5Array extends StoredArray {
   /** What the file says about the dataset. */
   readonly hdf5: Hdf5Details;
@@ -181,7 +224,7 @@ export function arrayOfFile(
     metadata: metadataOf(info, reversed, names),
     hdf5: detailsOf(file, info, axisOrder),
     read: (selection, readOptions: IOOptions = {}) =>
-      readSelection(context, selection, readOptions.signal) as never,
+      readSelection(context, selection, readOptions.signal),
     readInto: (selection, target, offset, readOptions: IOOptions = {}) =>
       readSelectionInto(context, selection, target, offset, readOptions.signal),
     close: () => {

@@ -15,7 +15,14 @@ import { bytesSource, type Hdf5Source } from "./sources.js";
 import { splitHdf5Path, storeLabel } from "./store-path.js";
 import { createWritable, openWritable } from "./writable.js";
 
-/** Options of {@link createHdf5Store}. */
+/**
+ * Options of {@link createHdf5Store}.
+ *
+ * @example
+ * ```ts
+ * const matlabStore = createHdf5Store({ axisOrder: "matlab" } satisfies Hdf5StoreOptions);
+ * ```
+ */
 export interface Hdf5StoreOptions {
   /** How the store's arrays report their axes; `"hdf5"` (the file's order) when omitted. */
   axisOrder?: AxisOrder;

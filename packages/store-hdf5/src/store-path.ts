@@ -2,7 +2,14 @@
 
 import type { KeyValueStore } from "@tt/schema";
 
-/** A store path split into the file's key and the dataset's path in the file. */
+/**
+ * A store path split into the file's key and the dataset's path in the file.
+ *
+ * @example
+ * ```ts
+ * const { key, dataset }: Hdf5Path = splitHdf5Path("study/session1.mat:/X");
+ * ```
+ */
 export interface Hdf5Path {
   /** The key of the HDF5 file in the key-value store. */
   readonly key: string;

@@ -213,8 +213,7 @@ function writableArray(
     get metadata() {
       return metadataOf(state.info, reversed, state.names);
     },
-    read: (selection, options: IOOptions = {}) =>
-      readSelection(context, selection, options.signal) as never,
+    read: (selection, options: IOOptions = {}) => readSelection(context, selection, options.signal),
     readInto: (selection, target, offset, options: IOOptions = {}) =>
       readSelectionInto(context, selection, target, offset, options.signal),
     writeBlock: (start, block, options: IOOptions = {}) =>

@@ -27,7 +27,11 @@ export interface ExpectedDataset {
 
 interface Expected {
   "datasets.h5": { datasets: Record<string, ExpectedDataset>; unsupported: Record<string, string> };
-  "matlab-v7.3.mat": { userblock_size: number; variables: Record<string, ExpectedDataset> };
+  "matlab-v7.3.mat": {
+    userblock_size: number;
+    variables: Record<string, ExpectedDataset>;
+    empty: Record<string, number[]>;
+  };
   "truncated.h5": { bytes: number; of: number };
 }
 

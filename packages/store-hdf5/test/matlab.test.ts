@@ -84,6 +84,14 @@ describe("a MATLAB v7.3 MAT-file", () => {
     expect(await matlab.read([])).toEqual(typedValues("float32", want.matlab_values!));
   });
 
+  it("refuses an empty array, whose dataset holds its size (MATLAB_empty), rather than misread it", async () => {
+    expect(expected["matlab-v7.3.mat"].empty).toEqual({ empty: [0, 5] });
+    await expect(openHdf5Array(file, "empty")).rejects.toMatchObject({
+      tag: "unsupported",
+      message: `${file}:/empty is an empty MATLAB array (MATLAB_empty): the dataset holds the array's size, not values`,
+    });
+  });
+
   it("refuses a struct (a group) naming it and the fields it holds", async () => {
     await expect(openHdf5Array(file, "s")).rejects.toMatchObject({
       tag: "not-found",
