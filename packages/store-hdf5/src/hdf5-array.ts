@@ -12,6 +12,7 @@ import {
 import { fileSource } from "#platform";
 import { absolutePath, type DatasetInfo, describeDataset } from "./dataset-info.js";
 import { type OpenFile, openSource } from "./hdf5-file.js";
+import { closeWhenCollected, forget, holding } from "./keep-alive.js";
 import { type ReadContext, readSelection, readSelectionInto } from "./read-dataset.js";
 import { blobSource, bytesSource, type Hdf5Source, isHdf5Source } from "./sources.js";
 
@@ -109,8 +110,6 @@ export interface Hdf5Array extends StoredArray {
   /** Closes the file (also done when the array is garbage-collected). Reads fail after. */
   close(): void;
 }
-
-const finalizer = new FinalizationRegistry<() => void>((close) => close());
 
 /** A contiguous dataset's read unit: slabs of about this many bytes along the first axis. */
 const READ_UNIT_BYTES = 4 * 1024 * 1024;
@@ -224,15 +223,15 @@ export function arrayOfFile(
     metadata: metadataOf(info, reversed, names),
     hdf5: detailsOf(file, info, axisOrder),
     read: (selection, readOptions: IOOptions = {}) =>
-      readSelection(context, selection, readOptions.signal),
+      holding(array, readSelection(context, selection, readOptions.signal)),
     readInto: (selection, target, offset, readOptions: IOOptions = {}) =>
-      readSelectionInto(context, selection, target, offset, readOptions.signal),
+      holding(array, readSelectionInto(context, selection, target, offset, readOptions.signal)),
     close: () => {
-      finalizer.unregister(array);
+      forget(array);
       file.close();
     },
   };
-  finalizer.register(array, () => file.close(), array);
+  closeWhenCollected(array, () => file.close());
   return array;
 }
 

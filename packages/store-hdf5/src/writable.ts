@@ -26,6 +26,7 @@ import { type DatasetInfo, describeDataset } from "./dataset-info.js";
 import { type H5wasm, hdf5Call, hdf5Reason, loadH5wasm } from "./h5wasm.js";
 import { type AxisOrder, metadataOf, namesOf } from "./hdf5-array.js";
 import { findSuperblock, type OpenFile, openFile } from "./hdf5-file.js";
+import { closeWhenCollected, holding } from "./keep-alive.js";
 import { memoryFile } from "./mount.js";
 import { type ReadContext, readSelection, readSelectionInto } from "./read-dataset.js";
 import { scatter } from "./scatter.js";
@@ -59,8 +60,6 @@ interface WriteState {
   readonly reversed: boolean;
   readonly names: readonly string[];
 }
-
-const finalizer = new FinalizationRegistry<() => void>((close) => close());
 
 /** Checks what `create` is asked for, before anything is written. */
 function checkCreate(
@@ -213,21 +212,18 @@ function writableArray(
     get metadata() {
       return metadataOf(state.info, reversed, state.names);
     },
-    read: (selection, options: IOOptions = {}) => readSelection(context, selection, options.signal),
+    read: (selection, options: IOOptions = {}) =>
+      holding(array, readSelection(context, selection, options.signal)),
     readInto: (selection, target, offset, options: IOOptions = {}) =>
-      readSelectionInto(context, selection, target, offset, options.signal),
+      holding(array, readSelectionInto(context, selection, target, offset, options.signal)),
     writeBlock: (start, block, options: IOOptions = {}) =>
-      writeRows(state, start, block, false, options),
-    append: (block, options: IOOptions = {}) =>
-      writeRows(
-        state,
-        state.info.shape[reversed ? state.info.shape.length - 1 : 0]!,
-        block,
-        true,
-        options,
-      ),
+      holding(array, writeRows(state, start, block, false, options)),
+    append: (block, options: IOOptions = {}) => {
+      const length = state.info.shape[reversed ? state.info.shape.length - 1 : 0]!;
+      return holding(array, writeRows(state, length, block, true, options));
+    },
   };
-  finalizer.register(array, () => file.close());
+  closeWhenCollected(array, () => file.close());
   return array;
 }
 
