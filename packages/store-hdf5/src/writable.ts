@@ -150,6 +150,8 @@ export async function createWritable(
     });
   });
   const opened = openFile(h5, file.file_id, storeLabel(store, key), 0, memory.unmount);
+  h5.module.flush(file.file_id);
+  await store.set(key, memory.read());
   return writableArray(opened, memory.read, store, key, dataset, reversed, options.dimensionNames);
 }
 
