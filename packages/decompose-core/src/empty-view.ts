@@ -39,6 +39,9 @@ function describeSelector(selector: Selector): string {
       return `slice(${selector.axis}, ${selector.start}, ${selector.stop})`;
     case "take":
       return `take(${selector.axis}, ${plural(selector.indices.length, "position")})`;
+    default:
+      // Delayed operations change values, not what is selected.
+      return "axis" in selector ? `${selector.op}(${selector.axis})` : `${selector.op}()`;
   }
 }
 

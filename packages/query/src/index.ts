@@ -34,4 +34,5 @@ export { parseQuery } from "./parser.js";
 export { type CompiledQuery, compileQuery, queryRows } from "./query.js";
 export { compileQueryToSql, type SqlOptions, type SqlQuery } from "./sql.js";
 export { datasetFromTensor, type TensorDatasetOptions } from "./tensor-dataset.js";
-export { createDataset, viewFromJSON } from "./view.js";
+export { createDataset } from "./view.js";
+export { viewFromJSON } from "./view-json.js";

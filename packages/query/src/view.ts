@@ -5,6 +5,7 @@ import {
   type AxisIndex,
   axisPosition,
   type BlockOptions,
+  type BroadcastOptions,
   createTensor,
   type FilterOptions,
   InvalidSelectionError,
@@ -12,17 +13,32 @@ import {
   type MetaTable,
   type Selector,
   type StoredDataset,
+  sizeOf,
   type TensorBlock,
   type TensorDataset,
   type TensorView,
+  type TransformSelector,
   type TypedArray,
+  typedArrayConstructor,
   type ViewJSON,
-  validateSelectors,
+  type ViewRange,
 } from "@tt/schema";
+import {
+  type ArithmeticOperator,
+  type DelayedStep,
+  type Lineage,
+  type OperandView,
+  type Positions,
+  resolveArithmetic,
+  resolveSubtractElement,
+  resolveSubtractMean,
+  resolveUnary,
+  type UnaryOperator,
+  withOperation,
+} from "./delayed-ops.js";
+import { readLineage } from "./delayed-read.js";
 import { allPositions, asSelection, pick } from "./positions.js";
 import { compileQuery } from "./query.js";
-
-type Positions = readonly Int32Array[];
 
 function isMask(value: unknown): value is readonly boolean[] {
   return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "boolean");
@@ -36,23 +52,27 @@ function jsonIds(ids: AxisIndex): (string | number)[] {
 }
 
 class View implements TensorView {
-  readonly #positions: Positions;
+  readonly #lineage: Lineage;
   readonly #meta = new Map<string, MetaTable>();
 
   constructor(
     readonly dataset: TensorDataset,
     readonly stored: StoredDataset,
     readonly selectors: readonly Selector[],
-    positions: Positions,
+    lineage: Lineage,
   ) {
-    this.#positions = positions;
+    this.#lineage = lineage;
   }
 
+  get #positions(): Positions {
+    return this.#lineage.positions;
+  }
   get axes() {
     return this.stored.axes;
   }
+  /** The stored dtype, or the dtype of the delayed operations' output (float32 or float64). */
   get dtype() {
-    return this.stored.dtype;
+    return this.#lineage.top?.op.dtype ?? this.stored.dtype;
   }
   get axisIndexColumns() {
     return this.stored.axisIndexColumns;
@@ -87,20 +107,34 @@ class View implements TensorView {
     return column === undefined ? undefined : (this.meta(axis).column(column).values as AxisIndex);
   }
 
-  #with(selector: Selector, axis: string, positions: Int32Array): TensorView {
-    const next = [...this.#positions];
-    next[axisPosition(this.axes, axis)] = positions;
+  /** The view of the elements at `rows` (positions in this view) of `axis`. */
+  #with(selector: Selector, axis: string, rows: ArrayLike<number>): TensorView {
+    const a = axisPosition(this.axes, axis);
+    const positions = [...this.#positions];
+    positions[a] = pick(positions[a]!, rows, axis);
+    const { top } = this.#lineage;
+    const index = top && [...top.index];
+    if (index !== undefined) index[a] = pick(index[a]!, rows, axis);
+    return new View(this.dataset, this.stored, Object.freeze([...this.selectors, selector]), {
+      positions: Object.freeze(positions),
+      top: top && { op: top.op, index: Object.freeze(index!) },
+    });
+  }
+
+  /** The view with a delayed operation on top. */
+  #transform(resolved: { selector: TransformSelector; step: DelayedStep }): TensorView {
+    const lineage = withOperation(this.#lineage, this.shape, this.dtype, resolved);
     return new View(
       this.dataset,
       this.stored,
-      Object.freeze([...this.selectors, selector]),
-      Object.freeze(next),
+      Object.freeze([...this.selectors, resolved.selector]),
+      lineage,
     );
   }
 
   query(axis: string, expr: string): TensorView {
     const rows = compileQuery(expr).rows(this.meta(axis));
-    return this.#with({ op: "query", axis, expr }, axis, pick(this.positions(axis), rows, axis));
+    return this.#with({ op: "query", axis, expr }, axis, rows);
   }
 
   filter(
@@ -117,27 +151,25 @@ class View implements TensorView {
         );
       }
       const rows = idsOrMask.flatMap((keep, i) => (keep ? [i] : []));
-      return this.#with(
-        { op: "filter", axis, mask: [...idsOrMask] },
-        axis,
-        pick(current, rows, axis),
-      );
+      return this.#with({ op: "filter", axis, mask: [...idsOrMask] }, axis, rows);
     }
-    const column = this.axisIndexColumns[axis];
-    if (column === undefined)
-      throw new InvalidSelectionError(
-        axis,
-        "has no id column; filter it with a mask or take indices",
-      );
-    const int64 = this.stored.meta(axis).column(column).type === "int64";
+    const { rows, kept } = this.#rowsOfIds(axis, idsOrMask, options);
+    return this.#with({ op: "filter", axis, ids: jsonIds(kept) }, axis, rows);
+  }
+
+  /** The positions in the view of the elements with these ids, and the ids found. */
+  #rowsOfIds(
+    axis: string,
+    ids: AxisIndex,
+    options: FilterOptions,
+  ): { rows: number[]; kept: AxisIndex } {
+    const current = this.positions(axis);
     const inView = new Map<number, number>();
     for (let i = 0; i < current.length; i++) inView.set(current[i]!, i);
     const rows: number[] = [];
     const missing: unknown[] = [];
-    for (const raw of Array.from(idsOrMask as ArrayLike<string | number | bigint>)) {
-      const id = int64 && typeof raw === "string" && /^-?\d+$/.test(raw) ? BigInt(raw) : raw;
-      const stored = this.stored.indexOf(axis, id);
-      const row = stored === undefined ? undefined : inView.get(stored);
+    for (const raw of Array.from(ids as ArrayLike<string | number | bigint>)) {
+      const row = this.#rowOfId(axis, raw, inView);
       if (row === undefined) missing.push(raw);
       else rows.push(row);
     }
@@ -151,12 +183,26 @@ class View implements TensorView {
         `${missing.length} id${missing.length > 1 ? "s are" : " is"} not in the view: ${shown}${missing.length > 5 ? ", ..." : ""}; pass { missing: "ignore" } to skip them`,
       );
     }
-    const kept = missing.length > 0 ? rows.map((row) => this.ids(axis)![row]!) : idsOrMask;
-    return this.#with(
-      { op: "filter", axis, ids: jsonIds(kept as AxisIndex) },
-      axis,
-      pick(current, rows, axis),
-    );
+    const kept = missing.length > 0 ? rows.map((row) => this.ids(axis)![row]!) : ids;
+    return { rows, kept: kept as AxisIndex };
+  }
+
+  /** The position in the view of the element of `axis` with id `raw` (first occurrence). */
+  #rowOfId(
+    axis: string,
+    raw: string | number | bigint,
+    inView: Map<number, number>,
+  ): number | undefined {
+    const column = this.axisIndexColumns[axis];
+    if (column === undefined)
+      throw new InvalidSelectionError(
+        axis,
+        "has no id column; filter it with a mask or take indices",
+      );
+    const int64 = this.stored.meta(axis).column(column).type === "int64";
+    const id = int64 && typeof raw === "string" && /^-?\d+$/.test(raw) ? BigInt(raw) : raw;
+    const stored = this.stored.indexOf(axis, id);
+    return stored === undefined ? undefined : inView.get(stored);
   }
 
   slice(axis: string, start: number, stop: number): TensorView {
@@ -173,15 +219,71 @@ class View implements TensorView {
         `slice ${start}:${stop} does not fit the view's ${current.length} elements`,
       );
     }
-    return this.#with({ op: "slice", axis, start, stop }, axis, current.slice(start, stop));
+    const rows = allPositions(stop - start).map((i) => start + i);
+    return this.#with({ op: "slice", axis, start, stop }, axis, rows);
   }
 
   take(axis: string, indices: ArrayLike<number>): TensorView {
-    return this.#with(
-      { op: "take", axis, indices: Array.from(indices) },
-      axis,
-      pick(this.positions(axis), indices, axis),
-    );
+    return this.#with({ op: "take", axis, indices: Array.from(indices) }, axis, indices);
+  }
+
+  #arithmetic(
+    op: ArithmeticOperator,
+    operand: number | ArrayLike<number>,
+    options?: BroadcastOptions,
+  ): TensorView {
+    return this.#transform(resolveArithmetic(this.#operandView(), op, operand, options));
+  }
+  add(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView {
+    return this.#arithmetic("add", operand, options);
+  }
+  subtract(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView {
+    return this.#arithmetic("subtract", operand, options);
+  }
+  multiply(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView {
+    return this.#arithmetic("multiply", operand, options);
+  }
+  divide(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView {
+    return this.#arithmetic("divide", operand, options);
+  }
+  #unary(op: UnaryOperator): TensorView {
+    return this.#transform(resolveUnary(op));
+  }
+  log1p(): TensorView {
+    return this.#unary("log1p");
+  }
+  sqrt(): TensorView {
+    return this.#unary("sqrt");
+  }
+  abs(): TensorView {
+    return this.#unary("abs");
+  }
+  subtractMean(axis: string, range?: ViewRange): TensorView {
+    return this.#transform(resolveSubtractMean(this.#operandView(), axis, range));
+  }
+  subtractElement(axis: string, id: string | number | bigint): TensorView {
+    return this.#transform(resolveSubtractElement(this.#operandView(), axis, id));
+  }
+
+  /** What resolving a delayed operation needs: axes, shape, dtype and the lookup of one id. */
+  #operandView(): OperandView {
+    return {
+      axes: this.axes,
+      shape: this.shape,
+      dtype: this.dtype,
+      indexOfId: (axis, id) => {
+        const current = this.positions(axis);
+        const inView = new Map<number, number>();
+        for (let i = current.length - 1; i >= 0; i--) inView.set(current[i]!, i);
+        const row = this.#rowOfId(axis, id, inView);
+        if (row === undefined)
+          throw new InvalidSelectionError(
+            axis,
+            `subtractElement: no element with id ${JSON.stringify(String(id))} in the view's '${axis}'`,
+          );
+        return row;
+      },
+    };
   }
 
   toJSON(): ViewJSON {
@@ -189,7 +291,7 @@ class View implements TensorView {
   }
 
   async materialize(options: IOOptions = {}): Promise<AxisAnnotatedTensor> {
-    return this.#read(this.#positions, options);
+    return this.#read(undefined, 0, 0, options);
   }
 
   async *blocks(options: BlockOptions): AsyncIterable<TensorBlock> {
@@ -204,19 +306,18 @@ class View implements TensorView {
     // Blocks along the chunked first axis are whole chunks, so no chunk is fetched twice.
     const chunk = position === 0 ? this.stored.array.metadata.chunkShape[0]! : 1;
     const size = options.size >= chunk ? Math.ceil(options.size / chunk) * chunk : options.size;
-    const all = this.#positions[position]!;
-    for (let start = 0; start < all.length; start += size) {
+    const length = this.shape[position]!;
+    for (let start = 0; start < length; start += size) {
       options.signal?.throwIfAborted();
-      const part = [...this.#positions];
-      part[position] = all.subarray(start, Math.min(all.length, start + size));
-      yield { start, tensor: await this.#read(part, options) };
+      const stop = Math.min(length, start + size);
+      yield { start, tensor: await this.#read(position, start, stop, options) };
     }
   }
 
   /**
    * Reads the data of elements `start..stop` of the first axis (the other axes as selected) into
    * `target` at `offset`: straight from storage when the dataset's array can read into a buffer,
-   * else read and copied.
+   * else read and copied; then the delayed operations transform it there, in place.
    */
   async readRowsInto(
     start: number,
@@ -225,36 +326,74 @@ class View implements TensorView {
     offset: number,
     options: IOOptions = {},
   ): Promise<void> {
-    const first = this.#positions[0]!;
+    const rows = this.shape[0]!;
     if (
       !Number.isInteger(start) ||
       !Number.isInteger(stop) ||
       start < 0 ||
-      stop > first.length ||
+      stop > rows ||
       start > stop
     )
       throw new InvalidSelectionError(
         this.axes[0]!,
-        `rows ${start}:${stop} do not fit the view's ${first.length}`,
+        `rows ${start}:${stop} do not fit the view's ${rows}`,
       );
-    const selection = [first.subarray(start, stop), ...this.#positions.slice(1)].map(asSelection);
+    if (this.#lineage.top !== undefined) {
+      const selection = this.#selection(0, start, stop);
+      return readLineage(this.stored, this.#lineage, selection, { data: target, offset }, options);
+    }
+    const stored = this.#storedSelection(0, start, stop);
     if (this.stored.readInto !== undefined)
-      return this.stored.readInto(selection, target, offset, options);
-    (target as Float32Array).set(
-      (await this.stored.read(selection, options)) as Float32Array,
-      offset,
+      return this.stored.readInto(stored, target, offset, options);
+    (target as Float32Array).set((await this.stored.read(stored, options)) as Float32Array, offset);
+  }
+
+  /** Positions in the view: `start..stop` of axis `position` (if given), every element of the others. */
+  #selection(position: number | undefined, start: number, stop: number): Int32Array[] {
+    return this.shape.map((n, a) =>
+      a === position ? allPositions(stop - start).map((i) => start + i) : allPositions(n),
     );
   }
 
-  async #read(positions: Positions, options: IOOptions): Promise<AxisAnnotatedTensor> {
-    const selection = positions.map(asSelection);
-    const data = await this.stored.read(selection, options);
-    const mask = this.stored.hasMask ? await this.stored.readMask(selection, options) : undefined;
+  /** The stored selection of elements `start..stop` of axis `position` (if given), all of the others. */
+  #storedSelection(position: number | undefined, start: number, stop: number) {
+    return this.#positions.map((p, a) => asSelection(a === position ? p.subarray(start, stop) : p));
+  }
+
+  /** The data of elements `start..stop` of axis `position` (all when undefined), transformed. */
+  async #data(
+    position: number | undefined,
+    start: number,
+    stop: number,
+    options: IOOptions,
+  ): Promise<TypedArray> {
+    if (this.#lineage.top === undefined)
+      return this.stored.read(this.#storedSelection(position, start, stop), options);
+    const selection = this.#selection(position, start, stop);
+    const data = new (typedArrayConstructor(this.dtype))(sizeOf(selection.map((s) => s.length)));
+    await readLineage(this.stored, this.#lineage, selection, { data, offset: 0 }, options);
+    return data;
+  }
+
+  /** Elements `start..stop` of axis `position` (all when undefined), with metadata and mask. */
+  async #read(
+    position: number | undefined,
+    start: number,
+    stop: number,
+    options: IOOptions,
+  ): Promise<AxisAnnotatedTensor> {
+    const data = await this.#data(position, start, stop, options);
+    const storedSelection = this.#storedSelection(position, start, stop);
+    const mask = this.stored.hasMask
+      ? await this.stored.readMask(storedSelection, options)
+      : undefined;
     const axisMeta: Record<string, MetaTable> = {};
     const axisIndex: Record<string, AxisIndex> = {};
     this.axes.forEach((axis, i) => {
-      const same = positions[i] === this.#positions[i];
-      const table = same ? this.meta(axis) : this.stored.meta(axis).take(positions[i]!);
+      const table =
+        i === position
+          ? this.stored.meta(axis).take(this.#positions[i]!.subarray(start, stop))
+          : this.meta(axis);
       if (table.columnNames.length > 0) axisMeta[axis] = table;
       const column = this.axisIndexColumns[axis];
       if (column !== undefined) axisIndex[axis] = table.column(column).values as AxisIndex;
@@ -262,7 +401,7 @@ class View implements TensorView {
     return createTensor({
       data,
       dtype: this.dtype,
-      shape: positions.map((p) => p.length),
+      shape: this.shape.map((n, a) => (a === position ? stop - start : n)),
       axes: this.axes,
       axisIndex,
       axisMeta,
@@ -299,6 +438,19 @@ export function createDataset(stored: StoredDataset): TensorDataset {
       root.filter(axis, ids, options),
     slice: (axis: string, start: number, stop: number) => root.slice(axis, start, stop),
     take: (axis: string, indices: ArrayLike<number>) => root.take(axis, indices),
+    add: (operand: number | ArrayLike<number>, options?: BroadcastOptions) =>
+      root.add(operand, options),
+    subtract: (operand: number | ArrayLike<number>, options?: BroadcastOptions) =>
+      root.subtract(operand, options),
+    multiply: (operand: number | ArrayLike<number>, options?: BroadcastOptions) =>
+      root.multiply(operand, options),
+    divide: (operand: number | ArrayLike<number>, options?: BroadcastOptions) =>
+      root.divide(operand, options),
+    log1p: () => root.log1p(),
+    sqrt: () => root.sqrt(),
+    abs: () => root.abs(),
+    subtractMean: (axis: string, range?: ViewRange) => root.subtractMean(axis, range),
+    subtractElement: (axis: string, id: string | number | bigint) => root.subtractElement(axis, id),
     toJSON: () => root.toJSON(),
     materialize: (options?: IOOptions) => root.materialize(options),
     blocks: (options: BlockOptions) => root.blocks(options),
@@ -310,32 +462,6 @@ export function createDataset(stored: StoredDataset): TensorDataset {
       options?: IOOptions,
     ) => root.readRowsInto(start, stop, target, offset, options),
   });
-  root = new View(dataset, stored, Object.freeze([]), positions);
+  root = new View(dataset, stored, Object.freeze([]), { positions, top: undefined });
   return dataset;
-}
-
-/** Rebuilds a view from its JSON (as recorded with a result) against `dataset`. */
-export function viewFromJSON(dataset: TensorDataset, json: ViewJSON | unknown): TensorView {
-  const selectors = validateSelectors((json as ViewJSON | undefined)?.selectors);
-  let view: TensorView = dataset;
-  for (const selector of selectors) {
-    switch (selector.op) {
-      case "query":
-        view = view.query(selector.axis, selector.expr);
-        break;
-      case "filter":
-        view =
-          "ids" in selector
-            ? view.filter(selector.axis, selector.ids)
-            : view.filter(selector.axis, selector.mask);
-        break;
-      case "slice":
-        view = view.slice(selector.axis, selector.start, selector.stop);
-        break;
-      case "take":
-        view = view.take(selector.axis, selector.indices);
-        break;
-    }
-  }
-  return view;
 }

@@ -159,9 +159,18 @@ export {
   createTensor,
   type TensorInit,
 } from "./tensor.js";
+export {
+  type ArithmeticSelector,
+  isTransformSelector,
+  type SubtractElementSelector,
+  type SubtractMeanSelector,
+  type TransformSelector,
+  type UnarySelector,
+} from "./transform-selectors.js";
 export type {
   AxisElement,
   BlockOptions,
+  BroadcastOptions,
   FilterOptions,
   ReadableView,
   StoredDataset,
@@ -169,4 +178,5 @@ export type {
   TensorDataset,
   TensorView,
   ViewJSON,
+  ViewRange,
 } from "./view.js";

@@ -69,6 +69,18 @@ export interface FilterOptions {
   missing?: "error" | "ignore";
 }
 
+/** Options of the arithmetic verbs of a {@link TensorView} with one operand per element of an axis. */
+export interface BroadcastOptions {
+  /** The axis the operand's values run along: value `j` goes with the view's element `j`. */
+  axis: string;
+}
+
+/** Positions `start` to `stop` (exclusive) of an axis of a view. */
+export interface ViewRange {
+  start: number;
+  stop: number;
+}
+
 /** The JSON form of a view: enough, with the dataset, to rebuild it. */
 export interface ViewJSON {
   /** The selectors, applied in order. */
@@ -95,6 +107,33 @@ export interface TensorView extends ReadableView {
   slice(axis: string, start: number, stop: number): TensorView;
   /** Positions `indices` of `axis`, in that order. */
   take(axis: string, indices: ArrayLike<number>): TensorView;
+  /**
+   * Adds `operand` to every element: a number, or one number per element of `options.axis`.
+   * Like every delayed operation it returns a new view and reads nothing; the data is
+   * transformed block by block as it is read. The result is float32 for float32 data, float64
+   * for every other dtype.
+   */
+  add(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
+  /** Subtracts `operand` (a number, or one per element of `options.axis`) from every element. */
+  subtract(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
+  /** Multiplies every element by `operand` (a number, or one per element of `options.axis`). */
+  multiply(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
+  /** Divides every element by `operand` (a number, or one per element of `options.axis`). */
+  divide(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
+  /** `log(1 + x)` of every element: -Infinity at -1, NaN below it (as numpy). */
+  log1p(): TensorView;
+  /** The square root of every element: NaN below 0 (as numpy). */
+  sqrt(): TensorView;
+  /** The absolute value of every element. */
+  abs(): TensorView;
+  /**
+   * For every element of the other axes, subtracts the mean of the values at positions `start`
+   * to `stop` of `axis` (all of it when `range` is omitted): a baseline over a range of samples,
+   * or the mean over channels. `axis` may not be the first axis.
+   */
+  subtractMean(axis: string, range?: ViewRange): TensorView;
+  /** Subtracts from every element of `axis` the value of its element with id `id` (same other positions). */
+  subtractElement(axis: string, id: string | number | bigint): TensorView;
   /** The selectors as JSON. */
   toJSON(): ViewJSON;
 }

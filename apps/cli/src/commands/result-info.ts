@@ -44,7 +44,7 @@ export const resultInfoCommand: Command = {
     const input = result.inputRef;
     print(
       out,
-      `input: ${input.dataset?.location ?? "(in memory)"}, ${input.n_instances} instances${input.selectors.length ? `, selected by ${input.selectors.map((s) => ("expr" in s ? `${s.op} ${s.axis}: ${s.expr}` : `${s.op} ${s.axis}`)).join("; ")}` : ""}`,
+      `input: ${input.dataset?.location ?? "(in memory)"}, ${input.n_instances} instances${input.selectors.length ? `, selected by ${input.selectors.map((s) => ("expr" in s ? `${s.op} ${s.axis}: ${s.expr}` : "axis" in s ? `${s.op} ${s.axis}` : s.op)).join("; ")}` : ""}`,
     );
     print(out, `config: ${JSON.stringify(result.config)}`);
     print(out, "");
