@@ -11,6 +11,7 @@ import {
   reconstruct,
   reconstructionParts,
 } from "tensortools/browser";
+import { readInstance } from "./instance-read.js";
 import type { ViewerSession } from "./session.js";
 import { panelCurves } from "./waveform-layout.js";
 import type { WaveformPlan } from "./waveform-plan.js";
@@ -69,7 +70,8 @@ export function instanceParts(
 
 /**
  * Reads the instance at `row` of the session's table from the dataset (only that instance, by
- * id) and rebuilds it from its scores; both are laid out as the plan's panels.
+ * id; through the result's delayed operations when its input had some) and rebuilds it from its
+ * scores; both are laid out as the plan's panels.
  */
 export async function instanceCurves(
   session: ViewerSession,
@@ -77,7 +79,12 @@ export async function instanceCurves(
   row: number,
 ): Promise<InstanceCurves> {
   const id = session.table.get(row, session.idColumn);
-  const tensor = await session.dataset.filter(session.instanceAxis, [id as string]).materialize();
+  const tensor = await readInstance(
+    session.dataset,
+    session.input,
+    session.instanceAxis,
+    id as string,
+  );
   const original = panelCurves(
     valuesOnGrid(tensor, plan.grid, plan.positions),
     plan.grid,

@@ -19,6 +19,7 @@ import {
   type TensorDataset,
   type TensorView,
 } from "tensortools/browser";
+import { transformedInput } from "./instance-read.js";
 
 /** An opened dataset and result, joined, with what the page needs to find its way around. */
 export interface ViewerSession {
@@ -27,6 +28,11 @@ export interface ViewerSession {
   readonly resultUrl: string | undefined;
   /** The dataset as opened: instances are read from it one at a time. */
   readonly dataset: TensorDataset;
+  /**
+   * The result's input view replayed on the dataset when its selectors hold delayed operations
+   * (a baseline, a scaling): instances are read through it, on the scale the result saw.
+   */
+  readonly input: TensorView | undefined;
   /** The result as opened. */
   readonly result: DecompositionResult;
   /** The first axis of the dataset, whose instances the result scores. */
@@ -112,6 +118,7 @@ export function createSession(
     datasetUrl,
     resultUrl,
     dataset,
+    input: transformedInput(dataset, result.inputRef.selectors),
     result,
     instanceAxis,
     idColumn,

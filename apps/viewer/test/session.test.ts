@@ -44,4 +44,37 @@ describe("a session of a tensor held in memory", () => {
     expect(Array.from(session.view.ids("instance") as Int32Array)).toEqual([4, 5, 6, 7, 8, 9]);
     expect(session.table.get(0, "score_1")).toBe(result.factorTables.instance!.get(0, "score_1"));
   });
+
+  it("reads each instance through the result's delayed operations, beside its reconstruction", async () => {
+    const tensor = randomWaveforms();
+    const input = datasetFromTensor(tensor)
+      .slice("sample", 1, 5)
+      .subtractMean("sample", { start: 0, stop: 2 })
+      .subtractElement("channel", "b")
+      .divide([2, 1, 4], { axis: "channel" });
+    const result = await decompose(input, "pca", { rank: 11 });
+    const session = createSession(tensor, result);
+    expect(session.input?.toJSON()).toEqual(input.toJSON());
+    const plan = waveformPlan(session.dataset, session.components!);
+    const transformed = (await input.materialize()).data as Float64Array;
+    let worst = 0;
+    for (let row = 0; row < session.table.numRows; row++) {
+      const { original, reconstruction } = await instanceCurves(session, plan, row);
+      // Panels are channels, x runs along the 4 samples the input kept.
+      for (const [panel, curve] of original.entries())
+        for (const [i, value] of curve.entries()) {
+          expect(value).toBe(transformed[(row * 4 + i) * 3 + panel]);
+          worst = Math.max(worst, Math.abs(value - reconstruction![panel]![i]!));
+        }
+    }
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it("reads the raw instances when the result's input only selected", async () => {
+    const tensor = randomWaveforms();
+    const result = await decompose(datasetFromTensor(tensor).slice("sample", 1, 5), "pca", {
+      rank: 2,
+    });
+    expect(createSession(tensor, result).input).toBeUndefined();
+  });
 });
