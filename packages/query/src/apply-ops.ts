@@ -1,145 +1,136 @@
 /**
- * The delayed operations applied in place to a block of float data in C order: arithmetic with a
- * number or a vector along one axis, element-wise functions, means over part of an axis
- * subtracted. Arithmetic is done in float64 and stored in the block's type, so float32 data is
- * rounded once per operation.
+ * The delayed operations applied in place to one row of float data (one element of the first
+ * axis, the other axes in C order): arithmetic with a number or with a row of operands,
+ * element-wise functions, means over part of an axis subtracted. Arithmetic is done in float64
+ * and stored in the row's type, so float32 data is rounded once per operation. Each loop does
+ * one operator, so that it stays monomorphic and tight: a row is walked once per operation while
+ * it sits in the cache.
  */
 
 import type { ArithmeticOperator, UnaryOperator } from "./delayed-ops.js";
 
-/** A block of float data. */
+/** A row of float data. */
 export type Floats = Float32Array | Float64Array;
 
-/** The number of elements before, along and after `axis` of a C-order `shape`. */
-function around(shape: readonly number[], axis: number) {
+/** `row[k] op value` for every element. */
+export function applyScalar(row: Floats, op: ArithmeticOperator, value: number): void {
+  const n = row.length;
+  if (op === "add") for (let k = 0; k < n; k++) row[k] = row[k]! + value;
+  else if (op === "subtract") for (let k = 0; k < n; k++) row[k] = row[k]! - value;
+  else if (op === "multiply") for (let k = 0; k < n; k++) row[k] = row[k]! * value;
+  else for (let k = 0; k < n; k++) row[k] = row[k]! / value;
+}
+
+/** `row[k] op operands[k]` for every element. */
+export function applyOperands(row: Floats, op: ArithmeticOperator, operands: Float64Array): void {
+  const n = row.length;
+  if (op === "add") for (let k = 0; k < n; k++) row[k] = row[k]! + operands[k]!;
+  else if (op === "subtract") for (let k = 0; k < n; k++) row[k] = row[k]! - operands[k]!;
+  else if (op === "multiply") for (let k = 0; k < n; k++) row[k] = row[k]! * operands[k]!;
+  else for (let k = 0; k < n; k++) row[k] = row[k]! / operands[k]!;
+}
+
+/** `log1p`, `sqrt` or `abs` of every element (NaN outside the domain, as Math and numpy). */
+export function applyUnary(row: Floats, op: UnaryOperator): void {
+  const n = row.length;
+  if (op === "log1p") for (let k = 0; k < n; k++) row[k] = Math.log1p(row[k]!);
+  else if (op === "sqrt") for (let k = 0; k < n; k++) row[k] = Math.sqrt(row[k]!);
+  else for (let k = 0; k < n; k++) row[k] = Math.abs(row[k]!);
+}
+
+/** How a row is laid out around the axis a mean is taken over. */
+export interface MeanLayout {
+  /** Elements before, along and after the axis within a row. */
+  readonly outer: number;
+  readonly length: number;
+  readonly inner: number;
+  /** For every element of the row, the index of its mean in the row's means. */
+  readonly meanOf: Int32Array;
+}
+
+/** The layout of a row of `shape` (the axes after the first) around axis `axis` of the row. */
+export function meanLayout(shape: readonly number[], axis: number): MeanLayout {
   let outer = 1;
   for (let a = 0; a < axis; a++) outer *= shape[a]!;
   let inner = 1;
   for (let a = axis + 1; a < shape.length; a++) inner *= shape[a]!;
-  return { outer, length: shape[axis]!, inner };
-}
-
-/*
- * One loop per operator, so that each stays monomorphic: `run` is the number of consecutive
- * elements that share a value, `values[at[j]]` the value of the j-th run of each outer block.
- */
-
-function addRuns(data: Floats, outer: number, at: Int32Array, run: number, values: Float64Array) {
-  let i = 0;
-  for (let o = 0; o < outer; o++)
-    for (let j = 0; j < at.length; j++) {
-      const v = values[at[j]!]!;
-      for (const end = i + run; i < end; i++) data[i] = data[i]! + v;
-    }
-}
-
-function subtractRuns(
-  data: Floats,
-  outer: number,
-  at: Int32Array,
-  run: number,
-  values: Float64Array,
-) {
-  let i = 0;
-  for (let o = 0; o < outer; o++)
-    for (let j = 0; j < at.length; j++) {
-      const v = values[at[j]!]!;
-      for (const end = i + run; i < end; i++) data[i] = data[i]! - v;
-    }
-}
-
-function multiplyRuns(
-  data: Floats,
-  outer: number,
-  at: Int32Array,
-  run: number,
-  values: Float64Array,
-) {
-  let i = 0;
-  for (let o = 0; o < outer; o++)
-    for (let j = 0; j < at.length; j++) {
-      const v = values[at[j]!]!;
-      for (const end = i + run; i < end; i++) data[i] = data[i]! * v;
-    }
-}
-
-function divideRuns(
-  data: Floats,
-  outer: number,
-  at: Int32Array,
-  run: number,
-  values: Float64Array,
-) {
-  let i = 0;
-  for (let o = 0; o < outer; o++)
-    for (let j = 0; j < at.length; j++) {
-      const v = values[at[j]!]!;
-      for (const end = i + run; i < end; i++) data[i] = data[i]! / v;
-    }
-}
-
-const RUNS = {
-  add: addRuns,
-  subtract: subtractRuns,
-  multiply: multiplyRuns,
-  divide: divideRuns,
-} as const;
-
-const SCALAR_AT = Int32Array.of(0);
-
-/**
- * `data op values[at[j]]` for the elements at position `j` of `axis` of a block of `shape`, or
- * `data op values[0]` for all when `axis` is -1.
- */
-export function applyArithmetic(
-  data: Floats,
-  shape: readonly number[],
-  op: ArithmeticOperator,
-  axis: number,
-  values: Float64Array,
-  at: Int32Array | undefined,
-): void {
-  if (axis < 0) RUNS[op](data, 1, SCALAR_AT, data.length, values);
-  else RUNS[op](data, around(shape, axis).outer, at!, around(shape, axis).inner, values);
-}
-
-/** `log1p`, `sqrt` or `abs` of every element (NaN outside the domain, as Math and numpy). */
-export function applyUnary(data: Floats, op: UnaryOperator): void {
-  const n = data.length;
-  if (op === "log1p") for (let i = 0; i < n; i++) data[i] = Math.log1p(data[i]!);
-  else if (op === "sqrt") for (let i = 0; i < n; i++) data[i] = Math.sqrt(data[i]!);
-  else for (let i = 0; i < n; i++) data[i] = Math.abs(data[i]!);
+  const length = shape[axis]!;
+  const meanOf = new Int32Array(outer * length * inner);
+  for (let o = 0, k = 0; o < outer; o++)
+    for (let j = 0; j < length; j++) for (let i = 0; i < inner; i++) meanOf[k++] = o * inner + i;
+  return { outer, length, inner, meanOf };
 }
 
 /**
- * Subtracts from every element of `data` (a block of `shape`) the mean, in float64, of the values
- * of `source` at positions `columns` of `axis`, at the same positions of the other axes. `source`
- * has the shape of `data` but `sourceLength` elements along `axis`; it may be `data` itself (the
- * means are taken before anything is subtracted).
+ * The means, in float64, over positions `columns` of the axis, of a row of `source` laid out as
+ * `layout` but with `sourceLength` elements along the axis; into `means` (outer x inner).
  */
-export function subtractMeans(
-  data: Floats,
-  shape: readonly number[],
-  axis: number,
+export function rowMeans(
   source: Floats,
+  layout: MeanLayout,
   sourceLength: number,
   columns: Int32Array,
+  means: Float64Array,
 ): void {
-  const { outer, length, inner } = around(shape, axis);
-  const means = new Float64Array(outer * inner);
+  const { outer, inner } = layout;
+  means.fill(0);
   for (let o = 0; o < outer; o++) {
-    const row = o * inner;
-    for (let k = 0; k < columns.length; k++) {
-      const from = (o * sourceLength + columns[k]!) * inner;
-      for (let i = 0; i < inner; i++) means[row + i] = means[row + i]! + source[from + i]!;
+    const at = o * inner;
+    for (let c = 0; c < columns.length; c++) {
+      const from = (o * sourceLength + columns[c]!) * inner;
+      for (let i = 0; i < inner; i++) means[at + i] = means[at + i]! + source[from + i]!;
     }
   }
   const count = columns.length;
   for (let m = 0; m < means.length; m++) means[m] = means[m]! / count;
-  let at = 0;
-  for (let o = 0; o < outer; o++) {
-    const row = o * inner;
-    for (let j = 0; j < length; j++)
-      for (let i = 0; i < inner; i++, at++) data[at] = data[at]! - means[row + i]!;
+}
+
+/** `row[k] - means[meanOf[k]]` for every element. */
+export function subtractRowMeans(row: Floats, meanOf: Int32Array, means: Float64Array): void {
+  const n = row.length;
+  for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]!;
+}
+
+/** The fused loops for float32 rows: rounded to float32 between the two operations. */
+function subtractMeansThenFloat32(
+  row: Float32Array,
+  meanOf: Int32Array,
+  means: Float64Array,
+  op: ArithmeticOperator,
+  operands: Float64Array,
+): void {
+  const n = row.length;
+  const f = Math.fround;
+  if (op === "add")
+    for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) + operands[k]!;
+  else if (op === "subtract")
+    for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) - operands[k]!;
+  else if (op === "multiply")
+    for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) * operands[k]!;
+  else for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) / operands[k]!;
+}
+
+/**
+ * `(row[k] - means[meanOf[k]]) op operands[k]` for every element: a mean subtracted and the next
+ * operation in one walk of the row, rounded after each as when done one after the other.
+ */
+export function subtractRowMeansThen(
+  row: Floats,
+  meanOf: Int32Array,
+  means: Float64Array,
+  op: ArithmeticOperator,
+  operands: Float64Array,
+): void {
+  if (row instanceof Float32Array) {
+    subtractMeansThenFloat32(row, meanOf, means, op, operands);
+    return;
   }
+  const n = row.length;
+  if (op === "add")
+    for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]! + operands[k]!;
+  else if (op === "subtract")
+    for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]! - operands[k]!;
+  else if (op === "multiply")
+    for (let k = 0; k < n; k++) row[k] = (row[k]! - means[meanOf[k]!]!) * operands[k]!;
+  else for (let k = 0; k < n; k++) row[k] = (row[k]! - means[meanOf[k]!]!) / operands[k]!;
 }

@@ -1,9 +1,10 @@
 /**
  * Reading a view through its delayed operations: the stored data of the selected elements lands
  * in the caller's buffer (straight from storage where the store can and no conversion is needed),
- * then each operation transforms it in place, oldest first. An operation that needs values the
- * block does not hold (a mean over positions outside it) reads them separately, through the
- * operations before it.
+ * then the operations transform it there in place, row by row (one element of the first axis at
+ * a time, every operation in turn while the row is in the cache). An operation that needs values
+ * the block does not hold (a mean over positions a later selection dropped) reads them first,
+ * through the operations before it.
  */
 
 import {
@@ -13,7 +14,16 @@ import {
   type TypedArray,
   typedArrayConstructor,
 } from "@tt/schema";
-import { applyArithmetic, applyUnary, type Floats, subtractMeans } from "./apply-ops.js";
+import {
+  applyOperands,
+  applyScalar,
+  applyUnary,
+  type Floats,
+  meanLayout,
+  rowMeans,
+  subtractRowMeans,
+  subtractRowMeansThen,
+} from "./apply-ops.js";
 import type { DelayedOp, Lineage, Positions } from "./delayed-ops.js";
 import { asSelection } from "./positions.js";
 
@@ -22,6 +32,15 @@ export interface Destination {
   readonly data: TypedArray;
   readonly offset: number;
 }
+
+/** One operation of a read: the operation and the positions of the block in its input view. */
+interface Stage {
+  readonly op: DelayedOp;
+  readonly selection: Positions;
+}
+
+/** Transforms row `r` of the block in place. */
+type RowStep = (row: Floats, r: number) => void;
 
 /** `index[selection[i]]` for every `i` (the selection is known to be in range). */
 function through(index: Int32Array, selection: Int32Array): Int32Array {
@@ -86,6 +105,94 @@ async function readStored(
   copyConverted(await stored.read(picked, options), data, offset);
 }
 
+/** Each element of a row of `selection` (the axes after the first), its operand along `axis`. */
+function rowOperands(values: Float64Array, selection: Positions, axis: number): Float64Array {
+  const shape = selection.slice(1).map((s) => s.length);
+  let inner = 1;
+  for (let a = axis + 1; a < selection.length; a++) inner *= selection[a]!.length;
+  const along = selection[axis]!;
+  const operands = new Float64Array(sizeOf(shape));
+  for (let k = 0; k < operands.length; k++)
+    operands[k] = values[along[Math.floor(k / inner) % along.length]!]!;
+  return operands;
+}
+
+/** The row step of an arithmetic operation. */
+function arithmeticStep(stage: Stage): RowStep {
+  const { selection, op } = stage;
+  const step = op.step as Extract<DelayedOp["step"], { kind: "arithmetic" }>;
+  const { axis, values } = step;
+  if (axis < 0) return (row) => applyScalar(row, step.op, values[0]!);
+  if (axis === 0) return (row, r) => applyScalar(row, step.op, values[selection[0]![r]!]!);
+  const operands = rowOperands(values, selection, axis);
+  return (row) => applyOperands(row, step.op, operands);
+}
+
+/**
+ * The row step of a mean subtracted, fused with the arithmetic operation `next` over the row when
+ * given. The window is the row's own elements when the block holds them; else it is read first,
+ * through the operations before this one.
+ */
+async function meanStep(
+  stored: StoredDataset,
+  stage: Stage,
+  next: Stage | undefined,
+  options: IOOptions,
+): Promise<RowStep> {
+  const { op, selection } = stage;
+  const { axis, window } = op.step as Extract<DelayedOp["step"], { kind: "mean" }>;
+  const layout = meanLayout(
+    selection.slice(1).map((s) => s.length),
+    axis - 1,
+  );
+  const means = new Float64Array(layout.outer * layout.inner);
+  const covered = positionsWithin(selection[axis]!, window, op.shape[axis]!);
+  const then = next?.op.step.kind === "arithmetic" ? next.op.step : undefined;
+  const operands = then && rowOperands(then.values, next!.selection, then.axis);
+  const finish = (row: Floats) => {
+    if (then === undefined) subtractRowMeans(row, layout.meanOf, means);
+    else subtractRowMeansThen(row, layout.meanOf, means, then.op, operands!);
+  };
+  if (covered !== undefined)
+    return (row) => {
+      rowMeans(row, layout, layout.length, covered, means);
+      finish(row);
+    };
+  const windowSelection = selection.map((s, a) => (a === axis ? window : s));
+  const values = new (typedArrayConstructor(op.dtype))(
+    sizeOf(windowSelection.map((s) => s.length)),
+  );
+  await readLineage(stored, op.input, windowSelection, { data: values, offset: 0 }, options);
+  const size = values.length / Math.max(1, selection[0]!.length);
+  const columns = window.map((_, k) => k);
+  return (row, r) => {
+    rowMeans(values.subarray(r * size, (r + 1) * size), layout, window.length, columns, means);
+    finish(row);
+  };
+}
+
+/** The steps of the stages in order; a mean followed by arithmetic along an axis is one step. */
+async function rowSteps(
+  stored: StoredDataset,
+  stages: readonly Stage[],
+  options: IOOptions,
+): Promise<RowStep[]> {
+  const steps: Promise<RowStep>[] = [];
+  for (let s = 0; s < stages.length; s++) {
+    const stage = stages[s]!;
+    const { step } = stage.op;
+    if (step.kind === "unary") steps.push(Promise.resolve((row) => applyUnary(row, step.op)));
+    else if (step.kind === "arithmetic") steps.push(Promise.resolve(arithmeticStep(stage)));
+    else {
+      const next = stages[s + 1]?.op.step;
+      const fuse = next?.kind === "arithmetic" && next.axis > 0;
+      steps.push(meanStep(stored, stage, fuse ? stages[s + 1] : undefined, options));
+      if (fuse) s++;
+    }
+  }
+  return Promise.all(steps);
+}
+
 /**
  * Reads the elements `selection` (per axis, positions in the view) of the view whose data comes
  * about by `lineage` into `destination`, every delayed operation applied.
@@ -97,44 +204,40 @@ export async function readLineage(
   destination: Destination,
   options: IOOptions,
 ): Promise<void> {
-  const { top } = lineage;
-  if (top === undefined)
-    return readStored(stored, lineage.positions, selection, destination, options);
-  const inInput = selection.map((s, a) => through(top.index[a]!, s));
-  await readLineage(stored, top.op.input, inInput, destination, options);
-  await applyOperation(stored, top.op, inInput, destination, options);
+  const stages: Stage[] = [];
+  let source = lineage;
+  let positions = selection;
+  while (source.top !== undefined) {
+    const { op, index } = source.top;
+    positions = positions.map((s, a) => through(index[a]!, s));
+    stages.unshift({ op, selection: positions });
+    source = op.input;
+  }
+  const [steps] = await Promise.all([
+    rowSteps(stored, stages, options),
+    readStored(stored, source.positions, positions, destination, options),
+  ]);
+  const rows = selection[0]!.length;
+  const size = sizeOf(selection.map((s) => s.length));
+  applyRows(
+    destination.data as Floats,
+    destination.offset,
+    rows,
+    rows === 0 ? 0 : size / rows,
+    steps,
+  );
 }
 
-/** Applies `op` in place to `destination`, which holds its input at `selection`. */
-async function applyOperation(
-  stored: StoredDataset,
-  op: DelayedOp,
-  selection: Positions,
-  destination: Destination,
-  options: IOOptions,
-): Promise<void> {
-  const shape = selection.map((s) => s.length);
-  const { offset } = destination;
-  const data = (destination.data as Floats).subarray(offset, offset + sizeOf(shape));
-  const { step } = op;
-  if (step.kind === "arithmetic")
-    return applyArithmetic(data, shape, step.op, step.axis, step.values, selection[step.axis]);
-  if (step.kind === "unary") return applyUnary(data, step.op);
-  const { axis, window } = step;
-  const columns = positionsWithin(selection[axis]!, window, op.shape[axis]!);
-  if (columns !== undefined) return subtractMeans(data, shape, axis, data, shape[axis]!, columns);
-  // The block does not hold the whole window: read it, through the operations before this one.
-  const windowSelection = selection.map((s, a) => (a === axis ? window : s));
-  const values = new (typedArrayConstructor(op.dtype))(
-    sizeOf(windowSelection.map((s) => s.length)),
-  );
-  await readLineage(stored, op.input, windowSelection, { data: values, offset: 0 }, options);
-  subtractMeans(
-    data,
-    shape,
-    axis,
-    values,
-    window.length,
-    window.map((_, k) => k),
-  );
+/** Every step on every row, a row at a time. */
+function applyRows(
+  data: Floats,
+  offset: number,
+  rows: number,
+  rowSize: number,
+  steps: readonly RowStep[],
+): void {
+  for (let r = 0, at = offset; r < rows; r++, at += rowSize) {
+    const row = data.subarray(at, at + rowSize);
+    for (const step of steps) step(row, r);
+  }
 }
