@@ -1,6 +1,6 @@
 /**
- * Lazy, immutable views of tensortools datasets (bundles, and tensors held in memory) and the
- * metadata query language: the pandas `DataFrame.query` subset (`label == 'target' and qc_pass
+ * Lazy, immutable views of tensortools datasets (bundles, and tensors held in memory), with
+ * delayed element-wise operations, and the metadata query language: the pandas `DataFrame.query` subset (`label == 'target' and qc_pass
  * and score > 0.8`), parsed by our own code and evaluated column-wise, with a compiler to
  * parameterized SQL for DuckDB.
  *
@@ -16,6 +16,10 @@
  *   .slice("sample", 100, 900);
  * view.shape;                            // known without reading array data
  * const tensor = await view.materialize(); // reads only the chunks it needs
+ * const scaling = Array.from({ length: 800 }, (_, t) => 1 + t / 800); // one per sample
+ * const corrected = view
+ *   .subtractMean("sample", { start: 0, stop: 100 }) // delayed operations: applied block by
+ *   .divide(scaling, { axis: "sample" });            // block as the view is read
  * datasetFromTensor(tensor).slice("sample", 0, 100); // the same verbs on a tensor in memory
  * ```
  *

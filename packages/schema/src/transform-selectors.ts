@@ -43,7 +43,22 @@ export interface SubtractElementSelector {
   id: string | number;
 }
 
-/** A delayed element-wise operation: the data changes, the selection does not. */
+/**
+ * A delayed element-wise operation: the data changes, the selection does not. Views record them
+ * among their selectors (`view.toJSON().selectors`), as a result's `input_ref` does.
+ *
+ * @example
+ * ```ts
+ * const recorded: TransformSelector[] = [
+ *   { op: "subtract_mean", axis: "sample", start: 0, stop: 100 }, // baseline
+ *   { op: "subtract_element", axis: "channel", id: "Cz" },         // reference channel
+ *   { op: "divide", axis: "sample", values: [2, 4, 8] },          // one value per sample
+ *   { op: "multiply", value: 1e6 },
+ *   { op: "log1p" },
+ * ];
+ * validateSelectors(recorded); // checked: an error names selectors[i] and the field
+ * ```
+ */
 export type TransformSelector =
   | ArithmeticSelector
   | UnarySelector
@@ -58,7 +73,15 @@ export const TRANSFORM_OPS: readonly string[] = Object.freeze([
   "subtract_element",
 ]);
 
-/** Whether `selector` is a delayed operation rather than a selection. */
+/**
+ * Whether `selector` is a delayed operation rather than a selection.
+ *
+ * @example
+ * ```ts
+ * const { selectors } = dataset.slice("sample", 0, 500).log1p().toJSON();
+ * selectors.map(isTransformSelector); // [false, true]
+ * ```
+ */
 export function isTransformSelector(selector: { op: string }): selector is TransformSelector {
   return TRANSFORM_OPS.includes(selector.op);
 }

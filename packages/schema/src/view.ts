@@ -69,13 +69,28 @@ export interface FilterOptions {
   missing?: "error" | "ignore";
 }
 
-/** Options of the arithmetic verbs of a {@link TensorView} with one operand per element of an axis. */
+/**
+ * Options of the arithmetic verbs of a {@link TensorView} with one operand per element of an axis.
+ *
+ * @example
+ * ```ts
+ * const perSample = view.divide(scaling, { axis: "sample" }); // scaling.length === view.shape[1]
+ * ```
+ */
 export interface BroadcastOptions {
   /** The axis the operand's values run along: value `j` goes with the view's element `j`. */
   axis: string;
 }
 
-/** Positions `start` to `stop` (exclusive) of an axis of a view. */
+/**
+ * Positions `start` to `stop` (exclusive) of an axis of a view.
+ *
+ * @example
+ * ```ts
+ * const baseline: ViewRange = { start: 0, stop: 100 };
+ * const corrected = view.subtractMean("sample", baseline);
+ * ```
+ */
 export interface ViewRange {
   start: number;
   stop: number;
@@ -110,15 +125,32 @@ export interface TensorView extends ReadableView {
   /**
    * Adds `operand` to every element: a number, or one number per element of `options.axis`.
    * Like every delayed operation it returns a new view and reads nothing; the data is
-   * transformed block by block as it is read. The result is float32 for float32 data, float64
-   * for every other dtype.
+   * transformed block by block as it is read (`materialize`, `blocks`, `readRowsInto`), and the
+   * operation is recorded among the selectors. The result is float32 for float32 data, float64
+   * for every other dtype; each operation is computed in float64 and rounded to that once.
+   * Operands must be finite (a ConfigError otherwise); values that do not match the axis are an
+   * InvalidSelectionError, an unknown axis a NotFoundError.
+   *
+   * @example
+   * ```ts
+   * const shifted = view.add(1.5);
+   * const offsets = view.add([0, 10, 20], { axis: "channel" }); // view.shape[2] === 3
+   * ```
    */
   add(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
   /** Subtracts `operand` (a number, or one per element of `options.axis`) from every element. */
   subtract(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
   /** Multiplies every element by `operand` (a number, or one per element of `options.axis`). */
   multiply(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
-  /** Divides every element by `operand` (a number, or one per element of `options.axis`). */
+  /**
+   * Divides every element by `operand` (a number, or one per element of `options.axis`);
+   * division by zero gives infinities or NaN, as numpy.
+   *
+   * @example
+   * ```ts
+   * const normalized = view.divide(scaling, { axis: "sample" }).log1p(); // log1p(x / scaling)
+   * ```
+   */
   divide(operand: number | ArrayLike<number>, options?: BroadcastOptions): TensorView;
   /** `log(1 + x)` of every element: -Infinity at -1, NaN below it (as numpy). */
   log1p(): TensorView;
@@ -129,10 +161,28 @@ export interface TensorView extends ReadableView {
   /**
    * For every element of the other axes, subtracts the mean of the values at positions `start`
    * to `stop` of `axis` (all of it when `range` is omitted): a baseline over a range of samples,
-   * or the mean over channels. `axis` may not be the first axis.
+   * or the mean over channels. Positions count in this view; selections made afterwards do not
+   * move the range (its values are read even when they are selected away). `axis` may not be the
+   * first axis (views are read in blocks along it). A NaN in the range makes the mean NaN, as
+   * numpy's `mean`; a mask is kept as it is.
+   *
+   * @example
+   * ```ts
+   * const baselined = view.subtractMean("sample", { start: 0, stop: 100 }); // per instance and channel
+   * const averageReferenced = baselined.subtractMean("channel");           // per instance and sample
+   * ```
    */
   subtractMean(axis: string, range?: ViewRange): TensorView;
-  /** Subtracts from every element of `axis` the value of its element with id `id` (same other positions). */
+  /**
+   * Subtracts from every element of `axis` the value of its element with id `id` at the same
+   * positions of the other axes (re-referencing to one channel: that channel becomes 0). The
+   * element must be in the view, on an axis with ids, and not the first axis.
+   *
+   * @example
+   * ```ts
+   * const referenced = view.subtractElement("channel", "Cz");
+   * ```
+   */
   subtractElement(axis: string, id: string | number | bigint): TensorView;
   /** The selectors as JSON. */
   toJSON(): ViewJSON;
