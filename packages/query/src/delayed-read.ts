@@ -39,6 +39,9 @@ interface Stage {
   readonly selection: Positions;
 }
 
+/** Bytes of a piece of an uncompressed read, transformed while the next pieces are read. */
+const PIECE_BYTES = 4 * 2 ** 20;
+
 /** Transforms row `r` of the block in place. */
 type RowStep = (row: Floats, r: number) => void;
 
@@ -213,30 +216,43 @@ export async function readLineage(
     stages.unshift({ op, selection: positions });
     source = op.input;
   }
-  const [steps] = await Promise.all([
-    rowSteps(stored, stages, options),
-    readStored(stored, source.positions, positions, destination, options),
-  ]);
   const rows = selection[0]!.length;
-  const size = sizeOf(selection.map((s) => s.length));
-  applyRows(
-    destination.data as Floats,
-    destination.offset,
-    rows,
-    rows === 0 ? 0 : size / rows,
-    steps,
-  );
+  const rowSize = rows === 0 ? 0 : sizeOf(selection.map((s) => s.length)) / rows;
+  const data = destination.data as Floats;
+  // Uncompressed data is read in pieces, all at once: each piece is transformed as soon as it
+  // has landed, while the reads of the next ones go on (compressed chunks would be decoded once
+  // per piece, so they are read whole).
+  const pieceRows =
+    stored.array.metadata.codec === "none"
+      ? Math.max(1, Math.floor(PIECE_BYTES / Math.max(1, rowSize * data.BYTES_PER_ELEMENT)))
+      : Math.max(1, rows);
+  const steps = rowSteps(stored, stages, options);
+  const reads: Promise<void>[] = [];
+  for (let r0 = 0; r0 < Math.max(1, rows); r0 += pieceRows) {
+    const piece = [positions[0]!.subarray(r0, r0 + pieceRows), ...positions.slice(1)];
+    const at = destination.offset + r0 * rowSize;
+    reads.push(readStored(stored, source.positions, piece, { data, offset: at }, options));
+  }
+  // Awaited in order below; a read that fails meanwhile must not go unhandled.
+  for (const read of [steps, ...reads]) read.catch(() => undefined);
+  const ready = await steps;
+  for (const [i, read] of reads.entries()) {
+    await read;
+    const r0 = i * pieceRows;
+    applyRows(data, destination.offset, r0, Math.min(rows, r0 + pieceRows), rowSize, ready);
+  }
 }
 
-/** Every step on every row, a row at a time. */
+/** Every step on rows `from..to` of the block at `offset`, a row at a time. */
 function applyRows(
   data: Floats,
   offset: number,
-  rows: number,
+  from: number,
+  to: number,
   rowSize: number,
   steps: readonly RowStep[],
 ): void {
-  for (let r = 0, at = offset; r < rows; r++, at += rowSize) {
+  for (let r = from, at = offset + from * rowSize; r < to; r++, at += rowSize) {
     const row = data.subarray(at, at + rowSize);
     for (const step of steps) step(row, r);
   }

@@ -33,10 +33,10 @@ export {
   type LiteralValue,
   type QueryNode,
 } from "./ast.js";
+export { createDataset } from "./create-dataset.js";
 export { evaluateQuery } from "./evaluate.js";
 export { parseQuery } from "./parser.js";
 export { type CompiledQuery, compileQuery, queryRows } from "./query.js";
 export { compileQueryToSql, type SqlOptions, type SqlQuery } from "./sql.js";
 export { datasetFromTensor, type TensorDatasetOptions } from "./tensor-dataset.js";
-export { createDataset } from "./view.js";
 export { viewFromJSON } from "./view-json.js";

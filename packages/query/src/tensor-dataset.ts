@@ -24,8 +24,8 @@ import {
   type TensorDataset,
   type TypedArray,
 } from "@tt/schema";
+import { createDataset } from "./create-dataset.js";
 import { memoryArray } from "./memory-array.js";
-import { createDataset } from "./view.js";
 
 /** Options of {@link datasetFromTensor}. */
 export interface TensorDatasetOptions {

@@ -130,4 +130,38 @@ describe("transformed views", () => {
       Array.from(a.data as Float64Array, (x) => 2 * x),
     );
   });
+
+  it("read a block of many megabytes in pieces, each transformed as soon as it lands", async () => {
+    const [n, samples, channels] = [1100, 1000, 2];
+    const data = Float32Array.from({ length: n * samples * channels }, (_, i) => (i * 7919) % 1000);
+    const big = createTensor({
+      data,
+      shape: [n, samples, channels],
+      axes: ["i", "t", "c"],
+      axisIndex: { i: Array.from({ length: n }, (_, i) => `r${i}`) },
+    });
+    const store = createMemoryStore();
+    await writeBundle(store, big, { chunkShape: [300, samples, channels], codec: "none" });
+    const dataset = createDataset(await openBundle(store));
+    const weights = Array.from({ length: n }, (_, i) => 1 + (i % 5));
+    const view = dataset
+      .multiply(weights, { axis: "i" })
+      .subtractMean("t", { start: 10, stop: 20 })
+      .slice("t", 100, 1000);
+    // Rows of 7200 bytes: 4 MiB pieces of 582 rows, so two pieces, the second one short.
+    const target = new Float32Array(n * 900 * channels);
+    await view.readRowsInto!(0, n, target, 0);
+    const expected = new Float32Array(target.length);
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < channels; c++) {
+        const at = (t: number) => (i * samples + t) * channels + c;
+        let sum = 0;
+        for (let t = 10; t < 20; t++) sum += Math.fround(data[at(t)]! * weights[i]!);
+        for (let t = 100; t < samples; t++)
+          expected[(i * 900 + t - 100) * channels + c] =
+            Math.fround(data[at(t)]! * weights[i]!) - sum / 10;
+      }
+    expect(target).toEqual(expected);
+    expect((await view.materialize()).data).toEqual(expected);
+  });
 });
