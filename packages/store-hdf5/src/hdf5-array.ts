@@ -188,7 +188,8 @@ export function readContext(
   };
 }
 
-async function sourceOf(file: Hdf5Input): Promise<Hdf5Source> {
+/** The source of a path, bytes, Blob or source; `openHdf5Array` names itself in the refusal. */
+export async function sourceOf(file: Hdf5Input): Promise<Hdf5Source> {
   if (typeof file === "string") return fileSource(file);
   if (file instanceof Uint8Array) return bytesSource(file, "<bytes>");
   if (typeof Blob !== "undefined" && file instanceof Blob)
