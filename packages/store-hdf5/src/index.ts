@@ -34,14 +34,14 @@ export {
 } from "./hdf5-array.js";
 export { createHdf5Store, type Hdf5StoreOptions, hdf5Store } from "./hdf5-store.js";
 export type { Hdf5Source } from "./sources.js";
-export {
-  type CompressedAxis,
-  openSparseArray,
-  type SparseArray,
-  type SparseArrayOptions,
-  type SparseDetails,
-  type SparseLayout,
-  type SparseMembers,
-} from "./sparse-array.js";
+export { openSparseArray } from "./sparse-array.js";
 export { type OpenHdf5SparseOptions, openHdf5Sparse } from "./sparse-hdf5.js";
+export type {
+  CompressedAxis,
+  SparseArray,
+  SparseArrayOptions,
+  SparseDetails,
+  SparseLayout,
+  SparseMembers,
+} from "./sparse-layout.js";
 export { type Hdf5Path, splitHdf5Path } from "./store-path.js";

@@ -14,7 +14,7 @@ import {
 import { describeDataset } from "./dataset-info.js";
 import { hdf5Call, hdf5Reason } from "./h5wasm.js";
 import type { OpenFile } from "./hdf5-file.js";
-import type { CompressedAxis } from "./sparse-array.js";
+import type { CompressedAxis } from "./sparse-layout.js";
 import type { SparseVector } from "./sparse-vectors.js";
 
 /** Type codes of `get_type` (HDF5's H5G_obj_t). */

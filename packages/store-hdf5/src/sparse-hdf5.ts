@@ -4,13 +4,7 @@ import { ArgumentError, DataError, NotFoundError } from "@tt/schema";
 import { absolutePath } from "./dataset-info.js";
 import { type Hdf5Input, sourceOf } from "./hdf5-array.js";
 import { type OpenFile, openSource } from "./hdf5-file.js";
-import {
-  checkLayout,
-  checkShape,
-  type SparseArray,
-  type SparseLayout,
-  sparseArrayOf,
-} from "./sparse-array.js";
+import { sparseArrayOf } from "./sparse-array.js";
 import {
   declaredLayout,
   hdf5Vector,
@@ -20,6 +14,7 @@ import {
   sparseGroups,
   storedShapeOf,
 } from "./sparse-hdf5-members.js";
+import { checkLayout, checkShape, type SparseArray, type SparseLayout } from "./sparse-layout.js";
 
 /**
  * Options of {@link openHdf5Sparse}: the layout (`compressed` is required), and what the group

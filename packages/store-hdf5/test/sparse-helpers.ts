@@ -11,7 +11,7 @@ import {
 } from "@tt/schema";
 import { loadH5wasm } from "../src/h5wasm.js";
 import { memoryFile } from "../src/mount.js";
-import type { CompressedAxis } from "../src/sparse-array.js";
+import type { CompressedAxis } from "../src/sparse-layout.js";
 
 /** The folder of the sparse fixtures. */
 export const SPARSE_FIXTURES = resolve(import.meta.dirname, "../../../fixtures/hdf5-sparse");
