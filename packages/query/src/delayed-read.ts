@@ -235,11 +235,17 @@ export async function readLineage(
   }
   // Awaited in order below; a read that fails meanwhile must not go unhandled.
   for (const read of [steps, ...reads]) read.catch(() => undefined);
-  const ready = await steps;
-  for (const [i, read] of reads.entries()) {
-    await read;
-    const r0 = i * pieceRows;
-    applyRows(data, destination.offset, r0, Math.min(rows, r0 + pieceRows), rowSize, ready);
+  try {
+    const ready = await steps;
+    for (const [i, read] of reads.entries()) {
+      await read;
+      const r0 = i * pieceRows;
+      applyRows(data, destination.offset, r0, Math.min(rows, r0 + pieceRows), rowSize, ready);
+    }
+  } catch (error) {
+    // The caller may release the destination once this fails: let every read land first.
+    await Promise.allSettled(reads);
+    throw error;
   }
 }
 

@@ -164,4 +164,37 @@ describe("transformed views", () => {
     expect(target).toEqual(expected);
     expect((await view.materialize()).data).toEqual(expected);
   });
+
+  it("fail with a read's error only once every piece's read has landed", async () => {
+    const [n, samples] = [1100, 2000];
+    const data = new Float32Array(n * samples);
+    const ids = Array.from({ length: n }, (_, i) => `r${i}`);
+    const store = createMemoryStore();
+    await writeBundle(
+      store,
+      createTensor({ data, shape: [n, samples], axes: ["i", "t"], axisIndex: { i: ids } }),
+      { codec: "none" },
+    );
+    const stored = await openBundle(store);
+    let calls = 0;
+    let landed = false;
+    const failing: StoredDataset = {
+      ...stored,
+      async readInto(selection, target, offset, options) {
+        calls++;
+        if (calls > 1) throw new Error("disk gone");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await stored.readInto!(selection, target, offset, options);
+        landed = true;
+      },
+    };
+    const view = createDataset(failing).subtractMean("t", { start: 0, stop: 10 });
+    const failure = view.readRowsInto!(0, n, new Float32Array(n * samples), 0).then(
+      () => undefined,
+      (error: Error) => ({ message: error.message, landed }),
+    );
+    expect(await failure).toEqual({ message: "disk gone", landed: true });
+    // Rows of 8000 bytes: pieces of 524 rows, three reads; the first lands after the others fail.
+    expect(calls).toBe(3);
+  });
 });
