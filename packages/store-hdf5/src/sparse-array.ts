@@ -43,6 +43,7 @@ export interface SparseVectors {
   readonly indptr: SparseVector;
 }
 
+/** Data of numbers, indices and index pointers of integers. */
 function checkDTypes({ data, indices, indptr }: SparseVectors): void {
   if (data.dtype === "bool")
     throw new UnsupportedError(
@@ -78,11 +79,11 @@ async function checkMembers(
       `has ${indptr.length} entries; a ${rows} x ${columns} matrix compressed by ${compressed} needs ${major} + 1${hint}`,
     );
   }
-  const ends = [0, major];
-  for (const [at, expected] of [
-    [ends[0]!, 0],
-    [ends[1]!, nnz],
-  ] as const) {
+  const ends: [number, number][] = [
+    [0, 0],
+    [major, nnz],
+  ];
+  for (const [at, expected] of ends) {
     const value = Number((await indptr.readRange(at, at + 1, signal))[0]);
     if (value !== expected)
       throw new DataError(
@@ -108,6 +109,7 @@ function metadataOf(shape: [number, number], dtype: DType, names: string[], majo
   return Object.freeze(metadata);
 }
 
+/** A `readInto` target of the matrix's dtype with room for `size` elements at `offset`. */
 function checkTarget(
   where: string,
   dtype: DType,

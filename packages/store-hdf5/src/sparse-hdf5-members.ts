@@ -9,6 +9,7 @@ import {
   type DType,
   isTensorToolsError,
   NotFoundError,
+  type TypedArray,
   typedArrayConstructor,
 } from "@tt/schema";
 import { describeDataset } from "./dataset-info.js";
@@ -30,9 +31,9 @@ const ENCODINGS: Record<string, Record<string, CompressedAxis>> = {
 function readRange(file: OpenFile, path: string, dtype: DType, itemSize: number) {
   const Element = typedArrayConstructor(dtype);
   const where = `${file.name}:${path}`;
-  return (start: number, stop: number): InstanceType<typeof Element> => {
+  return (start: number, stop: number, into?: TypedArray): TypedArray => {
     const count = stop - start;
-    const out = new Element(count);
+    const out = into?.subarray(0, count) ?? new Element(count);
     if (count === 0) return out;
     const { module, fileId } = file;
     const pointer = module._malloc(count * itemSize);
@@ -75,9 +76,9 @@ export function hdf5Vector(file: OpenFile, path: string): SparseVector {
     where,
     length: info.shape[0]!,
     dtype: info.dtype,
-    readRange: async (start, stop, signal) => {
+    readRange: async (start, stop, signal, into) => {
       signal?.throwIfAborted();
-      return read(start, stop);
+      return read(start, stop, into);
     },
   };
 }

@@ -4,7 +4,7 @@
  * scipy sums duplicate entries) into the block.
  */
 
-import type { TypedArray } from "@tt/schema";
+import { allocate, type DType, type TypedArray } from "@tt/schema";
 import {
   clusters,
   type MajorGroups,
@@ -134,31 +134,60 @@ function* segmentsOf(
   }
 }
 
+/** Buffers a read reuses from piece to piece, grown to the largest piece it meets. */
+interface Scratch {
+  indices?: TypedArray;
+  data?: TypedArray;
+  checked?: Int32Array;
+}
+
+/** What the clusters of one read share. */
+interface ReadContext {
+  readonly source: SparseSource;
+  readonly groups: MajorGroups;
+  readonly minor: MinorMap;
+  readonly output: Output;
+  readonly limits: SparseReadLimits;
+  readonly signal: AbortSignal | undefined;
+  readonly since: { at: number };
+  readonly scratch: Scratch;
+}
+
+/** `buffer` if it holds `length` elements, else a new one of `dtype`. */
+function room<T extends TypedArray>(buffer: T | undefined, dtype: DType, length: number): T {
+  return buffer !== undefined && buffer.length >= length ? buffer : (allocate(dtype, length) as T);
+}
+
+/** The scratch buffers, with room for the largest piece of `planned`. */
+function scratchFor(context: ReadContext, planned: readonly Piece[]): Required<Scratch> {
+  const { scratch, source } = context;
+  const largest = planned.reduce((n, piece) => Math.max(n, piece.stop - piece.start), 0);
+  scratch.indices = room(scratch.indices, source.indices.dtype, largest);
+  scratch.data = room(scratch.data, source.data.dtype, largest);
+  scratch.checked = room(scratch.checked, "int32", largest);
+  return scratch as Required<Scratch>;
+}
+
 /** Reads and scatters the selected vectors `g0..g1 - 1` (one cluster). */
-async function readCluster(
-  source: SparseSource,
-  groups: MajorGroups,
-  [g0, g1]: [number, number],
-  minor: MinorMap,
-  output: Output,
-  limits: SparseReadLimits,
-  signal: AbortSignal | undefined,
-  since: { at: number },
-): Promise<void> {
+async function readCluster(context: ReadContext, [g0, g1]: [number, number]): Promise<void> {
+  const { source, groups, limits, signal } = context;
   const { data, indices, indptr, nnz } = source;
   const first = groups.values[g0]!;
   const stop = groups.values[g1 - 1]! + 2;
   const raw = await indptr.readRange(first, stop, signal);
   const pointers = checkedPointers(raw, nnz, indptr.where, first);
   const segments = segmentsOf(groups, g0, g1, pointers, first);
-  for (const piece of pieces(segments, limits.entryGap, limits.pieceEntries)) {
+  const planned = pieces(segments, limits.entryGap, limits.pieceEntries);
+  const scratch = scratchFor(context, planned);
+  const minorLength = source.shape[1 - source.majorAxis]!;
+  for (const piece of planned) {
     signal?.throwIfAborted();
-    const rawIndices = await indices.readRange(piece.start, piece.stop, signal);
-    const values = await data.readRange(piece.start, piece.stop, signal);
-    const minorLength = source.shape[1 - source.majorAxis]!;
-    const checked = checkedIndices(rawIndices, minorLength, indices.where, piece.start);
-    scatterPiece(piece, values, checked, groups, minor, output);
-    await pause(since);
+    const [from, to] = [piece.start, piece.stop];
+    const rawIndices = await indices.readRange(from, to, signal, scratch.indices);
+    const values = await data.readRange(from, to, signal, scratch.data);
+    const checked = checkedIndices(rawIndices, minorLength, indices.where, from, scratch.checked);
+    scatterPiece(piece, values, checked, groups, context.minor, context.output);
+    await pause(context.since);
   }
 }
 
@@ -190,9 +219,9 @@ export async function readSparse(
   };
   const bounds = clusters(groups.values, limits.pointerGap, limits.pointerSpan);
   const since = { at: Date.now() };
+  const context = { source, groups, minor, output, limits, signal, since, scratch: {} };
   for (let c = 0; c + 1 < bounds.length; c++) {
     signal?.throwIfAborted();
-    const cluster: [number, number] = [bounds[c]!, bounds[c + 1]!];
-    await readCluster(source, groups, cluster, minor, output, limits, signal, since);
+    await readCluster(context, [bounds[c]!, bounds[c + 1]!]);
   }
 }

@@ -11,8 +11,17 @@ export interface SparseVector {
   readonly where: string;
   readonly length: number;
   readonly dtype: DType;
-  /** The elements `start..stop - 1`, in a new typed array of `dtype`. */
-  readRange(start: number, stop: number, signal?: AbortSignal): Promise<TypedArray>;
+  /**
+   * The elements `start..stop - 1`: in a new typed array of `dtype`, or, given `into` (of
+   * `dtype`, with room for them), written there and returned as a view of its first elements, so
+   * that a scan reuses one buffer rather than leaving one behind per piece.
+   */
+  readRange(
+    start: number,
+    stop: number,
+    signal?: AbortSignal,
+    into?: TypedArray,
+  ): Promise<TypedArray>;
 }
 
 /** The integer dtypes a member holding positions may have. */
@@ -47,7 +56,12 @@ export function vectorOfArray(array: StoredArray, where: string): SparseVector {
     where,
     length: shape[0]!,
     dtype,
-    readRange: (start, stop, signal) => array.read([{ start, stop }], { signal }),
+    async readRange(start, stop, signal, into) {
+      if (into === undefined || array.readInto === undefined)
+        return array.read([{ start, stop }], { signal });
+      await array.readInto([{ start, stop }], into, 0, { signal });
+      return into.subarray(0, stop - start);
+    },
   };
 }
 
@@ -57,15 +71,17 @@ function halves(values: BigInt64Array | BigUint64Array): Int32Array {
 }
 
 /**
- * Minor positions (column numbers of a CSR matrix, row numbers of a CSC one) as an Int32Array,
- * each checked to lie in `0..limit - 1`; else a DataError at `where` naming the entry (`first`
- * is the entry number of `values[0]`).
+ * Minor positions (column numbers of a CSR matrix, row numbers of a CSC one) as an Int32Array
+ * (`values` itself if it is one, else written into `into` when given), each checked to lie in
+ * `0..limit - 1`; else a DataError at `where` naming the entry (`first` is the entry number of
+ * `values[0]`).
  */
 export function checkedIndices(
   values: TypedArray,
   limit: number,
   where: string,
   first: number,
+  into?: Int32Array,
 ): Int32Array {
   const bad = (i: number) =>
     new DataError(
@@ -74,7 +90,7 @@ export function checkedIndices(
     );
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     const parts = halves(values);
-    const out = new Int32Array(values.length);
+    const out = into?.subarray(0, values.length) ?? new Int32Array(values.length);
     for (let i = 0; i < out.length; i++) {
       const low = parts[2 * i]!;
       if (parts[2 * i + 1] !== 0 || low < 0 || low >= limit) throw bad(i);
@@ -86,7 +102,7 @@ export function checkedIndices(
     for (let i = 0; i < values.length; i++) if (values[i]! >>> 0 >= limit) throw bad(i);
     return values;
   }
-  const out = new Int32Array(values.length);
+  const out = into?.subarray(0, values.length) ?? new Int32Array(values.length);
   const numbers = values as ArrayLike<number>;
   for (let i = 0; i < out.length; i++) {
     const value = numbers[i]!;
