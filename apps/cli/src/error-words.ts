@@ -18,6 +18,9 @@ export interface Rewrite {
 
 const WRITERS = ["demo", "import", "concat", "decompose"];
 
+/** Commands that open a dataset bundle, which may read an HDF5 file in place. */
+const OPENERS = ["info", "query", "decompose", "scores", "annotate", "concat", "import"];
+
 /** Every rewrite, applied in order. */
 export const REWRITES: readonly Rewrite[] = [
   {
@@ -135,6 +138,25 @@ export const REWRITES: readonly Rewrite[] = [
     replacement: "the --from table's column",
     commands: ["annotate"],
     options: ["from"],
+  },
+  {
+    pattern: /verifying the bundle compares its bytes, and linking the file anew records it again/g,
+    replacement:
+      "tt verify <bundle> compares its bytes, and tt import --h5 FILE:/PATH --link --overwrite <bundle> links it anew",
+    commands: OPENERS,
+    options: [],
+  },
+  {
+    pattern: /; name the one to open: /g,
+    replacement: "; name one as --h5 FILE:/PATH: ",
+    commands: ["import"],
+    options: ["h5"],
+  },
+  {
+    pattern: /write the bundle there, or copy the data into a bundle of its own/g,
+    replacement: "write <out> there, or leave out --link to copy the data into a Zarr bundle",
+    commands: ["import"],
+    options: ["link"],
   },
   {
     pattern: /set missing to "drop" or "mask"/g,

@@ -49,6 +49,8 @@ function libraryHint(tag: string, line: string, options: readonly string[]): str
         ? "pass --overwrite to replace it"
         : "write somewhere else";
     case "input-changed":
+      if (line.includes("a file the bundle reads in place"))
+        return "the HDF5 file changed after it was linked: link it anew, or restore it";
       return "the dataset changed after the result was made; re-run the decomposition";
     case "io":
       return "check that the server or disk is reachable and that you may read it, then try again";

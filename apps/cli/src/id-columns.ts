@@ -4,7 +4,7 @@
  */
 
 import { basename } from "node:path";
-import { isTensorToolsError, type MetaTable, readCsvFile } from "tensortools";
+import { isTensorToolsError, type MetaTable, readCsvFile, readParquetFile } from "tensortools";
 import { InputError } from "./errors.js";
 import { naming } from "./system-errors.js";
 
@@ -47,6 +47,7 @@ export async function readMetaWithIds(
   idColumn: string | undefined,
   given: boolean,
 ): Promise<MetaTable> {
+  if (isParquet(file)) return readParquetWithIds(file, axis, idColumn, given);
   if (idColumn === undefined) return naming(file, readCsvFile(file));
   const what = given ? `--id ${axis}=${idColumn}` : `axis '${axis}'`;
   let table: MetaTable;
@@ -68,6 +69,29 @@ export async function readMetaWithIds(
       HINT,
     );
   return table;
+}
+
+/** Whether `file` is read as Parquet (by its extension), else as CSV. */
+export function isParquet(file: string): boolean {
+  return /\.parquet$/i.test(file);
+}
+
+/** A Parquet --meta table, its id column (when named) checked as `readMetaWithIds` checks a CSV's. */
+async function readParquetWithIds(
+  file: string,
+  axis: string,
+  idColumn: string | undefined,
+  given: boolean,
+): Promise<MetaTable> {
+  const table = await naming(file, readParquetFile(file));
+  if (idColumn === undefined || idCandidates(table).includes(idColumn)) return table;
+  const what = given ? `--id ${axis}=${idColumn}` : `axis '${axis}'`;
+  const problem = !table.has(idColumn)
+    ? `${basename(file)} has no column '${idColumn}'; its columns are ${table.columnNames.join(", ")}`
+    : ID_TYPES.has(table.column(idColumn).type)
+      ? `column '${idColumn}' of ${basename(file)} has nulls or repeated values`
+      : `column '${idColumn}' of ${basename(file)} is ${table.column(idColumn).type}; ids are strings or integers`;
+  throw new InputError(`${what}: ${problem}; ${candidatesText(table, axis, file)}`, HINT);
 }
 
 /** The error for a first axis whose --meta table has no `<axis>_id` column and no --id. */

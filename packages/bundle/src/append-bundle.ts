@@ -15,6 +15,7 @@ import {
   SCHEMA_VERSION,
   sizeOf,
   type TypedArray,
+  UnsupportedError,
   type WritableArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
@@ -25,6 +26,16 @@ import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 import { columnFromIndex, type StreamBlock } from "./stream.js";
 import { type DatasetBase, manifestText, requireBase } from "./version.js";
 import { writeCoordinateArrays, writeTables } from "./write-bundle.js";
+
+/** An array read in place from a file the bundle does not own cannot grow: an UnsupportedError. */
+function refuseInPlaceArray(manifest: Manifest): void {
+  const record = manifest.inventory?.[manifest.array_store];
+  if (record?.mtime_ms === undefined) return;
+  throw new UnsupportedError(
+    "append to an array read in place",
+    `the bundle reads its array in place from ${manifest.array_store}, a file it does not own, so it cannot grow; write the dataset to a bundle of its own (a copy) and append to that`,
+  );
+}
 
 /** Options of appending to a bundle. */
 export interface AppendBundleOptions extends BundlePlugins, IOOptions {}
@@ -147,6 +158,7 @@ export async function appendBundle(
   const { signal } = options;
   const base = await requireBase(store, signal);
   const { manifest } = base;
+  refuseInPlaceArray(manifest);
   const plugins = resolvePlugins(options, manifest);
   const dataset = await openBundle(store, { ...plugins, signal });
   const first = manifest.axes[0]!;

@@ -27,3 +27,4 @@ export {
 export { readCsvFile } from "./import/csv-file.js";
 export { readNpyFile } from "./import/npy-file.js";
 export { readParquetFile } from "./import/parquet-file.js";
+export { type LinkDatasetOptions, linkDataset } from "./link-dataset.js";

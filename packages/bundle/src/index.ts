@@ -21,6 +21,7 @@ export { type AnnotateOptions, annotateBundle } from "./annotate.js";
 export { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
 export { type CsvOptions, DEFAULT_CSV_NULL_VALUES, parseCsv } from "./import/csv.js";
 export { type NpyArray, parseNpy } from "./import/npy.js";
+export { type LinkBundleOptions, type LinkedArray, writeLinkedBundle } from "./link-bundle.js";
 export { type OpenBundleOptions, openBundle } from "./open-bundle.js";
 export { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 export { type StreamBlock, streamFromTensor, type TensorStream } from "./stream.js";

@@ -18,7 +18,7 @@ import {
   type StoredDataset,
   type TypedArray,
 } from "@tt/schema";
-import { checkSizes } from "@tt/storage";
+import { checkInPlaceFiles, checkSizes } from "@tt/storage";
 import { buildIdIndex, type IdIndex, lookupId } from "./ids.js";
 import { type BundlePlugins, resolvePlugins } from "./plugins.js";
 import { requireBase, versionStore } from "./version.js";
@@ -140,7 +140,9 @@ async function checkTables(store: KeyValueStore, manifest: Manifest, signal?: Ab
 /**
  * Opens the bundle in `store`: validates the manifest, then checks it against the arrays and
  * every metadata table (shape, dtype, row counts, unique non-null ids). Any mismatch is one
- * typed error that names the file and what disagrees. The manifest is read once: every later
+ * typed error that names the file and what disagrees; a file the bundle reads in place (a linked
+ * HDF5 file) whose length or modification time changed since it was linked is an
+ * InputChangedError. The manifest is read once: every later
  * read goes to the files of that version, checked against its inventory, so a writer that
  * commits a new version meanwhile changes nothing for this reader.
  *
@@ -157,6 +159,7 @@ export async function openBundle(
   const { signal } = options;
   const { manifest } = await requireBase(store, signal);
   const { arrayStore, metaIO } = resolvePlugins(options, manifest);
+  if (manifest.inventory !== undefined) await checkInPlaceFiles(store, manifest.inventory, signal);
   await checkTables(store, manifest, signal);
   const files = versionStore(store, manifest);
   const { array, maskArray } = await openArrays(files, manifest, arrayStore, signal);

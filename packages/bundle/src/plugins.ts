@@ -4,6 +4,7 @@ import { parquetMetaIO } from "@tt/meta-parquet";
 import {
   type ArrayStoreBackend,
   ConfigError,
+  type JsonObject,
   type Manifest,
   type MetaIO,
   type Registry,
@@ -55,9 +56,21 @@ function pick<P extends ArrayStoreBackend | MetaIO>(
   );
 }
 
+/** `arrayStore` set up by the options the manifest records for it (`array_store_options`). */
+function configured(arrayStore: ArrayStoreBackend, options: JsonObject | undefined) {
+  if (options === undefined) return arrayStore;
+  if (arrayStore.configure === undefined)
+    throw new ConfigError(
+      "plugins.array_store_options",
+      `the bundle records settings for its array store, but the '${arrayStore.id}' array store takes none (it has no configure)`,
+    );
+  return arrayStore.configure(options);
+}
+
 /**
  * The plugins to read and write a bundle with: the ones given, else those its manifest records
- * (`plugins`, looked up in `plugins.registry`), else the defaults (Zarr arrays, Parquet tables):
+ * (`plugins`, looked up in `plugins.registry`), else the defaults (Zarr arrays, Parquet tables),
+ * the array store set up by the settings the manifest records for it (`array_store_options`):
  * the one place that says which plugins a bundle, or a result bundle, is read and written with.
  * A plugin given that is not the one the manifest records is a ConfigError.
  *
@@ -71,15 +84,16 @@ export function resolvePlugins(
   manifest?: Pick<Manifest, "plugins">,
 ): ResolvedPlugins {
   const recorded = manifest?.plugins ?? {};
+  const arrayStore = pick(
+    "array-store",
+    "arrayStore",
+    plugins.arrayStore,
+    recorded.array_store,
+    zarrStore,
+    plugins.registry,
+  );
   return {
-    arrayStore: pick(
-      "array-store",
-      "arrayStore",
-      plugins.arrayStore,
-      recorded.array_store,
-      zarrStore,
-      plugins.registry,
-    ),
+    arrayStore: configured(arrayStore, recorded.array_store_options),
     metaIO: pick(
       "meta-io",
       "metaIO",

@@ -72,7 +72,7 @@ export interface WriteBundleOptions extends BundlePlugins, IOOptions {
 const PARTITION_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** What the block loop brings: the first axis's metadata and ids, and the mask if any. */
-interface WrittenData {
+export interface WrittenData {
   firstMeta: MetaTable;
   firstIds: unknown[] | undefined;
 }
@@ -103,7 +103,7 @@ function withIds(
   );
 }
 
-function checkStream(stream: TensorStream): void {
+export function checkStream(stream: TensorStream): void {
   const first = stream.axes[0]!;
   const { [first]: firstMeta, ...otherMeta } = stream.axisMeta ?? {};
   createTensor({
@@ -200,7 +200,7 @@ async function writeData(
 }
 
 /** The metadata table of every axis with its id column, and which columns hold ids. */
-function axisTables(
+export function axisTables(
   input: TensorStream,
   data: WrittenData,
   options: WriteBundleOptions,

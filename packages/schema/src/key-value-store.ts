@@ -28,6 +28,12 @@ export interface KeyValueStore {
   /** The byte length of `key`, or `undefined` if there is no such key. */
   size(key: string, options?: { signal?: AbortSignal }): Promise<number | undefined>;
   /**
+   * Optional: when the value of `key` was last modified, in milliseconds since the epoch (a
+   * file's modification time), or `undefined` if there is no such key. Readers compare it with
+   * the time recorded for a file a bundle reads in place, to notice that it changed.
+   */
+  modified?(key: string, options?: { signal?: AbortSignal }): Promise<number | undefined>;
+  /**
    * Optional: reads `range` of `key` straight into `target` at `targetOffset` and returns the
    * number of bytes read, or `undefined` if there is no such key. Lets large reads skip a copy.
    */

@@ -24,6 +24,12 @@ export interface ManifestFile {
   bytes: number;
   /** SHA-256 of its bytes, lowercase hex. */
   sha256: string;
+  /**
+   * Only for a file the bundle reads in place (linked, never written by tensortools, such as an
+   * HDF5 file): its modification time when it was recorded, in milliseconds since the epoch.
+   * Readers that can see the file's time compare it and its length when they open the bundle.
+   */
+  mtime_ms?: number;
 }
 
 /**
@@ -68,7 +74,12 @@ export interface Manifest {
    * The ids of the plugins the bundle was written with (`{ array_store: "zarr", meta_io:
    * "parquet" }`), so that a reader resolves the same ones, through a registry if need be.
    */
-  plugins?: { array_store?: string; meta_io?: string };
+  plugins?: {
+    array_store?: string;
+    meta_io?: string;
+    /** The array store's settings, handed to its `configure` (`{ dataset: "/X" }` for HDF5). */
+    array_store_options?: JsonObject;
+  };
   /** What made this version: `{ kind: "write" | "append" | "annotate", ... }` (0.2.0 on). */
   change?: { kind: string; [detail: string]: unknown };
   /** The versions before this one, oldest first: generation, manifest hash, change (0.2.0 on). */
@@ -340,6 +351,13 @@ function checkPlugins(m: Record<string, unknown>): void {
         `must be a plugin id, got ${describeType(id)}`,
       );
   }
+  const options = (m.plugins as Record<string, unknown>).array_store_options;
+  if (options === undefined) return;
+  if (!isPlainObject(options) || findNonJson(options, "options") !== undefined)
+    throw new InvalidManifestError(
+      "plugins.array_store_options",
+      `must be a JSON object of the array store's settings, got ${describeType(options)}`,
+    );
 }
 
 /** Checks that the attributes, when present, are a JSON object. */
@@ -415,11 +433,15 @@ function checkVersionFields(m: Record<string, unknown>, named: [string, string][
   for (const [path, record] of Object.entries(m.inventory)) {
     const reason = unsafePathReason(path);
     if (reason !== undefined) throw new InvalidManifestError(`inventory.${path}`, reason);
-    const { bytes, sha256 } = (isPlainObject(record) ? record : {}) as Record<string, unknown>;
-    if (!isLength(bytes) || typeof sha256 !== "string" || !SHA256_HEX.test(sha256))
+    const { bytes, sha256, mtime_ms } = (isPlainObject(record) ? record : {}) as Record<
+      string,
+      unknown
+    >;
+    const timed = mtime_ms === undefined || (typeof mtime_ms === "number" && mtime_ms >= 0);
+    if (!isLength(bytes) || typeof sha256 !== "string" || !SHA256_HEX.test(sha256) || !timed)
       throw new InvalidManifestError(
         `inventory.${path}`,
-        `must be { bytes: a non-negative integer, sha256: 64 hex digits }, got ${JSON.stringify(record)}`,
+        `must be { bytes: a non-negative integer, sha256: 64 hex digits, mtime_ms?: a time in milliseconds }, got ${JSON.stringify(record)}`,
       );
   }
   const listed = Object.keys(m.inventory);

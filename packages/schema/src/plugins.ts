@@ -1,6 +1,7 @@
 /** Plugin interfaces for storage: array store backends and metadata table IO. */
 
 import type { DType, TypedArrayOf } from "./dtype.js";
+import type { JsonObject } from "./json.js";
 import type { KeyValueStore, WritableKeyValueStore } from "./key-value-store.js";
 import type { MetaTable } from "./meta-table.js";
 import type { AxisSelection } from "./selection.js";
@@ -101,6 +102,13 @@ export interface ArrayStoreBackend {
   defaultChunkShape?(shape: readonly number[], dtype: DType): number[];
   /** Opens an existing array for reading; a missing array is a not-found error. */
   open(store: KeyValueStore, path: string, options?: IOOptions): Promise<StoredArray>;
+  /**
+   * Optional: this backend set up by `options`, the JSON a bundle records for it in its manifest
+   * (`plugins.array_store_options`). A bundle whose array the backend reads with settings of its
+   * own (which dataset of a file, in which axis order) is opened with `configure(options)`; an
+   * option the backend does not know is a ConfigError.
+   */
+  configure?(options: JsonObject): ArrayStoreBackend;
   /** Opens an existing array for writing and appending. */
   openWritable(
     store: WritableKeyValueStore,

@@ -243,6 +243,18 @@ describe("validateManifest", () => {
       /also used by array_store/,
     ],
     [
+      "array store settings that are not an object",
+      (m) => (m.plugins = { array_store: "hdf5", array_store_options: "/X" }),
+      "plugins.array_store_options",
+      /JSON object of the array store's settings/,
+    ],
+    [
+      "array store settings that are not JSON",
+      (m) => (m.plugins = { array_store: "hdf5", array_store_options: { scale: Number.NaN } }),
+      "plugins.array_store_options",
+      /JSON object/,
+    ],
+    [
       "attrs that is not an object",
       (m) => (m.attrs = [1, 2]),
       "attrs",
@@ -253,6 +265,37 @@ describe("validateManifest", () => {
   it.each(cases)("rejects %s, naming the field", (_label, mutate, field, says) =>
     expectInvalid(mutate, field, says),
   );
+
+  it("accepts a linked file: array store settings, and an inventory record with its time", () => {
+    const sha256 = "a".repeat(64);
+    const linked = {
+      ...valid(),
+      schema_version: "0.2.0",
+      kind: "tensortools.dataset",
+      version: 1,
+      previous: null,
+      created_at: "2025-01-01T00:00:00.000Z",
+      array_store: "arrays/recordings.h5",
+      mask_store: undefined,
+      plugins: {
+        array_store: "hdf5",
+        meta_io: "parquet",
+        array_store_options: { dataset: "/eeg/epochs", dimension_names: ["a", "b", "c"] },
+      },
+      inventory: {
+        "arrays/recordings.h5": { bytes: 1000, sha256, mtime_ms: 1733318400123.5 },
+        "meta/instance.parquet": { bytes: 10, sha256 },
+        "meta/sample.parquet": { bytes: 10, sha256 },
+        "meta/channel.parquet": { bytes: 10, sha256 },
+      },
+    };
+    expect(validateManifest(linked).plugins?.array_store_options?.dataset).toBe("/eeg/epochs");
+    const untimed = structuredClone(linked);
+    (untimed.inventory["arrays/recordings.h5"] as { mtime_ms: unknown }).mtime_ms = "yesterday";
+    expect(() => validateManifest(untimed)).toThrow(
+      /inventory\.arrays\/recordings\.h5.*mtime_ms\?: a time in milliseconds/,
+    );
+  });
 
   it("parseManifest says where text is not JSON", () => {
     expect(() => parseManifest('{ "schema_version": ', "bundle/manifest.json")).toThrow(

@@ -23,6 +23,7 @@ export {
   type TargetState,
   writeTarget,
 } from "./directories.js";
+export { recordInPlace } from "./in-place-record.js";
 export { createDirectoryStore, LOCK_FILE } from "./stores/directory-store.js";
 export { type FileSystem, fileSystem } from "./stores/file-system.js";
 export { pathExists } from "./stores/path-exists.js";

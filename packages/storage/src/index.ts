@@ -28,6 +28,7 @@ export {
   cleanupVersions,
   DEFAULT_GRACE_MS,
 } from "./cleanup.js";
+export { checkInPlaceFiles, inPlaceFiles } from "./in-place.js";
 export {
   checkedStore,
   checkSizes,

@@ -19,6 +19,11 @@ export interface FileRecord {
   bytes: number;
   /** SHA-256 of its bytes, lowercase hex. */
   sha256: string;
+  /**
+   * Only for a file the version reads in place (linked, not written by the protocol): its
+   * modification time when it was recorded, in milliseconds since the epoch.
+   */
+  mtime_ms?: number;
 }
 
 /** Every file of a bundle version by key (bundle-relative path). */

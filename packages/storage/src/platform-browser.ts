@@ -17,3 +17,10 @@ export function processId(): number {
 export function processAlive(_pid: number): boolean | undefined {
   return undefined;
 }
+
+/** None in a page (WebCrypto hashes whole buffers only): large files are hashed whole. */
+export function incrementalSha256():
+  | { update(bytes: Uint8Array): void; hex(): string }
+  | undefined {
+  return undefined;
+}

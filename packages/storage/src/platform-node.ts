@@ -1,5 +1,6 @@
 /** Who a writer is on Node: this process on this host, and whether another process still runs. */
 
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 
 /** The name of this host. */
@@ -20,4 +21,10 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** An incremental SHA-256 (lowercase hex at the end), so large files are hashed piece by piece. */
+export function incrementalSha256(): { update(bytes: Uint8Array): void; hex(): string } {
+  const hash = createHash("sha256");
+  return { update: (bytes) => hash.update(bytes), hex: () => hash.digest("hex") };
 }

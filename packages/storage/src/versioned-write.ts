@@ -13,7 +13,13 @@ import {
   NotFoundError,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { type Inventory, type RecordingStore, recordingStore, recordOf } from "./inventory.js";
+import {
+  type FileRecord,
+  type Inventory,
+  type RecordingStore,
+  recordingStore,
+  recordOf,
+} from "./inventory.js";
 import {
   deregisterWriter,
   isTemporaryKey,
@@ -80,6 +86,12 @@ export interface VersionedWrite {
    */
   keep(path: string): Promise<void>;
   /**
+   * Lists `key`, a file this write did not write (one the version reads in place, such as a
+   * user's HDF5 file linked into the bundle), in the inventory with `record`. The write never
+   * removes it, not even when it gives up.
+   */
+  adopt(key: string, record: FileRecord): void;
+  /**
    * The version fields of the manifest to commit: the inventory of what was written, `change`
    * (what this version does), and the `history` of the versions before it.
    */
@@ -113,6 +125,8 @@ interface WriteSession {
   readonly recording: RecordingStore;
   /** Files of the base version kept in this one, with their records. */
   readonly kept: Inventory;
+  /** Files the version lists but this write did not write, with their records. */
+  readonly adopted: Inventory;
   /** Whether the write was committed or given up. */
   finished: boolean;
 }
@@ -171,7 +185,7 @@ async function versionFieldsOf(
     version: session.generation,
     previous,
     created_at: new Date().toISOString(),
-    inventory: { ...session.kept, ...session.recording.inventory() },
+    inventory: { ...session.kept, ...session.adopted, ...session.recording.inventory() },
     change,
     history: base === undefined ? [] : [...historyOf(base.manifest), baseRecord(base, previous!)],
   };
@@ -246,6 +260,7 @@ export async function beginVersionedWrite(
     token,
     recording: recordingStore(store, base?.inventory ?? {}),
     kept: {},
+    adopted: {},
     finished: false,
   };
   return {
@@ -254,6 +269,9 @@ export async function beginVersionedWrite(
     store: session.recording.store,
     path: (stem, extension) => versionedPath(stem, extension, generation, token),
     keep: (path) => keepPath(session, path),
+    adopt: (key, record) => {
+      session.adopted[key] = { ...record };
+    },
     versionFields: (change) => versionFieldsOf(session, change),
     commit: (text) => commitWrite(session, text),
     abort: () => abortWrite(session),

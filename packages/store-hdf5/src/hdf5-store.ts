@@ -2,7 +2,9 @@
 
 import {
   type ArrayStoreBackend,
+  ConfigError,
   type IOOptions,
+  type JsonObject,
   type KeyValueStore,
   NotFoundError,
 } from "@tt/schema";
@@ -26,6 +28,45 @@ import { createWritable, openWritable } from "./writable.js";
 export interface Hdf5StoreOptions {
   /** How the store's arrays report their axes; `"hdf5"` (the file's order) when omitted. */
   axisOrder?: AxisOrder;
+  /** The dataset opened when a store path names only the file (no `:/path`). */
+  dataset?: string;
+  /** Axis names of the arrays opened, in the reported order (see `OpenHdf5Options`). */
+  dimensionNames?: readonly string[];
+}
+
+/** The settings a bundle records for the store (`plugins.array_store_options`), by key. */
+const SETTINGS = ["dataset", "axis_order", "dimension_names"] as const;
+
+/**
+ * The store options of a bundle's recorded settings (`{ dataset, axis_order, dimension_names }`,
+ * all optional); anything else is a ConfigError naming the setting.
+ */
+function optionsOfSettings(settings: JsonObject): Hdf5StoreOptions {
+  const where = (key: string) => `plugins.array_store_options.${key}`;
+  for (const key of Object.keys(settings))
+    if (!(SETTINGS as readonly string[]).includes(key))
+      throw new ConfigError(where(key), `the HDF5 store knows ${SETTINGS.join(", ")}`);
+  const { dataset, axis_order: order, dimension_names: names } = settings;
+  if (dataset !== undefined && (typeof dataset !== "string" || !dataset.startsWith("/")))
+    throw new ConfigError(
+      where("dataset"),
+      `must be a path in the file such as "/data", got ${JSON.stringify(dataset)}`,
+    );
+  if (order !== undefined && order !== "hdf5" && order !== "matlab")
+    throw new ConfigError(
+      where("axis_order"),
+      `must be "hdf5" or "matlab", got ${JSON.stringify(order)}`,
+    );
+  if (names !== undefined && (!Array.isArray(names) || !names.every((n) => typeof n === "string")))
+    throw new ConfigError(
+      where("dimension_names"),
+      `must be a list of axis names, got ${JSON.stringify(names)}`,
+    );
+  return {
+    ...(dataset === undefined ? {} : { dataset }),
+    ...(order === undefined ? {} : { axisOrder: order }),
+    ...(names === undefined ? {} : { dimensionNames: names as string[] }),
+  };
 }
 
 /** The file at `key`: in place when the store is a directory (Node), else its bytes whole. */
@@ -47,16 +88,21 @@ async function openStored(
   store: KeyValueStore,
   path: string,
   options: IOOptions,
-  axisOrder: AxisOrder,
+  storeOptions: Hdf5StoreOptions,
 ): Promise<Hdf5Array> {
   options.signal?.throwIfAborted();
-  const { key, dataset } = splitHdf5Path(path);
+  const split = splitHdf5Path(path);
+  const { key } = split;
+  const dataset = split.dataset ?? storeOptions.dataset;
   const source = await storeSource(store, key, options);
   const opened = await openSource(
     source,
     dataset === undefined ? source.name : `${source.name}:${dataset}`,
   );
-  return arrayOfFile(opened, dataset, { axisOrder });
+  return arrayOfFile(opened, dataset, {
+    axisOrder: storeOptions.axisOrder ?? "hdf5",
+    dimensionNames: storeOptions.dimensionNames,
+  });
 }
 
 /**
@@ -65,7 +111,9 @@ async function openStored(
  * (`arrays/recordings.h5:/eeg/epochs`); without one, the file's only dataset. On Node a file of a
  * directory store is read in place, chunk by chunk; other stores (memory, HTTP) hand over the
  * file's bytes whole. `create` and `openWritable` build the file in memory and store it whole
- * after each write: they suit small files (and the conformance kit), not large ones.
+ * after each write: they suit small files (and the conformance kit), not large ones. `configure`
+ * takes the settings a linked bundle records (`{ dataset, axis_order, dimension_names }`) and
+ * returns the store they describe, so such a bundle opens its file's dataset as its axes.
  *
  * @example
  * ```ts
@@ -82,7 +130,8 @@ export function createHdf5Store(options: Hdf5StoreOptions = {}): ArrayStoreBacke
     id: "hdf5",
     version,
     defaultChunkShape,
-    open: (store, path, ioOptions = {}) => openStored(store, path, ioOptions, axisOrder),
+    open: (store, path, ioOptions = {}) => openStored(store, path, ioOptions, options),
+    configure: (settings) => createHdf5Store(optionsOfSettings(settings)),
     create: (store, path, createOptions) => createWritable(store, path, createOptions, axisOrder),
     openWritable: (store, path, ioOptions = {}) => openWritable(store, path, ioOptions, axisOrder),
   };

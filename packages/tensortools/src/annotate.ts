@@ -12,7 +12,7 @@ import {
   type MetaTable,
   type TensorDataset,
 } from "@tt/schema";
-import { createDefaultRegistry } from "./default-registry.js";
+import { createDefaultRegistry } from "./node-registry.js";
 
 /** Options of {@link annotate}: those of `annotateDataset` (`on`, `mode`, `columns`, `prefix`, ...). */
 export type AnnotateOptions = AnnotateDatasetOptions;

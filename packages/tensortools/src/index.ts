@@ -38,14 +38,14 @@ export {
   type WriteDatasetOptions,
   writeDataset,
 } from "@tt/bundle/fs";
-export {
-  type ConcatDatasetInput,
-  type ConcatDatasetsOptions,
-  concatDatasets,
-} from "@tt/concat/fs";
-export { reopenInput, type WriteResultOptions, writeResult } from "@tt/result/fs";
+export type { ConcatDatasetInput, ConcatDatasetsOptions } from "@tt/concat/fs";
+export { type WriteResultOptions, writeResult } from "@tt/result/fs";
 export { createDirectoryStore } from "@tt/storage/fs";
+export { type AxisOrder, type Hdf5Array, openHdf5Array } from "@tt/store-hdf5";
 export { type AnnotateOptions, annotate } from "./annotate.js";
 export * from "./api.js";
+export { type ImportHdf5Options, importHdf5 } from "./import-hdf5.js";
+export { concatDatasets, reopenInput } from "./node-openers.js";
+export { createDefaultRegistry } from "./node-registry.js";
 export { openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";

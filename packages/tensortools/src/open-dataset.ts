@@ -4,7 +4,7 @@ import { type OpenBundleOptions, openBundle } from "@tt/bundle";
 import { openStoredDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import type { KeyValueStore, TensorDataset } from "@tt/schema";
-import { createDefaultRegistry } from "./default-registry.js";
+import { createDefaultRegistry } from "./node-registry.js";
 
 /**
  * Opens the dataset bundle at `source` (a directory path, an `http(s)://` URL, or a

@@ -18,6 +18,7 @@ import * as resultFs from "@tt/result/fs";
 import * as schema from "@tt/schema";
 import * as storage from "@tt/storage";
 import * as storageFs from "@tt/storage/fs";
+import * as hdf5 from "@tt/store-hdf5";
 import { describe, expect, it } from "vitest";
 import { publicApi } from "../../../tooling/src/api-surface.js";
 import * as browser from "../src/browser.js";
@@ -32,7 +33,10 @@ const NODE_ONLY = [
   "AnnotateOptions",
   "AppendDatasetOptions",
   "ConcatDatasetInput",
+  "AxisOrder",
   "ConcatDatasetsOptions",
+  "Hdf5Array",
+  "ImportHdf5Options",
   "WriteDatasetOptions",
   "WriteResultOptions",
   "annotate",
@@ -40,6 +44,8 @@ const NODE_ONLY = [
   "cleanupDataset",
   "concatDatasets",
   "createDirectoryStore",
+  "importHdf5",
+  "openHdf5Array",
   "readCsvFile",
   "readNpyFile",
   "readParquetFile",
@@ -51,6 +57,8 @@ const NODE_ONLY = [
 /** Names each entry defines for itself: openers that take what the runtime can reach. */
 const OWN = [
   "annotate",
+  "concatDatasets",
+  "importHdf5",
   "openDataset",
   "openResult",
   "reopenInput",
@@ -63,6 +71,7 @@ const PACKAGES: Record<string, unknown>[] = [
   schema,
   storage,
   storageFs,
+  hdf5,
   bundle,
   bundleFs,
   concat,
@@ -129,8 +138,11 @@ describe("the curated entries", () => {
   });
 
   it("the Node entry opens directories, the browser entry URLs and stores", async () => {
-    expect(node.reopenInput).toBe(resultFs.reopenInput);
+    // The Node entry's opener brings the default registry (HDF5 included) to reopen with.
+    expect(node.reopenInput).not.toBe(resultFs.reopenInput);
     expect(browser.reopenInput).toBe(result.reopenInput);
+    expect(node.createDefaultRegistry().ids("array-store")).toEqual(["hdf5", "zarr"]);
+    expect(browser.createDefaultRegistry().ids("array-store")).toEqual(["zarr"]);
     const error = await browser.openDataset("file:///data/eeg").catch((e: unknown) => e);
     expect(schema.isTensorToolsError(error, "config")).toBe(true);
     expect((error as Error).message).toContain("pass an http(s) URL or a KeyValueStore");

@@ -1,41 +1,85 @@
-/** `tt import --npy X.npy --axes a,b,c --meta a=table.csv ... <out>`: a bundle from numpy and CSV files. */
+/**
+ * `tt import --npy X.npy --axes a,b,c --meta a=table.csv ... <out>`: a bundle from a numpy array
+ * and CSV or Parquet metadata; `tt import --h5 file.h5:/path [--link] ...`: from an HDF5 dataset,
+ * linked in place or copied (see `import-h5.ts`).
+ */
 
-import { open } from "node:fs/promises";
-import { createTensor, type MetaTable, readNpyFile, writeDataset } from "tensortools";
-import { type Command, stringOption } from "../command.js";
+import { createTensor, readNpyFile, writeDataset } from "tensortools";
+import { type Command, type Parsed, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
-import { missingIdColumn, readMetaWithIds } from "../id-columns.js";
-import { note, printJson, progressBar } from "../output.js";
+import { metaOptions, readAxisMeta } from "../import-meta.js";
+import { note, type Output, printJson, progressBar } from "../output.js";
 import { naming } from "../system-errors.js";
+import { importH5 } from "./import-h5.js";
 
-/** Parses repeated `key=value` options into a record, naming the option on bad input. */
-function pairs(values: unknown, option: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of (values as string[] | undefined) ?? []) {
-    const at = item.indexOf("=");
-    if (at < 1 || at === item.length - 1)
-      throw new UsageError(`--${option} takes axis=value, got '${item}'`, "import");
-    const key = item.slice(0, at);
-    if (key in out) throw new UsageError(`--${option} names axis '${key}' twice`, "import");
-    out[key] = item.slice(at + 1);
-  }
-  return out;
+/** `tt import --npy`: the array read whole, written as a bundle. */
+async function importNpy(args: Parsed, out: Output, npy: string): Promise<number> {
+  const axesText = stringOption(args, "axes", "import");
+  if (axesText === undefined) throw new UsageError("--axes is required with --npy", "import");
+  for (const option of ["link", "axis-order"])
+    if (args.values[option] !== undefined)
+      throw new UsageError(`--${option} goes with --h5, not --npy`, "import");
+  const axes = axesText.split(",").map((a) => a.trim());
+  const options = metaOptions(args, axes, "--axes");
+  const array = await naming(npy, readNpyFile(npy));
+  if (array.shape.length !== axes.length)
+    throw new UsageError(
+      `${npy} has ${array.shape.length} dimensions (${array.shape.join(" x ")}) but --axes names ${axes.length}`,
+      "import",
+    );
+  const { axisMeta, axisIndex } = await readAxisMeta(options, axes, array.shape[0]!, out);
+  const { data, dtype, shape } = array;
+  const tensor = createTensor({ data, dtype, shape, axes, axisMeta, axisIndex });
+  const bar = progressBar(out, "import");
+  const manifest = await writeDataset(args.positionals[0]!, tensor, {
+    overwrite: Boolean(args.values.overwrite),
+    axisIndexColumns: options.idColumns,
+    onProgress: bar.update,
+    signal: out.signal,
+  });
+  bar.done();
+  if (out.json) printJson(out, manifest);
+  else
+    note(
+      out,
+      `wrote ${args.positionals[0]}: ${axes.map((a, i) => `${a} ${array.shape[i]}`).join(" x ")}, ${array.dtype}`,
+    );
+  return EXIT.ok;
 }
 
 export const importCommand: Command = {
   name: "import",
-  summary: "build a dataset bundle from a .npy array and CSV metadata tables",
+  summary: "build a dataset bundle from a .npy array or an HDF5 dataset, with metadata tables",
   usage:
-    "import --npy <file.npy> --axes <a,b,...> [--meta axis=file.csv ...] [--id axis=column ...] <out>",
+    "import (--npy <file.npy> --axes <a,b,...> | --h5 <file.h5[:/path]> [--link] [--axes <a,b,...>]) [--meta axis=file ...] [--id axis=column ...] <out>",
   positionals: { required: ["out"] },
   options: {
     npy: { type: "string", value: "FILE", description: "the array, as written by numpy.save" },
-    axes: { type: "string", value: "A,B,...", description: "axis names, one per array dimension" },
+    h5: {
+      type: "string",
+      value: "FILE[:/PATH]",
+      description:
+        "a dataset of an HDF5 file (h5py, MATLAB v7.3 .mat); the file's only one without :/PATH",
+    },
+    link: {
+      type: "boolean",
+      description: "with --h5: read the file in place (hard-linked into <out>, never copied)",
+    },
+    axes: {
+      type: "string",
+      value: "A,B,...",
+      description: "axis names, one per array dimension (with --h5 default: the file's labels)",
+    },
+    "axis-order": {
+      type: "string",
+      value: "hdf5|matlab",
+      description: "with --h5: axes as the file stores them (default) or as MATLAB shows them",
+    },
     meta: {
       type: "string",
       multiple: true,
-      value: "AXIS=CSV",
-      description: "a metadata table for an axis (repeatable)",
+      value: "AXIS=FILE",
+      description: "a metadata table for an axis, .csv or .parquet (repeatable)",
     },
     id: {
       type: "string",
@@ -47,78 +91,16 @@ export const importCommand: Command = {
   },
   example:
     "tt import --npy epochs.npy --axes instance,sample,channel --meta instance=epochs.csv --id instance=epoch_id ./epochs",
+  notes: [
+    "--h5 FILE:/PATH copies the dataset into a Zarr bundle block by block (memory stays a few blocks whatever the file's size); with --link the bundle reads the file in place instead: it is hard-linked into <out> (which must be on the same file system), nothing is copied, and tt gc never removes it. tt verify compares a linked file's bytes; a linked file whose length or time changes is refused on open, and results computed from it are reported stale.",
+  ],
   async run(args, out) {
     const npy = stringOption(args, "npy", "import");
-    const axesText = stringOption(args, "axes", "import");
-    if (npy === undefined) throw new UsageError("--npy is required", "import");
-    if (axesText === undefined) throw new UsageError("--axes is required", "import");
-    const axes = axesText.split(",").map((a) => a.trim());
-    const metaFiles = pairs(args.values.meta, "meta");
-    const idColumns = pairs(args.values.id, "id");
-    for (const axis of [...Object.keys(metaFiles), ...Object.keys(idColumns)])
-      if (!axes.includes(axis))
-        throw new UsageError(`axis '${axis}' is not one of --axes ${axes.join(",")}`, "import");
-    const array = await naming(npy, readNpyFile(npy));
-    if (array.shape.length !== axes.length)
-      throw new UsageError(
-        `${npy} has ${array.shape.length} dimensions (${array.shape.join(" x ")}) but --axes names ${axes.length}`,
-        "import",
-      );
-    const first = axes[0]!;
-    const axisMeta: Record<string, MetaTable> = {};
-    for (const [axis, file] of Object.entries(metaFiles)) {
-      // Ids are checked while the CSV is read, so that a repeat is reported by file and line.
-      const named =
-        idColumns[axis] ?? (axis === first ? await defaultIdColumn(file, axis) : undefined);
-      axisMeta[axis] = await readMetaWithIds(file, axis, named, idColumns[axis] !== undefined);
-      if (axis === first && named === undefined) throw missingIdColumn(axisMeta[axis]!, axis, file);
-    }
-    const axisIndex: Record<string, string[]> = {};
-    if (axisMeta[first] === undefined) {
-      axisIndex[first] = Array.from({ length: array.shape[0]! }, (_, i) => String(i));
-      note(
-        out,
-        `note: no metadata for axis '${first}'; its ids are the positions 0..${array.shape[0]! - 1}`,
-      );
-    }
-    const tensor = createTensor({
-      data: array.data,
-      dtype: array.dtype,
-      shape: array.shape,
-      axes,
-      axisMeta,
-      axisIndex,
-    });
-    const bar = progressBar(out, "import");
-    const manifest = await writeDataset(args.positionals[0]!, tensor, {
-      overwrite: Boolean(args.values.overwrite),
-      axisIndexColumns: idColumns,
-      onProgress: bar.update,
-      signal: out.signal,
-    });
-    bar.done();
-    if (out.json) printJson(out, manifest);
-    else
-      note(
-        out,
-        `wrote ${args.positionals[0]}: ${axes.map((a, i) => `${a} ${array.shape[i]}`).join(" x ")}, ${array.dtype}`,
-      );
-    return EXIT.ok;
+    const h5 = stringOption(args, "h5", "import");
+    if (npy !== undefined && h5 !== undefined)
+      throw new UsageError("give --npy or --h5, not both", "import");
+    if (h5 !== undefined) return importH5(args, out, h5);
+    if (npy === undefined) throw new UsageError("--npy or --h5 is required", "import");
+    return importNpy(args, out, npy);
   },
 };
-
-/** `<axis>_id` when the header of the CSV at `file` has that column, else undefined. */
-async function defaultIdColumn(file: string, axis: string): Promise<string | undefined> {
-  const handle = await open(file, "r").catch(() => undefined);
-  if (handle === undefined) return undefined;
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    const header = buffer.subarray(0, bytesRead).toString("utf8").split(/\r?\n/, 1)[0] ?? "";
-    const column = `${axis}_id`;
-    return header.split(",").some((name) => name.trim().replace(/^"|"$/g, "") === column)
-      ? column
-      : undefined;
-  } finally {
-    await handle.close();
-  }
-}

@@ -171,17 +171,22 @@ async function readIntoTarget(
   }
 }
 
-/** The byte length of the file of `key`, `undefined` when it is missing or not a file. */
-async function sizeOfKey(ctx: DirectoryContext, key: string): Promise<number | undefined> {
+/** The stat of the file of `key`, `undefined` when it is missing or not a file. */
+async function statOfKey(ctx: DirectoryContext, key: string) {
   const path = await readablePath(ctx, key);
   if (path === undefined) return undefined;
   try {
     const info = await fs.stat(path);
-    return info.isFile() ? info.size : undefined;
+    return info.isFile() ? info : undefined;
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+/** The byte length of the file of `key`, `undefined` when it is missing or not a file. */
+async function sizeOfKey(ctx: DirectoryContext, key: string): Promise<number | undefined> {
+  return (await statOfKey(ctx, key))?.size;
 }
 
 /** A name for a temporary file beside `path`, unique to this write. */
@@ -335,6 +340,7 @@ export function createDirectoryStore(root: string): WritableKeyValueStore {
     readInto: (key, range, target, targetOffset, options = {}) =>
       readIntoTarget(ctx, key, range, target, targetOffset, options),
     size: (key) => sizeOfKey(ctx, key),
+    modified: async (key) => (await statOfKey(ctx, key))?.mtimeMs,
     set: (key, value, options = {}) => writeValue(ctx, key, value, options),
     delete: (key) => deleteKey(ctx, key),
     list: (prefix = "") => listKeys(ctx, prefix),

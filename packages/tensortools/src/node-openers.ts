@@ -1,0 +1,54 @@
+/**
+ * The Node entry's openers of datasets by location, with the default registry, so bundles whose
+ * manifests record plugins of the registry (a linked HDF5 file) open everywhere a path is taken.
+ */
+
+import { openStoredDataset } from "@tt/bundle/fs";
+import type { ConcatSummary } from "@tt/concat";
+import {
+  type ConcatDatasetInput,
+  type ConcatDatasetsOptions,
+  concatDatasets as concatWith,
+} from "@tt/concat/fs";
+import type { ReopenInputOptions } from "@tt/result";
+import { reopenInput as reopenWith } from "@tt/result/fs";
+import type { DecompositionResult, TensorView } from "@tt/schema";
+import { createDefaultRegistry } from "./node-registry.js";
+
+/**
+ * Reopens the dataset `result` was computed from (a directory or an `http(s)://` URL) and
+ * rebuilds the view from the recorded selectors, checking that nothing changed since (see
+ * `reopenInput` of `@tt/result`); a file the dataset reads in place that changed since is an
+ * InputChangedError too.
+ *
+ * @example
+ * ```ts
+ * const view = await reopenInput(await openResult("./results/pca-eeg"));
+ * ```
+ */
+export function reopenInput(
+  result: DecompositionResult,
+  options: ReopenInputOptions = {},
+): Promise<TensorView> {
+  const registry = createDefaultRegistry();
+  return reopenWith(result, {
+    open: options.open ?? ((location) => openStoredDataset(location, { registry })),
+  });
+}
+
+/**
+ * Concatenates `inputs` (bundle directories, URLs, views or datasets) into a bundle at directory
+ * `options.out` (see `concatDatasets` of `@tt/concat/fs`), resolving the plugins the inputs record
+ * in the default registry when `options.registry` is not given.
+ *
+ * @example
+ * ```ts
+ * const { files } = await concatDatasets(["./sub-01", "./sub-02"], { out: "./all", join: "outer" });
+ * ```
+ */
+export function concatDatasets(
+  inputs: readonly ConcatDatasetInput[],
+  options: ConcatDatasetsOptions,
+): Promise<ConcatSummary> {
+  return concatWith(inputs, { ...options, registry: options.registry ?? createDefaultRegistry() });
+}
