@@ -8,4 +8,6 @@ export default defineConfig({
   base: "./",
   resolve: { conditions: ["@tt/source", "module", "browser", "import", "default"] },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 1500 },
+  // The HDF5 worker loads h5wasm by a dynamic import: a module worker, which may split chunks.
+  worker: { format: "es" },
 });

@@ -7,6 +7,7 @@
 import {
   type AnyColumn,
   type AxisAnnotatedTensor,
+  createDefaultRegistry,
   type DecompositionResult,
   datasetFromTensor,
   INSTANCE_ID,
@@ -19,6 +20,7 @@ import {
   type TensorDataset,
   type TensorView,
 } from "tensortools/browser";
+import { hdf5WorkerStore } from "./hdf5-worker-store.js";
 import { transformedInput } from "./instance-read.js";
 
 /** An opened dataset and result, joined, with what the page needs to find its way around. */
@@ -74,10 +76,15 @@ function scoreColumnsOf(table: MetaTable): string[] {
 
 /**
  * Opens the dataset and the result at these URLs (relative ones against the page), joins the
- * result's instance columns onto the metadata and keeps the instances the result covers.
+ * result's instance columns onto the metadata and keeps the instances the result covers. A dataset
+ * linked to an HDF5 file is read by a web worker, by byte ranges (`hdf5-worker-store.ts`).
  */
 export async function openSession(datasetUrl: string, resultUrl: string): Promise<ViewerSession> {
-  const [dataset, result] = await Promise.all([openDataset(datasetUrl), openResult(resultUrl)]);
+  const registry = createDefaultRegistry().register(hdf5WorkerStore());
+  const [dataset, result] = await Promise.all([
+    openDataset(datasetUrl, { registry }),
+    openResult(resultUrl),
+  ]);
   return createSession(dataset, result, { datasetUrl, resultUrl });
 }
 

@@ -3,6 +3,7 @@
 import {
   type ArrayStoreBackend,
   ConfigError,
+  DataError,
   type IOOptions,
   type JsonObject,
   type KeyValueStore,
@@ -13,6 +14,7 @@ import { version } from "../package.json";
 import { defaultChunkShape } from "./chunk-shape.js";
 import { type AxisOrder, arrayOfFile, type Hdf5Array } from "./hdf5-array.js";
 import { openSource } from "./hdf5-file.js";
+import { httpRangeSource } from "./range-source.js";
 import { bytesSource, type Hdf5Source } from "./sources.js";
 import { splitHdf5Path, storeLabel } from "./store-path.js";
 import { createWritable, openWritable } from "./writable.js";
@@ -69,7 +71,37 @@ function optionsOfSettings(settings: JsonObject): Hdf5StoreOptions {
   };
 }
 
-/** The file at `key`: in place when the store is a directory (Node), else its bytes whole. */
+/**
+ * Whether the file at `url` can be read by synchronous range requests: an http(s) URL in a web
+ * worker (a page's main thread may not make synchronous binary requests, and Node has none).
+ */
+function rangeReadable(url: string): boolean {
+  const scope = globalThis as {
+    XMLHttpRequest?: unknown;
+    document?: unknown;
+    importScripts?: unknown;
+  };
+  return (
+    /^https?:\/\//i.test(url) &&
+    scope.XMLHttpRequest !== undefined &&
+    scope.document === undefined &&
+    scope.importScripts !== undefined
+  );
+}
+
+/** The file at `url` read by ranges, its length checked against what the store says. */
+async function rangeSource(store: KeyValueStore, key: string, url: string, options: IOOptions) {
+  const source = httpRangeSource(url);
+  const listed = await store.size(key, { signal: options.signal });
+  if (listed !== undefined && listed !== source.size)
+    throw new DataError(url, `has ${source.size} bytes, the store lists ${listed}`);
+  return source;
+}
+
+/**
+ * The file at `key`: in place when the store is a directory (Node), by range requests when it is
+ * at an http(s) URL and this is a web worker, else its bytes whole.
+ */
 async function storeSource(
   store: KeyValueStore,
   key: string,
@@ -78,6 +110,7 @@ async function storeSource(
   const label = storeLabel(store, key);
   const local = await localFile(store, key);
   if (local !== undefined) return fileSource(local, label);
+  if (rangeReadable(label)) return rangeSource(store, key, label, options);
   const bytes = await store.get(key, { signal: options.signal });
   if (bytes === undefined)
     throw new NotFoundError(key, `no HDF5 file '${key}' in ${store.location}`);
@@ -109,8 +142,9 @@ async function openStored(
  * An HDF5 {@link ArrayStoreBackend} whose arrays report axes in `axisOrder`. A store path is a
  * file's key, optionally followed by `:` and a dataset's path in the file
  * (`arrays/recordings.h5:/eeg/epochs`); without one, the file's only dataset. On Node a file of a
- * directory store is read in place, chunk by chunk; other stores (memory, HTTP) hand over the
- * file's bytes whole. `create` and `openWritable` build the file in memory and store it whole
+ * directory store is read in place, chunk by chunk; in a web worker a file at an http(s) URL is
+ * read by byte-range requests; other stores (memory, HTTP elsewhere) hand over the file's bytes
+ * whole. `create` and `openWritable` build the file in memory and store it whole
  * after each write: they suit small files (and the conformance kit), not large ones. `configure`
  * takes the settings a linked bundle records (`{ dataset, axis_order, dimension_names }`) and
  * returns the store they describe, so such a bundle opens its file's dataset as its axes.

@@ -33,6 +33,7 @@ export {
   openHdf5Array,
 } from "./hdf5-array.js";
 export { createHdf5Store, type Hdf5StoreOptions, hdf5Store } from "./hdf5-store.js";
+export { httpRangeSource, pagedSource } from "./range-source.js";
 export type { Hdf5Source } from "./sources.js";
 export { openSparseArray } from "./sparse-array.js";
 export { type OpenHdf5SparseOptions, openHdf5Sparse } from "./sparse-hdf5.js";
