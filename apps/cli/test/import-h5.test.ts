@@ -124,6 +124,19 @@ describe("tt import --h5 --link", () => {
     expect(statSync(join(linked, "arrays/recordings.h5")).ino).toBe(statSync(h5).ino);
     const info = JSON.parse((await tt(["info", linked, "--json"])).stdout);
     expect(info.shape).toEqual([80, 384, 32]);
+    expect(info.array_store).toEqual({
+      path: "arrays/recordings.h5",
+      plugin: "hdf5",
+      in_place: true,
+      options: {
+        dataset: "/eeg/epochs",
+        axis_order: "hdf5",
+        dimension_names: ["epoch", "time", "channel"],
+      },
+    });
+    expect((await tt(["info", linked])).stdout).toContain(
+      "read in place from arrays/recordings.h5:/eeg/epochs (hdf5), never copied; tt verify compares it",
+    );
     const count = await tt([
       "query",
       linked,

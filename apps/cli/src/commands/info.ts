@@ -1,10 +1,25 @@
 /** `tt info <bundle>`: what a dataset bundle holds. */
 
-import { openDataset } from "tensortools";
+import { type Manifest, openDataset } from "tensortools";
 import type { Command } from "../command.js";
 import { EXIT } from "../errors.js";
 import { print, printJson } from "../output.js";
 import { columnSummaries, textTable } from "../tables.js";
+
+/** Bytes per element of `dtype`. */
+function elementBytes(dtype: string): number {
+  if (dtype.endsWith("64")) return 8;
+  if (dtype.endsWith("32")) return 4;
+  return dtype.endsWith("16") ? 2 : 1;
+}
+
+/** The line that says the array is read in place from a file the bundle links (an HDF5 file). */
+function inPlaceLine(manifest: Manifest): string {
+  const dataset = manifest.plugins?.array_store_options?.dataset;
+  const inFile = typeof dataset === "string" ? `:${dataset}` : "";
+  const plugin = manifest.plugins?.array_store ?? "zarr";
+  return `  read in place from ${manifest.array_store}${inFile} (${plugin}), never copied; tt verify compares it`;
+}
 
 export const infoCommand: Command = {
   name: "info",
@@ -23,9 +38,19 @@ export const infoCommand: Command = {
       id_column: dataset.axisIndexColumns[axis] ?? null,
       columns: columnSummaries(dataset.meta(axis)),
     }));
+    const { manifest } = dataset;
+    const inPlace = manifest.inventory?.[manifest.array_store]?.mtime_ms !== undefined;
     const summary = {
       location: dataset.location,
-      tensor: dataset.manifest.tensor_name,
+      tensor: manifest.tensor_name,
+      array_store: {
+        path: manifest.array_store,
+        plugin: manifest.plugins?.array_store ?? "zarr",
+        in_place: inPlace,
+        ...(manifest.plugins?.array_store_options
+          ? { options: manifest.plugins.array_store_options }
+          : {}),
+      },
       dtype: dataset.dtype,
       shape: dataset.shape,
       codec: array.codec,
@@ -38,20 +63,13 @@ export const infoCommand: Command = {
       printJson(out, summary);
       return EXIT.ok;
     }
-    const bytes =
-      dataset.shape.reduce((a, b) => a * b, 1) *
-      (dataset.dtype.endsWith("64")
-        ? 8
-        : dataset.dtype.endsWith("32")
-          ? 4
-          : dataset.dtype.endsWith("16")
-            ? 2
-            : 1);
+    const bytes = dataset.shape.reduce((a, b) => a * b, 1) * elementBytes(dataset.dtype);
     print(out, `${summary.location}`);
     print(
       out,
       `  ${summary.tensor}: ${dataset.axes.map((a, i) => `${a} ${dataset.shape[i]}`).join(" x ")}, ${dataset.dtype} (${(bytes / 1e6).toFixed(1)} MB), chunks [${array.chunkShape.join(", ")}], codec ${array.codec}${dataset.hasMask ? ", with validity mask" : ""}`,
     );
+    if (inPlace) print(out, inPlaceLine(manifest));
     for (const a of axes) {
       print(out, "");
       print(out, `axis ${a.axis} (${a.length})${a.id_column ? `, ids in '${a.id_column}'` : ""}`);
