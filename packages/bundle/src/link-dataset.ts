@@ -120,6 +120,7 @@ export async function linkDataset(
         throw error;
       }
     },
-    { overwrite: options.overwrite, graceMs: options.graceMs, inputs: [source] },
+    // No `inputs`: the file is never written, so it may be the bundle's own link (a relink).
+    { overwrite: options.overwrite, graceMs: options.graceMs },
   );
 }

@@ -209,6 +209,20 @@ describe("linkDataset", () => {
     expect(readdirSync(join(path, "arrays"))).toEqual(["recording.f32"]);
   });
 
+  it("relinks a file that changed from the bundle's own link, which then opens again", async () => {
+    const { path } = await linked();
+    utimesSync(file, new Date(), new Date(Date.now() + 120_000));
+    await expect(openStoredDataset(path, { registry })).rejects.toThrow("reads in place");
+    const again = await linkDataset(path, join(path, "arrays/recording.f32"), reader, {
+      axisMeta: { trial: TRIALS },
+      axisIndexColumns: { trial: "trial_id" },
+      overwrite: true,
+    });
+    expect(again.array_store).toBe("arrays/recording.f32");
+    expect((await openStoredDataset(path, { registry })).shape).toEqual(SHAPE);
+    expect((await verifyDataset(path)).problems).toEqual([]);
+  });
+
   it.each([
     [
       "a file named like one tensortools writes",

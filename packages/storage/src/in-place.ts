@@ -8,7 +8,14 @@
 import { InputChangedError, type KeyValueStore } from "@tt/schema";
 import type { FileRecord, Inventory } from "./inventory.js";
 
-/** The files of `inventory` that are read in place (their record has `mtime_ms`). */
+/**
+ * The files of `inventory` that are read in place (their record has `mtime_ms`).
+ *
+ * @example
+ * ```ts
+ * inPlaceFiles(manifest.inventory); // [["arrays/recordings.h5", { bytes, sha256, mtime_ms }]]
+ * ```
+ */
 export function inPlaceFiles(inventory: Readonly<Inventory>): [string, FileRecord][] {
   return Object.entries(inventory).filter(([, record]) => record.mtime_ms !== undefined);
 }
