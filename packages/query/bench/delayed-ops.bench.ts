@@ -3,7 +3,8 @@
  * bundle (TT_BENCH_INSTANCES x 1793 x 3 float32; 20000 instances, 430 MB, unless set), read block
  * by block with readRowsInto (the decompositions' read) and with blocks(). The transform is a
  * baseline (the mean of samples 0..200 subtracted per instance and channel) and a division by a
- * vector along the sample axis. Runs alternate (plain, transformed, ...) so load falls on both;
+ * vector along the sample axis. TT_BENCH_CODEC writes the bundle compressed (zstd, gzip, blosc)
+ * instead of uncompressed. Runs alternate (plain, transformed, ...) so load falls on both;
  * best and median of each are printed with their ratio (goal: at most 1.2).
  *
  * Run: `npx -y pnpm@10 --filter @tt/query bench` (TT_BENCH_QUIET=1 waits for a quiet machine).
@@ -25,6 +26,7 @@ const { openStoredDataset, writeDataset } = await import("@tt/bundle/fs");
 const { createDataset } = await import("../src/index.js");
 
 const RUNS = Number(process.env.TT_BENCH_RUNS ?? 7);
+const CODEC = process.env.TT_BENCH_CODEC ?? "none";
 /** Rows per read: 2048 instances, 44 MB of float32, about a streamed decomposition's block. */
 const BLOCK_ROWS = 2048;
 
@@ -55,19 +57,23 @@ const root = mkdtempSync(join(tmpdir(), "tt-bench-delayed-"));
 try {
   const { instances, samples, channels } = HEADLINE;
   const bytes = instances * samples * channels * 4;
-  await writeDataset(join(root, "headline"), {
-    axes: ["instance", "sample", "channel"],
-    dtype: "float32",
-    shape: [instances, samples, channels],
-    blocks: [{ data: headlineSignal(), meta: headlineMeta() }],
-  });
+  await writeDataset(
+    join(root, "headline"),
+    {
+      axes: ["instance", "sample", "channel"],
+      dtype: "float32",
+      shape: [instances, samples, channels],
+      blocks: [{ data: headlineSignal(), meta: headlineMeta() }],
+    },
+    { codec: CODEC },
+  );
   const plain = createDataset(await openStoredDataset(join(root, "headline")));
   const scaling = Array.from({ length: samples }, (_, t) => 1 + 0.5 * Math.sin(t / 100));
   const transformed = plain
     .subtractMean("sample", { start: 0, stop: 200 })
     .divide(scaling, { axis: "sample" });
   console.log(
-    `${instances} x ${samples} x ${channels} float32 (${(bytes / 2 ** 20).toFixed(0)} MiB), blocks of ${BLOCK_ROWS} rows; ${machineLoadLine()}`,
+    `${instances} x ${samples} x ${channels} float32 (${(bytes / 2 ** 20).toFixed(0)} MiB, codec ${CODEC}), blocks of ${BLOCK_ROWS} rows; ${machineLoadLine()}`,
   );
   console.log(
     `transformed view: ${JSON.stringify(transformed.toJSON().selectors.map((s) => s.op))}`,
