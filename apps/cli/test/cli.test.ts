@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { decompose, openDataset, writeResult } from "tensortools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, removeTempDirs, tempDir, tt } from "./helpers.js";
 
@@ -270,6 +271,20 @@ describe("tt decompose, scores and result-info", () => {
     expect(info.component_tensors.components.shape).toEqual([3, 600, 4]);
     const text = await tt(["result-info", out]);
     expect(text.stdout).toContain("tensor components: component 3 x sample 600 x channel 4");
+  });
+
+  it("lists the delayed operations of a result's input beside its selections", async () => {
+    const view = (await openDataset(dataset))
+      .query("instance", "event_type == 'target'")
+      .subtractMean("sample", { start: 0, stop: 100 })
+      .divide(2);
+    const out = join(dir, "pca-baseline");
+    await writeResult(out, await decompose(view, "pca", { rank: 2 }));
+    const text = await tt(["result-info", out]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      "selected by query instance: event_type == 'target'; subtract_mean sample; divide",
+    );
   });
 
   it("takes config from a JSON file and reports bad config as usage errors", async () => {
