@@ -6,7 +6,6 @@
  */
 
 import {
-  AlreadyExistsError,
   type ArrayStoreBackend,
   type AxisIndex,
   ConfigError,
@@ -22,9 +21,9 @@ import {
   type StoredArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { beginVersionedWrite, type FileRecord, type VersionedWrite } from "@tt/storage";
+import type { FileRecord, VersionedWrite } from "@tt/storage";
 import { type BundlePlugins, resolvePlugins } from "./plugins.js";
-import { manifestText, readBase } from "./version.js";
+import { writeNewVersion } from "./version.js";
 import { axisTables, checkStream, writeTables } from "./write-bundle.js";
 
 /**
@@ -181,19 +180,5 @@ export async function writeLinkedBundle(
   linked: LinkedArray,
   options: LinkBundleOptions = {},
 ): Promise<Manifest> {
-  const base = await readBase(store, options.signal);
-  if (base !== undefined && !options.overwrite)
-    throw new AlreadyExistsError(
-      store.location,
-      `${store.location} already holds a dataset bundle; pass overwrite: true to replace it`,
-    );
-  const write = await beginVersionedWrite(store, { base });
-  try {
-    const manifest = await linkedVersion(write, linked, options);
-    await write.commit(manifestText(manifest));
-    return manifest;
-  } catch (error) {
-    await write.abort();
-    throw error;
-  }
+  return writeNewVersion(store, options, (write) => linkedVersion(write, linked, options));
 }

@@ -5,6 +5,7 @@
  */
 
 import {
+  AlreadyExistsError,
   type KeyValueStore,
   type Manifest,
   NotFoundError,
@@ -13,12 +14,14 @@ import {
 } from "@tt/schema";
 import {
   type BaseVersion,
+  beginVersionedWrite,
   type CleanupOptions,
   type CleanupReport,
   checkedStore,
   cleanupVersions,
   type VerifyOptions,
   type VerifyReport,
+  type VersionedWrite,
   verifyInventory,
 } from "@tt/storage";
 import { LAYOUT } from "./plugins.js";
@@ -60,6 +63,34 @@ export async function requireBase(
       `no ${LAYOUT.manifest} in ${store.location}; is this a tensortools dataset bundle?`,
     );
   return base;
+}
+
+/**
+ * Writes a new version of the bundle in `store` (version 1 when it holds none): `build` writes
+ * the version's files through `write` and returns its manifest, which is then committed; on any
+ * failure the version's files are removed and the bundle stays as it was. A bundle already in
+ * `store` is an AlreadyExistsError unless `overwrite`.
+ */
+export async function writeNewVersion(
+  store: WritableKeyValueStore,
+  options: { overwrite?: boolean; signal?: AbortSignal },
+  build: (write: VersionedWrite) => Promise<Manifest>,
+): Promise<Manifest> {
+  const base = await readBase(store, options.signal);
+  if (base !== undefined && !options.overwrite)
+    throw new AlreadyExistsError(
+      store.location,
+      `${store.location} already holds a dataset bundle; pass overwrite: true to replace it`,
+    );
+  const write = await beginVersionedWrite(store, { base });
+  try {
+    const manifest = await build(write);
+    await write.commit(manifestText(manifest));
+    return manifest;
+  } catch (error) {
+    await write.abort();
+    throw error;
+  }
 }
 
 /** The text a manifest is stored as. */

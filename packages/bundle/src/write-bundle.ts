@@ -5,7 +5,6 @@
  */
 
 import {
-  AlreadyExistsError,
   type ArrayStoreBackend,
   type AxisAnnotatedTensor,
   allocate,
@@ -28,7 +27,7 @@ import {
   type WritableArray,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { beginVersionedWrite, type VersionedWrite } from "@tt/storage";
+import type { VersionedWrite } from "@tt/storage";
 import { buildIdIndex } from "./ids.js";
 import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 import {
@@ -38,7 +37,7 @@ import {
   streamFromTensor,
   type TensorStream,
 } from "./stream.js";
-import { manifestText, readBase } from "./version.js";
+import { writeNewVersion } from "./version.js";
 import { isReadableView, streamFromView, viewOrigin } from "./view-stream.js";
 
 /** Options of writing a bundle. */
@@ -397,19 +396,5 @@ export async function writeBundle(
   source: AxisAnnotatedTensor | TensorStream | ReadableView,
   options: WriteBundleOptions = {},
 ): Promise<Manifest> {
-  const base = await readBase(store, options.signal);
-  if (base !== undefined && !options.overwrite)
-    throw new AlreadyExistsError(
-      store.location,
-      `${store.location} already holds a dataset bundle; pass overwrite: true to replace it`,
-    );
-  const write = await beginVersionedWrite(store, { base });
-  try {
-    const manifest = await writeVersion(write, source, options);
-    await write.commit(manifestText(manifest));
-    return manifest;
-  } catch (error) {
-    await write.abort();
-    throw error;
-  }
+  return writeNewVersion(store, options, (write) => writeVersion(write, source, options));
 }
