@@ -5,7 +5,7 @@
 
 import { readdir, readFile, realpath } from "node:fs/promises";
 import { isAbsolute, join, resolve, sep } from "node:path";
-import { hashManifest, type Manifest } from "tensortools";
+import { changesSince, hashManifest, type Manifest } from "tensortools";
 
 /** How deep below the served folder bundles are looked for. */
 export const SEARCH_DEPTH = 3;
@@ -90,16 +90,13 @@ export async function findBundles(root: string): Promise<FoundBundle[]> {
 /** Why `dataset` is not the version a result recorded by `recorded`, or undefined when it is. */
 async function versionNote(dataset: FoundBundle, recorded: unknown): Promise<string | undefined> {
   if (recorded === (await hashManifest(dataset.manifest as unknown as Manifest))) return undefined;
-  const history = Array.isArray(dataset.manifest.history) ? dataset.manifest.history : [];
-  const at = history.findIndex(
-    (entry) => (entry as { manifest_hash?: unknown } | null)?.manifest_hash === recorded,
-  );
-  if (at < 0)
+  const changes =
+    typeof recorded === "string"
+      ? changesSince(dataset.manifest as unknown as Manifest, recorded)
+      : undefined;
+  if (changes === undefined)
     return `computed from a version of ${dataset.path || "the dataset"} that is not in its history (rewritten since?)`;
-  const kinds = [
-    ...history.slice(at + 1).map((entry) => (entry as { change?: { kind?: string } }).change),
-    dataset.manifest.change as { kind?: string } | undefined,
-  ].map((change) => change?.kind ?? "write");
+  const kinds = changes.map((change) => change.kind);
   return `computed from an earlier version of ${dataset.path || "the dataset"} (changed since: ${kinds.join(", ")})`;
 }
 

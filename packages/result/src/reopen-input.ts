@@ -3,6 +3,7 @@
 import { openBundle } from "@tt/bundle";
 import { createDataset, viewFromJSON } from "@tt/query";
 import {
+  changesSince,
   type DecompositionResult,
   hashIds,
   hashManifest,
@@ -28,17 +29,6 @@ function openHttpDataset(location: string): Promise<StoredDataset> {
     "local dataset location",
     `the result's input is at ${location}, which is not an http(s) URL; use reopenInput from "@tt/result/fs" for directories, or pass options.open`,
   );
-}
-
-/** The changes made to a dataset since the version whose manifest hash is `recorded`. */
-function changesSince(manifest: Manifest, recorded: string): { kind: string }[] | undefined {
-  const history = manifest.history ?? [];
-  const at = history.findIndex((entry) => entry.manifest_hash === recorded);
-  if (at < 0) return undefined;
-  return [
-    ...history.slice(at + 1).map((entry) => entry.change),
-    manifest.change ?? { kind: "write" },
-  ];
 }
 
 /**

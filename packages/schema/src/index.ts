@@ -93,6 +93,7 @@ export type {
   WritableKeyValueStore,
 } from "./key-value-store.js";
 export {
+  changesSince,
   DATASET_KIND,
   type Manifest,
   type ManifestFile,

@@ -469,3 +469,31 @@ export function parseManifest(text: string, source = "manifest.json"): Manifest 
   }
   return validateManifest(json);
 }
+
+/**
+ * The changes that made the versions after the one whose manifest hash is `recorded`, oldest
+ * first, the current version's last (`{ kind: "write" }` when it names none); `undefined` when
+ * no version in the manifest's history has that hash (the dataset was rewritten or written anew).
+ * An empty list is never returned: `recorded` is a hash of an earlier version, not of this one.
+ *
+ * @example
+ * ```ts
+ * import { changesSince } from "@tt/schema";
+ *
+ * const changes = changesSince(manifest, result.manifest.input_ref.dataset.manifest_hash);
+ * if (changes === undefined) console.log("rewritten since the result");
+ * else console.log(changes.map((change) => change.kind).join(", ")); // "annotate, append"
+ * ```
+ */
+export function changesSince(
+  manifest: Manifest,
+  recorded: string,
+): { kind: string; [detail: string]: unknown }[] | undefined {
+  const history = manifest.history ?? [];
+  const at = history.findIndex((entry) => entry.manifest_hash === recorded);
+  if (at < 0) return undefined;
+  return [
+    ...history.slice(at + 1).map((entry) => entry.change),
+    manifest.change ?? { kind: "write" },
+  ];
+}

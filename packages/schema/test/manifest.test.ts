@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  changesSince,
   InvalidManifestError,
   isTensorToolsError,
   type Manifest,
@@ -302,5 +303,32 @@ describe("validateManifest", () => {
       /manifest field '\$': bundle\/manifest.json is not valid JSON/,
     );
     expect(parseManifest(JSON.stringify(valid())).tensor_name).toBe("data");
+  });
+});
+
+describe("changesSince", () => {
+  const manifest = (): Manifest => ({
+    ...valid(),
+    version: 3,
+    change: { kind: "append", rows: 5 },
+    history: [
+      { version: 1, manifest_hash: "sha256:one", change: { kind: "write" } },
+      { version: 2, manifest_hash: "sha256:two", change: { kind: "annotate" } },
+    ],
+  });
+
+  it("lists the changes after a recorded version, oldest first, the current one last", () => {
+    expect(changesSince(manifest(), "sha256:one")).toEqual([
+      { kind: "annotate" },
+      { kind: "append", rows: 5 },
+    ]);
+    expect(changesSince(manifest(), "sha256:two")).toEqual([{ kind: "append", rows: 5 }]);
+  });
+
+  it("is undefined for a hash not in the history, and names a write when the version says nothing", () => {
+    expect(changesSince(manifest(), "sha256:other")).toBeUndefined();
+    expect(changesSince(valid(), "sha256:one")).toBeUndefined();
+    const { change: _, ...unnamed } = manifest();
+    expect(changesSince(unnamed, "sha256:two")).toEqual([{ kind: "write" }]);
   });
 });

@@ -69,6 +69,7 @@ export {
   type Column,
   ConfigError,
   ConflictError,
+  changesSince,
   columnFromCells,
   columnFromValues,
   createRegistry,
