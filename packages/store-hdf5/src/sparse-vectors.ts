@@ -3,7 +3,7 @@
  * ranges read on demand, and their integers checked and converted for the scatter.
  */
 
-import { DataError, type DType, type StoredArray, type TypedArray } from "@tt/schema";
+import { DataError, type DType, isFloatDType, type StoredArray, type TypedArray } from "@tt/schema";
 
 /** A one-dimensional member of a sparse matrix, read a range at a time. */
 export interface SparseVector {
@@ -24,21 +24,9 @@ export interface SparseVector {
   ): Promise<TypedArray>;
 }
 
-/** The integer dtypes a member holding positions may have. */
-const INTEGER_DTYPES: readonly DType[] = [
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-];
-
-/** Whether `dtype` holds integers. */
+/** Whether `dtype` holds integers (every dtype but the floats and bool). */
 export function isIntegerDType(dtype: DType): boolean {
-  return INTEGER_DTYPES.includes(dtype);
+  return !isFloatDType(dtype) && dtype !== "bool";
 }
 
 /**
