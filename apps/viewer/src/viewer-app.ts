@@ -7,7 +7,7 @@ import { type ColourScale, colourScale, isCategorical, MAX_CATEGORIES } from "./
 import { componentBars, renderBars, renderComponents } from "./component-view.js";
 import { cellText, element, required } from "./dom.js";
 import { type InstanceCurves, instanceCurves } from "./instance-curves.js";
-import { renderInstanceTable, tableColumns } from "./instance-table.js";
+import { createInstanceTable, tableColumns } from "./instance-table.js";
 import { instanceMessage, renderInstance } from "./instance-view.js";
 import { renderLegend } from "./legend.js";
 import type { ViewerParams } from "./params.js";
@@ -69,7 +69,13 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
     return `${idColumn} ${cellText(table.get(row, idColumn))}${colour}`;
   };
   const scatter = createScatterPlot(scatterBox, tooltip, (row) => select(row), describe);
-  const columns = tableColumns(table, [idColumn, ...scoreColumns]);
+  const instanceTable = createInstanceTable(
+    required("instance-table"),
+    required("table-pager"),
+    table,
+    tableColumns(table, [idColumn, ...scoreColumns]),
+    (row) => select(row),
+  );
   const instancePanels = required("instance-panels");
 
   let plan: WaveformPlan | undefined;
@@ -97,15 +103,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
         : {}),
     });
   };
-  const drawTable = () =>
-    renderInstanceTable(
-      required("instance-table"),
-      table,
-      columns,
-      state.rows,
-      state.selected,
-      select,
-    );
+  const drawTable = () => instanceTable.update(state.rows, state.selected);
   const redraw = () => {
     series = splitByGroup(state.rows, scale.groupOfRow, scale.groups.length, xs, ys);
     drawScatter();
@@ -118,7 +116,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
       `${state.rows.length} of ${table.numRows} instances match` +
       (points < state.rows.length ? ` · ${points} plotted (the rest have no score)` : "");
     required("table-title").textContent =
-      `instances: the first ${Math.min(state.rows.length, 100)} of ${state.rows.length} matches`;
+      `instances: ${state.rows.length} matches (click a header to sort, a row to open it)`;
   };
   const recolour = () => {
     scale = colourScale(state.colour ? table.column(state.colour) : undefined, table.numRows);
