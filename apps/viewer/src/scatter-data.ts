@@ -47,6 +47,29 @@ export function splitByGroup(
   return series;
 }
 
+/**
+ * The points of the rows of a table not in `rows` whose x and y are both finite: the context a
+ * query's selection is drawn in.
+ *
+ * @example
+ * ```ts
+ * otherPoints(3, Int32Array.of(1), [0, 1, 2], [0, 1, Number.NaN]).rows; // Int32Array [0]
+ * ```
+ */
+export function otherPoints(
+  rowCount: number,
+  rows: Int32Array,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+): PointSeries {
+  const chosen = new Uint8Array(rowCount);
+  for (const row of rows) chosen[row] = 1;
+  const others = Int32Array.from({ length: rowCount }, (_, row) => row).filter(
+    (row) => chosen[row] === 0,
+  );
+  return splitByGroup(others, new Uint16Array(rowCount), 1, xs, ys)[0]!;
+}
+
 /** The number of points over all series. */
 export function pointCount(series: readonly PointSeries[]): number {
   return series.reduce((sum, s) => sum + s.rows.length, 0);

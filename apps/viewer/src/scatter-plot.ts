@@ -1,13 +1,15 @@
 /**
  * The score scatter: uPlot in its faceted (x/y per series) mode, one series per colour group plus
  * one for the selected instance, drawn on canvas. Drag zooms, double-click resets, a click picks
- * the nearest point.
+ * the nearest point. Above {@link DENSITY_THRESHOLD} points the groups are drawn as a density
+ * image of the visible window (`scatter-density.ts`), the rows outside the query in grey beneath.
  */
 
 import uPlot from "uplot";
 import type { ColourGroup } from "./colour-scale.js";
 import { chartWidth } from "./line-charts.js";
 import { nearestRow, type PointSeries, pointCount } from "./scatter-data.js";
+import { binPoints, DENSITY_THRESHOLD, densityPixels } from "./scatter-density.js";
 
 /** What the scatter shows. */
 export interface ScatterData {
@@ -20,6 +22,8 @@ export interface ScatterData {
   readonly yLabel: string;
   /** The selected point, if any: its table row and coordinates. */
   readonly selected?: { row: number; x: number; y: number };
+  /** The scored rows outside the query: drawn in grey beneath the density image. */
+  readonly context?: Pick<PointSeries, "x" | "y">;
 }
 
 /** The scatter on the page: redraw with new data, and whom to tell about picks. */
@@ -43,8 +47,18 @@ function paddedRange(_u: uPlot, min: number | null, max: number | null): uPlot.R
   return uPlot.rangeNum(min, max, 0.05, true);
 }
 
-/** The uPlot series of one colour group: filled dots of its colour. */
-function groupSeries(group: ColourGroup): uPlot.Series {
+/** The uPlot series of one colour group: filled dots of its colour, or nothing in density mode. */
+function groupSeries(group: ColourGroup, density: boolean): uPlot.Series {
+  if (density)
+    return {
+      label: group.label,
+      facets: [
+        { scale: "x", auto: true },
+        { scale: "y", auto: true },
+      ],
+      paths: () => null,
+      points: { show: false },
+    } as uPlot.Series;
   return {
     label: group.label,
     fill: group.colour,
@@ -101,7 +115,7 @@ export function createScatterPlot(
     };
   };
 
-  const build = (data: ScatterData) => {
+  const build = (data: ScatterData, density: boolean) => {
     chart?.destroy();
     container.replaceChildren();
     const options: uPlot.Options = {
@@ -122,8 +136,13 @@ export function createScatterPlot(
         { label: data.xLabel, labelSize: 18, size: 34, stroke: "#444", grid: { stroke: "#eee" } },
         { label: data.yLabel, labelSize: 18, size: 54, stroke: "#444", grid: { stroke: "#eee" } },
       ],
-      series: [{}, ...data.groups.map(groupSeries), SELECTED_SERIES],
+      series: [{}, ...data.groups.map((g) => groupSeries(g, density)), SELECTED_SERIES],
       hooks: {
+        drawAxes: [
+          (u) => {
+            if (density && current !== undefined) drawDensity(u, current, container);
+          },
+        ],
         setScale: [
           (u, key) => {
             const scale = u.scales[key]!;
@@ -164,10 +183,12 @@ export function createScatterPlot(
     update(data) {
       const sameSeries = current?.series === data.series;
       current = data;
-      const key = JSON.stringify([data.groups, data.xLabel, data.yLabel]);
+      const density = pointCount(data.series) + (data.context?.x.length ?? 0) >= DENSITY_THRESHOLD;
+      const key = JSON.stringify([data.groups, data.xLabel, data.yLabel, density]);
+      container.dataset.mode = density ? "density" : "points";
       if (chart === undefined || key !== groupsKey) {
         groupsKey = key;
-        build(data);
+        build(data, density);
       } else if (!sameSeries) chart.setData(toFacets(data), true);
       else {
         // Without a scale reset uPlot does not redraw by itself; the zoom stays as it is.
@@ -192,4 +213,48 @@ function toFacets(data: ScatterData): uPlot.AlignedData {
     selected === undefined ? [[], []] : [[selected.x], [selected.y]],
   ];
   return facets as unknown as uPlot.AlignedData;
+}
+
+/** CSS pixels a side of a density bin. */
+const BIN_PIXELS = 3;
+
+/**
+ * Paints the density image of `data` over the plotting area, under the series (a `drawAxes`
+ * hook). `data-density-bins` counts the bins with points of the selection, `data-highlighted`
+ * the selection's points in the window.
+ */
+function drawDensity(u: uPlot, data: ScatterData, container: HTMLElement): void {
+  const { left, top, width, height } = u.bbox;
+  const x = u.scales.x!;
+  const y = u.scales.y!;
+  if (x.min == null || x.max == null || y.min == null || y.max == null) return;
+  const ratio = width / Math.max(1, u.over.clientWidth);
+  const columns = Math.max(1, Math.round(width / (BIN_PIXELS * ratio)));
+  const rows = Math.max(1, Math.round(height / (BIN_PIXELS * ratio)));
+  const window = { xMin: x.min, xMax: x.max, yMin: y.min, yMax: y.max };
+  const grid = binPoints(data.series, window, columns, rows);
+  const context = data.context && binPoints([data.context], window, columns, rows).counts[0];
+  const pixels = densityPixels(
+    grid,
+    data.groups.map((g) => g.colour),
+    context,
+  );
+  const image = document.createElement("canvas");
+  image.width = columns;
+  image.height = rows;
+  image.getContext("2d")!.putImageData(new ImageData(pixels, columns, rows), 0, 0);
+  u.ctx.save();
+  u.ctx.imageSmoothingEnabled = false;
+  u.ctx.drawImage(image, left, top, width, height);
+  u.ctx.restore();
+  let bins = 0;
+  let highlighted = 0;
+  for (let i = 0; i < columns * rows; i++) {
+    let sum = 0;
+    for (const counts of grid.counts) sum += counts[i]!;
+    if (sum > 0) bins++;
+    highlighted += sum;
+  }
+  container.dataset.densityBins = String(bins);
+  container.dataset.highlighted = String(highlighted);
 }

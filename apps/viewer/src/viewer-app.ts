@@ -13,7 +13,7 @@ import { renderLegend } from "./legend.js";
 import type { ViewerParams } from "./params.js";
 import { renderQueryProblem, wireQueryBox } from "./query-box.js";
 import { allRows, runQuery } from "./query-state.js";
-import { type PointSeries, splitByGroup } from "./scatter-data.js";
+import { otherPoints, type PointSeries, splitByGroup } from "./scatter-data.js";
 import { createScatterPlot } from "./scatter-plot.js";
 import { numericValues, type ViewerSession } from "./session.js";
 import { type WaveformPlan, waveformPlan } from "./waveform-plan.js";
@@ -58,6 +58,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
   let ys = numericValues(table.column(state.y));
   let scale: ColourScale = colourScale(undefined, table.numRows);
   let series: PointSeries[] = [];
+  let context: PointSeries | undefined;
   let loading = 0;
 
   const scatterBox = required("scatter");
@@ -98,6 +99,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
       groups: scale.groups,
       xLabel: state.x,
       yLabel: state.y,
+      ...(context !== undefined ? { context } : {}),
       ...(selected !== undefined && Number.isFinite(xs[selected]!) && Number.isFinite(ys[selected]!)
         ? { selected: { row: selected, x: xs[selected]!, y: ys[selected]! } }
         : {}),
@@ -106,6 +108,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
   const drawTable = () => instanceTable.update(state.rows, state.selected);
   const redraw = () => {
     series = splitByGroup(state.rows, scale.groupOfRow, scale.groups.length, xs, ys);
+    context = otherPoints(table.numRows, state.rows, xs, ys);
     drawScatter();
     renderLegend(required("legend"), state.colour || undefined, scale, series);
     drawTable();

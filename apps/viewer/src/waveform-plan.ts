@@ -10,10 +10,8 @@ import {
   type NamedArray,
   type TensorDataset,
 } from "tensortools/browser";
+import { axisCoordinates } from "./sample-axis.js";
 import { type PanelLayout, panelLayout } from "./waveform-layout.js";
-
-/** The column of the x axis's metadata used as x when present, e.g. seconds of each sample. */
-export const X_COLUMN = "time_s";
 
 /** Everything fixed about drawing curves on the components' grid. */
 export interface WaveformPlan {
@@ -31,20 +29,6 @@ export interface WaveformPlan {
   readonly panelLabels: readonly string[];
   /** For each grid axis, the dataset position of each of its elements. */
   readonly positions: readonly Int32Array[];
-}
-
-/** The x values: the `time_s` column, else numeric ids, else positions. */
-function xValues(tensor: AxisAnnotatedTensor, axis: string, length: number) {
-  const meta = tensor.axisMeta[axis];
-  if (meta?.has(X_COLUMN)) {
-    const column = meta.column(X_COLUMN);
-    if (column.type === "float64" || column.type === "float32" || column.type === "int32")
-      return { x: Float64Array.from(column.values as ArrayLike<number>), label: X_COLUMN };
-  }
-  const index = tensor.axisIndex[axis];
-  if (index !== undefined && index.length === length && typeof index[0] === "number")
-    return { x: Float64Array.from(index as ArrayLike<number>), label: axis };
-  return { x: Float64Array.from({ length }, (_, i) => i), label: `${axis} position` };
 }
 
 /**
@@ -85,7 +69,12 @@ export function waveformPlan(dataset: TensorDataset, tensor: AxisAnnotatedTensor
   const grid = gridOf(components);
   const layout = panelLayout(grid, dataset.axes);
   const xLength = grid.shape[grid.axes.indexOf(layout.xAxis)]!;
-  const { x, label } = xValues(tensor, layout.xAxis, xLength);
+  const { values: x, label } = axisCoordinates(
+    tensor.axisMeta[layout.xAxis],
+    tensor.axisIndex[layout.xAxis],
+    layout.xAxis,
+    xLength,
+  );
   const panelAxis = layout.panelAxis;
   const panels = panelAxis === undefined ? 1 : grid.shape[grid.axes.indexOf(panelAxis)]!;
   const panelIds = panelAxis === undefined ? undefined : tensor.axisIndex[panelAxis];
