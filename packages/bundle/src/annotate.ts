@@ -21,8 +21,9 @@ import {
   SCHEMA_VERSION,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { beginVersionedWrite, type VersionedWrite } from "@tt/storage";
+import { beginVersionedWrite } from "@tt/storage";
 import { buildIdIndex } from "./ids.js";
+import { keepFiles } from "./keep-files.js";
 import { openBundle } from "./open-bundle.js";
 import { type BundlePlugins, resolvePlugins } from "./plugins.js";
 import { manifestText, requireBase } from "./version.js";
@@ -133,14 +134,14 @@ function annotatedTable(
   return next;
 }
 
-/** Keeps every file of the base version but the annotated axis's table. */
-async function keepAllBut(write: VersionedWrite, manifest: Manifest, axis: string): Promise<void> {
-  await write.keep(manifest.array_store);
-  if (manifest.mask_store !== undefined) await write.keep(manifest.mask_store);
-  for (const path of Object.values(manifest.coord_stores ?? {})) await write.keep(path);
-  for (const [name, path] of Object.entries(manifest.meta_files))
-    if (name !== axis) await write.keep(path);
-  for (const path of Object.values(manifest.partitions ?? {})) await write.keep(path);
+/**
+ * The pyramids that stay valid: all but those sorted by a column of `axis` that the annotation
+ * adds or replaces (their order may have changed).
+ */
+function validPyramids(manifest: Manifest, axis: string, columns: readonly string[]) {
+  return (manifest.pyramids ?? []).filter(
+    (pyramid) => pyramid.sort_by?.axis !== axis || !columns.includes(pyramid.sort_by.column),
+  );
 }
 
 /**
@@ -203,7 +204,16 @@ export async function annotateBundle(
       (name) => `meta/${name}`,
       { signal, axis: true },
     );
-    await keepAllBut(write, manifest, axis);
+    const pyramids = validPyramids(
+      manifest,
+      axis,
+      columns.map((c) => c.to),
+    );
+    const dropped = (manifest.pyramids ?? []).filter((p) => !pyramids.includes(p));
+    await keepFiles(write, manifest, [
+      manifest.meta_files[axis]!,
+      ...dropped.map((pyramid) => pyramid.path),
+    ]);
     const change = {
       kind: "annotate",
       axis,
@@ -216,6 +226,7 @@ export async function annotateBundle(
       kind: DATASET_KIND,
       ...(await write.versionFields(change)),
       meta_files: { ...manifest.meta_files, ...metaFiles },
+      ...(manifest.pyramids === undefined ? {} : { pyramids }),
     };
     await write.commit(manifestText(annotated));
     return annotated;

@@ -198,8 +198,10 @@ export async function appendBundle(
       (axis) => write.path(LAYOUT.coordStem(axis), ".zarr"),
     );
     await keepUnchanged(write, manifest, first);
+    // The pyramids reduce the data before the append: stale, so the new version drops them.
+    const { pyramids: _stale, ...unpyramided } = manifest;
     const grown: Manifest = {
-      ...manifest,
+      ...unpyramided,
       schema_version: SCHEMA_VERSION,
       kind: DATASET_KIND,
       ...(await write.versionFields({ kind: "append", instances: added })),

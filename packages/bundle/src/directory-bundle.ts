@@ -143,7 +143,7 @@ export async function writeDataset(
 }
 
 /** The store of the dataset directory at `path`, or a NotFoundError. */
-async function existingStore(path: string) {
+export async function existingStore(path: string) {
   const directory = resolve(path);
   if (!(await pathExists(directory)))
     throw new NotFoundError(directory, `no dataset bundle at ${directory}`);

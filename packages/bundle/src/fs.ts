@@ -24,6 +24,11 @@ export {
   writeDataset,
   writeDatasetDirectory,
 } from "./directory-bundle.js";
+export {
+  type BuildDatasetPyramidOptions,
+  buildDatasetPyramid,
+  openDatasetPyramid,
+} from "./directory-pyramid.js";
 export { readCsvFile } from "./import/csv-file.js";
 export { readNpyFile } from "./import/npy-file.js";
 export { readParquetFile } from "./import/parquet-file.js";

@@ -19,11 +19,26 @@
 
 export { type AnnotateOptions, annotateBundle } from "./annotate.js";
 export { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
+export { type BuildPyramidOptions, buildPyramid } from "./build-pyramid.js";
 export { type CsvOptions, DEFAULT_CSV_NULL_VALUES, parseCsv } from "./import/csv.js";
 export { type NpyArray, parseNpy } from "./import/npy.js";
 export { type LinkBundleOptions, type LinkedArray, writeLinkedBundle } from "./link-bundle.js";
 export { type OpenBundleOptions, openBundle } from "./open-bundle.js";
+export {
+  type OpenPyramidOptions,
+  openPyramid,
+  PYRAMID_FIELDS,
+  type Pyramid,
+  type PyramidLevel,
+} from "./open-pyramid.js";
 export { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
+export {
+  type Multiscale,
+  PYRAMID_REDUCTIONS,
+  type PyramidReduction,
+  readMultiscales,
+} from "./pyramid-format.js";
+export type { PyramidSortKey } from "./sort-order.js";
 export { type StreamBlock, streamFromTensor, type TensorStream } from "./stream.js";
 export {
   type CleanupBundleOptions,

@@ -69,14 +69,15 @@ export async function requireBase(
  * Writes a new version of the bundle in `store` (version 1 when it holds none): `build` writes
  * the version's files through `write` and returns its manifest, which is then committed; on any
  * failure the version's files are removed and the bundle stays as it was. A bundle already in
- * `store` is an AlreadyExistsError unless `overwrite`.
+ * `store` is an AlreadyExistsError unless `overwrite`. A write that read the bundle first passes
+ * the version it read as `base`, so that a commit by another writer since is a ConflictError.
  */
 export async function writeNewVersion(
   store: WritableKeyValueStore,
-  options: { overwrite?: boolean; signal?: AbortSignal },
+  options: { overwrite?: boolean; signal?: AbortSignal; base?: DatasetBase },
   build: (write: VersionedWrite) => Promise<Manifest>,
 ): Promise<Manifest> {
-  const base = await readBase(store, options.signal);
+  const base = options.base ?? (await readBase(store, options.signal));
   if (base !== undefined && !options.overwrite)
     throw new AlreadyExistsError(
       store.location,

@@ -103,6 +103,7 @@ export {
   validateManifest,
 } from "./manifest.js";
 export { checkArrayAgainstManifest } from "./manifest-arrays.js";
+export type { ManifestPyramid } from "./manifest-pyramids.js";
 export { type Field, type MetaRecord, MetaTable } from "./meta-table.js";
 export {
   type DecompositionMethod,

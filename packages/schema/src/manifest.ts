@@ -3,6 +3,7 @@
 import { DTYPES, type DType, isDType } from "./dtype.js";
 import { InvalidManifestError, UnsupportedError } from "./errors.js";
 import { findNonJson, isPlainObject, type JsonObject } from "./json.js";
+import { checkPyramids, type ManifestPyramid } from "./manifest-pyramids.js";
 import { describeType, normalizeRelativePath, unsafePathReason } from "./paths.js";
 import { isLength } from "./shape.js";
 
@@ -88,6 +89,8 @@ export interface Manifest {
   derived_from?: { location: string; manifest_hash: string; selectors: unknown[] };
   /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
   partitions?: Record<string, string>;
+  /** Multiscale pyramids of the data, each a Zarr group with a `multiscales` attribute. */
+  pyramids?: ManifestPyramid[];
   /** Global attributes. */
   attrs?: JsonObject;
   /** Keys of later schema versions or of other tools, kept as they are. */
@@ -272,7 +275,7 @@ class PathRegistry {
 
 /**
  * Checks every path the manifest names (metadata tables, array, mask, coordinate arrays,
- * partitions) and returns them with the field naming each.
+ * partitions, pyramids) and returns them with the field naming each.
  */
 function checkPaths(
   m: Record<string, unknown>,
@@ -305,6 +308,7 @@ function checkPaths(
     for (const [name, path] of Object.entries(m.partitions))
       registry.add(`partitions.${name}`, path);
   }
+  for (const [field, path] of checkPyramids(m, axes)) registry.add(field, path);
   return [...registry.paths.entries()];
 }
 

@@ -298,6 +298,136 @@ describe("validateManifest", () => {
     );
   });
 
+  describe("pyramids", () => {
+    const pyramid = () => ({
+      field: "data",
+      path: "arrays/data.pyramid.zarr",
+      axes: ["instance", "sample"],
+      factor: 2,
+      levels: 4,
+      sort_by: { axis: "instance", column: "rt_ms", descending: false },
+      built_from: { version: 1, array_store: "arrays/data.zarr" },
+    });
+    const withPyramid =
+      (change: (p: Record<string, unknown>) => void) => (m: Record<string, unknown>) => {
+        const entry = pyramid() as Record<string, unknown>;
+        change(entry);
+        m.pyramids = [entry];
+      };
+
+    it("accepts a list of pyramids", () => {
+      expect(validateManifest({ ...valid(), pyramids: [pyramid()] }).pyramids?.[0]?.levels).toBe(4);
+    });
+
+    it.each([
+      [
+        "not a list",
+        (m: Record<string, unknown>) => {
+          m.pyramids = {};
+        },
+        "pyramids",
+        /must be an array of pyramids/,
+      ],
+      [
+        "no field",
+        withPyramid((p) => {
+          p.field = "";
+        }),
+        "pyramids[0].field",
+        /must be a field name/,
+      ],
+      [
+        "an unsafe path",
+        withPyramid((p) => {
+          p.path = "../x.zarr";
+        }),
+        "pyramids[0].path",
+        /\.\./,
+      ],
+      [
+        "the path of the array",
+        withPyramid((p) => {
+          p.path = "arrays/data.zarr";
+        }),
+        "pyramids[0].path",
+        /also used by array_store/,
+      ],
+      [
+        "axes without the first",
+        withPyramid((p) => {
+          p.axes = ["sample"];
+        }),
+        "pyramids[0].axes",
+        /'instance' first/,
+      ],
+      [
+        "an unknown axis",
+        withPyramid((p) => {
+          p.axes = ["instance", "time"];
+        }),
+        "pyramids[0].axes",
+        /distinct axes of the dataset/,
+      ],
+      [
+        "factor 1",
+        withPyramid((p) => {
+          p.factor = 1;
+        }),
+        "pyramids[0].factor",
+        /integer of 2 or more/,
+      ],
+      [
+        "no levels",
+        withPyramid((p) => {
+          p.levels = 0;
+        }),
+        "pyramids[0].levels",
+        /positive integer/,
+      ],
+      [
+        "a sort of another axis",
+        withPyramid((p) => {
+          p.sort_by = { axis: "sample", column: "t", descending: false };
+        }),
+        "pyramids[0].sort_by",
+        /null or \{ axis: "instance"/,
+      ],
+      [
+        "no source",
+        withPyramid((p) => {
+          p.built_from = { version: 1 };
+        }),
+        "pyramids[0].built_from",
+        /array_store: a path/,
+      ],
+    ] as const)("rejects %s, naming the field", (_label, mutate, field, says) =>
+      expectInvalid(mutate, field, says),
+    );
+
+    it("needs its group in the inventory of a versioned manifest", () => {
+      const sha256 = "a".repeat(64);
+      const versioned = {
+        ...valid(),
+        schema_version: "0.2.0",
+        kind: "tensortools.dataset",
+        version: 2,
+        previous: null,
+        created_at: "2025-01-01T00:00:00.000Z",
+        mask_store: undefined,
+        pyramids: [pyramid()],
+        inventory: {
+          "arrays/data.zarr/zarr.json": { bytes: 10, sha256 },
+          "meta/instance.parquet": { bytes: 10, sha256 },
+          "meta/sample.parquet": { bytes: 10, sha256 },
+          "meta/channel.parquet": { bytes: 10, sha256 },
+        },
+      };
+      expect(() => validateManifest(versioned)).toThrow(
+        /pyramids\[0\]\.path.*names 'arrays\/data.pyramid.zarr', which the inventory does not list/,
+      );
+    });
+  });
+
   it("parseManifest says where text is not JSON", () => {
     expect(() => parseManifest('{ "schema_version": ', "bundle/manifest.json")).toThrow(
       /manifest field '\$': bundle\/manifest.json is not valid JSON/,

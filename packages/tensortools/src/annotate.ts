@@ -17,14 +17,17 @@ import { createDefaultRegistry } from "./node-registry.js";
 /** Options of {@link annotate}: those of `annotateDataset` (`on`, `mode`, `columns`, `prefix`, ...). */
 export type AnnotateOptions = AnnotateDatasetOptions;
 
-/** The directory of `dataset`: the path itself, or where an opened dataset was read from. */
-function directoryOf(dataset: string | TensorDataset): string {
+/**
+ * The directory of `dataset`: the path itself, or where an opened dataset was read from; `done`
+ * says what only a dataset in a directory can be (`annotated`) in the error for other datasets.
+ */
+export function directoryOf(dataset: string | TensorDataset, done = "annotated"): string {
   if (typeof dataset === "string") return dataset;
   const { location } = dataset;
   if (location === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(location))
     throw new ConfigError(
       "dataset",
-      `is ${location === undefined ? "held in memory" : `at ${location}`}; only a dataset in a directory can be annotated (write it with writeDataset first)`,
+      `is ${location === undefined ? "held in memory" : `at ${location}`}; only a dataset in a directory can be ${done} (write it with writeDataset first)`,
     );
   return location;
 }

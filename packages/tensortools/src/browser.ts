@@ -20,4 +20,4 @@
 
 export { reopenInput } from "@tt/result";
 export * from "./api.js";
-export { openDataset, openResult } from "./open-browser.js";
+export { openDataset, openPyramid, openResult } from "./open-browser.js";

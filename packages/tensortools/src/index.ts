@@ -49,3 +49,4 @@ export { concatDatasets, reopenInput } from "./node-openers.js";
 export { createDefaultRegistry } from "./node-registry.js";
 export { openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";
+export { buildPyramid, openPyramid } from "./pyramid.js";

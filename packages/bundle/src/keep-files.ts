@@ -1,0 +1,25 @@
+/** Keeping the files of the version a write builds on. */
+
+import type { Manifest } from "@tt/schema";
+import type { VersionedWrite } from "@tt/storage";
+
+/** Every file (or array folder) the manifest names: arrays, tables, partitions, pyramids. */
+export function manifestFiles(manifest: Manifest): string[] {
+  return [
+    manifest.array_store,
+    ...(manifest.mask_store === undefined ? [] : [manifest.mask_store]),
+    ...Object.values(manifest.coord_stores ?? {}),
+    ...Object.values(manifest.meta_files),
+    ...Object.values(manifest.partitions ?? {}),
+    ...(manifest.pyramids ?? []).map((pyramid) => pyramid.path),
+  ];
+}
+
+/** Keeps, unwritten, every file of the base version's `manifest` in the new one but `except`. */
+export async function keepFiles(
+  write: VersionedWrite,
+  manifest: Manifest,
+  except: readonly string[] = [],
+): Promise<void> {
+  for (const path of manifestFiles(manifest)) if (!except.includes(path)) await write.keep(path);
+}

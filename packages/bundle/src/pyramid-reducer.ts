@@ -1,0 +1,163 @@
+/**
+ * The streamed reduction of a pyramid: each level keeps the bins of one tile of rows (sums,
+ * counts, minima, maxima of the valid elements), takes the rows of the level before it in order
+ * (the base's values for level 1, the partial reductions of the level before for the others) and
+ * hands each finished tile to a sink, which writes it and passes it on. Memory is a tile of rows
+ * per level, whatever the length of the first axis; sums and counts cascade exactly, so every
+ * level equals the reduction of the base's bins, partial last bins included.
+ */
+
+import { sizeOf } from "@tt/schema";
+
+/** The reductions of a tile of bins, row-major: what a level passes to the next one. */
+export interface BinPartials {
+  /** The number of rows. */
+  readonly rows: number;
+  readonly sum: Float64Array;
+  readonly count: Uint32Array;
+  readonly min: Float32Array;
+  readonly max: Float32Array;
+}
+
+/** A finished tile of a level: its first row, its mean/min/max (NaN where no valid element). */
+export interface LevelTile {
+  readonly start: number;
+  readonly mean: Float32Array;
+  readonly min: Float32Array;
+  readonly max: Float32Array;
+  readonly partials: BinPartials;
+}
+
+/**
+ * The bin of the next level of each element of a row (C order over the axes after the first):
+ * along reduced axes index `i` goes to `floor(i / factor)`, other axes keep their index.
+ */
+export function binMap(rowShape: readonly number[], reduced: readonly boolean[], factor: number) {
+  const outShape = rowShape.map((n, i) => (reduced[i] ? Math.ceil(n / factor) : n));
+  const map = new Int32Array(sizeOf(rowShape));
+  const index = new Array(rowShape.length).fill(0);
+  for (let flat = 0; flat < map.length; flat++) {
+    let out = 0;
+    for (let d = 0; d < rowShape.length; d++)
+      out = out * outShape[d]! + (reduced[d] ? Math.floor(index[d] / factor) : index[d]);
+    map[flat] = out;
+    for (let d = rowShape.length - 1; d >= 0; d--) {
+      if (++index[d] < rowShape[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return { map, outShape };
+}
+
+/** One level's bins for a tile of its rows, fed row by row in order. */
+export class LevelReducer {
+  private readonly outSlab: number;
+  private readonly inSlab: number;
+  private readonly sum: Float64Array;
+  private readonly count: Uint32Array;
+  private readonly min: Float32Array;
+  private readonly max: Float32Array;
+  /** The first row of the tile being filled, and one past the last row touched. */
+  private tileStart = 0;
+  private touched = 0;
+
+  constructor(
+    private readonly map: Int32Array,
+    outShape: readonly number[],
+    private readonly factor: number,
+    private readonly tileRows: number,
+    private readonly sink: (tile: LevelTile) => Promise<void>,
+  ) {
+    this.inSlab = map.length;
+    this.outSlab = sizeOf(outShape);
+    const size = tileRows * this.outSlab;
+    this.sum = new Float64Array(size);
+    this.count = new Uint32Array(size);
+    this.min = new Float32Array(size).fill(Number.POSITIVE_INFINITY);
+    this.max = new Float32Array(size).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  /** The offset in the tile of the bins of input row `row`, after flushing a finished tile. */
+  private async binRow(row: number): Promise<number> {
+    const out = Math.floor(row / this.factor);
+    if (out >= this.tileStart + this.tileRows) {
+      await this.flush(this.tileRows);
+      this.tileStart += this.tileRows;
+    }
+    this.touched = Math.max(this.touched, out - this.tileStart + 1);
+    return (out - this.tileStart) * this.outSlab;
+  }
+
+  /** Adds `rows` rows of base values from input row `first` on; NaN and unmasked (0) skip. */
+  async pushValues(
+    first: number,
+    values: ArrayLike<number>,
+    mask: ArrayLike<number> | undefined,
+    rows: number,
+  ): Promise<void> {
+    const { map, inSlab, sum, count, min, max } = this;
+    for (let r = 0; r < rows; r++) {
+      const at = await this.binRow(first + r);
+      const offset = r * inSlab;
+      for (let j = 0; j < inSlab; j++) {
+        const v = values[offset + j]!;
+        if (Number.isNaN(v) || (mask !== undefined && !mask[offset + j])) continue;
+        const k = at + map[j]!;
+        sum[k]! += v;
+        count[k]!++;
+        if (v < min[k]!) min[k] = v;
+        if (v > max[k]!) max[k] = v;
+      }
+    }
+  }
+
+  /** Adds the bins of the level before, from its row `first` on. */
+  async pushPartials(first: number, input: BinPartials): Promise<void> {
+    const { map, inSlab, sum, count, min, max } = this;
+    for (let r = 0; r < input.rows; r++) {
+      const at = await this.binRow(first + r);
+      const offset = r * inSlab;
+      for (let j = 0; j < inSlab; j++) {
+        const c = input.count[offset + j]!;
+        if (c === 0) continue;
+        const k = at + map[j]!;
+        sum[k]! += input.sum[offset + j]!;
+        count[k]! += c;
+        if (input.min[offset + j]! < min[k]!) min[k] = input.min[offset + j]!;
+        if (input.max[offset + j]! > max[k]!) max[k] = input.max[offset + j]!;
+      }
+    }
+  }
+
+  /** Flushes the last, partial tile. */
+  async finish(): Promise<void> {
+    if (this.touched > 0) await this.flush(this.touched);
+  }
+
+  /** Hands the tile's first `rows` rows to the sink, then clears the bins. */
+  private async flush(rows: number): Promise<void> {
+    const size = rows * this.outSlab;
+    const mean = new Float32Array(size);
+    const low = new Float32Array(size);
+    const high = new Float32Array(size);
+    for (let k = 0; k < size; k++) {
+      const c = this.count[k]!;
+      mean[k] = c === 0 ? Number.NaN : this.sum[k]! / c;
+      low[k] = c === 0 ? Number.NaN : this.min[k]!;
+      high[k] = c === 0 ? Number.NaN : this.max[k]!;
+    }
+    const partials: BinPartials = {
+      rows,
+      sum: this.sum.subarray(0, size),
+      count: this.count.subarray(0, size),
+      min: this.min.subarray(0, size),
+      max: this.max.subarray(0, size),
+    };
+    await this.sink({ start: this.tileStart, mean, min: low, max: high, partials });
+    this.sum.fill(0);
+    this.count.fill(0);
+    this.min.fill(Number.POSITIVE_INFINITY);
+    this.max.fill(Number.NEGATIVE_INFINITY);
+    this.touched = 0;
+  }
+}
