@@ -8,6 +8,7 @@ import { gram } from "./gram";
 import { multiply } from "./multiply";
 import { multiplyTrans } from "./multiply-trans";
 import { normalProduct } from "./normal";
+import { absRows, arithOperands, arithScalars, sqrtRows, subtractMeans, windowMeans } from "./rows";
 import { tridiagonalize } from "./tridiagonal";
 
 export function multiply_f32(a: usize, rows: i32, p: i32, b: usize, lp: i32, out: usize): void {
@@ -122,4 +123,90 @@ export function tridiag_f64(
   k1: i32,
 ): void {
   tridiagonalize(a, n, d, e, tau, p, w, k0, k1);
+}
+
+// Row kernels of element-wise transforms (rows.ts): run on one thread, outside the worker protocol.
+export function rows_operands_f32(a: usize, rows: i32, n: i32, op: i32, operands: usize): void {
+  arithOperands<f32>(a, rows, n, op, operands);
+}
+export function rows_operands_f64(a: usize, rows: i32, n: i32, op: i32, operands: usize): void {
+  arithOperands<f64>(a, rows, n, op, operands);
+}
+export function rows_scalars_f32(
+  a: usize,
+  rows: i32,
+  n: i32,
+  op: i32,
+  values: usize,
+  splat: usize,
+): void {
+  arithScalars<f32>(a, rows, n, op, values, splat);
+}
+export function rows_scalars_f64(
+  a: usize,
+  rows: i32,
+  n: i32,
+  op: i32,
+  values: usize,
+  splat: usize,
+): void {
+  arithScalars<f64>(a, rows, n, op, values, splat);
+}
+export function rows_means_f32(
+  a: usize,
+  rows: i32,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  columns: usize,
+  count: i32,
+  means: usize,
+): void {
+  windowMeans<f32>(a, rows, outer, length, inner, columns, count, means);
+}
+export function rows_means_f64(
+  a: usize,
+  rows: i32,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  columns: usize,
+  count: i32,
+  means: usize,
+): void {
+  windowMeans<f64>(a, rows, outer, length, inner, columns, count, means);
+}
+export function rows_shift_f32(
+  a: usize,
+  rows: i32,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  means: usize,
+  pattern: usize,
+): void {
+  subtractMeans<f32>(a, rows, outer, length, inner, means, pattern);
+}
+export function rows_shift_f64(
+  a: usize,
+  rows: i32,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  means: usize,
+  pattern: usize,
+): void {
+  subtractMeans<f64>(a, rows, outer, length, inner, means, pattern);
+}
+export function rows_sqrt_f32(a: usize, count: i32): void {
+  sqrtRows<f32>(a, count);
+}
+export function rows_sqrt_f64(a: usize, count: i32): void {
+  sqrtRows<f64>(a, count);
+}
+export function rows_abs_f32(a: usize, count: i32): void {
+  absRows<f32>(a, count);
+}
+export function rows_abs_f64(a: usize, count: i32): void {
+  absRows<f64>(a, count);
 }

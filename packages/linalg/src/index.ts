@@ -41,5 +41,12 @@ export type {
 } from "./kernel-types.js";
 export { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
 export { type QrResult, qr } from "./qr.js";
+export {
+  type RowKernels,
+  type RowMeanLayout,
+  type RowOperator,
+  type RowStep,
+  rowKernels,
+} from "./row-kernels.js";
 export { type SvdResult, svdFlip, svdSmall } from "./svd.js";
 export { type SymmetricEigenResult, symmetricEigen } from "./symmetric-eigen.js";

@@ -1,6 +1,7 @@
 /**
  * The delayed operations applied in place to one row of float data (one element of the first
- * axis, the other axes in C order): arithmetic with a number or with a row of operands,
+ * axis, the other axes in C order) in JavaScript, where @tt/linalg's row kernels do not run:
+ * arithmetic with a number or with a row of operands,
  * element-wise functions, means over part of an axis subtracted. Arithmetic is done in float64
  * and stored in the row's type, so float32 data is rounded once per operation. Each loop does
  * one operator, so that it stays monomorphic and tight: a row is walked once per operation while
@@ -89,48 +90,4 @@ export function rowMeans(
 export function subtractRowMeans(row: Floats, meanOf: Int32Array, means: Float64Array): void {
   const n = row.length;
   for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]!;
-}
-
-/** The fused loops for float32 rows: rounded to float32 between the two operations. */
-function subtractMeansThenFloat32(
-  row: Float32Array,
-  meanOf: Int32Array,
-  means: Float64Array,
-  op: ArithmeticOperator,
-  operands: Float64Array,
-): void {
-  const n = row.length;
-  const f = Math.fround;
-  if (op === "add")
-    for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) + operands[k]!;
-  else if (op === "subtract")
-    for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) - operands[k]!;
-  else if (op === "multiply")
-    for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) * operands[k]!;
-  else for (let k = 0; k < n; k++) row[k] = f(row[k]! - means[meanOf[k]!]!) / operands[k]!;
-}
-
-/**
- * `(row[k] - means[meanOf[k]]) op operands[k]` for every element: a mean subtracted and the next
- * operation in one walk of the row, rounded after each as when done one after the other.
- */
-export function subtractRowMeansThen(
-  row: Floats,
-  meanOf: Int32Array,
-  means: Float64Array,
-  op: ArithmeticOperator,
-  operands: Float64Array,
-): void {
-  if (row instanceof Float32Array) {
-    subtractMeansThenFloat32(row, meanOf, means, op, operands);
-    return;
-  }
-  const n = row.length;
-  if (op === "add")
-    for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]! + operands[k]!;
-  else if (op === "subtract")
-    for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]! - operands[k]!;
-  else if (op === "multiply")
-    for (let k = 0; k < n; k++) row[k] = (row[k]! - means[meanOf[k]!]!) * operands[k]!;
-  else for (let k = 0; k < n; k++) row[k] = (row[k]! - means[meanOf[k]!]!) / operands[k]!;
 }

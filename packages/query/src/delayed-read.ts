@@ -1,12 +1,14 @@
 /**
  * Reading a view through its delayed operations: the stored data of the selected elements lands
  * in the caller's buffer (straight from storage where the store can and no conversion is needed),
- * then the operations transform it there in place, row by row (one element of the first axis at
- * a time, every operation in turn while the row is in the cache). An operation that needs values
- * the block does not hold (a mean over positions a later selection dropped) reads them first,
- * through the operations before it.
+ * then the operations transform it there in place: on @tt/linalg's row kernels (WebAssembly SIMD,
+ * a cache-sized chunk of rows at a time, every operation in turn while the chunk is in cache), or
+ * where they do not run, in JavaScript loops a row at a time, with the same bits. An operation
+ * that needs values the block does not hold (a mean over positions a later selection dropped)
+ * reads them first, through the operations before it.
  */
 
+import { type RowStep as KernelStep, type RowKernels, rowKernels } from "@tt/linalg";
 import {
   type IOOptions,
   type StoredDataset,
@@ -22,9 +24,8 @@ import {
   meanLayout,
   rowMeans,
   subtractRowMeans,
-  subtractRowMeansThen,
 } from "./apply-ops.js";
-import type { DelayedOp, Lineage, Positions } from "./delayed-ops.js";
+import type { DelayedOp, Lineage, Positions, UnaryOperator } from "./delayed-ops.js";
 import { asSelection } from "./positions.js";
 
 /** Where a read lands: `data` from element `offset` on, C order. */
@@ -44,6 +45,12 @@ const PIECE_BYTES = 4 * 2 ** 20;
 
 /** Transforms row `r` of the block in place. */
 type RowStep = (row: Floats, r: number) => void;
+
+/** A step of a read: for the row kernels, and the same step as a JavaScript loop. */
+interface Step {
+  readonly kernel: KernelStep;
+  readonly js: RowStep;
+}
 
 /** `index[selection[i]]` for every `i` (the selection is known to be in range). */
 function through(index: Int32Array, selection: Int32Array): Int32Array {
@@ -120,28 +127,30 @@ function rowOperands(values: Float64Array, selection: Positions, axis: number): 
   return operands;
 }
 
-/** The row step of an arithmetic operation. */
-function arithmeticStep(stage: Stage): RowStep {
+/** The step of an arithmetic operation. */
+function arithmeticStep(stage: Stage): Step {
   const { selection, op } = stage;
   const step = op.step as Extract<DelayedOp["step"], { kind: "arithmetic" }>;
   const { axis, values } = step;
-  if (axis < 0) return (row) => applyScalar(row, step.op, values[0]!);
-  if (axis === 0) return (row, r) => applyScalar(row, step.op, values[selection[0]![r]!]!);
+  if (axis <= 0) {
+    const value = axis < 0 ? () => values[0]! : (r: number) => values[selection[0]![r]!]!;
+    return {
+      kernel: { kind: "scalars", op: step.op, value },
+      js: (row, r) => applyScalar(row, step.op, value(r)),
+    };
+  }
   const operands = rowOperands(values, selection, axis);
-  return (row) => applyOperands(row, step.op, operands);
+  return {
+    kernel: { kind: "operands", op: step.op, operands },
+    js: (row) => applyOperands(row, step.op, operands),
+  };
 }
 
 /**
- * The row step of a mean subtracted, fused with the arithmetic operation `next` over the row when
- * given. The window is the row's own elements when the block holds them; else it is read first,
- * through the operations before this one.
+ * The step of a mean subtracted. The window is the row's own elements when the block holds them;
+ * else it is read first, through the operations before this one.
  */
-async function meanStep(
-  stored: StoredDataset,
-  stage: Stage,
-  next: Stage | undefined,
-  options: IOOptions,
-): Promise<RowStep> {
+async function meanStep(stored: StoredDataset, stage: Stage, options: IOOptions): Promise<Step> {
   const { op, selection } = stage;
   const { axis, window } = op.step as Extract<DelayedOp["step"], { kind: "mean" }>;
   const layout = meanLayout(
@@ -150,16 +159,13 @@ async function meanStep(
   );
   const means = new Float64Array(layout.outer * layout.inner);
   const covered = positionsWithin(selection[axis]!, window, op.shape[axis]!);
-  const then = next?.op.step.kind === "arithmetic" ? next.op.step : undefined;
-  const operands = then && rowOperands(then.values, next!.selection, then.axis);
-  const finish = (row: Floats) => {
-    if (then === undefined) subtractRowMeans(row, layout.meanOf, means);
-    else subtractRowMeansThen(row, layout.meanOf, means, then.op, operands!);
-  };
   if (covered !== undefined)
-    return (row) => {
-      rowMeans(row, layout, layout.length, covered, means);
-      finish(row);
+    return {
+      kernel: { kind: "means", layout, columns: covered },
+      js: (row) => {
+        rowMeans(row, layout, layout.length, covered, means);
+        subtractRowMeans(row, layout.meanOf, means);
+      },
     };
   const windowSelection = selection.map((s, a) => (a === axis ? window : s));
   const values = new (typedArrayConstructor(op.dtype))(
@@ -168,32 +174,38 @@ async function meanStep(
   await readLineage(stored, op.input, windowSelection, { data: values, offset: 0 }, options);
   const size = values.length / Math.max(1, selection[0]!.length);
   const columns = window.map((_, k) => k);
-  return (row, r) => {
-    rowMeans(values.subarray(r * size, (r + 1) * size), layout, window.length, columns, means);
-    finish(row);
+  const fill = (r: number, into: Float64Array) =>
+    rowMeans(values.subarray(r * size, (r + 1) * size), layout, window.length, columns, into);
+  return {
+    kernel: { kind: "given-means", layout, fill },
+    js: (row, r) => {
+      fill(r, means);
+      subtractRowMeans(row, layout.meanOf, means);
+    },
   };
 }
 
-/** The steps of the stages in order; a mean followed by arithmetic along an axis is one step. */
-async function rowSteps(
+/** The step of a function applied to every element. */
+function unaryStep(op: UnaryOperator): Step {
+  const js: RowStep = (row) => applyUnary(row, op);
+  if (op === "log1p") return { kernel: { kind: "each-row", apply: js }, js };
+  return { kernel: { kind: op }, js };
+}
+
+/** The steps of the stages, in order. */
+function rowSteps(
   stored: StoredDataset,
   stages: readonly Stage[],
   options: IOOptions,
-): Promise<RowStep[]> {
-  const steps: Promise<RowStep>[] = [];
-  for (let s = 0; s < stages.length; s++) {
-    const stage = stages[s]!;
-    const { step } = stage.op;
-    if (step.kind === "unary") steps.push(Promise.resolve((row) => applyUnary(row, step.op)));
-    else if (step.kind === "arithmetic") steps.push(Promise.resolve(arithmeticStep(stage)));
-    else {
-      const next = stages[s + 1]?.op.step;
-      const fuse = next?.kind === "arithmetic" && next.axis > 0;
-      steps.push(meanStep(stored, stage, fuse ? stages[s + 1] : undefined, options));
-      if (fuse) s++;
-    }
-  }
-  return Promise.all(steps);
+): Promise<Step[]> {
+  return Promise.all(
+    stages.map(async (stage): Promise<Step> => {
+      const { step } = stage.op;
+      if (step.kind === "unary") return unaryStep(step.op);
+      if (step.kind === "arithmetic") return arithmeticStep(stage);
+      return meanStep(stored, stage, options);
+    }),
+  );
 }
 
 /**
@@ -227,6 +239,7 @@ export async function readLineage(
       ? Math.max(1, Math.floor(PIECE_BYTES / Math.max(1, rowSize * data.BYTES_PER_ELEMENT)))
       : Math.max(1, rows);
   const steps = rowSteps(stored, stages, options);
+  const kernels = stages.length > 0 ? await rowKernels() : undefined;
   const reads: Promise<void>[] = [];
   for (let r0 = 0; r0 < Math.max(1, rows); r0 += pieceRows) {
     const piece = [positions[0]!.subarray(r0, r0 + pieceRows), ...positions.slice(1)];
@@ -240,7 +253,8 @@ export async function readLineage(
     for (const [i, read] of reads.entries()) {
       await read;
       const r0 = i * pieceRows;
-      applyRows(data, destination.offset, r0, Math.min(rows, r0 + pieceRows), rowSize, ready);
+      const to = Math.min(rows, r0 + pieceRows);
+      applyRows(data, destination.offset, r0, to, rowSize, ready, kernels);
     }
   } catch (error) {
     // The caller may release the destination once this fails: let every read land first.
@@ -249,17 +263,27 @@ export async function readLineage(
   }
 }
 
-/** Every step on rows `from..to` of the block at `offset`, a row at a time. */
+/**
+ * Every step on rows `from..to` of the block at `offset`: on the row kernels when there are, else
+ * a row at a time in JavaScript (the same bits).
+ */
 function applyRows(
   data: Floats,
   offset: number,
   from: number,
   to: number,
   rowSize: number,
-  steps: readonly RowStep[],
+  steps: readonly Step[],
+  kernels: RowKernels | undefined,
 ): void {
+  if (steps.length === 0) return;
+  if (kernels !== undefined) {
+    const kernelSteps = steps.map((step) => step.kernel);
+    kernels.transform(data, offset + from * rowSize, to - from, rowSize, kernelSteps, from);
+    return;
+  }
   for (let r = from, at = offset + from * rowSize; r < to; r++, at += rowSize) {
     const row = data.subarray(at, at + rowSize);
-    for (const step of steps) step(row, r);
+    for (const step of steps) step.js(row, r);
   }
 }

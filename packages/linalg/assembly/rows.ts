@@ -1,0 +1,227 @@
+/**
+ * Row kernels for element-wise transforms (the delayed operations of a view): `rows` rows of `n`
+ * elements of T at `a`, transformed in place. Arithmetic is in f64 and each result is stored as T,
+ * so f32 data is rounded once per operation, as `Math.fround(x op y)` in JavaScript: the same
+ * bits on every build (no fused multiply-add, no reassociation).
+ *
+ * Operators: 0 add, 1 subtract, 2 multiply, 3 divide.
+ */
+
+/** Lanes 2-3 of four f32 as an f64x2. */
+function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
+}
+
+/** Two f64x2 rounded to four f32. */
+function demote(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** `x op y` on two f64 lanes. */
+function arith2(op: i32, x: v128, y: v128): v128 {
+  if (op === 0) return f64x2.add(x, y);
+  if (op === 1) return f64x2.sub(x, y);
+  if (op === 2) return f64x2.mul(x, y);
+  return f64x2.div(x, y);
+}
+
+/** `x op y` on one f64. */
+function arith1(op: i32, x: f64, y: f64): f64 {
+  if (op === 0) return x + y;
+  if (op === 1) return x - y;
+  if (op === 2) return x * y;
+  return x / y;
+}
+
+/**
+ * `a[r, k] = a[r, k] op y[k]` for `count` elements from element `k0` of a row at `row`, `y` the
+ * f64 at `ys` (one per element, read from `ys` on).
+ */
+function arithRun<T>(op: i32, row: usize, count: i32, ys: usize): void {
+  let k = 0;
+  if (sizeof<T>() === 4) {
+    for (; k + 4 <= count; k += 4) {
+      const at = row + ((<usize>k) << 2);
+      const y = ys + ((<usize>k) << 3);
+      const v = v128.load(at);
+      const lo = arith2(op, f64x2.promote_low_f32x4(v), v128.load(y));
+      const hi = arith2(op, promoteHigh(v), v128.load(y, 16));
+      v128.store(at, demote(lo, hi));
+    }
+  } else {
+    for (; k + 2 <= count; k += 2) {
+      const at = row + ((<usize>k) << 3);
+      v128.store(at, arith2(op, v128.load(at), v128.load(ys + ((<usize>k) << 3))));
+    }
+  }
+  for (; k < count; k++) {
+    const at = row + <usize>k * sizeof<T>();
+    store<T>(at, <T>arith1(op, <f64>load<T>(at), load<f64>(ys + ((<usize>k) << 3))));
+  }
+}
+
+/** `a[r, k] = a[r, k] op operands[k]`: one f64 operand per element of a row. */
+export function arithOperands<T>(a: usize, rows: i32, n: i32, op: i32, operands: usize): void {
+  for (let r = 0; r < rows; r++) arithRow<T>(op, a + <usize>r * n * sizeof<T>(), n, operands);
+}
+
+/** `arithRun` with `op` a constant in each call, so that the loop has no branch on it. */
+function arithRow<T>(op: i32, row: usize, count: i32, ys: usize): void {
+  if (op === 0) arithRun<T>(0, row, count, ys);
+  else if (op === 1) arithRun<T>(1, row, count, ys);
+  else if (op === 2) arithRun<T>(2, row, count, ys);
+  else arithRun<T>(3, row, count, ys);
+}
+
+/**
+ * `a[r, k] = a[r, k] op values[r]`: one f64 value per row. `splat` is scratch for `n` f64 (the
+ * row's value repeated, so the row takes the vector loop).
+ */
+export function arithScalars<T>(
+  a: usize,
+  rows: i32,
+  n: i32,
+  op: i32,
+  values: usize,
+  splat: usize,
+): void {
+  let last: i64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const bits = load<i64>(values + ((<usize>r) << 3));
+    // Refilled only when the value's bits change (so -0 and +0 stay apart).
+    if (r === 0 || bits !== last) {
+      const value = reinterpret<f64>(bits);
+      for (let k = 0; k < n; k++) store<f64>(splat + ((<usize>k) << 3), value);
+      last = bits;
+    }
+    arithRow<T>(op, a + <usize>r * n * sizeof<T>(), n, splat);
+  }
+}
+
+/**
+ * Means over positions of an axis: each row is `outer x length x inner` (C order); for every row
+ * `r`, `means[r, o, i]` = the f64 sum, in the order of `columns` (`count` i32 positions along the
+ * axis), of `a[r, o, columns[c], i]`, divided by `count`.
+ */
+export function windowMeans<T>(
+  a: usize,
+  rows: i32,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  columns: usize,
+  count: i32,
+  means: usize,
+): void {
+  const n = outer * length * inner;
+  const m = outer * inner;
+  for (let r = 0; r < rows; r++) {
+    const row = a + <usize>r * n * sizeof<T>();
+    const out = means + <usize>r * m * 8;
+    for (let q = 0; q < m; q++) store<f64>(out + ((<usize>q) << 3), 0);
+    for (let o = 0; o < outer; o++) {
+      const sums = out + <usize>o * inner * 8;
+      for (let c = 0; c < count; c++) {
+        const j = load<i32>(columns + ((<usize>c) << 2));
+        const from = row + <usize>(o * length + j) * inner * sizeof<T>();
+        for (let i = 0; i < inner; i++) {
+          const at = sums + ((<usize>i) << 3);
+          store<f64>(at, load<f64>(at) + <f64>load<T>(from + <usize>i * sizeof<T>()));
+        }
+      }
+    }
+    const divisor = <f64>count;
+    for (let q = 0; q < m; q++) {
+      const at = out + ((<usize>q) << 3);
+      store<f64>(at, load<f64>(at) / divisor);
+    }
+  }
+}
+
+/**
+ * `a[r, o, j, i] = a[r, o, j, i] - means[r, o, i]`, rows laid out as in `windowMeans`. `pattern`
+ * is scratch for `inner + 4` f64: the means of one `o` repeated along the row, so that any four
+ * consecutive elements find their means in four consecutive f64 of it.
+ */
+export function subtractMeans<T>(
+  a: usize,
+  rows: i32,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  means: usize,
+  pattern: usize,
+): void {
+  const n = outer * length * inner;
+  for (let r = 0; r < rows; r++) {
+    for (let o = 0; o < outer; o++) {
+      const own = means + <usize>(r * outer + o) * inner * 8;
+      for (let t = 0; t < inner + 4; t++)
+        store<f64>(pattern + ((<usize>t) << 3), load<f64>(own + ((<usize>(t % inner)) << 3)));
+      const block = a + (<usize>r * n + <usize>o * length * inner) * sizeof<T>();
+      subtractPattern<T>(block, length * inner, inner, pattern);
+    }
+  }
+}
+
+/** `count` elements at `block`: element `k` minus `pattern[k % inner]`. */
+function subtractPattern<T>(block: usize, count: i32, inner: i32, pattern: usize): void {
+  const lanes = 16 / <i32>sizeof<T>();
+  let phase = 0;
+  let k = 0;
+  for (; k + lanes <= count; k += lanes) {
+    const at = block + <usize>k * sizeof<T>();
+    const p = pattern + ((<usize>phase) << 3);
+    if (sizeof<T>() === 4) {
+      const v = v128.load(at);
+      const lo = f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(p));
+      const hi = f64x2.sub(promoteHigh(v), v128.load(p, 16));
+      v128.store(at, demote(lo, hi));
+    } else {
+      v128.store(at, f64x2.sub(v128.load(at), v128.load(p)));
+    }
+    phase += lanes;
+    while (phase >= inner) phase -= inner;
+  }
+  for (; k < count; k++) {
+    const at = block + <usize>k * sizeof<T>();
+    store<T>(at, <T>(<f64>load<T>(at) - load<f64>(pattern + ((<usize>phase) << 3))));
+    phase += 1;
+    if (phase === inner) phase = 0;
+  }
+}
+
+/** `a[r, k] = sqrt(a[r, k])` (f64 square root, stored as T: correctly rounded, as Math.sqrt). */
+export function sqrtRows<T>(a: usize, count: i32): void {
+  let k = 0;
+  if (sizeof<T>() === 4) {
+    for (; k + 4 <= count; k += 4) {
+      const at = a + ((<usize>k) << 2);
+      const v = v128.load(at);
+      v128.store(at, demote(f64x2.sqrt(f64x2.promote_low_f32x4(v)), f64x2.sqrt(promoteHigh(v))));
+    }
+  } else {
+    for (; k + 2 <= count; k += 2) {
+      const at = a + ((<usize>k) << 3);
+      v128.store(at, f64x2.sqrt(v128.load(at)));
+    }
+  }
+  for (; k < count; k++) {
+    const at = a + <usize>k * sizeof<T>();
+    store<T>(at, <T>Math.sqrt(<f64>load<T>(at)));
+  }
+}
+
+/** `a[k] = abs(a[k])` for `count` elements. */
+export function absRows<T>(a: usize, count: i32): void {
+  let k = 0;
+  const lanes = 16 / <i32>sizeof<T>();
+  for (; k + lanes <= count; k += lanes) {
+    const at = a + <usize>k * sizeof<T>();
+    v128.store(at, sizeof<T>() === 4 ? f32x4.abs(v128.load(at)) : f64x2.abs(v128.load(at)));
+  }
+  for (; k < count; k++) {
+    const at = a + <usize>k * sizeof<T>();
+    store<T>(at, <T>Math.abs(<f64>load<T>(at)));
+  }
+}
