@@ -33,6 +33,8 @@ export interface BundleSurvey {
   datasetsWithoutResults: string[];
   /** Results whose dataset is not under the served folder, and why. */
   unpaired: { result: string; reason: string }[];
+  /** Datasets with a result but no pyramid: the viewer's ERP image needs one (`tt pyramid`). */
+  datasetsWithoutPyramids: string[];
 }
 
 /** Whether a manifest describes a dataset or a result (schema 0.1.0 manifests have no kind). */
@@ -100,6 +102,11 @@ async function versionNote(dataset: FoundBundle, recorded: unknown): Promise<str
   return `computed from an earlier version of ${dataset.path || "the dataset"} (changed since: ${kinds.join(", ")})`;
 }
 
+/** Whether a dataset's manifest names a pyramid of its data (what the viewer's ERP image reads). */
+function hasPyramid(manifest: Record<string, unknown>): boolean {
+  return Array.isArray(manifest.pyramids) && manifest.pyramids.length > 0;
+}
+
 /** Whether `path` is `folder` or inside it. */
 function inside(path: string, folder: string): boolean {
   return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
@@ -116,7 +123,12 @@ export async function surveyBundles(root: string): Promise<BundleSurvey> {
   const datasets = new Map(
     bundles.filter((b) => b.kind === "dataset").map((b) => [join(rootReal, b.path), b]),
   );
-  const survey: BundleSurvey = { pairs: [], datasetsWithoutResults: [], unpaired: [] };
+  const survey: BundleSurvey = {
+    pairs: [],
+    datasetsWithoutResults: [],
+    unpaired: [],
+    datasetsWithoutPyramids: [],
+  };
   const paired = new Set<string>();
   for (const result of bundles.filter((b) => b.kind === "result")) {
     const ref = (result.manifest.input_ref as { dataset?: Record<string, unknown> | null }) ?? {};
@@ -151,8 +163,10 @@ export async function surveyBundles(root: string): Promise<BundleSurvey> {
       ...(note === undefined ? {} : { note }),
     });
   }
-  for (const dataset of datasets.values())
+  for (const dataset of datasets.values()) {
     if (!paired.has(dataset.path)) survey.datasetsWithoutResults.push(dataset.path);
+    else if (!hasPyramid(dataset.manifest)) survey.datasetsWithoutPyramids.push(dataset.path);
+  }
   return survey;
 }
 

@@ -84,6 +84,10 @@ describe("tt serve DIR --viewer", () => {
         `result elsewhere/pca is not offered: its input ${join(base, "outside")} is outside the served folder`,
       );
       expect(served.stderr()).not.toMatch(/hidden|linked|x\/y\/z/);
+      for (const dataset of ["flowers/iris", "second/iris-b"])
+        expect(served.stderr()).toContain(
+          `${dataset} has no pyramid, so the viewer cannot draw its ERP image: build one with tt pyramid ${join(root, dataset)}\n`,
+        );
     } finally {
       await served.stop();
     }
@@ -113,6 +117,19 @@ describe("tt serve DIR --viewer", () => {
       expect(served.stderr()).toContain(
         "dataset without a result here (tt decompose to browse in the viewer): iris\n",
       );
+    } finally {
+      await served.stop();
+    }
+  });
+
+  it("stops asking for a pyramid once the dataset has one", async () => {
+    const run = await tt(["pyramid", join(root, "flowers", "iris"), "-q"]);
+    expect(run.code, run.stderr).toBe(0);
+    const served = await startServe([root, "--port", "0", "--viewer", viewer]);
+    try {
+      await new Promise((done) => setTimeout(done, 300));
+      expect(served.stderr()).not.toContain("flowers/iris has no pyramid");
+      expect(served.stderr()).toContain("second/iris-b has no pyramid");
     } finally {
       await served.stop();
     }

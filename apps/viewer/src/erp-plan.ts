@@ -95,7 +95,8 @@ export function visibleTiles(
 
 /**
  * `window` zoomed by `factor` (above 1 zooms in) about the base point (`row`, `sample`), then
- * moved back inside [0, rows) x [0, samples); never smaller than `minimum` rows and samples.
+ * moved back inside [0, rows) x [0, samples); never smaller than `minimum` rows and samples, nor
+ * taller than `extent.maxRows` rows when given.
  *
  * @example
  * ```ts
@@ -108,16 +109,22 @@ export function zoomWindow(
   factor: number,
   row: number,
   sample: number,
-  extent: { rows: number; samples: number },
+  extent: { rows: number; samples: number; maxRows?: number },
   minimum = 4,
 ): ErpWindow {
-  const axis = (start: number, end: number, at: number, length: number): [number, number] => {
-    const span = Math.min(length, Math.max(minimum, (end - start) / factor));
+  const axis = (
+    start: number,
+    end: number,
+    at: number,
+    length: number,
+    most = length,
+  ): [number, number] => {
+    const span = Math.min(length, most, Math.max(minimum, (end - start) / factor));
     const fraction = end > start ? (at - start) / (end - start) : 0.5;
     const first = Math.min(length - span, Math.max(0, at - fraction * span));
     return [first, first + span];
   };
-  const [rowStart, rowEnd] = axis(window.rowStart, window.rowEnd, row, extent.rows);
+  const [rowStart, rowEnd] = axis(window.rowStart, window.rowEnd, row, extent.rows, extent.maxRows);
   const [sampleStart, sampleEnd] = axis(
     window.sampleStart,
     window.sampleEnd,

@@ -6,6 +6,7 @@
 import { type ColourScale, colourScale, isCategorical, MAX_CATEGORIES } from "./colour-scale.js";
 import { componentBars, renderBars, renderComponents } from "./component-view.js";
 import { cellText, element, required } from "./dom.js";
+import { startErpSection } from "./erp-app.js";
 import { type InstanceCurves, instanceCurves } from "./instance-curves.js";
 import { createInstanceTable, tableColumns } from "./instance-table.js";
 import { instanceMessage, renderInstance } from "./instance-view.js";
@@ -78,6 +79,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
     (row) => select(row),
   );
   const instancePanels = required("instance-panels");
+  const erp = startErpSection(session, (row) => select(row));
 
   let plan: WaveformPlan | undefined;
   try {
@@ -112,6 +114,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
     drawScatter();
     renderLegend(required("legend"), state.colour || undefined, scale, series);
     drawTable();
+    erp.highlight(state.rows);
     const count = required("match-count");
     const points = series.reduce((sum, s) => sum + s.rows.length, 0);
     count.dataset.matches = String(state.rows.length);
@@ -203,6 +206,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
     clearTimeout(resizing);
     resizing = setTimeout(() => {
       scatter.resize();
+      erp.resize();
       if (plan !== undefined) renderComponents(required("component-panels"), plan);
       drawInstance();
     }, 200);

@@ -49,6 +49,11 @@ function printViewerLinks(out: Output, url: string, root: string, survey: Bundle
       out,
       `${alone.length === 1 ? "dataset" : "datasets"} without a result here (tt decompose to browse in the viewer): ${alone.map(shown).join(", ")}`,
     );
+  for (const dataset of survey.datasetsWithoutPyramids)
+    note(
+      out,
+      `${shown(dataset)} has no pyramid, so the viewer cannot draw its ERP image: build one with tt pyramid ${join(root, dataset)}`,
+    );
   for (const { result, reason } of survey.unpaired)
     note(out, `result ${shown(result)} is not offered: ${reason}`);
 }
@@ -139,6 +144,7 @@ export const serveCommand: Command = {
         ...(survey && {
           pairs: survey.pairs.map((pair) => ({ ...pair, viewer: viewerUrl(url, pair) })),
           datasets_without_results: survey.datasetsWithoutResults,
+          datasets_without_pyramids: survey.datasetsWithoutPyramids,
           unpaired_results: survey.unpaired,
         }),
       });

@@ -1,0 +1,239 @@
+/**
+ * The ERP image on the page: one canvas per channel, instances (in the pyramid's order) top to
+ * bottom, samples left to right, the level that fits the screen read tile by tile, coloured on
+ * the diverging scale. A strip on the left shows the query's share of each screen row. The wheel
+ * and the buttons zoom, a drag pans, a click on a row opens that instance.
+ */
+
+import { element } from "./dom.js";
+import { channelPanels, compose, imageArea, paint } from "./erp-paint.js";
+import { colourLimit, selectionShare } from "./erp-pixels.js";
+import { type ErpWindow, fittingLevel, panWindow, visibleTiles, zoomWindow } from "./erp-plan.js";
+import type { ErpReduction, TileSource } from "./erp-source.js";
+import { type AxisCoordinates, axisTicks } from "./sample-axis.js";
+
+/** What the image shows: the tiles, the x axis and what a row is. */
+export interface ErpContent {
+  readonly source: TileSource;
+  readonly coordinates: AxisCoordinates;
+  readonly channelLabels: readonly string[];
+}
+
+/** The image on the page. */
+export interface ErpImage {
+  /** Shows new content from its full extent. */
+  show(content: ErpContent): void;
+  /** Marks the image rows the query selects (1 per selected row, in the image's row order). */
+  highlight(selected: Uint8Array): void;
+  /** Zooms by `factor` about the middle (above 1 zooms in). */
+  zoom(factor: number): void;
+  /** Shows the mean, or the min or max envelope. */
+  setReduction(reduction: ErpReduction): void;
+  /** Back to the whole extent. */
+  reset(): void;
+  /** Draws again at the current size. */
+  resize(): void;
+}
+
+/** The state of an image between draws. */
+interface ErpState {
+  content: ErpContent | undefined;
+  view: ErpWindow;
+  reduction: ErpReduction;
+  limits: number[];
+  selected: Uint8Array;
+  ticket: number;
+  draws: number;
+}
+
+/**
+ * Reads the tiles of the level that fits each channel's canvas for the window in view and paints
+ * them; a draw overtaken by a newer one paints nothing. `container` gets `data-state` (`reading`,
+ * `drawn`, `error`), `data-level`, `data-tiles` (tiles per channel), `data-reads` (tile reads so
+ * far) and `data-draws`.
+ */
+async function draw(
+  container: HTMLElement,
+  canvases: readonly HTMLCanvasElement[],
+  state: ErpState,
+): Promise<void> {
+  const { content } = state;
+  if (content === undefined || canvases.length === 0) return;
+  const ticket = ++state.ticket;
+  const { source } = content;
+  const area = imageArea(canvases[0]!);
+  const level = fittingLevel(source.levels, state.view, area.width * area.height);
+  const tiles = visibleTiles(source.levels, level, state.view);
+  container.dataset.state = "reading";
+  const values = await Promise.all(
+    canvases.map((_, c) => Promise.all(tiles.map((t) => source.read(t, c, state.reduction)))),
+  );
+  if (ticket !== state.ticket) return;
+  const { rowScale, sampleScale } = source.levels[level]!;
+  const view = state.view;
+  const share = selectionShare(state.selected, view.rowStart, view.rowEnd, area.height);
+  const ticks = axisTicks(content.coordinates.values, view.sampleStart, view.sampleEnd, 6);
+  canvases.forEach((canvas, c) => {
+    state.limits[c] ??= colourLimit(values[c]!);
+    const composite = compose(
+      tiles,
+      values[c]!,
+      state.limits[c]!,
+      { rows: rowScale, samples: sampleScale },
+      view,
+    );
+    paint(canvas, composite, share, ticks, content.coordinates.label);
+    canvas.dataset.limit = String(state.limits[c]);
+  });
+  Object.assign(container.dataset, {
+    state: "drawn",
+    level: String(level),
+    tiles: String(tiles.length),
+    reads: String(source.reads()),
+    draws: String(++state.draws),
+    window: [view.rowStart, view.rowEnd, view.sampleStart, view.sampleEnd]
+      .map(Math.round)
+      .join(","),
+  });
+}
+
+/** The whole extent of a source's base level. */
+function fullWindow(source: TileSource): ErpWindow {
+  const base = source.levels[0]!;
+  const rows = Math.min(base.rows, source.maxRows ?? base.rows);
+  return { rowStart: 0, rowEnd: rows, sampleStart: 0, sampleEnd: base.samples };
+}
+
+/** The extent a window moves in: the base level, and the most rows in view. */
+function extentOf(source: TileSource) {
+  const base = source.levels[0]!;
+  return { rows: base.rows, samples: base.samples, maxRows: source.maxRows };
+}
+
+/**
+ * Wires a canvas's wheel (zoom about the cursor), drag (pan) and click (`onRow` with the image
+ * row under the pointer) to the state.
+ */
+function wireCanvas(
+  canvas: HTMLCanvasElement,
+  state: ErpState,
+  redraw: () => void,
+  onRow: (row: number) => void,
+): void {
+  const pointAt = (event: MouseEvent) => {
+    const area = imageArea(canvas);
+    const { view } = state;
+    const fx = Math.min(1, Math.max(0, (event.offsetX - area.left) / area.width));
+    const fy = Math.min(1, Math.max(0, event.offsetY / area.height));
+    return {
+      row: view.rowStart + fy * (view.rowEnd - view.rowStart),
+      sample: view.sampleStart + fx * (view.sampleEnd - view.sampleStart),
+    };
+  };
+  const extent = () => extentOf(state.content!.source);
+  canvas.addEventListener("wheel", (event) => {
+    if (state.content === undefined) return;
+    event.preventDefault();
+    const at = pointAt(event);
+    state.view = zoomWindow(state.view, event.deltaY < 0 ? 1.25 : 0.8, at.row, at.sample, extent());
+    redraw();
+  });
+  let pressed: { x: number; y: number; view: ErpWindow } | undefined;
+  let moved = false;
+  canvas.addEventListener("mousedown", (event) => {
+    pressed = { x: event.clientX, y: event.clientY, view: state.view };
+    moved = false;
+  });
+  window.addEventListener("mouseup", () => {
+    pressed = undefined;
+  });
+  canvas.addEventListener("mousemove", (event) => {
+    if (pressed === undefined || state.content === undefined) return;
+    const dx = event.clientX - pressed.x;
+    const dy = event.clientY - pressed.y;
+    if (!moved && Math.hypot(dx, dy) < 4) return;
+    moved = true;
+    const area = imageArea(canvas);
+    const { view } = pressed;
+    const rows = (-dy / area.height) * (view.rowEnd - view.rowStart);
+    const samples = (-dx / area.width) * (view.sampleEnd - view.sampleStart);
+    state.view = panWindow(view, rows, samples, extent());
+    redraw();
+  });
+  canvas.addEventListener("click", (event) => {
+    if (moved || state.content === undefined) return;
+    if (event.offsetY > imageArea(canvas).height) return;
+    onRow(Math.floor(pointAt(event).row));
+  });
+}
+
+/**
+ * Creates the ERP image in `container`: channel panels are made by {@link ErpImage.show};
+ * `onRow(row)` is called with the image row (position in the pyramid's order) clicked.
+ *
+ * @example
+ * ```ts
+ * const image = createErpImage(document.getElementById("erp")!, (row) => console.log(row));
+ * image.show({ source, coordinates, channelLabels: ["channel c1"] });
+ * ```
+ */
+export function createErpImage(container: HTMLElement, onRow: (row: number) => void): ErpImage {
+  const state: ErpState = {
+    content: undefined,
+    view: { rowStart: 0, rowEnd: 1, sampleStart: 0, sampleEnd: 1 },
+    reduction: "mean",
+    limits: [],
+    selected: new Uint8Array(0),
+    ticket: 0,
+    draws: 0,
+  };
+  let canvases: HTMLCanvasElement[] = [];
+  const redraw = () => {
+    draw(container, canvases, state).catch((error: unknown) => {
+      container.dataset.state = "error";
+      container.prepend(
+        element("p", {
+          className: "error",
+          text: `could not read tiles: ${(error as Error).message}`,
+        }),
+      );
+    });
+  };
+  return {
+    show(content) {
+      state.content = content;
+      state.view = fullWindow(content.source);
+      state.limits = [];
+      canvases = channelPanels(container, content.channelLabels);
+      for (const canvas of canvases) wireCanvas(canvas, state, redraw, onRow);
+      redraw();
+    },
+    highlight(selected) {
+      state.selected = selected;
+      redraw();
+    },
+    zoom(factor) {
+      if (state.content === undefined) return;
+      const { view } = state;
+      state.view = zoomWindow(
+        view,
+        factor,
+        (view.rowStart + view.rowEnd) / 2,
+        (view.sampleStart + view.sampleEnd) / 2,
+        extentOf(state.content.source),
+      );
+      redraw();
+    },
+    setReduction(reduction) {
+      state.reduction = reduction;
+      state.limits = [];
+      redraw();
+    },
+    reset() {
+      if (state.content === undefined) return;
+      state.view = fullWindow(state.content.source);
+      redraw();
+    },
+    resize: redraw,
+  };
+}
