@@ -32,6 +32,7 @@ export {
   type OpenHdf5Options,
   openHdf5Array,
 } from "./hdf5-array.js";
+export { readHdf5Columns } from "./hdf5-columns.js";
 export { createHdf5Store, type Hdf5StoreOptions, hdf5Store } from "./hdf5-store.js";
 export { httpRangeSource, pagedSource } from "./range-source.js";
 export type { Hdf5Source } from "./sources.js";
