@@ -19,7 +19,7 @@ export interface Rewrite {
 const WRITERS = ["demo", "import", "concat", "decompose"];
 
 /** Commands that open a dataset bundle, which may read an HDF5 file in place. */
-const OPENERS = ["info", "query", "decompose", "scores", "annotate", "concat", "import"];
+const OPENERS = ["info", "query", "decompose", "scores", "annotate", "concat", "import", "pyramid"];
 
 /** Every rewrite, applied in order. */
 export const REWRITES: readonly Rewrite[] = [
@@ -132,6 +132,12 @@ export const REWRITES: readonly Rewrite[] = [
     replacement: "--$1: ",
     commands: ["annotate"],
     options: ["columns", "on"],
+  },
+  {
+    pattern: /config 'sortBy(?:\.column)?': /g,
+    replacement: "--sort-by: ",
+    commands: ["pyramid"],
+    options: ["sort-by"],
   },
   {
     pattern: /^the annotation column/,

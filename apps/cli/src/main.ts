@@ -9,6 +9,7 @@ import { demoCommand } from "./commands/demo.js";
 import { gcCommand } from "./commands/gc.js";
 import { importCommand } from "./commands/import.js";
 import { infoCommand } from "./commands/info.js";
+import { pyramidCommand } from "./commands/pyramid.js";
 import { queryCommand } from "./commands/query.js";
 import { resultInfoCommand } from "./commands/result-info.js";
 import { scoresCommand } from "./commands/scores.js";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   decomposeCommand,
   scoresCommand,
   annotateCommand,
+  pyramidCommand,
   resultInfoCommand,
   serveCommand,
   verifyCommand,
