@@ -10,12 +10,18 @@
  * - a streamed PCA, rank 10, centred, memory_budget 256 MB, of the matrix compressed along the
  *   instances, with the members' bytes, the block and the peak RSS beside the dense size.
  *
+ * - the scipy reference (bench/sparse_pca_reference.py): the same file loaded whole with h5py into
+ *   a csr_matrix and a centred rank-10 PCA by ARPACK on an implicitly centred operator (scanpy's
+ *   way), timed as a whole process, its explained variance ratios beside ours. It needs a python3
+ *   with numpy, scipy and h5py (Debian: python3-numpy python3-scipy python3-h5py); TT_BENCH_PYTHON
+ *   names another interpreter than `python3`.
+ *
  * Files go under os.tmpdir() and are deleted at the end. Run: `npx -y pnpm@10 --filter
  * @tt/store-hdf5 bench`; TT_BENCH_ROWS / TT_BENCH_COLUMNS / TT_BENCH_FILL change the size,
  * TT_BENCH_SCAN_PCA=1 also runs the PCA of the scanned layout (many minutes at full size).
  */
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -39,6 +45,48 @@ function child(script: string, args: string[]): Figures {
   });
   const figures = JSON.parse(stdout.trim().split("\n").pop()!) as Figures;
   return { ...figures, wall: ((performance.now() - started) / 1000) as Figures[string] };
+}
+
+const { numpyEnvironment, timeProcess } = await import("../../../tooling/bench/reference.js");
+const PYTHON = process.env.TT_BENCH_PYTHON ?? "python3";
+
+/** Why the scipy reference cannot run, or undefined when it can. */
+function referenceMissing(): string | undefined {
+  const probe = spawnSync(PYTHON, ["-c", "import numpy, scipy, h5py"], { encoding: "utf8" });
+  if (probe.status === 0) return undefined;
+  const reason = probe.error?.message ?? probe.stderr.trim().split("\n").pop();
+  return `${PYTHON} with numpy, scipy and h5py did not run (${reason}); set TT_BENCH_PYTHON`;
+}
+
+/** The scipy reference on `file`, timed as a whole process, against our fit `ours`. */
+function reportReference(file: string, ours: Figures): void {
+  const missing = referenceMissing();
+  if (missing !== undefined) {
+    console.log(`scipy reference skipped: ${missing}`);
+    return;
+  }
+  const script = resolve(import.meta.dirname, "sparse_pca_reference.py");
+  const run = timeProcess(PYTHON, [script, file, "10"], { env: numpyEnvironment(2) });
+  const r = JSON.parse(run.stdout.trim().split("\n").pop()!) as Figures & { scipy: string };
+  const theirs = r.ratio as unknown as number[];
+  const mine = ours.ratio as unknown as number[];
+  const worst = Math.max(...theirs.map((t, k) => Math.abs((mine[k] ?? Number.NaN) - t) / t));
+  console.log(
+    `scipy ${r.scipy} reference (h5py load into csr_matrix + ARPACK svds, centred operator): ` +
+      `whole process ${run.seconds.toFixed(1)} s (load ${r.load_seconds.toFixed(1)} s, fit ${r.fit_seconds.toFixed(1)} s), ` +
+      `peak RSS ${run.maxRssMb?.toFixed(0) ?? r.fitted_mb.toFixed(0)} MB; ours ${ours.wall.toFixed(1)} s whole process ` +
+      `(${(ours.wall / run.seconds).toFixed(2)}x), peak RSS ${ours.fitted.toFixed(0)} MB ` +
+      `(${(ours.fitted / (run.maxRssMb ?? r.fitted_mb)).toFixed(2)}x); explained variance ratios ` +
+      `${theirs
+        .slice(0, 3)
+        .map((x) => x.toExponential(4))
+        .join(", ")} (scipy) vs ` +
+      `${mine
+        .slice(0, 3)
+        .map((x) => x.toExponential(4))
+        .join(", ")} (ours), largest relative difference over ` +
+      `${theirs.length} components ${worst.toExponential(2)}`,
+  );
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -75,10 +123,9 @@ try {
     "compressed along the features (scan)",
     child("read-sparse.ts", [byColumns, "transposed", "2048"]),
   );
-  reportFit(
-    `of ${cells}, compressed along the instances`,
-    child("pca-sparse.ts", [byRows, "rows", `${BUDGET}`, "10"]),
-  );
+  const fit = child("pca-sparse.ts", [byRows, "rows", `${BUDGET}`, "10"]);
+  reportFit(`of ${cells}, compressed along the instances`, fit);
+  reportReference(byRows, fit);
   if (process.env.TT_BENCH_SCAN_PCA === "1")
     reportFit(
       `of ${cells}, compressed along the features`,

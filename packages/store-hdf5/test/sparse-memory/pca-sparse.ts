@@ -67,6 +67,6 @@ console.log(
     opened,
     fitted,
     seconds,
-    ratio: (diagnostics.explained_variance_ratio as number[]).slice(0, 3),
+    ratio: diagnostics.explained_variance_ratio as number[],
   }),
 );
