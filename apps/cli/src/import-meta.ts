@@ -39,17 +39,18 @@ export function metaOptions(args: Parsed, axes: readonly string[], from: string)
 }
 
 /**
- * The metadata tables of the axes, read with their ids checked, and the first axis's ids as its
- * positions when it has no table (said in a note).
+ * The metadata tables of the axes, read with their ids checked (beside the tables `given`, read
+ * already), and the first axis's ids as its positions when it has no table (said in a note).
  */
 export async function readAxisMeta(
   { metaFiles, idColumns }: MetaOptions,
   axes: readonly string[],
   firstLength: number,
   out: Output,
+  given: Readonly<Record<string, MetaTable>> = {},
 ): Promise<{ axisMeta: Record<string, MetaTable>; axisIndex: Record<string, string[]> }> {
   const first = axes[0]!;
-  const axisMeta: Record<string, MetaTable> = {};
+  const axisMeta: Record<string, MetaTable> = { ...given };
   for (const [axis, file] of Object.entries(metaFiles)) {
     // Ids are checked while the CSV is read, so that a repeat is reported by file and line.
     const named =

@@ -294,3 +294,66 @@ describe("tt import --h5 names what is wrong", () => {
     },
   );
 });
+
+describe("tt import --h5 --sparse (a 10X matrix)", () => {
+  const tenx = () => {
+    const file = join(dir, "tenx.h5");
+    copyFileSync(join(FIXTURES, "hdf5-sparse", "tenx.h5"), file);
+    return file;
+  };
+  const tenxArguments = (file: string) => [
+    "import",
+    "--h5",
+    `${file}:/matrix`,
+    "--sparse",
+    "columns",
+    "--transpose",
+    "--axes",
+    "cell,gene",
+    "--h5-column",
+    "cell.barcode=/matrix/barcodes",
+    "--h5-column",
+    "gene.gene_id=/matrix/features/id",
+    "--h5-column",
+    "gene.gene_name=/matrix/features/name",
+    "--id",
+    "cell=barcode",
+    "--id",
+    "gene=gene_id",
+  ];
+
+  it("links the matrix cells first, keyed by its barcodes; query and decompose read it", async () => {
+    const file = tenx();
+    const linked = join(dir, "tenx-linked");
+    const run = await tt([...tenxArguments(file), "--link", linked]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      `linked ${linked}: cell 11 x gene 8, int32, read in place from ${file}:/matrix`,
+    );
+    const query = await tt(["query", linked, "barcode == 'AAACCTGAG004-1'", "--json"]);
+    expect(query.code, query.stderr).toBe(0);
+    expect(query.stdout).toContain("AAACCTGAG004-1");
+    const out = join(dir, "tenx-pca");
+    const result = await pca(linked, out, ["-k", "2"]);
+    expect(result).toBeDefined();
+    const copied = join(dir, "tenx-copied");
+    const copy = await tt([...tenxArguments(file), copied]);
+    expect(copy.code, copy.stderr).toBe(0);
+    expect(copy.stderr).toContain(`wrote ${copied}: cell 11 x gene 8, int32, copied from`);
+  });
+
+  it.each([
+    [["--sparse", "diagonal"], "--sparse is rows (CSR) or columns (CSC), got 'diagonal'"],
+    [["--transpose"], "--transpose goes with --sparse"],
+    [["--sparse", "rows", "--axis-order", "matlab"], "--axis-order goes with dense datasets"],
+    [["--sparse", "columns", "--h5-column", "cell=/x"], "--h5-column takes AXIS.COLUMN=/PATH"],
+    [
+      ["--sparse", "columns", "--h5-column", "nope.x=/matrix/barcodes"],
+      "axis 'nope' is not one of",
+    ],
+  ])("refuses %j", async (extra, says) => {
+    const run = await tt(["import", "--h5", `${tenx()}:/matrix`, ...extra, join(tempDir(), "out")]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(says);
+  });
+});

@@ -8,14 +8,16 @@ import {
   type JsonObject,
   type KeyValueStore,
   NotFoundError,
+  type StoredArray,
 } from "@tt/schema";
 import { fileSource, localFile } from "#platform";
 import { version } from "../package.json";
 import { defaultChunkShape } from "./chunk-shape.js";
-import { type AxisOrder, arrayOfFile, type Hdf5Array } from "./hdf5-array.js";
+import { type AxisOrder, arrayOfFile } from "./hdf5-array.js";
 import { openSource } from "./hdf5-file.js";
 import { httpRangeSource } from "./range-source.js";
 import { bytesSource, type Hdf5Source } from "./sources.js";
+import { openHdf5Sparse } from "./sparse-hdf5.js";
 import { splitHdf5Path, storeLabel } from "./store-path.js";
 import { createWritable, openWritable } from "./writable.js";
 
@@ -34,10 +36,36 @@ export interface Hdf5StoreOptions {
   dataset?: string;
   /** Axis names of the arrays opened, in the reported order (see `OpenHdf5Options`). */
   dimensionNames?: readonly string[];
+  /**
+   * The store's paths name compressed sparse matrix groups (10X's `/matrix`, an h5ad `/X`) in this
+   * layout, opened with `openHdf5Sparse`: reads return dense blocks.
+   */
+  sparse?: { compressed: "rows" | "columns"; transpose?: boolean };
 }
 
 /** The settings a bundle records for the store (`plugins.array_store_options`), by key. */
-const SETTINGS = ["dataset", "axis_order", "dimension_names"] as const;
+const SETTINGS = ["dataset", "axis_order", "dimension_names", "sparse"] as const;
+
+/** The `sparse` setting (`{ compressed: "rows" | "columns", transpose?: boolean }`), checked. */
+function sparseOfSetting(value: unknown, where: string): Hdf5StoreOptions["sparse"] {
+  const setting = value as { compressed?: unknown; transpose?: unknown } | null;
+  const keys = typeof setting === "object" && setting !== null ? Object.keys(setting) : [];
+  if (
+    keys.length === 0 ||
+    keys.some((key) => key !== "compressed" && key !== "transpose") ||
+    (setting!.compressed !== "rows" && setting!.compressed !== "columns") ||
+    (setting!.transpose !== undefined && typeof setting!.transpose !== "boolean")
+  )
+    throw new ConfigError(
+      where,
+      `must be { "compressed": "rows" | "columns", "transpose": true | false }, got ${JSON.stringify(value)}`,
+    );
+  const { compressed, transpose } = setting as {
+    compressed: "rows" | "columns";
+    transpose?: boolean;
+  };
+  return { compressed, ...(transpose === undefined ? {} : { transpose }) };
+}
 
 /**
  * The store options of a bundle's recorded settings (`{ dataset, axis_order, dimension_names }`,
@@ -48,7 +76,7 @@ function optionsOfSettings(settings: JsonObject): Hdf5StoreOptions {
   for (const key of Object.keys(settings))
     if (!(SETTINGS as readonly string[]).includes(key))
       throw new ConfigError(where(key), `the HDF5 store knows ${SETTINGS.join(", ")}`);
-  const { dataset, axis_order: order, dimension_names: names } = settings;
+  const { dataset, axis_order: order, dimension_names: names, sparse } = settings;
   if (dataset !== undefined && (typeof dataset !== "string" || !dataset.startsWith("/")))
     throw new ConfigError(
       where("dataset"),
@@ -68,6 +96,7 @@ function optionsOfSettings(settings: JsonObject): Hdf5StoreOptions {
     ...(dataset === undefined ? {} : { dataset }),
     ...(order === undefined ? {} : { axisOrder: order }),
     ...(names === undefined ? {} : { dimensionNames: names as string[] }),
+    ...(sparse === undefined ? {} : { sparse: sparseOfSetting(sparse, where("sparse")) }),
   };
 }
 
@@ -122,12 +151,18 @@ async function openStored(
   path: string,
   options: IOOptions,
   storeOptions: Hdf5StoreOptions,
-): Promise<Hdf5Array> {
+): Promise<StoredArray> {
   options.signal?.throwIfAborted();
   const split = splitHdf5Path(path);
   const { key } = split;
   const dataset = split.dataset ?? storeOptions.dataset;
   const source = await storeSource(store, key, options);
+  if (storeOptions.sparse !== undefined)
+    return openHdf5Sparse(source, dataset ?? "/", {
+      ...storeOptions.sparse,
+      dimensionNames: storeOptions.dimensionNames,
+      signal: options.signal,
+    });
   const opened = await openSource(
     source,
     dataset === undefined ? source.name : `${source.name}:${dataset}`,
@@ -146,8 +181,9 @@ async function openStored(
  * read by byte-range requests; other stores (memory, HTTP elsewhere) hand over the file's bytes
  * whole. `create` and `openWritable` build the file in memory and store it whole
  * after each write: they suit small files (and the conformance kit), not large ones. `configure`
- * takes the settings a linked bundle records (`{ dataset, axis_order, dimension_names }`) and
- * returns the store they describe, so such a bundle opens its file's dataset as its axes.
+ * takes the settings a linked bundle records (`{ dataset, axis_order, dimension_names, sparse }`)
+ * and returns the store they describe, so such a bundle opens its file's dataset (or, with
+ * `sparse`, its compressed sparse matrix group) as its axes.
  *
  * @example
  * ```ts

@@ -11,10 +11,11 @@ import {
   bytesPerElement,
   type Manifest,
   type Progress,
+  type StoredArray,
   sizeOf,
   type TypedArray,
 } from "@tt/schema";
-import { type AxisOrder, type Hdf5Array, hdf5Store, openHdf5Array } from "@tt/store-hdf5";
+import { type AxisOrder, hdf5Store, openHdf5Array, openHdf5Sparse } from "@tt/store-hdf5";
 import { zarrStore } from "@tt/store-zarr";
 
 /**
@@ -54,6 +55,13 @@ export interface ImportHdf5Options extends Omit<LinkDatasetOptions, "axisIndex">
   codec?: string;
   /** Reports progress as blocks are copied. */
   onProgress?: (progress: Progress) => void;
+  /**
+   * `dataset` names a compressed sparse matrix group (10X's `/matrix`, an h5ad `/X`) in this
+   * layout, read as `openHdf5Sparse` reads it (dense blocks); `transpose: true` reports its
+   * columns first (10X stores genes x cells: cells become the instances). Linked, the bundle
+   * records the layout and reads the matrix in place; copied, it becomes a dense Zarr array.
+   */
+  sparse?: { compressed: "rows" | "columns"; transpose?: boolean };
 }
 
 /** Blocks of the copy are whole chunks of about this many bytes (at least one chunk). */
@@ -64,7 +72,7 @@ const BLOCK_BYTES = 8 * 1024 * 1024;
  * block (its promise settled) before it asks for the next, so the buffer is reused.
  */
 async function* blocksOf(
-  array: Hdf5Array,
+  array: StoredArray,
   rowsPerBlock: number,
   ids: AxisIndex | undefined,
   signal: AbortSignal | undefined,
@@ -81,7 +89,7 @@ async function* blocksOf(
 }
 
 /** The HDF5 dataset as a stream of blocks for a Zarr bundle, its first axis's ids with them. */
-function streamOf(array: Hdf5Array, options: ImportHdf5Options): TensorStream {
+function streamOf(array: StoredArray, options: ImportHdf5Options): TensorStream {
   const { shape, dtype, dimensionNames: axes } = array.metadata;
   const first = axes[0]!;
   const { [first]: firstIds, ...otherIds } = options.axisIndex ?? {};
@@ -107,7 +115,9 @@ function streamOf(array: Hdf5Array, options: ImportHdf5Options): TensorStream {
  * order, axis names), and its length, SHA-256 and modification time are recorded, so a reader
  * refuses it once it changed (and `reopenInput` reports results computed before as stale).
  * Without, the data is copied into a Zarr bundle block by block (memory stays a few blocks
- * whatever the file's size). The first axis needs ids: an id column in its table or `axisIndex`.
+ * whatever the file's size). With `sparse`, `dataset` names a compressed sparse matrix group
+ * (10X, h5ad) read as dense blocks, linked in place or copied dense. The first axis needs ids: an
+ * id column in its table or `axisIndex`.
  *
  * @example
  * ```ts
@@ -127,20 +137,41 @@ export async function importHdf5(
   file: string,
   options: ImportHdf5Options = {},
 ): Promise<Manifest> {
-  const array = await openHdf5Array(file, options.dataset, {
-    axisOrder: options.axisOrder,
-    dimensionNames: options.axes,
-    signal: options.signal,
-  });
+  const { array, settings } = await openForImport(file, options);
   try {
     if (!options.link) return await writeDataset(path, streamOf(array, options), options);
-    const settings = {
-      dataset: array.hdf5.dataset,
-      axis_order: array.hdf5.axisOrder,
-      dimension_names: [...array.metadata.dimensionNames],
-    };
     return await linkDataset(path, file, { arrayStore: hdf5Store, settings }, options);
   } finally {
     array.close();
   }
+}
+
+/** The array to import (a dataset, or a sparse matrix group) and the settings a link records. */
+async function openForImport(file: string, options: ImportHdf5Options) {
+  const { sparse, signal } = options;
+  if (sparse !== undefined) {
+    const group = options.dataset ?? "/";
+    const array = await openHdf5Sparse(file, group, {
+      ...sparse,
+      dimensionNames: options.axes,
+      signal,
+    });
+    const settings = {
+      dataset: group.startsWith("/") ? group : `/${group}`,
+      dimension_names: [...array.metadata.dimensionNames],
+      sparse: { compressed: sparse.compressed, transpose: sparse.transpose ?? false },
+    };
+    return { array, settings };
+  }
+  const array = await openHdf5Array(file, options.dataset, {
+    axisOrder: options.axisOrder,
+    dimensionNames: options.axes,
+    signal,
+  });
+  const settings = {
+    dataset: array.hdf5.dataset,
+    axis_order: array.hdf5.axisOrder,
+    dimension_names: [...array.metadata.dimensionNames],
+  };
+  return { array, settings };
 }

@@ -41,7 +41,14 @@ export {
 export type { ConcatDatasetInput, ConcatDatasetsOptions } from "@tt/concat/fs";
 export { type WriteResultOptions, writeResult } from "@tt/result/fs";
 export { createDirectoryStore } from "@tt/storage/fs";
-export { type AxisOrder, type Hdf5Array, openHdf5Array } from "@tt/store-hdf5";
+export {
+  type AxisOrder,
+  type Hdf5Array,
+  openHdf5Array,
+  openHdf5Sparse,
+  readHdf5Columns,
+  storedDatasetOf,
+} from "@tt/store-hdf5";
 export { type AnnotateOptions, annotate } from "./annotate.js";
 export * from "./api.js";
 export { type ImportHdf5Options, importHdf5 } from "./import-hdf5.js";

@@ -5,7 +5,8 @@
  * the same query and PCA give on scipy.sparse's dense copy of the matrix.
  */
 
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { openHdf5Sparse, storedDatasetOf } from "@tt/store-hdf5";
 import { fixture } from "@tt/test-fixtures";
 import h5wasm from "h5wasm/node";
@@ -17,8 +18,12 @@ import {
   type DecompositionResult,
   datasetFromTensor,
   decompose,
+  importHdf5,
   MetaTable,
+  openDataset,
+  readHdf5Columns,
 } from "../src/index.js";
+import { scratchDirectory } from "./helpers.js";
 
 const TENX = fixture("hdf5-sparse/tenx.h5");
 const GENES = 8;
@@ -94,4 +99,62 @@ describe("a 10X matrix decomposed through tensortools", () => {
       cells.close();
     },
   );
+});
+
+describe("a 10X matrix linked into a bundle", () => {
+  const dir = scratchDirectory("tt-sparse-link-");
+
+  it("reads the matrix in place, keyed by its barcodes, as the matrix opened directly", async () => {
+    const file = join(dir, "tenx.h5");
+    copyFileSync(TENX, file);
+    const layout = { compressed: "columns", transpose: true } as const;
+    const genes = await readHdf5Columns(file, {
+      gene_id: "/matrix/features/id",
+      gene_name: "/matrix/features/name",
+    });
+    const cells = await readHdf5Columns(file, { barcode: "/matrix/barcodes" });
+    const options = {
+      dataset: "/matrix",
+      axes: ["cell", "gene"],
+      sparse: layout,
+      axisMeta: { cell: cells, gene: genes },
+      axisIndexColumns: { cell: "barcode", gene: "gene_id" },
+    };
+    const manifest = await importHdf5(join(dir, "linked"), file, { ...options, link: true });
+    expect(manifest.plugins?.array_store_options).toEqual({
+      dataset: "/matrix",
+      dimension_names: ["cell", "gene"],
+      sparse: { compressed: "columns", transpose: true },
+    });
+    expect(statSync(join(dir, "linked", manifest.array_store)).ino).toBe(statSync(file).ino);
+    const linked = await openDataset(join(dir, "linked"));
+    expect(linked.shape).toEqual([CELLS, GENES]);
+    const direct = await openHdf5Sparse(file, "/matrix", {
+      ...layout,
+      dimensionNames: ["cell", "gene"],
+    });
+    const reference = createDataset(
+      storedDatasetOf(direct, {
+        axisMeta: options.axisMeta,
+        axisIndexColumns: options.axisIndexColumns,
+      }),
+    );
+    const expr = "barcode != 'AAACCTGAG005-1'";
+    const [fromLinked, fromDirect] = await Promise.all(
+      [linked, reference].map((d) => d.query("cell", expr).materialize()),
+    );
+    expect(Array.from(fromLinked!.data as Int32Array)).toEqual(Array.from(fromDirect!.data as Int32Array));
+    expect(fromLinked!.axisIndex.cell).toHaveLength(CELLS - 1);
+    const config = { rank: 2, center: { over: ["cell"] }, memory_budget: 256 };
+    const [a, b] = await Promise.all(
+      [linked, reference].map((d) => decompose(d.query("cell", expr), "pca", config)),
+    );
+    expect(a!.diagnostics.explained_variance).toEqual(b!.diagnostics.explained_variance);
+    expect(scoresOf(a!, 1)).toEqual(scoresOf(b!, 1));
+    const copied = await importHdf5(join(dir, "copied"), file, options);
+    expect(copied.plugins?.array_store).not.toBe("hdf5");
+    const dense = await (await openDataset(join(dir, "copied"))).materialize();
+    expect(Array.from(dense.data as Int32Array)).toEqual(Array.from((await reference.materialize()).data as Int32Array));
+    direct.close();
+  });
 });

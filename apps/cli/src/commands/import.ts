@@ -16,7 +16,7 @@ import { importH5 } from "./import-h5.js";
 async function importNpy(args: Parsed, out: Output, npy: string): Promise<number> {
   const axesText = stringOption(args, "axes", "import");
   if (axesText === undefined) throw new UsageError("--axes is required with --npy", "import");
-  for (const option of ["link", "axis-order"])
+  for (const option of ["link", "axis-order", "sparse", "transpose", "h5-column"])
     if (args.values[option] !== undefined)
       throw new UsageError(`--${option} goes with --h5, not --npy`, "import");
   const axes = axesText.split(",").map((a) => a.trim());
@@ -51,7 +51,7 @@ export const importCommand: Command = {
   name: "import",
   summary: "build a dataset bundle from a .npy array or an HDF5 dataset, with metadata tables",
   usage:
-    "import (--npy <file.npy> --axes <a,b,...> | --h5 <file.h5[:/path]> [--link] [--axes <a,b,...>]) [--meta axis=file ...] [--id axis=column ...] <out>",
+    "import (--npy <file.npy> --axes <a,b,...> | --h5 <file.h5[:/path]> [--link] [--axes <a,b,...>] [--sparse rows|columns [--transpose]] [--h5-column axis.column=/path ...]) [--meta axis=file ...] [--id axis=column ...] <out>",
   positionals: { required: ["out"] },
   options: {
     npy: { type: "string", value: "FILE", description: "the array, as written by numpy.save" },
@@ -75,6 +75,24 @@ export const importCommand: Command = {
       value: "hdf5|matlab",
       description: "with --h5: axes as the file stores them (default) or as MATLAB shows them",
     },
+    sparse: {
+      type: "string",
+      value: "rows|columns",
+      description:
+        "with --h5 FILE:/GROUP: a compressed sparse matrix group (10X, h5ad), compressed by rows (CSR) or columns (CSC)",
+    },
+    transpose: {
+      type: "boolean",
+      description:
+        "with --sparse: report the stored columns first (10X's genes x cells as cells x genes)",
+    },
+    "h5-column": {
+      type: "string",
+      multiple: true,
+      value: "AXIS.COLUMN=/PATH",
+      description:
+        "with --h5: a one-dimensional dataset of the same file as a metadata column (10X barcodes, features/id) (repeatable)",
+    },
     meta: {
       type: "string",
       multiple: true,
@@ -93,6 +111,7 @@ export const importCommand: Command = {
     "tt import --npy epochs.npy --axes instance,sample,channel --meta instance=epochs.csv --id instance=epoch_id ./epochs",
   notes: [
     "--h5 FILE:/PATH copies the dataset into a Zarr bundle block by block (memory stays a few blocks whatever the file's size); with --link the bundle reads the file in place instead: it is hard-linked into <out> (which must be on the same file system), nothing is copied, and tt gc never removes it. tt verify compares a linked file's bytes; a linked file whose length or time changes is refused on open, and results computed from it are reported stale.",
+    "A 10X matrix, cells first, keyed by its barcodes and read in place: tt import --h5 filtered_feature_bc_matrix.h5:/matrix --sparse columns --transpose --axes cell,gene --h5-column cell.barcode=/matrix/barcodes --h5-column gene.gene_id=/matrix/features/id --id cell=barcode --id gene=gene_id --link ./cells",
   ],
   async run(args, out) {
     const npy = stringOption(args, "npy", "import");
