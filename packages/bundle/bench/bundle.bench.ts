@@ -9,7 +9,6 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { MetaTable } from "@tt/schema";
 import {
   HEADLINE,
   headlineMeta,
@@ -18,27 +17,12 @@ import {
   uniform,
 } from "../../../tooling/bench/headline.js";
 import { openStoredDataset, writeDataset } from "../src/fs.js";
-import type { TensorStream } from "../src/index.js";
+import { headlineStream } from "./headline-stream.js";
 
 const { instances, samples, channels } = HEADLINE;
 const slab = samples * channels;
 const bytes = instances * slab * 4;
 const mb = bytes / 1e6;
-
-function stream(data: Float32Array, meta: MetaTable, rows = 2048): TensorStream {
-  const count = meta.numRows;
-  return {
-    axes: ["instance", "sample", "channel"],
-    dtype: "float32",
-    shape: [count, samples, channels],
-    blocks: (function* () {
-      for (let start = 0; start < count; start += rows) {
-        const stop = Math.min(count, start + rows);
-        yield { data: data.subarray(start * slab, stop * slab), meta: meta.slice(start, stop) };
-      }
-    })(),
-  };
-}
 
 async function time<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -85,7 +69,7 @@ try {
   const numpy = numpyReference(join(root, "data.npy"));
 
   const path = join(root, "bundle");
-  const [, writeSeconds] = await time(() => writeDataset(path, stream(data, meta)));
+  const [, writeSeconds] = await time(() => writeDataset(path, headlineStream(data, meta)));
   report("write bundle (codec none)", writeSeconds, mb, numpy?.save);
   const [dataset, openSeconds] = await time(() => openStoredDataset(path));
   report("open (manifest + all metadata), first", openSeconds, 0);
@@ -112,7 +96,7 @@ try {
   const subsetMb = (subset * slab * 4) / 1e6;
   for (const codec of ["none", "zstd", "gzip", "blosc-lz4"]) {
     const codecPath = join(root, `codec-${codec}`);
-    const sub = stream(data.subarray(0, subset * slab), meta.slice(0, subset));
+    const sub = headlineStream(data.subarray(0, subset * slab), meta.slice(0, subset));
     const [, w] = await time(() => writeDataset(codecPath, sub, { codec }));
     const opened = await openStoredDataset(codecPath);
     const [, r] = await time(() => opened.read([]));

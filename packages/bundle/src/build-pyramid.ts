@@ -154,11 +154,43 @@ async function createLevels(
   return levels;
 }
 
+/**
+ * Tile writes under way, at most `limit` at a time: each file is synced as it is written, so
+ * writing several tiles at once keeps the disk busy while the next ones are reduced.
+ */
+class WriteQueue {
+  private readonly pending: Promise<void>[] = [];
+  private failure: unknown;
+
+  constructor(private readonly limit: number) {}
+
+  /** Starts `write`; waits for the oldest write first when `limit` are under way. */
+  async add(write: Promise<unknown>): Promise<void> {
+    this.pending.push(
+      write.then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= error;
+        },
+      ),
+    );
+    if (this.pending.length > this.limit) await this.pending.shift();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Waits for every write; the first failure is thrown. */
+  async drain(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
 /** One reducer per level, each writing its tiles and feeding the next; level 1 first. */
 function chainReducers(
   manifest: Manifest,
   plan: PyramidPlan,
   arrays: Partial<Record<PyramidReduction, WritableArray>>[],
+  queue: WriteQueue,
   options: IOOptions,
 ): LevelReducer[] {
   const reducers: LevelReducer[] = [];
@@ -169,7 +201,7 @@ function chainReducers(
     const target = arrays[level - 1]!;
     const reducer = new Reducer(map, outShape, plan.factor, plan.tileSize, async (tile) => {
       for (const reduction of plan.reductions)
-        await target[reduction]!.writeBlock(tile.start, tile[reduction], options);
+        await queue.add(target[reduction]!.writeBlock(tile.start, tile[reduction], options));
       await next?.pushPartials(tile.start, tile.partials);
     });
     reducers.unshift(reducer);
@@ -265,7 +297,14 @@ async function writePyramid(
   const { sort, order } = plan;
   const group = write.path(`arrays/${plan.field}.pyramid`, ".zarr");
   const arrays = await createLevels(write, group, manifest, plan, options.codec);
-  await reduceBase(dataset, order, chainReducers(manifest, plan, arrays, options), options);
+  const queue = new WriteQueue(8);
+  const reducers = chainReducers(manifest, plan, arrays, queue, options);
+  try {
+    await reduceBase(dataset, order, reducers, options);
+  } finally {
+    await queue.drain().catch(() => undefined);
+  }
+  await queue.drain();
   if (order !== undefined) await writeOrder(write, group, manifest.axes[0]!, order);
   await writeGroup(write, group, base, plan, sort);
   const replaced = findPyramidIndex(manifest, plan.field, sort?.column);

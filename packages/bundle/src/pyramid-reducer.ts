@@ -49,14 +49,43 @@ export function binMap(rowShape: readonly number[], reduced: readonly boolean[],
   return { map, outShape };
 }
 
+/** The bins of a tile, as {@link addRow} updates them. */
+interface Bins {
+  readonly sum: Float64Array;
+  readonly count: Uint32Array;
+  readonly min: Float32Array;
+  readonly max: Float32Array;
+}
+
+/** Adds one row of values without a mask to the bins at `at` (NaN skipped): the hot loop. */
+function addRow(
+  values: ArrayLike<number>,
+  offset: number,
+  length: number,
+  map: Int32Array,
+  at: number,
+  bins: Bins,
+): void {
+  const { sum, count, min, max } = bins;
+  for (let j = 0; j < length; j++) {
+    const v = values[offset + j]!;
+    if (Number.isNaN(v)) continue;
+    const k = at + map[j]!;
+    sum[k]! += v;
+    count[k]!++;
+    if (v < min[k]!) min[k] = v;
+    if (v > max[k]!) max[k] = v;
+  }
+}
+
 /** One level's bins for a tile of its rows, fed row by row in order. */
 export class LevelReducer {
   private readonly outSlab: number;
   private readonly inSlab: number;
-  private readonly sum: Float64Array;
-  private readonly count: Uint32Array;
-  private readonly min: Float32Array;
-  private readonly max: Float32Array;
+  readonly sum: Float64Array;
+  readonly count: Uint32Array;
+  readonly min: Float32Array;
+  readonly max: Float32Array;
   /** The first row of the tile being filled, and one past the last row touched. */
   private tileStart = 0;
   private touched = 0;
@@ -99,9 +128,13 @@ export class LevelReducer {
     for (let r = 0; r < rows; r++) {
       const at = await this.binRow(first + r);
       const offset = r * inSlab;
+      if (mask === undefined) {
+        addRow(values, offset, inSlab, map, at, this);
+        continue;
+      }
       for (let j = 0; j < inSlab; j++) {
         const v = values[offset + j]!;
-        if (Number.isNaN(v) || (mask !== undefined && !mask[offset + j])) continue;
+        if (Number.isNaN(v) || !mask[offset + j]) continue;
         const k = at + map[j]!;
         sum[k]! += v;
         count[k]!++;
