@@ -4,7 +4,13 @@
  * it says when the bundle has no pyramid, the query's rows marked on it, and a clicked row opened.
  */
 
-import { isTensorToolsError, openPyramid } from "tensortools/browser";
+import {
+  createHttpStore,
+  isTensorToolsError,
+  type KeyValueStore,
+  openPyramid,
+} from "tensortools/browser";
+import { cachingStore } from "./chunk-cache-store.js";
 import { cellText, element, required } from "./dom.js";
 import { baseRowSource, type ErpReduction, type PyramidLike, tileSource } from "./erp-source.js";
 import { createErpImage } from "./erp-view.js";
@@ -151,14 +157,16 @@ async function openSource(
   sorted: readonly string[],
   tableRowOf: Int32Array,
 ) {
-  const { dataset } = session;
+  if (session.datasetUrl === undefined)
+    return "The ERP image reads a pyramid of a dataset opened by URL; this one is held in memory.";
+  const store = pyramidStore(session.datasetUrl);
   try {
     if (sortBy !== "" && sorted.includes(sortBy)) {
-      const pyramid = (await openPyramid(dataset, { sortBy })) as unknown as PyramidLike;
+      const pyramid = (await openPyramid(store, { sortBy })) as unknown as PyramidLike;
       const note = `rows sorted by ${sortBy} (${pyramid.sortBy?.descending ? "descending" : "ascending"}, nulls last)`;
       return { source: tileSource(pyramid), order: pyramid.order, note };
     }
-    const pyramid = (await openPyramid(dataset)) as unknown as PyramidLike;
+    const pyramid = (await openPyramid(store)) as unknown as PyramidLike;
     if (sortBy === "")
       return { source: tileSource(pyramid), order: undefined, note: "rows in stored order" };
     const tableRows = Int32Array.from(tableRowOf).filter((row) => row >= 0);
@@ -174,4 +182,17 @@ async function openSource(
     if (!isTensorToolsError(error, "not-found")) throw error;
     return `This dataset has no pyramid, which the ERP image reads (the level that fits the screen, tile by tile). Build one with: ${buildHint(session)}`;
   }
+}
+
+/** The chunks read for the image, kept across channels and zooms (see `chunk-cache-store.ts`). */
+const stores = new Map<string, KeyValueStore>();
+
+/** The dataset's store for pyramid reads, remembering the chunks (and base row ranges) read. */
+function pyramidStore(datasetUrl: string): KeyValueStore {
+  let store = stores.get(datasetUrl);
+  if (store === undefined) {
+    store = cachingStore(createHttpStore(datasetUrl), (key) => key.includes("/c/"));
+    stores.set(datasetUrl, store);
+  }
+  return store;
 }

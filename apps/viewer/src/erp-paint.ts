@@ -28,7 +28,6 @@ export function paint(
   composite: { image: HTMLCanvasElement; sx: number; sy: number; sw: number; sh: number },
   share: Float32Array,
   ticks: ReturnType<typeof axisTicks>,
-  label: string,
 ): void {
   const ratio = window.devicePixelRatio || 1;
   canvas.width = Math.round(canvas.clientWidth * ratio);
@@ -59,8 +58,6 @@ export function paint(
       area.height + 15,
     );
   }
-  ctx.textAlign = "right";
-  ctx.fillText(label, area.left + area.width - 2, HEIGHT - 1);
 }
 
 /**

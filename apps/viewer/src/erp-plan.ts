@@ -33,15 +33,16 @@ export interface ErpTile {
 
 /**
  * The level that fits `pixels` screen pixels for `window`: the coarsest level that still has at
- * least one element per pixel in the window (rows x samples in view >= pixels), else level 0.
- * The levels shrink both axes together, so the count of elements, not each axis, is what fits.
+ * least one element per two pixels in the window (rows x samples in view >= pixels / 2: at most
+ * a 1.4-fold stretch along each axis), else level 0. The levels shrink both axes together, so the
+ * count of elements, not each axis, is what fits.
  *
  * @example
  * ```ts
  * const level = (scale: number) => ({ rows: 1024 / scale, samples: 512 / scale, rowScale: scale,
  *   sampleScale: scale, tileRows: 256, tileSamples: 256 });
  * const window = { rowStart: 0, rowEnd: 1024, sampleStart: 0, sampleEnd: 512 };
- * fittingLevel([level(1), level(2), level(4)], window, 200 * 100); // 2: 256 x 128 elements
+ * fittingLevel([level(1), level(2), level(4)], window, 400 * 150); // 2: 256 x 128 elements
  * ```
  */
 export function fittingLevel(
@@ -53,7 +54,7 @@ export function fittingLevel(
     const { rowScale, sampleScale } = levels[level]!;
     const rows = (window.rowEnd - window.rowStart) / rowScale;
     const samples = (window.sampleEnd - window.sampleStart) / sampleScale;
-    if (rows * samples >= pixels) return level;
+    if (rows * samples >= pixels / 2) return level;
   }
   return 0;
 }

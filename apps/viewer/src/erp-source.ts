@@ -27,6 +27,9 @@ export interface PyramidLike {
   ): Promise<Float32Array>;
 }
 
+/** Rows of a tile of the base (level 0), whose chunks are too tall to read whole for a zoom. */
+export const BASE_TILE_ROWS = 64;
+
 /** The tiles of a pyramid for the image: its levels and cached reads. */
 export interface TileSource {
   /** The levels, level 0 (the base) first. */
@@ -57,12 +60,13 @@ export interface TileSource {
  * ```
  */
 export function tileSource(pyramid: PyramidLike): TileSource {
-  const levels = pyramid.levels.map((level) => ({
+  const levels = pyramid.levels.map((level, at) => ({
     rows: level.shape[0]!,
     samples: level.shape[1]!,
     rowScale: level.scale[0]!,
     sampleScale: level.scale[1]!,
-    tileRows: level.chunkShape[0]!,
+    // The base's chunks hold hundreds of rows; its rows are read by range, a few at a time.
+    tileRows: at === 0 ? Math.min(BASE_TILE_ROWS, level.chunkShape[0]!) : level.chunkShape[0]!,
     tileSamples: level.chunkShape[1]!,
   }));
   const cache = new Map<string, Promise<Float32Array>>();

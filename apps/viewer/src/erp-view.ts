@@ -50,7 +50,7 @@ interface ErpState {
  * Reads the tiles of the level that fits each channel's canvas for the window in view and paints
  * them; a draw overtaken by a newer one paints nothing. `container` gets `data-state` (`reading`,
  * `drawn`, `error`), `data-level`, `data-tiles` (tiles per channel), `data-reads` (tile reads so
- * far) and `data-draws`.
+ * far), `data-draws` and `data-drawn-at` (`performance.now()` when painted).
  */
 async function draw(
   container: HTMLElement,
@@ -82,7 +82,7 @@ async function draw(
       { rows: rowScale, samples: sampleScale },
       view,
     );
-    paint(canvas, composite, share, ticks, content.coordinates.label);
+    paint(canvas, composite, share, ticks);
     canvas.dataset.limit = String(state.limits[c]);
   });
   Object.assign(container.dataset, {
@@ -91,6 +91,8 @@ async function draw(
     tiles: String(tiles.length),
     reads: String(source.reads()),
     draws: String(++state.draws),
+    // When the picture was painted (ms since the page's time origin), for the budgets.
+    drawnAt: String(performance.now()),
     window: [view.rowStart, view.rowEnd, view.sampleStart, view.sampleEnd]
       .map(Math.round)
       .join(","),
@@ -204,12 +206,17 @@ export function createErpImage(container: HTMLElement, onRow: (row: number) => v
       state.content = content;
       state.view = fullWindow(content.source);
       state.limits = [];
-      canvases = channelPanels(container, content.channelLabels);
+      const x = content.coordinates.label;
+      canvases = channelPanels(
+        container,
+        content.channelLabels.map((label) => `${label} · x: ${x}`),
+      );
       for (const canvas of canvases) wireCanvas(canvas, state, redraw, onRow);
       redraw();
     },
     highlight(selected) {
       state.selected = selected;
+      container.dataset.selected = String(selected.reduce((sum, v) => sum + v, 0));
       redraw();
     },
     zoom(factor) {

@@ -72,6 +72,17 @@ function groupSeries(group: ColourGroup, density: boolean): uPlot.Series {
   } as uPlot.Series;
 }
 
+/** The rows outside the query in density mode: never drawn as dots, but in the auto range. */
+const CONTEXT_SERIES = {
+  label: "other rows",
+  facets: [
+    { scale: "x", auto: true },
+    { scale: "y", auto: true },
+  ],
+  paths: () => null,
+  points: { show: false },
+} as uPlot.Series;
+
 /** The series of the selected instance: a dark ring, left out of the auto range. */
 const SELECTED_SERIES = {
   label: "selected",
@@ -136,7 +147,12 @@ export function createScatterPlot(
         { label: data.xLabel, labelSize: 18, size: 34, stroke: "#444", grid: { stroke: "#eee" } },
         { label: data.yLabel, labelSize: 18, size: 54, stroke: "#444", grid: { stroke: "#eee" } },
       ],
-      series: [{}, ...data.groups.map((g) => groupSeries(g, density)), SELECTED_SERIES],
+      series: [
+        {},
+        ...data.groups.map((g) => groupSeries(g, density)),
+        CONTEXT_SERIES,
+        SELECTED_SERIES,
+      ],
       hooks: {
         drawAxes: [
           (u) => {
@@ -152,7 +168,7 @@ export function createScatterPlot(
         ],
       },
     };
-    chart = new uPlot(options, toFacets(data), container);
+    chart = new uPlot(options, toFacets(data, density), container);
     let pressed: { x: number; y: number } | undefined;
     chart.over.addEventListener("mousedown", (event) => {
       pressed = { x: event.clientX, y: event.clientY };
@@ -189,10 +205,10 @@ export function createScatterPlot(
       if (chart === undefined || key !== groupsKey) {
         groupsKey = key;
         build(data, density);
-      } else if (!sameSeries) chart.setData(toFacets(data), true);
+      } else if (!sameSeries) chart.setData(toFacets(data, density), true);
       else {
         // Without a scale reset uPlot does not redraw by itself; the zoom stays as it is.
-        chart.setData(toFacets(data), false);
+        chart.setData(toFacets(data, density), false);
         chart.redraw();
       }
       container.dataset.points = String(pointCount(data.series));
@@ -204,12 +220,17 @@ export function createScatterPlot(
   };
 }
 
-/** The faceted data uPlot's mode 2 takes: null, then [xs, ys] per series. */
-function toFacets(data: ScatterData): uPlot.AlignedData {
+/**
+ * The faceted data uPlot's mode 2 takes: null, then [xs, ys] per series; in density mode the
+ * context (rows outside the query) is a series too, so the axes span it.
+ */
+function toFacets(data: ScatterData, density: boolean): uPlot.AlignedData {
   const selected = data.selected;
+  const context = density ? data.context : undefined;
   const facets = [
     null,
     ...data.series.map((s) => [s.x, s.y]),
+    context === undefined ? [[], []] : [context.x, context.y],
     selected === undefined ? [[], []] : [[selected.x], [selected.y]],
   ];
   return facets as unknown as uPlot.AlignedData;

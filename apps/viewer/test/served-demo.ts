@@ -27,6 +27,8 @@ export interface ServedDemo {
   readonly result: DecompositionResult;
   /** The joined dataset restricted to the result's instances: what the viewer queries. */
   readonly view: TensorView;
+  /** The folder the demo was written to (removed by `stop`). */
+  readonly dir: string;
   /** Stops the server and removes the demo. */
   stop(): Promise<void>;
 }
@@ -63,11 +65,33 @@ function viewerUrlOf(child: ChildProcess): Promise<string> {
   });
 }
 
+/** What to add to the demo before serving it. */
+export interface DemoOptions {
+  /**
+   * Pyramids of the dataset for the ERP image (`tt pyramid`): one in the stored order, and one
+   * sorted by each column named here (a column of the PCA result's instance table, `--from`).
+   */
+  pyramids?: { sortedBy: readonly string[] };
+}
+
 /** Writes a demo (3 recordings x 200 events), serves it with the viewer and opens it with the library. */
-export async function serveDemo(): Promise<ServedDemo> {
+export async function serveDemo(options: DemoOptions = {}): Promise<ServedDemo> {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), "tt-viewer-"));
   await runTt(["demo", dir, "--recordings", "3", "--events", "200", "--quiet"]);
+  if (options.pyramids !== undefined) {
+    await runTt(["pyramid", join(dir, "dataset"), "--quiet"]);
+    for (const column of options.pyramids.sortedBy)
+      await runTt([
+        "pyramid",
+        join(dir, "dataset"),
+        "--sort-by",
+        column,
+        "--from",
+        join(dir, "pca"),
+        "--quiet",
+      ]);
+  }
   const child = spawn(
     process.execPath,
     [TT, "serve", dir, "--viewer", VIEWER_DIST, "--port", "0"],
@@ -80,6 +104,7 @@ export async function serveDemo(): Promise<ServedDemo> {
   const view = joinResult(dataset, result).filter("instance", ids);
   return {
     viewerUrl,
+    dir,
     result,
     view,
     async stop() {

@@ -142,6 +142,47 @@ describe("the viewer on the served demo", () => {
     await page.waitForSelector("#instance-panels[data-reconstruction=drawn]");
   });
 
+  it("keeps a header cell above every column, sorts by a clicked header and pages", async () => {
+    const edges = await page.evaluate(() => {
+      const table = document.querySelector("#instance-table table") as HTMLTableElement;
+      const rect = (cell: Element) => cell.getBoundingClientRect();
+      const heads = Array.from(table.tHead!.rows[0]!.cells, (c) => [rect(c).left, rect(c).right]);
+      const cells = Array.from(table.tBodies[0]!.rows[0]!.cells, (c) => [
+        rect(c).left,
+        rect(c).right,
+      ]);
+      return { heads, cells };
+    });
+    expect(edges.heads.length).toBe(edges.cells.length);
+    expect(edges.heads).toEqual(edges.cells);
+    await typeQuery("");
+    await page.click('#instance-table th[data-column="score_1"] button');
+    await page.waitForSelector('#instance-table[data-sort="score_1"]');
+    const first = Number(
+      await page.textContent("#instance-table tbody tr:first-child td:nth-child(2)"),
+    );
+    await page.click('#instance-table th[data-column="score_1"] button');
+    await page.waitForSelector('#instance-table[data-sort="-score_1"]');
+    const scores = demo.view.meta("instance").column("score_1").values as Float64Array;
+    const top = Number(
+      await page.textContent("#instance-table tbody tr:first-child td:nth-child(2)"),
+    );
+    expect(top).toBeCloseTo(Math.max(...scores), 2);
+    expect(first).toBeCloseTo(Math.min(...scores), 2);
+    await page.click('#table-pager button[aria-label="last page"]');
+    await page.waitForSelector("#table-pager .pager[data-page='5']");
+    expect(Number(await attribute("#instance-table", "data-rows"))).toBe(scores.length - 500);
+    await page.selectOption("#table-pager select", "25");
+    expect(await page.getAttribute("#table-pager .pager", "data-pages")).toBe(
+      String(Math.ceil(scores.length / 25)),
+    );
+  });
+
+  it("says the dataset has no pyramid for the ERP image, and how to build one", async () => {
+    await page.waitForSelector("#erp[data-state=no-pyramid]");
+    expect(await page.textContent("#erp")).toContain("tt pyramid ");
+  });
+
   it("logged no errors, and fetched nothing that failed but zarrita's Zarr v2 probes", () => {
     expect(consoleErrors).toEqual([]);
     expect(failedRequests.filter((url) => !/\/\.(zattrs|zarray)$/.test(url))).toEqual([]);
