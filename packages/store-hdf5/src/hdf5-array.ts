@@ -9,7 +9,7 @@ import {
   type StoredArray,
   sizeOf,
 } from "@tt/schema";
-import { fileSource } from "#platform";
+import { fileSource, httpSource } from "#platform";
 import { absolutePath, type DatasetInfo, describeDataset } from "./dataset-info.js";
 import { type OpenFile, openSource } from "./hdf5-file.js";
 import { closeWhenCollected, forget, holding } from "./keep-alive.js";
@@ -190,7 +190,16 @@ export function readContext(
 
 /** The source of a path, bytes, Blob or source; `openHdf5Array` names itself in the refusal. */
 export async function sourceOf(file: Hdf5Input): Promise<Hdf5Source> {
-  if (typeof file === "string") return fileSource(file);
+  if (typeof file === "string") {
+    if (!/^https?:\/\//i.test(file)) return fileSource(file);
+    const remote = httpSource(file);
+    if (remote !== undefined) return remote;
+    throw new ArgumentError(
+      "openHdf5Array",
+      "file",
+      `${file} can be read in place on Node or in a web worker; on a page's main thread, fetch it and pass its bytes or a Blob`,
+    );
+  }
   if (file instanceof Uint8Array) return bytesSource(file, "<bytes>");
   if (typeof Blob !== "undefined" && file instanceof Blob)
     return blobSource(file, (file as { name?: string }).name ?? "<blob>");

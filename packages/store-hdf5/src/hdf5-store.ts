@@ -10,12 +10,11 @@ import {
   NotFoundError,
   type StoredArray,
 } from "@tt/schema";
-import { fileSource, localFile } from "#platform";
+import { fileSource, httpSource, localFile } from "#platform";
 import { version } from "../package.json";
 import { defaultChunkShape } from "./chunk-shape.js";
 import { type AxisOrder, arrayOfFile } from "./hdf5-array.js";
 import { openSource } from "./hdf5-file.js";
-import { httpRangeSource } from "./range-source.js";
 import { bytesSource, type Hdf5Source } from "./sources.js";
 import { openHdf5Sparse } from "./sparse-hdf5.js";
 import { splitHdf5Path, storeLabel } from "./store-path.js";
@@ -100,36 +99,24 @@ function optionsOfSettings(settings: JsonObject): Hdf5StoreOptions {
   };
 }
 
-/**
- * Whether the file at `url` can be read by synchronous range requests: an http(s) URL in a web
- * worker (a page's main thread may not make synchronous binary requests, and Node has none).
- */
-function rangeReadable(url: string): boolean {
-  const scope = globalThis as {
-    XMLHttpRequest?: unknown;
-    document?: unknown;
-    importScripts?: unknown;
-  };
-  return (
-    /^https?:\/\//i.test(url) &&
-    scope.XMLHttpRequest !== undefined &&
-    scope.document === undefined &&
-    scope.importScripts !== undefined
-  );
-}
-
-/** The file at `url` read by ranges, its length checked against what the store says. */
+/** The file at `url` read by ranges (see `httpSource`), its length checked against the store's. */
 async function rangeSource(store: KeyValueStore, key: string, url: string, options: IOOptions) {
-  const source = httpRangeSource(url);
-  const listed = await store.size(key, { signal: options.signal });
-  if (listed !== undefined && listed !== source.size)
+  const source = httpSource(url);
+  if (source === undefined) return undefined;
+  const listed = await store.size(key, { signal: options.signal }).catch((error) => {
+    source.close?.();
+    throw error;
+  });
+  if (listed !== undefined && listed !== source.size) {
+    source.close?.();
     throw new DataError(url, `has ${source.size} bytes, the store lists ${listed}`);
+  }
   return source;
 }
 
 /**
  * The file at `key`: in place when the store is a directory (Node), by range requests when it is
- * at an http(s) URL and this is a web worker, else its bytes whole.
+ * at an http(s) URL (on Node, and in a web worker), else its bytes whole.
  */
 async function storeSource(
   store: KeyValueStore,
@@ -139,7 +126,10 @@ async function storeSource(
   const label = storeLabel(store, key);
   const local = await localFile(store, key);
   if (local !== undefined) return fileSource(local, label);
-  if (rangeReadable(label)) return rangeSource(store, key, label, options);
+  const ranged = /^https?:\/\//i.test(label)
+    ? await rangeSource(store, key, label, options)
+    : undefined;
+  if (ranged !== undefined) return ranged;
   const bytes = await store.get(key, { signal: options.signal });
   if (bytes === undefined)
     throw new NotFoundError(key, `no HDF5 file '${key}' in ${store.location}`);
@@ -177,9 +167,9 @@ async function openStored(
  * An HDF5 {@link ArrayStoreBackend} whose arrays report axes in `axisOrder`. A store path is a
  * file's key, optionally followed by `:` and a dataset's path in the file
  * (`arrays/recordings.h5:/eeg/epochs`); without one, the file's only dataset. On Node a file of a
- * directory store is read in place, chunk by chunk; in a web worker a file at an http(s) URL is
- * read by byte-range requests; other stores (memory, HTTP elsewhere) hand over the file's bytes
- * whole. `create` and `openWritable` build the file in memory and store it whole
+ * directory store is read in place, chunk by chunk; a file at an http(s) URL is read by
+ * byte-range requests on Node and in a web worker; other stores (memory, HTTP on a page's main
+ * thread) hand over the file's bytes whole. `create` and `openWritable` build the file in memory and store it whole
  * after each write: they suit small files (and the conformance kit), not large ones. `configure`
  * takes the settings a linked bundle records (`{ dataset, axis_order, dimension_names, sparse }`)
  * and returns the store they describe, so such a bundle opens its file's dataset (or, with

@@ -34,7 +34,12 @@ export {
 } from "./hdf5-array.js";
 export { readHdf5Columns } from "./hdf5-columns.js";
 export { createHdf5Store, type Hdf5StoreOptions, hdf5Store } from "./hdf5-store.js";
-export { httpRangeSource, pagedSource } from "./range-source.js";
+export {
+  httpRangeSource,
+  pagedSource,
+  type RangeAnswer,
+  type SyncRequester,
+} from "./range-source.js";
 export type { Hdf5Source } from "./sources.js";
 export { openSparseArray } from "./sparse-array.js";
 export { type OpenHdf5SparseOptions, openHdf5Sparse } from "./sparse-hdf5.js";

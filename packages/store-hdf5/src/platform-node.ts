@@ -12,7 +12,25 @@ import {
   type KeyValueStore,
   NotFoundError,
 } from "@tt/schema";
+import { workerRequester } from "./node-http.js";
+import { httpRangeSource } from "./range-source.js";
 import type { Hdf5Source } from "./sources.js";
+
+/**
+ * The HDF5 file at an http(s) `url`, read by byte-range requests made on a worker thread of its
+ * own (HDF5 reads synchronously): only the pieces HDF5 asks for are fetched, never the file whole.
+ * `close()` ends the thread.
+ */
+export function httpSource(url: string): Hdf5Source {
+  const requester = workerRequester();
+  try {
+    const source = httpRangeSource(url, requester);
+    return { ...source, read: source.read, close: () => requester.close() };
+  } catch (error) {
+    requester.close();
+    throw error;
+  }
+}
 
 function errorCode(error: unknown): string | undefined {
   return (error as { code?: string }).code;

@@ -62,6 +62,16 @@ export function pagedSource(
   };
 }
 
+/** The answer to a synchronous request: its status, a header and (for GET) the body. */
+export interface RangeAnswer {
+  readonly status: number;
+  header(name: string): string | null;
+  readonly body: Uint8Array;
+}
+
+/** Makes one synchronous request (a `Range` header when `range` is given). */
+export type SyncRequester = (url: string, method: "HEAD" | "GET", range?: string) => RangeAnswer;
+
 interface SyncRequest {
   open(method: string, url: string, async: false): void;
   setRequestHeader(name: string, value: string): void;
@@ -72,32 +82,49 @@ interface SyncRequest {
   status: number;
 }
 
-/** One synchronous request; anything but `expect` is a DataError naming the URL. */
-function request(url: string, method: string, range: string | undefined, expect: number) {
+/** A synchronous request by XMLHttpRequest (web workers). */
+const xhrRequester: SyncRequester = (url, method, range) => {
   const Request = (globalThis as { XMLHttpRequest?: new () => SyncRequest }).XMLHttpRequest;
   if (Request === undefined)
     throw new UnsupportedError(
       "HDF5 over HTTP",
-      "reading HDF5 over HTTP needs XMLHttpRequest (a web worker)",
+      "reading HDF5 over HTTP needs XMLHttpRequest (a web worker) or Node",
     );
   const xhr = new Request();
   xhr.open(method, url, false);
   if (method === "GET") xhr.responseType = "arraybuffer";
   if (range !== undefined) xhr.setRequestHeader("Range", range);
   xhr.send();
-  if (xhr.status !== expect)
+  return {
+    status: xhr.status,
+    header: (name) => xhr.getResponseHeader(name),
+    body: new Uint8Array(xhr.response ?? new ArrayBuffer(0)),
+  };
+};
+
+/** One request; an answer other than `expect` is a DataError naming the URL. */
+function request(
+  requester: SyncRequester,
+  url: string,
+  method: "HEAD" | "GET",
+  range: string | undefined,
+  expect: number,
+): RangeAnswer {
+  const answer = requester(url, method, range);
+  if (answer.status !== expect)
     throw new DataError(
       url,
-      `answered ${xhr.status} to ${method}${range ? ` ${range}` : ""}; reading HDF5 in place needs a server that answers byte ranges (206)`,
+      `answered ${answer.status} to ${method}${range ? ` ${range}` : ""}; reading HDF5 in place needs a server that answers byte ranges (206)`,
     );
-  return xhr;
+  return answer;
 }
 
 /**
- * The HDF5 file at `url`, read by synchronous byte-range requests: for a web worker (browsers
- * refuse synchronous binary requests on a page's main thread), where `openHdf5Array` of it reads
- * only the pieces HDF5 asks for. The size comes from a HEAD request. A server that does not answer
- * ranges with 206 is a DataError naming the URL.
+ * The HDF5 file at `url`, read by synchronous byte-range requests, so that `openHdf5Array` of it
+ * reads only the pieces HDF5 asks for: in a web worker by XMLHttpRequest (browsers refuse
+ * synchronous binary requests on a page's main thread); on Node, a store or a path at an http(s)
+ * URL is read this way through a worker thread. The size comes from a HEAD request. A server
+ * that does not answer ranges with 206 is a DataError naming the URL.
  *
  * @example
  * ```ts
@@ -106,18 +133,21 @@ function request(url: string, method: string, range: string | undefined, expect:
  * const first = await array.read([{ start: 0, stop: 1 }, null, null]);
  * ```
  */
-export function httpRangeSource(url: string): Hdf5Source {
-  const length = Number(request(url, "HEAD", undefined, 200).getResponseHeader("Content-Length"));
+export function httpRangeSource(url: string, requester: SyncRequester = xhrRequester): Hdf5Source {
+  const head = request(requester, url, "HEAD", undefined, 200);
+  const length = Number(head.header("Content-Length"));
   if (!Number.isSafeInteger(length) || length <= 0)
     throw new DataError(
       url,
       "gave no Content-Length for the file; its size is needed to read it in place",
     );
   return pagedSource(url, length, (offset, count) => {
-    const xhr = request(url, "GET", `bytes=${offset}-${offset + count - 1}`, 206);
-    const bytes = new Uint8Array(xhr.response ?? new ArrayBuffer(0));
-    if (bytes.length !== count)
-      throw new DataError(url, `gave ${bytes.length} of the ${count} bytes asked for at ${offset}`);
-    return bytes;
+    const answer = request(requester, url, "GET", `bytes=${offset}-${offset + count - 1}`, 206);
+    if (answer.body.length !== count)
+      throw new DataError(
+        url,
+        `gave ${answer.body.length} of the ${count} bytes asked for at ${offset}`,
+      );
+    return answer.body;
   });
 }

@@ -176,13 +176,18 @@ describe("a bundle linked to an HDF5 file", () => {
     expect(sameBytes(data.subarray(tensor.data.length), tensor.data)).toBe(true);
   });
 
-  it("is read over HTTP too (the file fetched whole there, its length checked)", async () => {
+  it("is read over HTTP too, in place: the file by byte ranges, never whole", async () => {
     const server = await serveDirectory(dir);
     try {
       const remote = await openDataset(`${server.url}eeg/`);
       expect((await remote.take("epoch", [3]).materialize()).data).toEqual(
         (await eager.take("epoch", [3]).materialize()).data,
       );
+      const file = server.served.filter((r) => r.path.endsWith(".h5"));
+      expect(file.length).toBeGreaterThan(0);
+      expect(file.every((r) => r.method === "HEAD" || r.range !== undefined)).toBe(true);
+      const size = statSync(join(dir, "eeg", "arrays/recordings.h5")).size;
+      expect(file.reduce((n, r) => n + r.bytes, 0)).toBeLessThan(size / 4);
     } finally {
       await server.close();
     }

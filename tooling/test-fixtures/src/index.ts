@@ -21,5 +21,5 @@
 export { EEG_INDEX_COLUMNS, eegTensor, writeEegBundle } from "./eeg.js";
 export { fixture } from "./fixtures-folder.js";
 export { randomWaveforms, seededRandom } from "./random-waveforms.js";
-export { type DirectoryServer, serveDirectory } from "./serve-directory.js";
+export { type DirectoryServer, type ServedRequest, serveDirectory } from "./serve-directory.js";
 export { type TemporaryDirectory, temporaryDirectory } from "./temporary-directory.js";
