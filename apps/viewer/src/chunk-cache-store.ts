@@ -6,7 +6,7 @@
  * never goes stale.
  */
 
-import type { KeyValueStore } from "tensortools/browser";
+import { createHttpStore, type KeyValueStore } from "tensortools/browser";
 
 type GetOptions = Parameters<KeyValueStore["get"]>[1];
 
@@ -71,4 +71,29 @@ export function cachingStore(
     size: (key, options) => store.size(key, options),
     ...(store.modified && { modified: store.modified.bind(store) }),
   };
+}
+
+/** The page's store of each bundle URL (see {@link bundleStore}). */
+const stores = new Map<string, KeyValueStore>();
+
+/**
+ * The page's one store for the bundle at `url`: its manifest (read once, so every reader of the
+ * page sees the same version) and every chunk read (whole, or by byte range) are remembered, so
+ * the session, the pyramid and each channel of the ERP image share what they fetch.
+ *
+ * @example
+ * ```ts
+ * const dataset = await openDataset(bundleStore("http://127.0.0.1:8080/dataset/"));
+ * ```
+ */
+export function bundleStore(url: string): KeyValueStore {
+  let store = stores.get(url);
+  if (store === undefined) {
+    store = cachingStore(
+      createHttpStore(url),
+      (key) => key === "manifest.json" || key.includes("/c/"),
+    );
+    stores.set(url, store);
+  }
+  return store;
 }

@@ -4,13 +4,8 @@
  * it says when the bundle has no pyramid, the query's rows marked on it, and a clicked row opened.
  */
 
-import {
-  createHttpStore,
-  isTensorToolsError,
-  type KeyValueStore,
-  openPyramid,
-} from "tensortools/browser";
-import { cachingStore } from "./chunk-cache-store.js";
+import { isTensorToolsError, type Manifest, openPyramid } from "tensortools/browser";
+import { bundleStore } from "./chunk-cache-store.js";
 import { cellText, element, required } from "./dom.js";
 import { baseRowSource, type ErpReduction, type PyramidLike, tileSource } from "./erp-source.js";
 import { createErpImage } from "./erp-view.js";
@@ -159,14 +154,13 @@ async function openSource(
 ) {
   if (session.datasetUrl === undefined)
     return "The ERP image reads a pyramid of a dataset opened by URL; this one is held in memory.";
-  const store = pyramidStore(session.datasetUrl);
   try {
     if (sortBy !== "" && sorted.includes(sortBy)) {
-      const pyramid = (await openPyramid(store, { sortBy })) as unknown as PyramidLike;
+      const pyramid = (await pyramidOf(session.datasetUrl, sortBy)) as unknown as PyramidLike;
       const note = `rows sorted by ${sortBy} (${pyramid.sortBy?.descending ? "descending" : "ascending"}, nulls last)`;
       return { source: tileSource(pyramid), order: pyramid.order, note };
     }
-    const pyramid = (await openPyramid(store)) as unknown as PyramidLike;
+    const pyramid = (await pyramidOf(session.datasetUrl)) as unknown as PyramidLike;
     if (sortBy === "")
       return { source: tileSource(pyramid), order: undefined, note: "rows in stored order" };
     const tableRows = Int32Array.from(tableRowOf).filter((row) => row >= 0);
@@ -184,15 +178,41 @@ async function openSource(
   }
 }
 
-/** The chunks read for the image, kept across channels and zooms (see `chunk-cache-store.ts`). */
-const stores = new Map<string, KeyValueStore>();
+/** The pyramids opened (or being opened) by the page, by dataset URL and sort column. */
+const pyramids = new Map<string, Promise<PyramidLike>>();
 
-/** The dataset's store for pyramid reads, remembering the chunks (and base row ranges) read. */
-function pyramidStore(datasetUrl: string): KeyValueStore {
-  let store = stores.get(datasetUrl);
-  if (store === undefined) {
-    store = cachingStore(createHttpStore(datasetUrl), (key) => key.includes("/c/"));
-    stores.set(datasetUrl, store);
+/** The pyramid of the dataset at `datasetUrl` sorted by `sortBy` (stored order without), opened once. */
+function pyramidOf(datasetUrl: string, sortBy?: string): Promise<PyramidLike> {
+  const key = `${datasetUrl} ${sortBy ?? ""}`;
+  let pyramid = pyramids.get(key);
+  if (pyramid === undefined) {
+    const options = sortBy === undefined ? {} : { sortBy };
+    pyramid = openPyramid(bundleStore(datasetUrl), options) as unknown as Promise<PyramidLike>;
+    pyramids.set(key, pyramid);
   }
-  return store;
+  return pyramid;
+}
+
+/**
+ * Starts opening the pyramid the ERP image shows first (the first sorted one the manifest names,
+ * else the stored order) while the rest of the page opens the dataset and the result: the
+ * manifest is read once for both. A failure here is left for the image to report.
+ *
+ * @example
+ * ```ts
+ * prefetchPyramid(params.dataset);
+ * const session = await openSession(params.dataset, params.result);
+ * ```
+ */
+export function prefetchPyramid(datasetUrl: string): void {
+  const opening = (async () => {
+    const bytes = await bundleStore(datasetUrl).get("manifest.json");
+    if (bytes === undefined) return;
+    const manifest = JSON.parse(new TextDecoder().decode(bytes)) as Manifest;
+    const sorted = (manifest.pyramids ?? []).flatMap((p) =>
+      p.field === "data" && p.sort_by ? [p.sort_by.column] : [],
+    );
+    await pyramidOf(datasetUrl, sorted[0]);
+  })();
+  opening.catch(() => {});
 }

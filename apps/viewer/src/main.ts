@@ -8,6 +8,7 @@
 import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { required } from "./dom.js";
+import { prefetchPyramid } from "./erp-app.js";
 import { readParams } from "./params.js";
 import { openSession } from "./session.js";
 import { startViewer } from "./viewer-app.js";
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const app = required("app");
   const params = readParams(window.location.href);
   try {
+    prefetchPyramid(params.dataset);
     const session = await openSession(params.dataset, params.result);
     const { result, table, dataset } = session;
     const total = dataset.shape[0]!;

@@ -20,6 +20,7 @@ import {
   type TensorDataset,
   type TensorView,
 } from "tensortools/browser";
+import { bundleStore } from "./chunk-cache-store.js";
 import { hdf5WorkerStore } from "./hdf5-worker-store.js";
 import { transformedInput } from "./instance-read.js";
 
@@ -82,7 +83,7 @@ function scoreColumnsOf(table: MetaTable): string[] {
 export async function openSession(datasetUrl: string, resultUrl: string): Promise<ViewerSession> {
   const registry = createDefaultRegistry().register(hdf5WorkerStore());
   const [dataset, result] = await Promise.all([
-    openDataset(datasetUrl, { registry }),
+    openDataset(bundleStore(datasetUrl), { registry }),
     openResult(resultUrl),
   ]);
   return createSession(dataset, result, { datasetUrl, resultUrl });
