@@ -44,7 +44,14 @@ import { binMap, type LevelReducer, LevelReducer as Reducer } from "./pyramid-re
 import { type PyramidSortKey, sortColumnName, sortOrder } from "./sort-order.js";
 import { type DatasetBase, requireBase, writeNewVersion } from "./version.js";
 
-/** Options of {@link buildPyramid}. */
+/**
+ * Options of {@link buildPyramid}.
+ *
+ * @example
+ * ```ts
+ * const options: BuildPyramidOptions = { factor: 4, sortBy: "rt_ms", descending: true };
+ * ```
+ */
 export interface BuildPyramidOptions extends BundlePlugins, IOOptions {
   /** The field to reduce; `"data"` (the default) is the only one. */
   field?: string;
@@ -154,43 +161,11 @@ async function createLevels(
   return levels;
 }
 
-/**
- * Tile writes under way, at most `limit` at a time: each file is synced as it is written, so
- * writing several tiles at once keeps the disk busy while the next ones are reduced.
- */
-class WriteQueue {
-  private readonly pending: Promise<void>[] = [];
-  private failure: unknown;
-
-  constructor(private readonly limit: number) {}
-
-  /** Starts `write`; waits for the oldest write first when `limit` are under way. */
-  async add(write: Promise<unknown>): Promise<void> {
-    this.pending.push(
-      write.then(
-        () => undefined,
-        (error: unknown) => {
-          this.failure ??= error;
-        },
-      ),
-    );
-    if (this.pending.length > this.limit) await this.pending.shift();
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  /** Waits for every write; the first failure is thrown. */
-  async drain(): Promise<void> {
-    await Promise.all(this.pending.splice(0));
-    if (this.failure !== undefined) throw this.failure;
-  }
-}
-
 /** One reducer per level, each writing its tiles and feeding the next; level 1 first. */
 function chainReducers(
   manifest: Manifest,
   plan: PyramidPlan,
   arrays: Partial<Record<PyramidReduction, WritableArray>>[],
-  queue: WriteQueue,
   options: IOOptions,
 ): LevelReducer[] {
   const reducers: LevelReducer[] = [];
@@ -201,7 +176,7 @@ function chainReducers(
     const target = arrays[level - 1]!;
     const reducer = new Reducer(map, outShape, plan.factor, plan.tileSize, async (tile) => {
       for (const reduction of plan.reductions)
-        await queue.add(target[reduction]!.writeBlock(tile.start, tile[reduction], options));
+        await target[reduction]!.writeBlock(tile.start, tile[reduction], options);
       await next?.pushPartials(tile.start, tile.partials);
     });
     reducers.unshift(reducer);
@@ -297,14 +272,7 @@ async function writePyramid(
   const { sort, order } = plan;
   const group = write.path(`arrays/${plan.field}.pyramid`, ".zarr");
   const arrays = await createLevels(write, group, manifest, plan, options.codec);
-  const queue = new WriteQueue(8);
-  const reducers = chainReducers(manifest, plan, arrays, queue, options);
-  try {
-    await reduceBase(dataset, order, reducers, options);
-  } finally {
-    await queue.drain().catch(() => undefined);
-  }
-  await queue.drain();
+  await reduceBase(dataset, order, chainReducers(manifest, plan, arrays, options), options);
   if (order !== undefined) await writeOrder(write, group, manifest.axes[0]!, order);
   await writeGroup(write, group, base, plan, sort);
   const replaced = findPyramidIndex(manifest, plan.field, sort?.column);

@@ -7,7 +7,14 @@ import { existingStore } from "./directory-bundle.js";
 import { type OpenPyramidOptions, openPyramid, type Pyramid } from "./open-pyramid.js";
 import { cleanupBundle } from "./version.js";
 
-/** Options of {@link buildDatasetPyramid}. */
+/**
+ * Options of {@link buildDatasetPyramid}.
+ *
+ * @example
+ * ```ts
+ * const options: BuildDatasetPyramidOptions = { factor: 2, graceMs: 0 };
+ * ```
+ */
 export interface BuildDatasetPyramidOptions extends BuildPyramidOptions {
   /** How long files of the replaced version stay for readers that opened it (default ten minutes). */
   graceMs?: number;

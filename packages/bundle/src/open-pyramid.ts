@@ -27,10 +27,24 @@ import {
 } from "./pyramid-format.js";
 import { requireBase, versionStore } from "./version.js";
 
-/** The fields a pyramid can be built of and read from. */
+/**
+ * The fields a pyramid can be built of and read from.
+ *
+ * @example
+ * ```ts
+ * PYRAMID_FIELDS.includes("data"); // true
+ * ```
+ */
 export const PYRAMID_FIELDS: readonly string[] = Object.freeze(["data"]);
 
-/** Options of {@link openPyramid}. */
+/**
+ * Options of {@link openPyramid}.
+ *
+ * @example
+ * ```ts
+ * const options: OpenPyramidOptions = { field: "data", sortBy: "rt_ms" };
+ * ```
+ */
 export interface OpenPyramidOptions extends BundlePlugins, IOOptions {
   /** The field whose pyramid to open; `"data"` by default. */
   field?: string;
@@ -38,7 +52,14 @@ export interface OpenPyramidOptions extends BundlePlugins, IOOptions {
   sortBy?: string;
 }
 
-/** One level of a pyramid. */
+/**
+ * One level of a pyramid.
+ *
+ * @example
+ * ```ts
+ * const { shape, scale, chunkShape } = pyramid.levels[1]!; // scale [2, 2, 1] for factor 2
+ * ```
+ */
 export interface PyramidLevel {
   /** 0 for the base array, 1 for the first downsampled level, ... */
   readonly level: number;
@@ -50,7 +71,15 @@ export interface PyramidLevel {
   readonly chunkShape: readonly number[];
 }
 
-/** An opened pyramid: its levels and tile reads. */
+/**
+ * An opened pyramid: its levels and tile reads.
+ *
+ * @example
+ * ```ts
+ * const pyramid: Pyramid = await openPyramid(store);
+ * const tile = await pyramid.readTile(1, "min", { start: 0, stop: 256 }, { start: 0, stop: 256 }, 0);
+ * ```
+ */
 export interface Pyramid {
   /** The field it reduces. */
   readonly field: string;

@@ -11,10 +11,24 @@
 
 import { bytesPerElement, DataError, type DType, isPlainObject, sizeOf } from "@tt/schema";
 
-/** The reductions a pyramid keeps, each its own multiscale entry: mean and the min/max envelope. */
+/**
+ * The reductions a pyramid keeps, each its own multiscale entry: mean and the min/max envelope.
+ *
+ * @example
+ * ```ts
+ * for (const reduction of PYRAMID_REDUCTIONS) await pyramid.readTile(1, reduction, rows, samples, 0);
+ * ```
+ */
 export const PYRAMID_REDUCTIONS = ["mean", "min", "max"] as const;
 
-/** One of {@link PYRAMID_REDUCTIONS}. */
+/**
+ * One of {@link PYRAMID_REDUCTIONS}.
+ *
+ * @example
+ * ```ts
+ * const reduction: PyramidReduction = "max";
+ * ```
+ */
 export type PyramidReduction = (typeof PYRAMID_REDUCTIONS)[number];
 
 /** The version of the multiscales convention the attribute follows. */
@@ -109,7 +123,15 @@ export function multiscalesAttribute(spec: MultiscalesSpec) {
   }));
 }
 
-/** One multiscale entry as any reader of the convention sees it. */
+/**
+ * One multiscale entry as any reader of the convention sees it.
+ *
+ * @example
+ * ```ts
+ * const [mean]: Multiscale[] = readMultiscales(attributes, "arrays/data.pyramid.zarr");
+ * mean.datasets[0]; // { path: "mean/1", scale: [2, 2, 1] }
+ * ```
+ */
 export interface Multiscale {
   name: string;
   type: string | undefined;
@@ -137,6 +159,13 @@ function datasetScale(dataset: Record<string, unknown>, rank: number, where: str
  * Reads a `multiscales` group attribute of the OME-NGFF 0.4 form (the attribute alone, no
  * tensortools manifest): every multiscale entry with its axes and its datasets' paths and
  * scales. `where` names the group in errors.
+ *
+ * @example
+ * ```ts
+ * const group = JSON.parse(new TextDecoder().decode(await store.get(`${path}/zarr.json`)));
+ * for (const { type, datasets } of readMultiscales(group.attributes, path))
+ *   console.log(type, datasets.map((d) => `${d.path} x${d.scale.join("x")}`));
+ * ```
  */
 export function readMultiscales(attributes: unknown, where: string): Multiscale[] {
   const list = isPlainObject(attributes) ? attributes.multiscales : undefined;

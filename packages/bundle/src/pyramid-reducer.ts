@@ -49,43 +49,72 @@ export function binMap(rowShape: readonly number[], reduced: readonly boolean[],
   return { map, outShape };
 }
 
-/** The bins of a tile, as {@link addRow} updates them. */
-interface Bins {
+/** The bins of a tile and where a span of input rows goes into them. */
+interface Span {
   readonly sum: Float64Array;
   readonly count: Uint32Array;
   readonly min: Float32Array;
   readonly max: Float32Array;
+  readonly map: Int32Array;
+  /** Input rows `from` to `to` (of the block), whose first row is input row `first`. */
+  readonly from: number;
+  readonly to: number;
+  readonly first: number;
+  /** Input rows per bin, and the bins of the tile's first row and of one row. */
+  readonly factor: number;
+  readonly tileStart: number;
+  readonly outSlab: number;
 }
 
-/** Adds one row of values without a mask to the bins at `at` (NaN skipped): the hot loop. */
-function addRow(
-  values: ArrayLike<number>,
-  offset: number,
-  length: number,
-  map: Int32Array,
-  at: number,
-  bins: Bins,
-): void {
-  const { sum, count, min, max } = bins;
-  for (let j = 0; j < length; j++) {
-    const v = values[offset + j]!;
-    if (Number.isNaN(v)) continue;
-    const k = at + map[j]!;
-    sum[k]! += v;
-    count[k]!++;
-    if (v < min[k]!) min[k] = v;
-    if (v > max[k]!) max[k] = v;
+/** Adds the span's rows of base values (NaN and masked elements skipped): the hot loop. */
+function addValues(span: Span, values: ArrayLike<number>, mask: ArrayLike<number> | undefined) {
+  const { sum, count, min, max, map, factor, tileStart, outSlab, first } = span;
+  const slab = map.length;
+  for (let r = span.from; r < span.to; r++) {
+    const at = (Math.floor((first + r) / factor) - tileStart) * outSlab;
+    const offset = r * slab;
+    for (let j = 0; j < slab; j++) {
+      const v = values[offset + j]!;
+      if (Number.isNaN(v) || (mask !== undefined && mask[offset + j] === 0)) continue;
+      const k = at + map[j]!;
+      sum[k]! += v;
+      count[k]!++;
+      if (v < min[k]!) min[k] = v;
+      if (v > max[k]!) max[k] = v;
+    }
+  }
+}
+
+/** Adds the span's rows of the bins of the level before. */
+function addPartials(span: Span, input: BinPartials) {
+  const { sum, count, min, max, map, factor, tileStart, outSlab, first } = span;
+  const { sum: inSum, count: inCount, min: inMin, max: inMax } = input;
+  const slab = map.length;
+  for (let r = span.from; r < span.to; r++) {
+    const at = (Math.floor((first + r) / factor) - tileStart) * outSlab;
+    const offset = r * slab;
+    for (let j = 0; j < slab; j++) {
+      const i = offset + j;
+      const c = inCount[i]!;
+      if (c === 0) continue;
+      const k = at + map[j]!;
+      sum[k]! += inSum[i]!;
+      count[k]! += c;
+      const low = inMin[i]!;
+      const high = inMax[i]!;
+      if (low < min[k]!) min[k] = low;
+      if (high > max[k]!) max[k] = high;
+    }
   }
 }
 
 /** One level's bins for a tile of its rows, fed row by row in order. */
 export class LevelReducer {
   private readonly outSlab: number;
-  private readonly inSlab: number;
-  readonly sum: Float64Array;
-  readonly count: Uint32Array;
-  readonly min: Float32Array;
-  readonly max: Float32Array;
+  private readonly sum: Float64Array;
+  private readonly count: Uint32Array;
+  private readonly min: Float32Array;
+  private readonly max: Float32Array;
   /** The first row of the tile being filled, and one past the last row touched. */
   private tileStart = 0;
   private touched = 0;
@@ -97,7 +126,6 @@ export class LevelReducer {
     private readonly tileRows: number,
     private readonly sink: (tile: LevelTile) => Promise<void>,
   ) {
-    this.inSlab = map.length;
     this.outSlab = sizeOf(outShape);
     const size = tileRows * this.outSlab;
     this.sum = new Float64Array(size);
@@ -106,60 +134,40 @@ export class LevelReducer {
     this.max = new Float32Array(size).fill(Number.NEGATIVE_INFINITY);
   }
 
-  /** The offset in the tile of the bins of input row `row`, after flushing a finished tile. */
-  private async binRow(row: number): Promise<number> {
-    const out = Math.floor(row / this.factor);
-    if (out >= this.tileStart + this.tileRows) {
-      await this.flush(this.tileRows);
-      this.tileStart += this.tileRows;
+  /**
+   * Runs `add` over the `rows` input rows from input row `first` on, tile by tile: the rows
+   * whose bins are in the tile being filled, then (after flushing it) the next tile's.
+   */
+  private async spans(first: number, rows: number, add: (span: Span) => void): Promise<void> {
+    let from = 0;
+    while (from < rows) {
+      if (Math.floor((first + from) / this.factor) >= this.tileStart + this.tileRows) {
+        await this.flush(this.tileRows);
+        this.tileStart += this.tileRows;
+      }
+      const tileEnd = (this.tileStart + this.tileRows) * this.factor - first;
+      const to = Math.min(rows, tileEnd);
+      const { sum, count, min, max, map, factor, tileStart, outSlab } = this;
+      add({ sum, count, min, max, map, factor, tileStart, outSlab, from, to, first });
+      const last = Math.floor((first + to - 1) / factor) - tileStart + 1;
+      this.touched = Math.max(this.touched, last);
+      from = to;
     }
-    this.touched = Math.max(this.touched, out - this.tileStart + 1);
-    return (out - this.tileStart) * this.outSlab;
   }
 
-  /** Adds `rows` rows of base values from input row `first` on; NaN and unmasked (0) skip. */
-  async pushValues(
+  /** Adds `rows` rows of base values from input row `first` on; NaN and masked (0) skip. */
+  pushValues(
     first: number,
     values: ArrayLike<number>,
     mask: ArrayLike<number> | undefined,
     rows: number,
   ): Promise<void> {
-    const { map, inSlab, sum, count, min, max } = this;
-    for (let r = 0; r < rows; r++) {
-      const at = await this.binRow(first + r);
-      const offset = r * inSlab;
-      if (mask === undefined) {
-        addRow(values, offset, inSlab, map, at, this);
-        continue;
-      }
-      for (let j = 0; j < inSlab; j++) {
-        const v = values[offset + j]!;
-        if (Number.isNaN(v) || !mask[offset + j]) continue;
-        const k = at + map[j]!;
-        sum[k]! += v;
-        count[k]!++;
-        if (v < min[k]!) min[k] = v;
-        if (v > max[k]!) max[k] = v;
-      }
-    }
+    return this.spans(first, rows, (span) => addValues(span, values, mask));
   }
 
   /** Adds the bins of the level before, from its row `first` on. */
-  async pushPartials(first: number, input: BinPartials): Promise<void> {
-    const { map, inSlab, sum, count, min, max } = this;
-    for (let r = 0; r < input.rows; r++) {
-      const at = await this.binRow(first + r);
-      const offset = r * inSlab;
-      for (let j = 0; j < inSlab; j++) {
-        const c = input.count[offset + j]!;
-        if (c === 0) continue;
-        const k = at + map[j]!;
-        sum[k]! += input.sum[offset + j]!;
-        count[k]! += c;
-        if (input.min[offset + j]! < min[k]!) min[k] = input.min[offset + j]!;
-        if (input.max[offset + j]! > max[k]!) max[k] = input.max[offset + j]!;
-      }
-    }
+  pushPartials(first: number, input: BinPartials): Promise<void> {
+    return this.spans(first, input.rows, (span) => addPartials(span, input));
   }
 
   /** Flushes the last, partial tile. */

@@ -12,6 +12,12 @@ import {
 /**
  * What a pyramid is sorted by: a column of the first axis's metadata by name, or a column of
  * another table (a result's instance table, say) whose `on` column holds the axis's ids.
+ *
+ * @example
+ * ```ts
+ * const byRt: PyramidSortKey = "rt_ms";
+ * const byScore: PyramidSortKey = { column: "score_1", table: instanceTableOf(result) };
+ * ```
  */
 export type PyramidSortKey =
   | string
