@@ -40,6 +40,8 @@ export interface TileSource {
   readonly order: Int32Array | undefined;
   /** The column the rows are sorted by, if any. */
   readonly sortBy: { readonly column: string; readonly descending: boolean } | null;
+  /** Whether the values of `tile` in `channel` for `reduction` are read already. */
+  has(tile: ErpTile, channel: number, reduction: ErpReduction): boolean;
   /** The values of `tile` in one channel for `reduction`, row-major; cached. */
   read(tile: ErpTile, channel: number, reduction: ErpReduction): Promise<Float32Array>;
   /** The most rows a window may show (base rows read one by one), when limited. */
@@ -70,14 +72,18 @@ export function tileSource(pyramid: PyramidLike): TileSource {
     tileSamples: level.chunkShape[1]!,
   }));
   const cache = new Map<string, Promise<Float32Array>>();
+  const done = new Set<string>();
+  const keyOf = (tile: ErpTile, channel: number, reduction: ErpReduction) =>
+    `${reduction}/${tile.level}/${tile.rows[0]}/${tile.samples[0]}/${channel}`;
   let reads = 0;
   return {
     levels,
     channels: pyramid.levels[0]!.shape[2] ?? 1,
     order: pyramid.order,
     sortBy: pyramid.sortBy,
+    has: (tile, channel, reduction) => done.has(keyOf(tile, channel, reduction)),
     read(tile, channel, reduction) {
-      const key = `${reduction}/${tile.level}/${tile.rows[0]}/${tile.samples[0]}/${channel}`;
+      const key = keyOf(tile, channel, reduction);
       let values = cache.get(key);
       if (values === undefined) {
         reads++;
@@ -88,7 +94,10 @@ export function tileSource(pyramid: PyramidLike): TileSource {
           { start: tile.samples[0], stop: tile.samples[1] },
           channel,
         );
-        values.catch(() => cache.delete(key));
+        values.then(
+          () => done.add(key),
+          () => cache.delete(key),
+        );
         cache.set(key, values);
       }
       return values;

@@ -8,7 +8,14 @@
 import { element } from "./dom.js";
 import { channelPanels, compose, imageArea, paint } from "./erp-paint.js";
 import { colourLimit, selectionShare } from "./erp-pixels.js";
-import { type ErpWindow, fittingLevel, panWindow, visibleTiles, zoomWindow } from "./erp-plan.js";
+import {
+  type ErpTile,
+  type ErpWindow,
+  fittingLevel,
+  panWindow,
+  visibleTiles,
+  zoomWindow,
+} from "./erp-plan.js";
 import type { ErpReduction, TileSource } from "./erp-source.js";
 import { type AxisCoordinates, axisTicks } from "./sample-axis.js";
 
@@ -46,11 +53,65 @@ interface ErpState {
   draws: number;
 }
 
+/** Paints the tiles of `level` (their values per channel) for the window in view. */
+function paintLevel(
+  canvases: readonly HTMLCanvasElement[],
+  content: ErpContent,
+  state: ErpState,
+  level: number,
+  tiles: readonly ErpTile[],
+  values: readonly (readonly Float32Array[])[],
+): void {
+  const { rowScale, sampleScale } = content.source.levels[level]!;
+  const { view } = state;
+  const area = imageArea(canvases[0]!);
+  const share = selectionShare(state.selected, view.rowStart, view.rowEnd, area.height);
+  const ticks = axisTicks(content.coordinates.values, view.sampleStart, view.sampleEnd, 6);
+  canvases.forEach((canvas, c) => {
+    state.limits[c] ??= colourLimit(values[c]!);
+    const scale = { rows: rowScale, samples: sampleScale };
+    paint(canvas, compose(tiles, values[c]!, state.limits[c]!, scale, view), share, ticks);
+    canvas.dataset.limit = String(state.limits[c]);
+  });
+}
+
+/** The tiles of each channel, read (or taken from the cache). */
+function readAll(
+  content: ErpContent,
+  state: ErpState,
+  channels: number,
+  tiles: readonly ErpTile[],
+) {
+  const { source } = content;
+  return Promise.all(
+    Array.from({ length: channels }, (_, c) =>
+      Promise.all(tiles.map((t) => source.read(t, c, state.reduction))),
+    ),
+  );
+}
+
+/**
+ * A coarser level than `level` whose tiles for the window are all read already, for a picture
+ * at once while the fitting level's tiles come; undefined when the fitting level's are read.
+ */
+function previewLevel(content: ErpContent, state: ErpState, level: number, channels: number) {
+  const { source } = content;
+  const read = (at: number) =>
+    visibleTiles(source.levels, at, state.view).every((t) =>
+      Array.from({ length: channels }, (_, c) => c).every((c) => source.has(t, c, state.reduction)),
+    );
+  if (read(level)) return undefined;
+  for (let at = level + 1; at < source.levels.length; at++) if (read(at)) return at;
+  return undefined;
+}
+
 /**
  * Reads the tiles of the level that fits each channel's canvas for the window in view and paints
- * them; a draw overtaken by a newer one paints nothing. `container` gets `data-state` (`reading`,
- * `drawn`, `error`), `data-level`, `data-tiles` (tiles per channel), `data-reads` (tile reads so
- * far), `data-draws` and `data-drawn-at` (`performance.now()` when painted).
+ * them, after a picture from a coarser level already read when there is one (a zoom shows at
+ * once, then sharpens); a draw overtaken by a newer one paints nothing more. `container` gets
+ * `data-state` (`reading`, `drawn`, `error`), `data-level`, `data-tiles` (tiles per channel),
+ * `data-reads` (tile reads so far), `data-draws`, `data-drawn-at` (`performance.now()` when
+ * painted) and, for a preview, `data-previews` and `data-preview-at`.
  */
 async function draw(
   container: HTMLElement,
@@ -65,26 +126,19 @@ async function draw(
   const level = fittingLevel(source.levels, state.view, area.width * area.height);
   const tiles = visibleTiles(source.levels, level, state.view);
   container.dataset.state = "reading";
-  const values = await Promise.all(
-    canvases.map((_, c) => Promise.all(tiles.map((t) => source.read(t, c, state.reduction)))),
-  );
+  const preview = previewLevel(content, state, level, canvases.length);
+  if (preview !== undefined) {
+    const previewTiles = visibleTiles(source.levels, preview, state.view);
+    const values = await readAll(content, state, canvases.length, previewTiles);
+    if (ticket !== state.ticket) return;
+    paintLevel(canvases, content, state, preview, previewTiles, values);
+    container.dataset.previews = String(Number(container.dataset.previews ?? 0) + 1);
+    container.dataset.previewAt = String(performance.now());
+  }
+  const values = await readAll(content, state, canvases.length, tiles);
   if (ticket !== state.ticket) return;
-  const { rowScale, sampleScale } = source.levels[level]!;
+  paintLevel(canvases, content, state, level, tiles, values);
   const view = state.view;
-  const share = selectionShare(state.selected, view.rowStart, view.rowEnd, area.height);
-  const ticks = axisTicks(content.coordinates.values, view.sampleStart, view.sampleEnd, 6);
-  canvases.forEach((canvas, c) => {
-    state.limits[c] ??= colourLimit(values[c]!);
-    const composite = compose(
-      tiles,
-      values[c]!,
-      state.limits[c]!,
-      { rows: rowScale, samples: sampleScale },
-      view,
-    );
-    paint(canvas, composite, share, ticks);
-    canvas.dataset.limit = String(state.limits[c]);
-  });
   Object.assign(container.dataset, {
     state: "drawn",
     level: String(level),

@@ -8,8 +8,10 @@ import type { Page } from "playwright-core";
 
 /** What a step fetched and how long it took until the picture was painted. */
 export interface StepCost {
-  /** Milliseconds until the image was painted. */
+  /** Milliseconds until the image was painted from the level that fits. */
   readonly ms: number;
+  /** Milliseconds until a first picture from a coarser level already read, when there was one. */
+  readonly previewMs?: number;
   /** Requests the page made during the step, all of them and those for pyramid tiles. */
   readonly requests: number;
   readonly tileRequests: number;
@@ -64,14 +66,16 @@ export async function zoomStepCost(page: Page, button = "#erp-zoom-in"): Promise
   }, button);
   await page.waitForSelector(`#erp[data-draws='${draws + 1}']`, { timeout: 60_000 });
   const drawnAt = Number(await page.getAttribute("#erp", "data-drawn-at"));
-  return costIn(page, from, drawnAt, drawnAt - start);
+  const previewAt = Number(await page.getAttribute("#erp", "data-preview-at"));
+  const cost = await costIn(page, from, drawnAt, drawnAt - start);
+  return previewAt > start ? { ...cost, previewMs: previewAt - start } : cost;
 }
 
 /** One line of figures, e.g. for the test log and the headline script. */
 export function describeCost(what: string, cost: StepCost): string {
   const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
   return (
-    `${what}: ${cost.ms.toFixed(0)} ms, ${cost.requests} requests (${cost.tileRequests} pyramid tiles), ` +
+    `${what}: ${cost.ms.toFixed(0)} ms${cost.previewMs === undefined ? "" : ` (a coarser picture at ${cost.previewMs.toFixed(0)} ms)`}, ${cost.requests} requests (${cost.tileRequests} pyramid tiles), ` +
     `${mb(cost.bytes)} MB (${mb(cost.tileBytes)} MB of tiles)`
   );
 }

@@ -120,6 +120,14 @@ describe("the diverging scale and the image pixels", () => {
     const values = Float32Array.from({ length: 1000 }, (_, i) => (i === 0 ? 1e6 : (i % 10) - 4.5));
     expect(colourLimit([values, Float32Array.of(Number.NaN)])).toBe(4.5);
     expect(colourLimit([new Float32Array(3)])).toBe(1);
+    // Above 50,000 values an even sample: |v| spread evenly over [0, 1000) keeps its percentile.
+    const wide = Array.from({ length: 4 }, (_, t) =>
+      Float32Array.from(
+        { length: 100_000 },
+        (_, i) => (((t * 100_000 + i) * 7919) % 400_000) / 400,
+      ),
+    );
+    expect(colourLimit(wide)).toBeCloseTo(990, -1);
   });
 
   it("give each screen row the share of its image rows the query selects", () => {
