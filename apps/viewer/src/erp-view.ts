@@ -6,13 +6,13 @@
  */
 
 import { element } from "./dom.js";
+import { extentOf, wireCanvas } from "./erp-input.js";
 import { channelPanels, compose, imageArea, paint } from "./erp-paint.js";
 import { colourLimit, selectionShare } from "./erp-pixels.js";
 import {
   type ErpTile,
   type ErpWindow,
   fittingLevel,
-  panWindow,
   visibleTiles,
   zoomWindow,
 } from "./erp-plan.js";
@@ -158,69 +158,6 @@ function fullWindow(source: TileSource): ErpWindow {
   const base = source.levels[0]!;
   const rows = Math.min(base.rows, source.maxRows ?? base.rows);
   return { rowStart: 0, rowEnd: rows, sampleStart: 0, sampleEnd: base.samples };
-}
-
-/** The extent a window moves in: the base level, and the most rows in view. */
-function extentOf(source: TileSource) {
-  const base = source.levels[0]!;
-  return { rows: base.rows, samples: base.samples, maxRows: source.maxRows };
-}
-
-/**
- * Wires a canvas's wheel (zoom about the cursor), drag (pan) and click (`onRow` with the image
- * row under the pointer) to the state.
- */
-function wireCanvas(
-  canvas: HTMLCanvasElement,
-  state: ErpState,
-  redraw: () => void,
-  onRow: (row: number) => void,
-): void {
-  const pointAt = (event: MouseEvent) => {
-    const area = imageArea(canvas);
-    const { view } = state;
-    const fx = Math.min(1, Math.max(0, (event.offsetX - area.left) / area.width));
-    const fy = Math.min(1, Math.max(0, event.offsetY / area.height));
-    return {
-      row: view.rowStart + fy * (view.rowEnd - view.rowStart),
-      sample: view.sampleStart + fx * (view.sampleEnd - view.sampleStart),
-    };
-  };
-  const extent = () => extentOf(state.content!.source);
-  canvas.addEventListener("wheel", (event) => {
-    if (state.content === undefined) return;
-    event.preventDefault();
-    const at = pointAt(event);
-    state.view = zoomWindow(state.view, event.deltaY < 0 ? 1.25 : 0.8, at.row, at.sample, extent());
-    redraw();
-  });
-  let pressed: { x: number; y: number; view: ErpWindow } | undefined;
-  let moved = false;
-  canvas.addEventListener("mousedown", (event) => {
-    pressed = { x: event.clientX, y: event.clientY, view: state.view };
-    moved = false;
-  });
-  window.addEventListener("mouseup", () => {
-    pressed = undefined;
-  });
-  canvas.addEventListener("mousemove", (event) => {
-    if (pressed === undefined || state.content === undefined) return;
-    const dx = event.clientX - pressed.x;
-    const dy = event.clientY - pressed.y;
-    if (!moved && Math.hypot(dx, dy) < 4) return;
-    moved = true;
-    const area = imageArea(canvas);
-    const { view } = pressed;
-    const rows = (-dy / area.height) * (view.rowEnd - view.rowStart);
-    const samples = (-dx / area.width) * (view.sampleEnd - view.sampleStart);
-    state.view = panWindow(view, rows, samples, extent());
-    redraw();
-  });
-  canvas.addEventListener("click", (event) => {
-    if (moved || state.content === undefined) return;
-    if (event.offsetY > imageArea(canvas).height) return;
-    onRow(Math.floor(pointAt(event).row));
-  });
 }
 
 /**
