@@ -66,7 +66,7 @@ export function openResult(
  * const tile = await pyramid.readTile(2, "mean", { start: 0, stop: 256 }, { start: 0, stop: 256 }, 0);
  * ```
  */
-export function openPyramid(
+export async function openPyramid(
   source: string | KeyValueStore | TensorDataset,
   options: OpenPyramidOptions = {},
 ): Promise<Pyramid> {

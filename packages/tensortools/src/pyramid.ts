@@ -24,7 +24,7 @@ import { createDefaultRegistry } from "./node-registry.js";
  * const pyramid = await openPyramid("./eeg", { sortBy: "rt_ms" });
  * ```
  */
-export function buildPyramid(
+export async function buildPyramid(
   dataset: string | TensorDataset,
   options: BuildDatasetPyramidOptions = {},
 ): Promise<Manifest> {
@@ -45,7 +45,7 @@ export function buildPyramid(
  * const tile = await pyramid.readTile(coarsest.level, "max", { start: 0, stop: coarsest.shape[0] }, { start: 0, stop: coarsest.shape[1] }, 0);
  * ```
  */
-export function openPyramid(
+export async function openPyramid(
   source: string | KeyValueStore | TensorDataset,
   options: OpenPyramidOptions = {},
 ): Promise<Pyramid> {
