@@ -47,41 +47,33 @@ function paddedRange(_u: uPlot, min: number | null, max: number | null): uPlot.R
   return uPlot.rangeNum(min, max, 0.05, true);
 }
 
-/** The uPlot series of one colour group: filled dots of its colour, or nothing in density mode. */
-function groupSeries(group: ColourGroup, density: boolean): uPlot.Series {
-  if (density)
-    return {
-      label: group.label,
-      facets: [
-        { scale: "x", auto: true },
-        { scale: "y", auto: true },
-      ],
-      paths: () => null,
-      points: { show: false },
-    } as uPlot.Series;
+/** A series that is never drawn but spans the auto range of both axes. */
+function hiddenSeries(label: string): uPlot.Series {
   return {
-    label: group.label,
-    fill: group.colour,
-    stroke: group.colour,
+    label,
     facets: [
       { scale: "x", auto: true },
       { scale: "y", auto: true },
     ],
+    paths: () => null,
+    points: { show: false },
+  } as uPlot.Series;
+}
+
+/** The uPlot series of one colour group: filled dots of its colour, or nothing in density mode. */
+function groupSeries(group: ColourGroup, density: boolean): uPlot.Series {
+  if (density) return hiddenSeries(group.label);
+  return {
+    ...hiddenSeries(group.label),
+    fill: group.colour,
+    stroke: group.colour,
     paths: uPlot.paths.points!(),
     points: { show: true, size: 4, width: 0, fill: group.colour },
   } as uPlot.Series;
 }
 
 /** The rows outside the query in density mode: never drawn as dots, but in the auto range. */
-const CONTEXT_SERIES = {
-  label: "other rows",
-  facets: [
-    { scale: "x", auto: true },
-    { scale: "y", auto: true },
-  ],
-  paths: () => null,
-  points: { show: false },
-} as uPlot.Series;
+const CONTEXT_SERIES = hiddenSeries("other rows");
 
 /** The series of the selected instance: a dark ring, left out of the auto range. */
 const SELECTED_SERIES = {
