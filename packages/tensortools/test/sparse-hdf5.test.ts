@@ -143,7 +143,9 @@ describe("a 10X matrix linked into a bundle", () => {
     const [fromLinked, fromDirect] = await Promise.all(
       [linked, reference].map((d) => d.query("cell", expr).materialize()),
     );
-    expect(Array.from(fromLinked!.data as Int32Array)).toEqual(Array.from(fromDirect!.data as Int32Array));
+    expect(Array.from(fromLinked!.data as Int32Array)).toEqual(
+      Array.from(fromDirect!.data as Int32Array),
+    );
     expect(fromLinked!.axisIndex.cell).toHaveLength(CELLS - 1);
     const config = { rank: 2, center: { over: ["cell"] }, memory_budget: 256 };
     const [a, b] = await Promise.all(
@@ -154,7 +156,9 @@ describe("a 10X matrix linked into a bundle", () => {
     const copied = await importHdf5(join(dir, "copied"), file, options);
     expect(copied.plugins?.array_store).not.toBe("hdf5");
     const dense = await (await openDataset(join(dir, "copied"))).materialize();
-    expect(Array.from(dense.data as Int32Array)).toEqual(Array.from((await reference.materialize()).data as Int32Array));
+    expect(Array.from(dense.data as Int32Array)).toEqual(
+      Array.from((await reference.materialize()).data as Int32Array),
+    );
     direct.close();
   });
 });
