@@ -126,7 +126,6 @@ function readerAt(
   cursor.reader ??= openReader(plan.sources[cursor.source]!, positions, plan.shape, {
     dtype: plan.dtype,
     fill: plan.fill,
-    plugins: plan.plugins,
     scratch,
     signal: plan.signal,
   });

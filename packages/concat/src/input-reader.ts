@@ -1,6 +1,5 @@
 /** Reading an input's slabs into an output block: straight into it when its array can, copied when not. */
 
-import type { BundlePlugins } from "@tt/bundle";
 import {
   type AxisSelection,
   bytesPerElement,
@@ -56,7 +55,7 @@ interface Slabs {
 }
 
 /** The input's arrays opened through its store plugin, when the input is a bundle in a store. */
-async function openArrays(source: Source, plugins: BundlePlugins, signal: AbortSignal | undefined) {
+async function openArrays(source: Source, signal: AbortSignal | undefined) {
   const { data } = source;
   if (data.kind !== "store") return undefined;
   const { arrayStore } = data;
@@ -108,7 +107,6 @@ function valueReader(
 interface ReaderOptions {
   dtype: DType;
   fill: number;
-  plugins: BundlePlugins;
   scratch: ScratchPool;
   signal?: AbortSignal;
 }
@@ -126,9 +124,9 @@ export async function openReader(
   outShape: readonly number[],
   options: ReaderOptions,
 ): Promise<InputReader> {
-  const { dtype, fill, plugins, scratch, signal } = options;
+  const { dtype, fill, scratch, signal } = options;
   const slabs: SlabMap = slabMap(source.shape.slice(1), outShape.slice(1), positions);
-  const arrays = await openArrays(source, plugins, signal);
+  const arrays = await openArrays(source, signal);
   const values = valueReader(source, arrays, signal);
   const copied = async (start: number, count: number, target: BlockTarget) => {
     const { data, mask } = await values(start, count);
