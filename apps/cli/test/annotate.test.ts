@@ -4,19 +4,17 @@
  * which the bundle is the old version or the new one, whole.
  */
 
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeTempDirs, tempDir, tt, ttStart } from "./helpers.js";
+import { copyDemo, removeTempDirs, tempDir, tt, ttStart, writeSmallDemo } from "./helpers.js";
 
 let dir: string;
 let copies = 0;
 
 /** A fresh copy of the demo in `dir` (its dataset and PCA result). */
 function demoCopy(from = join(dir, "demo")): { dataset: string; result: string } {
-  const to = join(dir, `copy-${++copies}`);
-  cpSync(from, to, { recursive: true });
-  return { dataset: join(to, "dataset"), result: join(to, "pca") };
+  return copyDemo(from, join(dir, `copy-${++copies}`));
 }
 
 /** The version a bundle's manifest.json names. */
@@ -34,8 +32,7 @@ async function instanceIds(dataset: string, expr: string): Promise<string[]> {
 
 beforeAll(async () => {
   dir = tempDir();
-  const demo = await tt(["demo", join(dir, "demo"), "--recordings", "2", "--events", "20", "-q"]);
-  expect(demo.code).toBe(0);
+  await writeSmallDemo(join(dir, "demo"));
 }, 120_000);
 
 afterAll(removeTempDirs);

@@ -1,7 +1,7 @@
 /** Running the built `tt` binary in a child process, as users do. */
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -49,4 +49,16 @@ export function tempDir(): string {
 /** Removes the directories {@link tempDir} made. */
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes the small demo (a dataset of 2 recordings x 20 events and its PCA) into `path`. */
+export async function writeSmallDemo(path: string): Promise<void> {
+  const demo = await tt(["demo", path, "--recordings", "2", "--events", "20", "-q"]);
+  if (demo.code !== 0) throw new Error(`tt demo failed (${demo.code}): ${demo.stderr}`);
+}
+
+/** A copy at `to` of the demo folder `from`: the paths of its dataset and its PCA result. */
+export function copyDemo(from: string, to: string): { dataset: string; result: string } {
+  cpSync(from, to, { recursive: true });
+  return { dataset: join(to, "dataset"), result: join(to, "pca") };
 }

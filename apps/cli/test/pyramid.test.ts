@@ -4,35 +4,27 @@
  * an append drops the pyramid.
  */
 
-import { cpSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openPyramid } from "tensortools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeTempDirs, tempDir, tt } from "./helpers.js";
+import { copyDemo, removeTempDirs, tempDir, tt, writeSmallDemo } from "./helpers.js";
 
 let dir: string;
-let copies = 0;
-
-function demoCopy(): { dataset: string; result: string } {
-  const to = join(dir, `copy-${++copies}`);
-  cpSync(join(dir, "demo"), to, { recursive: true });
-  return { dataset: join(to, "dataset"), result: join(to, "pca") };
-}
-
+let demo: string;
 const manifestOf = (dataset: string) =>
   JSON.parse(readFileSync(join(dataset, "manifest.json"), "utf8"));
 
 beforeAll(async () => {
   dir = tempDir();
-  const demo = await tt(["demo", join(dir, "demo"), "--recordings", "2", "--events", "20", "-q"]);
-  expect(demo.code).toBe(0);
+  demo = join(dir, "demo");
+  await writeSmallDemo(demo);
 }, 120_000);
-
 afterAll(removeTempDirs);
 
 describe("tt pyramid", () => {
   it("builds a pyramid as a new version, readable by openPyramid, and verify passes", async () => {
-    const { dataset } = demoCopy();
+    const { dataset } = copyDemo(demo, join(dir, "stored"));
     const run = await tt(["pyramid", dataset, "--factor", "4"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -49,7 +41,7 @@ describe("tt pyramid", () => {
   });
 
   it("sorts by a metadata column, and by a result's column with --from, as JSON", async () => {
-    const { dataset, result } = demoCopy();
+    const { dataset, result } = copyDemo(demo, join(dir, "sorted"));
     const sorted = await tt(["pyramid", dataset, "--sort-by", "score", "--json"]);
     expect(sorted.code).toBe(0);
     expect(JSON.parse(sorted.stdout)).toMatchObject({ sort_by: "score", factor: 2, version: 2 });
@@ -80,7 +72,7 @@ describe("tt pyramid", () => {
   });
 
   it("says what is wrong in the command's words, and writes nothing", async () => {
-    const { dataset } = demoCopy();
+    const { dataset } = copyDemo(demo, join(dir, "bad"));
     const factor = await tt(["pyramid", dataset, "--factor", "3"]);
     expect(factor.code).toBe(2);
     expect(factor.stderr).toMatch(/--factor must be 2 or 4, got '3'/);
