@@ -21,6 +21,7 @@ import {
   annotateBundle,
   appendBundle,
   buildPyramid,
+  cleanupBundle,
   openBundle,
   openPyramid,
   type Pyramid,
@@ -294,11 +295,22 @@ describe("the pyramid's place in the write protocol", () => {
     await expect(openPyramid(store, { sortBy: "rt" })).rejects.toThrow(/no a pyramid|has no/);
   });
 
-  it("a rebuild of the same field and order replaces the entry", async () => {
+  it("a rebuild of the same field and order replaces the entry; cleanup removes the old group", async () => {
     const store = await goldenBundle();
-    await buildPyramid(store);
+    const first = (await buildPyramid(store)).pyramids![0]!.path;
     const manifest = await buildPyramid(store, { factor: 4 });
     expect(manifest.pyramids!.map((p) => p.factor)).toEqual([4]);
+    const groups = async () => {
+      const found = new Set<string>();
+      for await (const key of store.list("arrays/"))
+        if (key.includes(".pyramid.")) found.add(key.split("/")[1]!);
+      return [...found];
+    };
+    expect(await groups()).toHaveLength(2);
+    await cleanupBundle(store, { graceMs: 0 });
+    expect(await groups()).toEqual([manifest.pyramids![0]!.path.split("/")[1]]);
+    expect(first).not.toBe(manifest.pyramids![0]!.path);
+    await openPyramid(store);
   });
 });
 
