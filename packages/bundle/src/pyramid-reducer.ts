@@ -19,7 +19,10 @@ export interface BinPartials {
   readonly max: Float32Array;
 }
 
-/** A finished tile of a level: its first row, its mean/min/max (NaN where no valid element). */
+/**
+ * A finished tile of a level: its first row, its mean/min/max (NaN where no valid element). Its
+ * arrays are the reducer's own, valid until the sink's promise settles.
+ */
 export interface LevelTile {
   readonly start: number;
   readonly mean: Float32Array;
@@ -115,6 +118,8 @@ export class LevelReducer {
   private readonly count: Uint32Array;
   private readonly min: Float32Array;
   private readonly max: Float32Array;
+  /** The tile's mean, min and max, handed to the sink (reused: the sink is done before the next). */
+  private readonly out: { mean: Float32Array; min: Float32Array; max: Float32Array };
   /** The first row of the tile being filled, and one past the last row touched. */
   private tileStart = 0;
   private touched = 0;
@@ -132,6 +137,11 @@ export class LevelReducer {
     this.count = new Uint32Array(size);
     this.min = new Float32Array(size).fill(Number.POSITIVE_INFINITY);
     this.max = new Float32Array(size).fill(Number.NEGATIVE_INFINITY);
+    this.out = {
+      mean: new Float32Array(size),
+      min: new Float32Array(size),
+      max: new Float32Array(size),
+    };
   }
 
   /**
@@ -178,14 +188,15 @@ export class LevelReducer {
   /** Hands the tile's first `rows` rows to the sink, then clears the bins. */
   private async flush(rows: number): Promise<void> {
     const size = rows * this.outSlab;
-    const mean = new Float32Array(size);
-    const low = new Float32Array(size);
-    const high = new Float32Array(size);
+    const mean = this.out.mean.subarray(0, size);
+    const low = this.out.min.subarray(0, size);
+    const high = this.out.max.subarray(0, size);
+    const { count, sum, min, max } = this;
     for (let k = 0; k < size; k++) {
-      const c = this.count[k]!;
-      mean[k] = c === 0 ? Number.NaN : this.sum[k]! / c;
-      low[k] = c === 0 ? Number.NaN : this.min[k]!;
-      high[k] = c === 0 ? Number.NaN : this.max[k]!;
+      const c = count[k]!;
+      mean[k] = c === 0 ? Number.NaN : sum[k]! / c;
+      low[k] = c === 0 ? Number.NaN : min[k]!;
+      high[k] = c === 0 ? Number.NaN : max[k]!;
     }
     const partials: BinPartials = {
       rows,
