@@ -38,6 +38,8 @@ describe("tt pyramid", () => {
     const tile = await pyramid.readTile(1, "max", { start: 0, stop: 2 }, { start: 0, stop: 3 }, 0);
     expect(tile).toHaveLength(6);
     expect((await tt(["verify", dataset])).code).toBe(0);
+    const info = await tt(["info", dataset]);
+    expect(info.stdout).toMatch(/\npyramids: data \(factor 4, \d+ levels\)\n$/);
   });
 
   it("sorts by a metadata column, and by a result's column with --from, as JSON", async () => {
@@ -61,6 +63,11 @@ describe("tt pyramid", () => {
       (p: { sort_by: { column: string } }) => p.sort_by.column,
     );
     expect(names).toEqual(["score", "score_1"]);
+    const info = JSON.parse((await tt(["info", dataset, "--json"])).stdout);
+    expect(info.pyramids.map((p: { sort_by: unknown }) => p.sort_by)).toEqual([
+      { axis: "instance", column: "score", descending: false },
+      { axis: "instance", column: "score_1", descending: true },
+    ]);
     const pyramid = await openPyramid(dataset, { sortBy: "score" });
     const scores = manifestOf(dataset);
     expect(scores.pyramids[0].sort_by).toEqual({

@@ -21,9 +21,19 @@ function inPlaceLine(manifest: Manifest): string {
   return `  read in place from ${manifest.array_store}${inFile} (${plugin}), never copied; tt verify compares it`;
 }
 
+/** The bundle's pyramids in a line: field, order, factor and levels of each. */
+function pyramidsLine(pyramids: NonNullable<Manifest["pyramids"]>): string {
+  const each = pyramids.map(
+    (p) =>
+      `${p.field}${p.sort_by ? ` sorted by '${p.sort_by.column}'${p.sort_by.descending ? " descending" : ""}` : ""} (factor ${p.factor}, ${p.levels} levels)`,
+  );
+  return `pyramids: ${each.join(", ")}`;
+}
+
 export const infoCommand: Command = {
   name: "info",
-  summary: "show a dataset bundle's axes, shape, dtype, chunking, metadata columns and partitions",
+  summary:
+    "show a dataset bundle's axes, shape, dtype, chunking, metadata columns, partitions and pyramids",
   usage: "info <bundle>",
   positionals: { required: ["bundle"] },
   options: {},
@@ -57,6 +67,7 @@ export const infoCommand: Command = {
       mask: dataset.hasMask,
       axes,
       partitions: dataset.manifest.partitions ?? {},
+      pyramids: dataset.manifest.pyramids ?? [],
       attrs: dataset.attrs,
     };
     if (out.json) {
@@ -87,6 +98,10 @@ export const infoCommand: Command = {
     if (partitions.length > 0) {
       print(out, "");
       print(out, `partitions: ${partitions.map(([k, v]) => `${k} (${v})`).join(", ")}`);
+    }
+    if (summary.pyramids.length > 0) {
+      print(out, "");
+      print(out, pyramidsLine(summary.pyramids));
     }
     return EXIT.ok;
   },
