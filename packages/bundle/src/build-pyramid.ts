@@ -65,7 +65,10 @@ export interface BuildPyramidOptions extends BundlePlugins, IOOptions {
   sortBy?: PyramidSortKey;
   /** Sort descending rather than ascending. */
   descending?: boolean;
-  /** Levels are added until one holds at most this many bytes (default 4 MiB). */
+  /**
+   * Levels are added until one holds at most this many bytes (default 1 MiB: the coarsest level
+   * is what a viewer reads whole for its first picture).
+   */
   targetBytes?: number;
   /** Tile (chunk) length of the levels along each downsampled axis (default 256). */
   tileSize?: number;
@@ -76,6 +79,9 @@ export interface BuildPyramidOptions extends BundlePlugins, IOOptions {
   /** Reports progress as blocks are reduced. */
   onProgress?: (progress: Progress) => void;
 }
+
+/** The default `targetBytes`: a level of at most 1 MiB ends the pyramid. */
+const DEFAULT_TARGET_BYTES = 1024 * 1024;
 
 /** What the build does, checked against the dataset before anything is written. */
 interface PyramidPlan {
@@ -120,7 +126,7 @@ function planOf(manifest: Manifest, location: string, options: BuildPyramidOptio
         `'${reduction}' is not one of ${PYRAMID_REDUCTIONS.join(", ")}`,
       );
   const tileSize = options.tileSize ?? 256;
-  const targetBytes = options.targetBytes ?? 4 * 1024 * 1024;
+  const targetBytes = options.targetBytes ?? DEFAULT_TARGET_BYTES;
   if (!Number.isInteger(tileSize) || tileSize < 1)
     throw new ConfigError("tileSize", `must be a positive integer, got ${tileSize}`);
   if (!(targetBytes >= 0))

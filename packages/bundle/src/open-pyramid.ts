@@ -168,20 +168,40 @@ function byReduction(multiscales: Multiscale[], where: string) {
   return found;
 }
 
-/** Opens every level array of every reduction, keyed `<reduction>/<level>`. */
-async function openLevels(
+/** A level array and its scale. */
+interface LevelArray {
+  array: StoredArray;
+  scale: number[];
+}
+
+/**
+ * The level arrays of every reduction, keyed `<reduction>/<level>`, each opened when first
+ * asked for (its `zarr.json` read once); a failed open is forgotten, so a retry opens again.
+ */
+function levelOpener(
   files: KeyValueStore,
   group: string,
   multiscales: Map<PyramidReduction, Multiscale>,
-  options: IOOptions,
-): Promise<Map<string, { array: StoredArray; scale: number[] }>> {
-  const arrays = new Map<string, { array: StoredArray; scale: number[] }>();
-  for (const [reduction, multiscale] of multiscales)
-    for (const [i, dataset] of multiscale.datasets.entries()) {
-      const array = await zarrStore.open(files, `${group}/${dataset.path}`, options);
-      arrays.set(`${reduction}/${i + 1}`, { array, scale: dataset.scale });
+) {
+  const opened = new Map<string, Promise<LevelArray>>();
+  return (
+    reduction: PyramidReduction,
+    level: number,
+    options: IOOptions,
+  ): Promise<LevelArray> | undefined => {
+    const dataset = multiscales.get(reduction)?.datasets[level - 1];
+    if (dataset === undefined) return undefined;
+    const key = `${reduction}/${level}`;
+    let array = opened.get(key);
+    if (array === undefined) {
+      array = zarrStore
+        .open(files, `${group}/${dataset.path}`, { signal: options.signal })
+        .then((stored) => ({ array: stored, scale: dataset.scale }));
+      array.catch(() => opened.delete(key));
+      opened.set(key, array);
     }
-  return arrays;
+    return array;
+  };
 }
 
 /** The group's attributes, read from its `zarr.json`. */
@@ -195,8 +215,10 @@ async function groupAttributes(files: KeyValueStore, group: string, options: IOO
 /**
  * Opens the pyramid of `options.field` (`data`) in the bundle in `store`, sorted by
  * `options.sortBy` or unsorted: its levels (level 0 is the base array) with shape, scale and
- * chunk shape, and `readTile`. Only the manifest, the group's `zarr.json`, the levels'
- * `zarr.json` (and a sorted pyramid's order) are read until tiles are asked for. A missing
+ * chunk shape, and `readTile`. Only the manifest, the group's `zarr.json`, the `zarr.json` of
+ * the first reduction's levels (for their shapes and chunk shapes), the base's (and a sorted
+ * pyramid's order) are read, at once, until tiles are asked for; the other reductions' levels
+ * are opened by their first read. A missing
  * pyramid is a NotFoundError; one built before the data last changed is a DataError.
  *
  * @example
@@ -221,27 +243,59 @@ export async function openPyramid(
     readMultiscales(await groupAttributes(files, entry.path, { signal }), where),
     where,
   );
-  const levels = await openLevels(files, entry.path, multiscales, { signal });
+  const openLevel = levelOpener(files, entry.path, multiscales);
   const { arrayStore } = resolvePlugins(options, manifest);
-  const base = await arrayStore.open(files, manifest.array_store, { signal });
-  const mask =
+  const [stored, base, mask, order] = await Promise.all([
+    listedLevels(entry, multiscales, openLevel, signal),
+    arrayStore.open(files, manifest.array_store, { signal }),
     manifest.mask_store === undefined
       ? undefined
-      : await arrayStore.open(files, manifest.mask_store, { signal });
-  const order =
+      : arrayStore.open(files, manifest.mask_store, { signal }),
     entry.sort_by === null
       ? undefined
-      : ((await zarrStore.open(files, `${entry.path}/${ORDER_PATH}`, { signal })).read([null], {
-          signal,
-        }) as Promise<Int32Array>);
-  return pyramidOf(manifest, entry, levels, { base, mask, order: await order });
+      : zarrStore
+          .open(files, `${entry.path}/${ORDER_PATH}`, { signal })
+          .then((array) => array.read([null], { signal }) as Promise<Int32Array>),
+  ]);
+  return pyramidOf(manifest, entry, { stored, openLevel }, { base, mask, order });
+}
+
+/**
+ * The levels 1 on of the first reduction the group holds (their shapes and chunk shapes from
+ * its arrays, opened at once); the other reductions' arrays are opened by their first read.
+ */
+async function listedLevels(
+  entry: ManifestPyramid,
+  multiscales: Map<PyramidReduction, Multiscale>,
+  openLevel: ReturnType<typeof levelOpener>,
+  signal: AbortSignal | undefined,
+): Promise<{ reductions: PyramidReduction[]; levels: PyramidLevel[] }> {
+  const reductions = PYRAMID_REDUCTIONS.filter((reduction) => multiscales.has(reduction));
+  const first = reductions[0]!;
+  const levels = await Promise.all(
+    Array.from({ length: entry.levels }, async (_, i) => {
+      const found = openLevel(first, i + 1, { signal });
+      if (found === undefined)
+        throw new DataError(
+          entry.path,
+          `lists ${entry.levels} levels but has no ${first}/${i + 1}`,
+        );
+      const { array, scale } = await found;
+      const { shape, chunkShape } = array.metadata;
+      return { level: i + 1, shape: [...shape], scale, chunkShape: [...chunkShape] };
+    }),
+  );
+  return { reductions, levels };
 }
 
 /** The opened pyramid over its level arrays and the base. */
 function pyramidOf(
   manifest: Manifest,
   entry: ManifestPyramid,
-  levels: Map<string, { array: StoredArray; scale: number[] }>,
+  levels: {
+    stored: { reductions: PyramidReduction[]; levels: PyramidLevel[] };
+    openLevel: ReturnType<typeof levelOpener>;
+  },
   base: { base: StoredArray; mask: StoredArray | undefined; order: Int32Array | undefined },
 ): Pyramid {
   const shape = manifest.shape;
@@ -252,23 +306,9 @@ function pyramidOf(
       scale: shape.map(() => 1),
       chunkShape: [...base.base.metadata.chunkShape],
     },
+    ...levels.stored.levels,
   ];
-  const stored = PYRAMID_REDUCTIONS.filter((reduction) => levels.has(`${reduction}/1`));
-  for (let level = 1; level <= entry.levels; level++) {
-    const found = levels.get(`${stored[0]}/${level}`);
-    if (found === undefined)
-      throw new DataError(
-        entry.path,
-        `lists ${entry.levels} levels but has no ${stored[0]}/${level}`,
-      );
-    const { metadata } = found.array;
-    list.push({
-      level,
-      shape: [...metadata.shape],
-      scale: found.scale,
-      chunkShape: [...metadata.chunkShape],
-    });
-  }
+  const stored = levels.stored.reductions;
   const readTile = (
     level: number,
     reduction: PyramidReduction,
@@ -284,13 +324,15 @@ function pyramidOf(
         `tiles are read from data of 2 or 3 axes, not ${shape.length}`,
       );
     if (level === 0) return readBaseTile(base, instances, [samples, ...rest], options);
-    const found = levels.get(`${reduction}/${level}`);
+    const found = level <= entry.levels ? levels.openLevel(reduction, level, options) : undefined;
     if (found === undefined)
       throw new NotFoundError(
         `level ${level}`,
         `the pyramid has levels 0 to ${entry.levels} of ${stored.join(", ")}; no ${reduction} level ${level}`,
       );
-    return found.array.read([instances, samples, ...rest], options).then(asFloat32);
+    return found
+      .then(({ array }) => array.read([instances, samples, ...rest], options))
+      .then(asFloat32);
   };
   return Object.freeze({
     field: entry.field,

@@ -137,6 +137,10 @@ describe("reading a version through its inventory", () => {
     );
     await store.set("a.txt", bytes("hello!"));
     await expect(checked.get("a.txt")).rejects.toThrow("a.txt: has 6 bytes, the manifest lists 5");
+    // A range that is the whole listed file is read whole, so a grown file is still caught.
+    await expect(checked.get("a.txt", { range: { offset: 0, length: 5 } })).rejects.toThrow(
+      "a.txt: has 6 bytes, the manifest lists 5",
+    );
     await store.set("a.txt", bytes("he"));
     await expect(checked.get("a.txt", { range: { offset: 0, length: 4 } })).rejects.toThrow(
       "gave 2 of the 4 bytes asked for at 0: it is shorter than the 5 bytes the manifest lists",
@@ -148,6 +152,30 @@ describe("reading a version through its inventory", () => {
       "a.txt: is missing; the manifest lists it with 5 bytes (in memory://b); the bundle is damaged",
     );
     await expect(checkSizes(store, inventory, ["a.txt"])).rejects.toThrow("a.txt: is missing");
+  });
+
+  it("reads a range that is the whole file with one get and no size call", async () => {
+    const store = createMemoryStore("memory://c");
+    await store.set("a.txt", bytes("hello"));
+    const calls: string[] = [];
+    const counted = {
+      location: store.location,
+      get: (key: string, options?: { range?: { offset: number; length: number } }) => {
+        calls.push(
+          `get ${key}${options?.range ? ` ${options.range.offset}+${options.range.length}` : ""}`,
+        );
+        return store.get(key, options);
+      },
+      size: (key: string) => {
+        calls.push(`size ${key}`);
+        return store.size(key);
+      },
+    };
+    const checked = checkedStore(counted, inventory);
+    expect(text(await checked.get("a.txt", { range: { offset: 0, length: 5 } }))).toBe("hello");
+    expect(calls).toEqual(["get a.txt"]);
+    expect(text(await checked.get("a.txt", { range: { offset: 1, length: 2 } }))).toBe("el");
+    expect(calls).toEqual(["get a.txt", "size a.txt", "get a.txt 1+2"]);
   });
 
   it("verifies every file: present, of its length, and with its checksum", async () => {

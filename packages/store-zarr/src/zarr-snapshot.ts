@@ -104,6 +104,28 @@ function chunkPolicy(path: string, json: ZarrJson | undefined): ChunkPolicy | un
 }
 
 /**
+ * `store` answering the first read of `path/zarr.json` with `json`, already read: zarrita's open
+ * reads it again otherwise, a second request for every array opened over HTTP.
+ */
+function withArrayJson(store: KeyValueStore, path: string, json: ZarrJson): KeyValueStore {
+  const key = `${path}/zarr.json`;
+  let known: Uint8Array | undefined = new TextEncoder().encode(JSON.stringify(json));
+  const writable = store as Partial<WritableKeyValueStore>;
+  return {
+    location: store.location,
+    ...(writable.set && { set: writable.set.bind(store) }),
+    get(wanted, options) {
+      if (wanted !== key || known === undefined || options?.range !== undefined)
+        return store.get(wanted, options);
+      const bytes = known;
+      known = undefined;
+      return Promise.resolve(bytes);
+    },
+    size: (wanted, options) => store.size(wanted, options),
+  };
+}
+
+/**
  * Opens the array at `path` with zarrita. A missing array is a NotFoundError; an error of the
  * store (an IoError, a DataError) passes unchanged; anything else zarrita rejects is a DataError.
  */
@@ -113,7 +135,8 @@ async function openZarrita(
   json: ZarrJson | undefined,
 ): Promise<ZarritaArray> {
   try {
-    const location = zarr.root(zarritaStore(store, chunkPolicy(path, json))).resolve(path);
+    const source = json === undefined ? store : withArrayJson(store, path, json);
+    const location = zarr.root(zarritaStore(source, chunkPolicy(path, json))).resolve(path);
     // With zarr.json in hand, open it as v3 directly: probing for v2 files first costs a
     // request per probe (404s in a browser's console over HTTP).
     return json === undefined

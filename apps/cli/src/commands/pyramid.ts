@@ -51,7 +51,7 @@ export const pyramidCommand: Command = {
   },
   example: "tt pyramid ./demo/dataset --sort-by score",
   notes: [
-    "Levels are added until one fits in 4 MiB; each keeps the mean and the min/max envelope of its bins (NaN and masked values skipped). They go into a Zarr group with an OME-NGFF style multiscales attribute, next to the data.",
+    "Levels are added until one fits in 1 MiB; each keeps the mean and the min/max envelope of its bins (NaN and masked values skipped). They go into a Zarr group with an OME-NGFF style multiscales attribute, next to the data.",
     "The pyramid is a new version of the bundle: readers of the old version keep working, an interrupted run leaves the old version. Appending to the bundle drops its pyramids; run tt pyramid again.",
     "A sorted pyramid (--sort-by) is built alongside the others; one per sort column, rebuilt in place by running the command again.",
   ],
