@@ -20,6 +20,7 @@ import {
   type WritableKeyValueStore,
 } from "@tt/schema";
 import { beginVersionedWrite, type VersionedWrite } from "@tt/storage";
+import { writeIdIndex } from "./id-index-write.js";
 import { buildIdIndex } from "./ids.js";
 import { openBundle } from "./open-bundle.js";
 import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
@@ -197,6 +198,7 @@ export async function appendBundle(
       { signal },
       (axis) => write.path(LAYOUT.coordStem(axis), ".zarr"),
     );
+    const idIndex = await writeIdIndex(write, first, table, idColumn, { signal });
     await keepUnchanged(write, manifest, first);
     // The pyramids reduce the data before the append: stale, so the new version drops them.
     const { pyramids: _stale, ...unpyramided } = manifest;
@@ -210,6 +212,7 @@ export async function appendBundle(
       ...(mask ? { mask_store: write.path(LAYOUT.maskStem, ".zarr") } : {}),
       meta_files: { ...manifest.meta_files, ...metaFiles },
       ...(coords ? { coord_stores: { ...manifest.coord_stores, ...coords } } : {}),
+      id_index: idIndex,
     };
     await write.commit(manifestText(grown));
     return grown;

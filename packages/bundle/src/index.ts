@@ -25,6 +25,15 @@ export { type NpyArray, parseNpy } from "./import/npy.js";
 export { type LinkBundleOptions, type LinkedArray, writeLinkedBundle } from "./link-bundle.js";
 export { type OpenBundleOptions, openBundle } from "./open-bundle.js";
 export {
+  type FieldRows,
+  type GetManyOptions,
+  type InstanceId,
+  type InstanceReader,
+  type InstanceRows,
+  type OpenInstancesOptions,
+  openInstances,
+} from "./open-instances.js";
+export {
   type OpenPyramidOptions,
   openPyramid,
   PYRAMID_FIELDS,

@@ -2,6 +2,7 @@
 
 import type { Manifest } from "@tt/schema";
 import type { VersionedWrite } from "@tt/storage";
+import { manifestIdIndex } from "./id-index-write.js";
 
 /** Every file (or array folder) the manifest names: arrays, tables, partitions, pyramids. */
 export function manifestFiles(manifest: Manifest): string[] {
@@ -12,6 +13,7 @@ export function manifestFiles(manifest: Manifest): string[] {
     ...Object.values(manifest.meta_files),
     ...Object.values(manifest.partitions ?? {}),
     ...(manifest.pyramids ?? []).map((pyramid) => pyramid.path),
+    ...Object.values(manifestIdIndex(manifest) ?? {}),
   ];
 }
 

@@ -28,6 +28,7 @@ import {
   type WritableKeyValueStore,
 } from "@tt/schema";
 import type { VersionedWrite } from "@tt/storage";
+import { writeIdIndex } from "./id-index-write.js";
 import { buildIdIndex } from "./ids.js";
 import { type BundlePlugins, LAYOUT, resolvePlugins } from "./plugins.js";
 import {
@@ -348,6 +349,8 @@ async function writeVersion(
     ...options,
     axis: true,
   });
+  const first = source.axes[0]!;
+  const idIndex = await writeIdIndex(write, first, tables[first]!, indexColumns[first]!, options);
   const partitions = await writeTables(
     write,
     options.partitions ?? {},
@@ -370,6 +373,7 @@ async function writeVersion(
     array_store: arrayPath,
     ...(mask ? { mask_store: maskPath } : {}),
     ...(coordStores ? { coord_stores: coordStores } : {}),
+    id_index: idIndex,
     plugins: { array_store: arrayStore.id, meta_io: metaIO.id },
     ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
     ...(origin ? { derived_from: origin } : {}),

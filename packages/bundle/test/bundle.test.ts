@@ -55,6 +55,7 @@ describe("a bundle round trip", () => {
         channel: expect.stringMatching(new RegExp(`^meta/channel${v1}\\.parquet$`)),
       },
       array_store: expect.stringMatching(new RegExp(`^arrays/data${v1}\\.zarr$`)),
+      id_index: { instance: expect.stringMatching(new RegExp(`^index/instance${v1}\\.ttidx$`)) },
       attrs: { creator: "tests", sampling_rate_hz: 250 },
     });
     expect(Date.now() - Date.parse(manifest.created_at!)).toBeLessThan(60_000);
@@ -69,7 +70,7 @@ describe("a bundle round trip", () => {
     expect(Object.keys(manifest.inventory!).sort()).toEqual(onDisk);
     for (const [file, { bytes }] of Object.entries(manifest.inventory!))
       expect(statSync(join(path, file)).size, file).toBe(bytes);
-    expect(readdirSync(path).sort()).toEqual(["arrays", "manifest.json", "meta"]);
+    expect(readdirSync(path).sort()).toEqual(["arrays", "index", "manifest.json", "meta"]);
 
     const dataset = await openStoredDataset(path);
     expect(dataset.shape).toEqual([10, 7, 3]);
