@@ -14,6 +14,7 @@ import { queryCommand } from "./commands/query.js";
 import { resultInfoCommand } from "./commands/result-info.js";
 import { scoresCommand } from "./commands/scores.js";
 import { serveCommand } from "./commands/serve.js";
+import { sqlCommand } from "./commands/sql.js";
 import { verifyCommand } from "./commands/verify.js";
 import { describeError, EXIT, UsageError } from "./errors.js";
 import type { Output } from "./output.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   concatCommand,
   queryCommand,
+  sqlCommand,
   decomposeCommand,
   scoresCommand,
   annotateCommand,
