@@ -38,6 +38,19 @@ function refuseInPlaceArray(manifest: Manifest): void {
   );
 }
 
+/**
+ * A bundle with fields beside `data` cannot grow by `data` alone (every field needs its rows of
+ * the new instances): an UnsupportedError saying so, before anything is written.
+ */
+function refuseFields(manifest: Manifest): void {
+  const fields = Object.keys(manifest.fields ?? {});
+  if (fields.length === 0) return;
+  throw new UnsupportedError(
+    "append to a bundle with fields",
+    `the bundle has fields ${fields.join(", ")} beside data, and an append brings rows of data only; concatenate with a bundle of the new instances (concatDatasets) instead, which carries every field`,
+  );
+}
+
 /** Options of appending to a bundle. */
 export interface AppendBundleOptions extends BundlePlugins, IOOptions {}
 
@@ -160,6 +173,7 @@ export async function appendBundle(
   const base = await requireBase(store, signal);
   const { manifest } = base;
   refuseInPlaceArray(manifest);
+  refuseFields(manifest);
   const plugins = resolvePlugins(options, manifest);
   const dataset = await openBundle(store, { ...plugins, signal });
   const first = manifest.axes[0]!;

@@ -25,6 +25,12 @@ export {
   writeDatasetDirectory,
 } from "./directory-bundle.js";
 export {
+  type AddFieldToDatasetOptions,
+  addField,
+  type UpdateDatasetInstancesOptions,
+  updateInstances,
+} from "./directory-fields.js";
+export {
   type BuildDatasetPyramidOptions,
   buildDatasetPyramid,
   openDatasetPyramid,

@@ -17,6 +17,11 @@
  * @packageDocumentation
  */
 
+export {
+  type AddFieldOptions,
+  addFieldToBundle,
+  type FieldSource,
+} from "./add-field.js";
 export { type AnnotateOptions, annotateBundle } from "./annotate.js";
 export { type AppendBundleOptions, appendBundle } from "./append-bundle.js";
 export { type BuildPyramidOptions, buildPyramid } from "./build-pyramid.js";
@@ -49,6 +54,11 @@ export {
 } from "./pyramid-format.js";
 export type { PyramidSortKey } from "./sort-order.js";
 export { type StreamBlock, streamFromTensor, type TensorStream } from "./stream.js";
+export {
+  type InstanceIds,
+  type UpdateInstancesOptions,
+  updateBundleInstances,
+} from "./update-instances.js";
 export {
   type CleanupBundleOptions,
   cleanupBundle,

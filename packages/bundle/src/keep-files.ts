@@ -4,9 +4,21 @@ import type { Manifest } from "@tt/schema";
 import type { VersionedWrite } from "@tt/storage";
 import { manifestIdIndex } from "./id-index-write.js";
 
-/** Every file (or array folder) the manifest names: arrays, tables, partitions, pyramids. */
+/** Every file (or array folder) of the manifest's fields beside `data`: arrays, masks, tables. */
+export function fieldFiles(manifest: Manifest, only?: string): string[] {
+  return Object.entries(manifest.fields ?? {})
+    .filter(([name]) => only === undefined || name === only)
+    .flatMap(([, field]) => [
+      field.array_store,
+      ...(field.mask_store === undefined ? [] : [field.mask_store]),
+      ...Object.values(field.meta_files ?? {}),
+    ]);
+}
+
+/** Every file (or array folder) the manifest names: arrays, tables, partitions, pyramids, fields. */
 export function manifestFiles(manifest: Manifest): string[] {
   return [
+    ...fieldFiles(manifest),
     manifest.array_store,
     ...(manifest.mask_store === undefined ? [] : [manifest.mask_store]),
     ...Object.values(manifest.coord_stores ?? {}),

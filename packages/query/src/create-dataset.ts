@@ -1,16 +1,17 @@
 /** A stored dataset as the view of everything in it, with the selection verbs and delayed operations. */
 
-import type {
-  AxisIndex,
-  BlockOptions,
-  BroadcastOptions,
-  FilterOptions,
-  IOOptions,
-  Selector,
-  StoredDataset,
-  TensorDataset,
-  TypedArray,
-  ViewRange,
+import {
+  type AxisIndex,
+  type BlockOptions,
+  type BroadcastOptions,
+  DEFAULT_FIELD,
+  type FilterOptions,
+  type IOOptions,
+  type Selector,
+  type StoredDataset,
+  type TensorDataset,
+  type TypedArray,
+  type ViewRange,
 } from "@tt/schema";
 import { allPositions } from "./positions.js";
 import { View } from "./view.js";
@@ -55,6 +56,8 @@ export function createDataset(stored: StoredDataset): TensorDataset {
     abs: () => root.abs(),
     subtractMean: (axis: string, range?: ViewRange) => root.subtractMean(axis, range),
     subtractElement: (axis: string, id: string | number | bigint) => root.subtractElement(axis, id),
+    fieldName: stored.fieldName ?? DEFAULT_FIELD,
+    field: (name: string) => root.field(name),
     toJSON: () => root.toJSON(),
     materialize: (options?: IOOptions) => root.materialize(options),
     blocks: (options: BlockOptions) => root.blocks(options),
@@ -66,6 +69,6 @@ export function createDataset(stored: StoredDataset): TensorDataset {
       options?: IOOptions,
     ) => root.readRowsInto(start, stop, target, offset, options),
   });
-  root = new View(dataset, stored, Object.freeze([]), { positions, top: undefined });
+  root = new View(dataset, stored, Object.freeze([]), { positions, top: undefined }, createDataset);
   return dataset;
 }

@@ -1,6 +1,7 @@
 /** Replaying a view's JSON selectors (as recorded with a result) against a dataset. */
 
 import {
+  InvalidSelectionError,
   type Selector,
   type TensorDataset,
   type TensorView,
@@ -40,8 +41,8 @@ function applySelector(view: TensorView, selector: Selector): TensorView {
 }
 
 /**
- * Rebuilds a view from its JSON (as recorded with a result) against `dataset`: selections and
- * delayed operations in order. The selectors are validated first (an error names
+ * Rebuilds a view from its JSON (as recorded with a result) against `dataset`: the field it
+ * reads (`json.field`, when not `data`), then selections and delayed operations in order. The selectors are validated first (an error names
  * `selectors[i]...`); one that does not fit the dataset is the error the verb would throw.
  *
  * @example
@@ -53,5 +54,9 @@ function applySelector(view: TensorView, selector: Selector): TensorView {
  */
 export function viewFromJSON(dataset: TensorDataset, json: ViewJSON | unknown): TensorView {
   const selectors = validateSelectors((json as ViewJSON | undefined)?.selectors);
-  return selectors.reduce<TensorView>(applySelector, dataset);
+  const field = (json as ViewJSON | undefined)?.field;
+  if (field !== undefined && typeof field !== "string")
+    throw new InvalidSelectionError("field", `must be a field name, got ${JSON.stringify(field)}`);
+  const start: TensorView = field === undefined ? dataset : dataset.field(field);
+  return selectors.reduce<TensorView>(applySelector, start);
 }

@@ -7,6 +7,7 @@ import {
   type BlockOptions,
   type BroadcastOptions,
   createTensor,
+  DEFAULT_FIELD,
   type FilterOptions,
   InvalidSelectionError,
   type IOOptions,
@@ -37,6 +38,7 @@ import {
   withOperation,
 } from "./delayed-ops.js";
 import { readLineage } from "./delayed-read.js";
+import { carriedSelectors, storedField } from "./field-view.js";
 import { allPositions, asSelection, pick } from "./positions.js";
 import { compileQuery } from "./query.js";
 
@@ -61,6 +63,8 @@ export class View implements TensorView {
     readonly stored: StoredDataset,
     readonly selectors: readonly Selector[],
     lineage: Lineage,
+    /** Makes the dataset of another field (`createDataset`, handed down to every view). */
+    readonly datasetOf: (stored: StoredDataset) => TensorDataset,
   ) {
     this.#lineage = lineage;
   }
@@ -116,10 +120,16 @@ export class View implements TensorView {
     const { top } = this.#lineage;
     const index = top && [...top.index];
     if (index !== undefined) index[a] = pick(index[a]!, rows, axis);
-    return new View(this.dataset, this.stored, Object.freeze([...this.selectors, selector]), {
-      positions: Object.freeze(positions),
-      top: top && { op: top.op, index: Object.freeze(index!) },
-    });
+    return new View(
+      this.dataset,
+      this.stored,
+      Object.freeze([...this.selectors, selector]),
+      {
+        positions: Object.freeze(positions),
+        top: top && { op: top.op, index: Object.freeze(index!) },
+      },
+      this.datasetOf,
+    );
   }
 
   /** The view with a delayed operation on top. */
@@ -130,6 +140,7 @@ export class View implements TensorView {
       this.stored,
       Object.freeze([...this.selectors, resolved.selector]),
       lineage,
+      this.datasetOf,
     );
   }
 
@@ -287,8 +298,32 @@ export class View implements TensorView {
     };
   }
 
+  get fieldName(): string {
+    return this.stored.fieldName ?? DEFAULT_FIELD;
+  }
+
+  field(name: string): TensorView {
+    const delayed = this.#lineage.top !== undefined;
+    const selectors = carriedSelectors(this.stored, name, this.selectors, delayed);
+    const target = storedField(this.stored, name);
+    const positions = [this.positions(this.axes[0]!), ...target.shape.slice(1).map(allPositions)];
+    const dataset = this.datasetOf(target);
+    return new View(
+      dataset,
+      target,
+      Object.freeze(selectors),
+      {
+        positions: Object.freeze(positions),
+        top: undefined,
+      },
+      this.datasetOf,
+    );
+  }
+
   toJSON(): ViewJSON {
-    return { selectors: this.selectors.map((s) => structuredClone(s)) };
+    const selectors = this.selectors.map((s) => structuredClone(s));
+    const field = this.fieldName;
+    return field === DEFAULT_FIELD ? { selectors } : { selectors, field };
   }
 
   async materialize(options: IOOptions = {}): Promise<AxisAnnotatedTensor> {

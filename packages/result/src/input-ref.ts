@@ -24,7 +24,7 @@ function isTensorView(view: ReadableView): view is TensorView {
 /**
  * The {@link InputRef} of `view`: the dataset's location and manifest hash when the view selects
  * from a stored dataset (else `null`: a tensor, a view of a dataset held in memory), its
- * selectors, the number of instances (first axis) and the hash of their ids in order.
+ * selectors, the field it reads (when not `data`), the number of instances (first axis) and the hash of their ids in order.
  *
  * @example
  * ```ts
@@ -40,12 +40,14 @@ export async function computeInputRef(view: ReadableView): Promise<InputRef> {
   // A dataset held in memory (a tensor as a dataset) has no location: nothing to trace back to.
   const location = stored?.location;
   const json = (view as Partial<TensorView>).toJSON?.();
+  const field = json?.field;
   return {
     dataset:
       stored === undefined || location === undefined
         ? null
         : { location, manifest_hash: await hashManifest(stored.manifest) },
     selectors: json === undefined ? [] : validateSelectors(structuredClone(json.selectors)),
+    ...(field === undefined ? {} : { field }),
     n_instances: n,
     ids_hash: await hashIds(view.ids(first), n),
   };

@@ -4,6 +4,7 @@ import { openBundle } from "@tt/bundle";
 import { createDataset, viewFromJSON } from "@tt/query";
 import {
   changesSince,
+  DEFAULT_FIELD,
   type DecompositionResult,
   hashIds,
   hashManifest,
@@ -22,6 +23,12 @@ export interface ReopenInputOptions {
   open?: (location: string) => Promise<StoredDataset>;
 }
 
+/** A change as a message names it: `update of field 'waveform' (3 instances)`, `append`. */
+function describeChange(change: { kind: string; [detail: string]: unknown }): string {
+  if (change.kind !== "update") return change.kind;
+  return `update of field '${String(change.field)}' (${String(change.n_instances)} instances)`;
+}
+
 /** Opens `http(s)://` locations; anything else needs an opener that can reach it. */
 function openHttpDataset(location: string): Promise<StoredDataset> {
   if (/^https?:\/\//i.test(location)) return openBundle(createHttpStore(location));
@@ -32,11 +39,28 @@ function openHttpDataset(location: string): Promise<StoredDataset> {
 }
 
 /**
- * Accepts a dataset whose versions since the recorded one only annotated it (metadata columns
- * added or replaced: the selection is replayed and its instances and ids checked next); any other
- * change, or a recorded version not in the dataset's history, is an InputChangedError.
+ * Whether a change since the result leaves the field it read as it was: an annotation (metadata
+ * columns), a field added (another array), a pyramid built, an update of another field.
  */
-function checkChangesSince(manifest: Manifest, recorded: string, hash: string, location: string) {
+function keepsField(change: { kind: string; [detail: string]: unknown }, field: string): boolean {
+  if (change.kind === "annotate" || change.kind === "add_field" || change.kind === "pyramid")
+    return true;
+  return change.kind === "update" && change.field !== field;
+}
+
+/**
+ * Accepts a dataset whose versions since the recorded one left the result's field as it was
+ * (see {@link keepsField}: the selection is replayed and its instances and ids checked next);
+ * any other change (an append, an update of the field, a rewrite), or a recorded version not in
+ * the dataset's history, is an InputChangedError.
+ */
+function checkChangesSince(
+  manifest: Manifest,
+  recorded: string,
+  hash: string,
+  location: string,
+  field: string,
+) {
   const changes = changesSince(manifest, recorded);
   if (changes === undefined)
     throw new InputChangedError(
@@ -44,19 +68,19 @@ function checkChangesSince(manifest: Manifest, recorded: string, hash: string, l
       "manifest",
       `its manifest hash is ${hash}, the result recorded ${recorded}, which is not in the dataset's history: it was rewritten (or written anew) since the result was computed`,
     );
-  const data = changes.filter((change) => change.kind !== "annotate");
+  const data = changes.filter((change) => !keepsField(change, field));
   if (data.length > 0)
     throw new InputChangedError(
       location,
       "data",
-      `since the result was computed its data changed (${data.map((change) => change.kind).join(", then ")}); the result no longer describes it`,
+      `since the result was computed its data changed (${data.map(describeChange).join(", then ")}); the result no longer describes it`,
     );
 }
 
 /**
- * Reopens the dataset `result` was computed from and rebuilds the view from the recorded
- * selectors. The dataset must be the recorded version or a later one that only annotated it
- * (metadata columns added or replaced); the number of instances the selectors pick and the hash
+ * Reopens the dataset `result` was computed from and rebuilds the view from the recorded field
+ * and selectors. The dataset must be the recorded version or a later one that left the field as
+ * it was (metadata columns added or replaced, fields added, other fields updated); the number of instances the selectors pick and the hash
  * of their ids must match what the result recorded. Any difference is an InputChangedError
  * saying what changed (`what`: `"manifest"` when the recorded version is not in the dataset's
  * history, `"data"` after an append or a rewrite, `"instances"` or `"ids"`). A result of
@@ -82,10 +106,12 @@ export async function reopenInput(
   const { location, manifest_hash: recorded } = ref.dataset;
   const stored = await (options.open ?? openHttpDataset)(location);
   const hash = await hashManifest(stored.manifest);
-  if (hash !== recorded) checkChangesSince(stored.manifest, recorded, hash, location);
+  const field = ref.field ?? DEFAULT_FIELD;
+  if (hash !== recorded) checkChangesSince(stored.manifest, recorded, hash, location, field);
   let view: TensorView;
   try {
-    view = viewFromJSON(createDataset(stored), { selectors: ref.selectors });
+    const json = { selectors: ref.selectors, ...(ref.field === undefined ? {} : { field }) };
+    view = viewFromJSON(createDataset(stored), json);
   } catch (error) {
     if (!isTensorToolsError(error)) throw error;
     throw new InputChangedError(

@@ -131,6 +131,8 @@ function checkInputRef(value: unknown): void {
   for (const key of ["dataset", "selectors", "n_instances", "ids_hash"]) {
     if (!(key in ref)) fail(`input_ref.${key}`, "is required but missing");
   }
+  if (ref.field !== undefined && (typeof ref.field !== "string" || ref.field.length === 0))
+    fail("input_ref.field", `must be a field name, got ${describe(ref.field)}`);
   if (ref.dataset !== null) {
     const dataset = object(ref.dataset, "input_ref.dataset");
     text(dataset.location, "input_ref.dataset.location");

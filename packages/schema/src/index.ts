@@ -103,6 +103,12 @@ export {
   validateManifest,
 } from "./manifest.js";
 export { checkArrayAgainstManifest } from "./manifest-arrays.js";
+export {
+  DEFAULT_FIELD,
+  FIELD_NAME_PATTERN,
+  fieldNameProblem,
+  type ManifestField,
+} from "./manifest-fields.js";
 export type { ManifestPyramid } from "./manifest-pyramids.js";
 export { type Field, type MetaRecord, MetaTable } from "./meta-table.js";
 export {

@@ -3,6 +3,7 @@
 import { DTYPES, type DType, isDType } from "./dtype.js";
 import { InvalidManifestError, UnsupportedError } from "./errors.js";
 import { findNonJson, isPlainObject, type JsonObject } from "./json.js";
+import { checkFields, type ManifestField } from "./manifest-fields.js";
 import { checkPyramids, type ManifestPyramid } from "./manifest-pyramids.js";
 import { describeType, normalizeRelativePath, unsafePathReason } from "./paths.js";
 import { isLength } from "./shape.js";
@@ -89,6 +90,12 @@ export interface Manifest {
   derived_from?: { location: string; manifest_hash: string; selectors: unknown[] };
   /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
   partitions?: Record<string, string>;
+  /**
+   * The bundle's other fields by name: arrays that share the first axis (same length, same ids)
+   * with their own other axes, dtype, chunking, mask and axis metadata. `data` (the manifest's
+   * own `array_store`) is the default field and is not listed.
+   */
+  fields?: Record<string, ManifestField>;
   /** Multiscale pyramids of the data, each a Zarr group with a `multiscales` attribute. */
   pyramids?: ManifestPyramid[];
   /** Global attributes. */
@@ -275,7 +282,7 @@ class PathRegistry {
 
 /**
  * Checks every path the manifest names (metadata tables, array, mask, coordinate arrays,
- * partitions, pyramids) and returns them with the field naming each.
+ * partitions, pyramids, fields) and returns them with the field naming each.
  */
 function checkPaths(
   m: Record<string, unknown>,
@@ -309,6 +316,7 @@ function checkPaths(
       registry.add(`partitions.${name}`, path);
   }
   for (const [field, path] of checkPyramids(m, axes)) registry.add(field, path);
+  for (const [field, path] of checkFields(m)) registry.add(field, path);
   return [...registry.paths.entries()];
 }
 

@@ -10,6 +10,8 @@ export interface InputRef {
   dataset: { location: string; manifest_hash: string } | null;
   /** The view's selectors. */
   selectors: Selector[];
+  /** The field the view read, when not the default `"data"`; the selectors apply to it. */
+  field?: string;
   /** Number of instances (elements of the first axis) in the input. */
   n_instances: number;
   /** Hash of the input's instance ids, in order. */

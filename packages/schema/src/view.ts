@@ -100,6 +100,8 @@ export interface ViewRange {
 export interface ViewJSON {
   /** The selectors, applied in order. */
   selectors: Selector[];
+  /** The field the selectors apply to, when not the default `"data"`. */
+  field?: string;
 }
 
 /** An immutable selection of a dataset; every verb returns a new view holding selectors only. */
@@ -184,6 +186,15 @@ export interface TensorView extends ReadableView {
    * ```
    */
   subtractElement(axis: string, id: string | number | bigint): TensorView;
+  /** The name of the field the view reads: `"data"` (the default) or one of `dataset.fields`. */
+  readonly fieldName: string;
+  /**
+   * The view of field `name` of the same dataset with the same selection of the first axis (the
+   * instances, with their order), all of the field's other axes; a NotFoundError names the fields
+   * there are. Delayed operations do not carry over (they were for another field's values): a
+   * view with some is an InvalidSelectionError.
+   */
+  field(name: string): TensorView;
   /** The selectors as JSON. */
   toJSON(): ViewJSON;
 }
@@ -249,7 +260,20 @@ export interface StoredDataset {
   ): Promise<void>;
   /** Reads a raw selection of the mask (1 = valid); all ones when the bundle has no mask. */
   readMask(selection: readonly AxisSelection[], options?: IOOptions): Promise<Uint8Array>;
+  /** The field this dataset reads: `"data"` (the default) when omitted. */
+  readonly fieldName?: string;
+  /** The names of the dataset's fields, `"data"` first; only `"data"` when omitted. */
+  readonly fields?: readonly string[];
+  /**
+   * The dataset of field `name`: its own axes, shape, dtype, arrays and axis metadata, the first
+   * axis's metadata and ids shared, `manifest` and `location` the bundle's. Absent on datasets
+   * with only the default field.
+   */
+  fieldDataset?(name: string): StoredDataset;
 }
 
 /** A stored dataset that is also the view of everything in it, with the selection verbs. */
-export interface TensorDataset extends StoredDataset, TensorView {}
+export interface TensorDataset extends StoredDataset, TensorView {
+  /** The field the dataset reads: `"data"` unless it is the dataset of another field. */
+  readonly fieldName: string;
+}
