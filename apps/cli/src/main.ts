@@ -2,6 +2,7 @@
 
 import { readFile } from "node:fs/promises";
 import { type Command, commandHelp, parseCommand } from "./command.js";
+import { addFieldCommand } from "./commands/add-field.js";
 import { annotateCommand } from "./commands/annotate.js";
 import { concatCommand } from "./commands/concat.js";
 import { decomposeCommand } from "./commands/decompose.js";
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   decomposeCommand,
   scoresCommand,
   annotateCommand,
+  addFieldCommand,
   pyramidCommand,
   resultInfoCommand,
   serveCommand,

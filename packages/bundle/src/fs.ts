@@ -37,5 +37,6 @@ export {
 } from "./directory-pyramid.js";
 export { readCsvFile } from "./import/csv-file.js";
 export { readNpyFile } from "./import/npy-file.js";
+export { readNpyStream } from "./import/npy-stream.js";
 export { readParquetFile } from "./import/parquet-file.js";
 export { type LinkDatasetOptions, linkDataset } from "./link-dataset.js";

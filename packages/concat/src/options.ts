@@ -72,6 +72,12 @@ export interface ConcatOptions extends BundlePlugins {
   codec?: string;
   /** The output tensor's name; `"data"` by default. */
   tensorName?: string;
+  /**
+   * The fields beside `data` to carry (each concatenated as the data is, its other axes aligned
+   * by id or position with the same join); every field of any input by default. An input with
+   * instances that lacks one of them is a DataError naming it (no field is filled in whole).
+   */
+  fields?: readonly string[];
   /** Global attributes of the output, over those every input shares. */
   attrs?: JsonObject;
   /** Reports progress as instances are copied. */

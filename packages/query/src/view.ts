@@ -303,6 +303,7 @@ export class View implements TensorView {
   }
 
   field(name: string): TensorView {
+    if (name === this.fieldName) return this;
     const delayed = this.#lineage.top !== undefined;
     const selectors = carriedSelectors(this.stored, name, this.selectors, delayed);
     const target = storedField(this.stored, name);

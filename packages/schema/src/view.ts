@@ -192,7 +192,7 @@ export interface TensorView extends ReadableView {
    * The view of field `name` of the same dataset with the same selection of the first axis (the
    * instances, with their order), all of the field's other axes; a NotFoundError names the fields
    * there are. Delayed operations do not carry over (they were for another field's values): a
-   * view with some is an InvalidSelectionError.
+   * view with some is an InvalidSelectionError. The view's own field is the view itself.
    */
   field(name: string): TensorView;
   /** The selectors as JSON. */

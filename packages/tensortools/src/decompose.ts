@@ -5,6 +5,7 @@ import { computeInputRef, createResult } from "@tt/result";
 import {
   type AxisAnnotatedTensor,
   ConfigError,
+  DEFAULT_FIELD,
   type DecompositionMethod,
   type DecompositionResult,
   type FitContext,
@@ -18,6 +19,7 @@ import {
   pluginKind,
   type ReadableView,
   type Registry,
+  type TensorView,
 } from "@tt/schema";
 import { untilAborted } from "./abort.js";
 import { createDefaultRegistry } from "./default-registry.js";
@@ -138,6 +140,32 @@ function inputView(input: ReadableView | AxisAnnotatedTensor): ReadableView {
   );
 }
 
+/**
+ * The view of the field `config.field` names (the view itself without one) and the config
+ * without it: `field` is a key of every method's config, taken by `decompose` so that methods
+ * need not know it. A field the view cannot select is the view's error (NotFoundError naming the
+ * fields there are); a `field` that is not a name is a ConfigError.
+ */
+function selectField(
+  view: ReadableView,
+  config: object,
+): { view: ReadableView; config: object; field: string | undefined } {
+  if (config === null || typeof config !== "object" || !("field" in config))
+    return { view, config, field: undefined };
+  const { field, ...rest } = config as { field: unknown };
+  if (typeof field !== "string" || field.length === 0)
+    throw new ConfigError(
+      "field",
+      `must be a field name such as "data", got ${JSON.stringify(field)}`,
+    );
+  const selectable = view as Partial<TensorView>;
+  if (typeof selectable.field !== "function") {
+    if (field === DEFAULT_FIELD) return { view, config: rest, field };
+    throw new ConfigError("field", `'${field}': the input has only the field "data"`);
+  }
+  return { view: selectable.field(field), config: rest, field };
+}
+
 function checkSeed(seed: unknown): number {
   if (seed === undefined) return 0;
   if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
@@ -151,6 +179,10 @@ function checkSeed(seed: unknown): number {
  * `config`: validates the config (defaults filled in), records where the input came from, runs
  * the method's fit and returns the result keyed by the input's instance ids, with attrs
  * `library_version`, `method_version`, `created_at`, `duration_ms` and `seed`.
+ *
+ * `config.field` picks the field of the dataset to decompose (`view.field(name)`, the same
+ * instances); it is recorded in the result's config and `inputRef.field`, so `reopenInput`
+ * replays it. The method sees the config without it.
  *
  * `input` is a dataset, a view of one, or an in-memory tensor (`createTensor`), decomposed as
  * `datasetFromTensor(tensor)`: the same numbers as the same data written as a bundle, instances
@@ -176,6 +208,7 @@ function checkSeed(seed: unknown): number {
  *
  * const iris = createTensor({ data, shape: [150, 4], axes: ["flower", "feature"] });
  * const pca2 = await decompose(iris, "pca", { rank: 2 }); // flowers keyed 0..149
+ * const spectra = await decompose(dataset, "pca", { field: "spectrogram", rank: 3 });
  * ```
  */
 export async function decompose(
@@ -187,12 +220,15 @@ export async function decompose(
   const { signal } = options;
   signal?.throwIfAborted();
   const started = Date.now();
-  const view = inputView(input);
+  const selected = selectField(inputView(input), config);
+  const view = selected.view;
   const seed = checkSeed(options.seed);
   const kernels = checkKernels(options.kernels);
   const resolved = resolveMethod(method, options.registry);
   const id = resolved.id;
-  const fullConfig = await inPhase(id, "validate", signal, () => resolved.validate(config));
+  const validated = await inPhase(id, "validate", signal, () => resolved.validate(selected.config));
+  const fullConfig =
+    selected.field === undefined ? validated : { ...validated, field: selected.field };
   const instanceAxis = view.axes[0]!;
   const { inputRef, instanceIds } = await inPhase(id, "prepare", signal, async () => {
     signal?.throwIfAborted();

@@ -28,12 +28,17 @@
  */
 
 export {
+  type AddFieldToDatasetOptions,
   type AppendDatasetOptions,
+  addField,
   appendDataset,
   cleanupDataset,
   readCsvFile,
   readNpyFile,
+  readNpyStream,
   readParquetFile,
+  type UpdateDatasetInstancesOptions,
+  updateInstances,
   verifyDataset,
   type WriteDatasetOptions,
   writeDataset,

@@ -12,6 +12,7 @@ import { annotateDataset, cleanupDataset } from "@tt/bundle/fs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type AxisAnnotatedTensor,
+  addField,
   appendDataset,
   columnFromCells,
   concatDatasets,
@@ -22,6 +23,7 @@ import {
   MetaTable,
   openDataset,
   openResult,
+  updateInstances,
   writeDataset,
   writeResult,
 } from "../src/index.js";
@@ -161,7 +163,65 @@ async function twoResults(): Promise<[DecompositionResult, DecompositionResult]>
   return results;
 }
 
+/** A field of 5 instances x 3 whose values say which version wrote them. */
+const spectra = (version: number) =>
+  createTensor({
+    data: Float64Array.from({ length: 15 }, (_, i) => version * 100 + i),
+    shape: [5, 3],
+    axes: ["instance", "freq"],
+  });
+
+/** What a reader sees of the dataset and of its field `name` (null when it has none). */
+async function fieldState(path: string, name: string): Promise<string> {
+  const dataset = await openDataset(path);
+  const has = dataset.fields?.includes(name) ?? false;
+  const values = has
+    ? Array.from((await dataset.field(name).materialize()).data as Float64Array)
+    : null;
+  return JSON.stringify({ whole: await datasetState(path), fields: dataset.fields, values });
+}
+
 const SCENARIOS: Record<string, Scenario> = {
+  "an added field": {
+    before: (dir) =>
+      writeDataset(target(dir), tensorOf(1, 5), { chunkShape: [2, 4, 2] }).then(() => {}),
+    write: (dir) =>
+      addField(target(dir), "spectra", spectra(1), { chunkShape: [2, 3], graceMs: 0 }),
+    state: (dir) => fieldState(target(dir), "spectra"),
+    again: async (dir) => {
+      if ((await openDataset(target(dir))).fields?.includes("spectra"))
+        await cleanupDataset(target(dir), { graceMs: 0 });
+      else await addField(target(dir), "spectra", spectra(1), { chunkShape: [2, 3], graceMs: 0 });
+    },
+    inventory: datasetInventory,
+  },
+  "an update of instances": {
+    before: async (dir) => {
+      await writeDataset(target(dir), tensorOf(1, 5), { chunkShape: [2, 4, 2] });
+      await addField(target(dir), "spectra", spectra(1), { chunkShape: [2, 3], graceMs: 0 });
+    },
+    // Instances 0 and 4 live in different chunks: both or neither must change.
+    write: (dir) =>
+      updateInstances(target(dir), "spectra", ["e1-4", "e1-0"], new Float64Array(6).fill(-7), {
+        graceMs: 0,
+      }),
+    state: (dir) => fieldState(target(dir), "spectra"),
+    again: async (dir) => {
+      const { manifest } = await openDataset(target(dir));
+      if (manifest.change?.kind === "update") await cleanupDataset(target(dir), { graceMs: 0 });
+      else
+        await updateInstances(
+          target(dir),
+          "spectra",
+          ["e1-4", "e1-0"],
+          new Float64Array(6).fill(-7),
+          {
+            graceMs: 0,
+          },
+        );
+    },
+    inventory: datasetInventory,
+  },
   "a new dataset": {
     before: async () => {},
     write: (dir) => writeDataset(target(dir), tensorOf(2), { chunkShape: [2, 4, 2] }),
