@@ -24,6 +24,10 @@ export {
   writeTarget,
 } from "./directories.js";
 export { recordInPlace } from "./in-place-record.js";
-export { createDirectoryStore, LOCK_FILE } from "./stores/directory-store.js";
+export {
+  createDirectoryStore,
+  type DirectoryStoreOptions,
+  LOCK_FILE,
+} from "./stores/directory-store.js";
 export { type FileSystem, fileSystem } from "./stores/file-system.js";
 export { pathExists } from "./stores/path-exists.js";
