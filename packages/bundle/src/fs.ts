@@ -30,6 +30,7 @@ export {
   type UpdateDatasetInstancesOptions,
   updateInstances,
 } from "./directory-fields.js";
+export { openDatasetInstances } from "./directory-instances.js";
 export {
   type BuildDatasetPyramidOptions,
   buildDatasetPyramid,

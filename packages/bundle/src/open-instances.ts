@@ -71,6 +71,8 @@ export interface InstanceReader {
   ): Promise<{ id: InstanceId; row: number; fields: Record<string, FieldRows> }>;
   /** Many instances in the order asked (repeats too), read grouped by chunk. */
   getMany(ids: readonly InstanceId[], options?: GetManyOptions): Promise<InstanceRows>;
+  /** Closes the files the reader keeps open (those of a store it opened itself). */
+  close(): Promise<void>;
 }
 
 /**
@@ -169,6 +171,7 @@ export async function openInstances(
   return {
     manifest,
     indexed,
+    close: async () => {},
     rowsOf: (ids, rowOptions) => lookup.rowsOf(ids, rowOptions?.signal),
     getMany,
     async getInstance(id, one = {}) {

@@ -216,7 +216,7 @@ describe("the id index file", () => {
     writeFileSync(file, bad);
     await expectDataError(/magic bytes/);
     const page = Buffer.from(original);
-    page[64 + 1024 * 12] ^= 0xff;
+    page[64 + 1024 * 12] = page[64 + 1024 * 12]! ^ 0xff;
     writeFileSync(file, page);
     await expectDataError(/page 1: does not start with the id/);
     writeFileSync(file, original.subarray(0, original.length - 10));
@@ -231,6 +231,8 @@ describe("the id index file", () => {
     const ids = (dataset.ids("instance") as unknown[]).slice().reverse().slice(0, 3);
     const { rows, fields } = await reader.getMany(ids as string[]);
     expect(rows).toEqual(ids.map((id) => dataset.indexOf("instance", id as string)));
-    expect(Array.from(fields.data!.data)).toEqual(Array.from(await dataset.read([rows])));
+    expect(Array.from(fields.data!.data as Float32Array)).toEqual(
+      Array.from((await dataset.read([rows])) as Float32Array),
+    );
   });
 });

@@ -57,6 +57,7 @@ export {
 export { type AnnotateOptions, annotate } from "./annotate.js";
 export * from "./api.js";
 export { type ImportHdf5Options, importHdf5 } from "./import-hdf5.js";
+export { openInstances } from "./instances.js";
 export { concatDatasets, reopenInput } from "./node-openers.js";
 export { createDefaultRegistry } from "./node-registry.js";
 export { openDataset } from "./open-dataset.js";

@@ -30,6 +30,7 @@ const src = (file: string) => resolve(import.meta.dirname, "../src", file);
 
 /** The names the Node entry adds to the browser's: they need a file system. */
 const NODE_ONLY = [
+  "openInstances",
   "AnnotateOptions",
   "AppendDatasetOptions",
   "ConcatDatasetInput",
@@ -67,6 +68,7 @@ const OWN = [
   "openResult",
   "buildPyramid",
   "openPyramid",
+  "openInstances",
   "reopenInput",
   "decompose",
   "createDefaultRegistry",
