@@ -7,6 +7,7 @@
 import {
   type ArrayStoreBackend,
   type AxisSelection,
+  DEFAULT_FIELD,
   type KeyValueStore,
   type Manifest,
   NotFoundError,
@@ -75,14 +76,17 @@ export interface InstanceReader {
   close(): Promise<void>;
 }
 
-/**
- * The array path of `field`. Only the default field, `data`, until the manifest lists fields.
- */
+/** The array path of `field`: `data` is the manifest's own array, others are in `fields`. */
 function fieldPath(manifest: Manifest, field: string): string {
-  if (field === "data") return manifest.array_store;
-  throw new NotFoundError(`field '${field}'`, `the bundle has no field '${field}'; it has data`, {
-    available: ["data"],
-  });
+  if (field === DEFAULT_FIELD) return manifest.array_store;
+  const path = manifest.fields?.[field]?.array_store;
+  if (path !== undefined) return path;
+  const available = [DEFAULT_FIELD, ...Object.keys(manifest.fields ?? {})];
+  throw new NotFoundError(
+    `field '${field}'`,
+    `the bundle has no field '${field}'; it has ${available.join(", ")}`,
+    { available },
+  );
 }
 
 /** The lookup of the first axis: the on-disk index, or for bundles without one, built in memory. */
@@ -159,7 +163,7 @@ export async function openInstances(
     const kept = ids.filter((_, i) => found[i] !== undefined);
     const rows = found.filter((row): row is number => row !== undefined);
     const fields: Record<string, FieldRows> = {};
-    for (const field of many.fields ?? ["data"]) {
+    for (const field of many.fields ?? [DEFAULT_FIELD]) {
       const array = await arrayOf(field);
       const rest = array.metadata.shape.slice(1);
       const selection: AxisSelection[] = [Int32Array.from(rows), ...rest.map(() => null)];

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createTensor, isTensorToolsError, type TypedArray } from "@tt/schema";
 import { createDirectoryStore } from "@tt/storage/fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeDataset } from "../src/fs.js";
+import { addField, updateInstances, writeDataset } from "../src/fs.js";
 import { ID_INDEX_PAGE_ENTRIES } from "../src/id-index-format.js";
 import { appendBundle, openBundle, openInstances } from "../src/index.js";
 import { sampleTensor, serveDirectory, temporaryDirectory } from "./helpers.js";
@@ -112,7 +112,7 @@ describe("reads by id through the on-disk id index", () => {
     expect(skipped.ids).toEqual(["rec-1", "rec-0"]);
     expect(skipped.fields.data!.shape).toEqual([2, ROW]);
     await expect(reader.getMany(["rec-1"], { fields: ["spectrogram"] })).rejects.toThrow(
-      /no field 'spectrogram'/,
+      /no field 'spectrogram'; it has data$/,
     );
   });
 
@@ -133,6 +133,45 @@ describe("reads by id through the on-disk id index", () => {
       ...direct(tensor.data, [3], 10),
       ...Array.from(block.subarray(0, 10)),
     ]);
+  });
+});
+
+describe("reads by id of several fields", () => {
+  const directory = temporaryDirectory();
+  afterAll(() => directory.cleanup());
+
+  it("reads the fields asked for, after add-field and an update in place, through the same index", async () => {
+    const path = join(directory.path, "fields");
+    const tensor = sampleTensor(30, 5, 2);
+    await writeDataset(path, tensor, { chunkShape: [8, 5, 2] });
+    const features = Float64Array.from({ length: 30 * 4 }, (_, k) => k / 4);
+    await addField(
+      path,
+      "features",
+      createTensor({ data: features, shape: [30, 4], axes: ["instance", "feature"] }),
+    );
+    await updateInstances(path, "features", ["rec01-e007"], new Float64Array(4).fill(-1));
+    const reader = await openInstances(createDirectoryStore(path));
+    expect(reader.indexed).toBe(true);
+    const wanted = ["rec01-e007", "rec01-e020", "rec01-e007"];
+    const { rows, fields } = await reader.getMany(wanted, { fields: ["features", "data"] });
+    expect(rows).toEqual([7, 20, 7]);
+    expect(fields.features!.shape).toEqual([3, 4]);
+    expect(Array.from(fields.features!.data as Float64Array)).toEqual([
+      -1,
+      -1,
+      -1,
+      -1,
+      ...Array.from(features.subarray(80, 84)),
+      -1,
+      -1,
+      -1,
+      -1,
+    ]);
+    expect(Array.from(fields.data!.data as Float32Array)).toEqual(direct(tensor.data, rows, 10));
+    const error = await reader.getMany(wanted, { fields: ["spectrogram"] }).catch((e) => e);
+    expect(isTensorToolsError(error, "not-found")).toBe(true);
+    expect((error as Error).message).toMatch(/no field 'spectrogram'; it has data, features/);
   });
 });
 
