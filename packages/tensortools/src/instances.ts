@@ -6,8 +6,9 @@ import {
   openInstances as openIn,
 } from "@tt/bundle";
 import { openDatasetInstances } from "@tt/bundle/fs";
-import { ConfigError, type KeyValueStore, type TensorDataset } from "@tt/schema";
+import type { KeyValueStore, TensorDataset } from "@tt/schema";
 import { createDefaultRegistry } from "./node-registry.js";
+import { openBySource } from "./source.js";
 
 /**
  * Opens a dataset (a directory path, an `http(s)://` URL, a key-value store, or a dataset opened
@@ -29,11 +30,10 @@ export async function openInstances(
   options: OpenInstancesOptions = {},
 ): Promise<InstanceReader> {
   const withRegistry = { ...options, registry: options.registry ?? createDefaultRegistry() };
-  if (typeof source === "string") return openDatasetInstances(source, withRegistry);
-  if ("get" in source && typeof source.get === "function")
-    return openIn(source as KeyValueStore, withRegistry);
-  const { location } = source as TensorDataset;
-  if (location === undefined)
-    throw new ConfigError("source", "is a dataset held in memory; index it by writing it first");
-  return openDatasetInstances(location, withRegistry);
+  return openBySource(
+    source,
+    (location) => openDatasetInstances(location, withRegistry),
+    (store) => openIn(store, withRegistry),
+    "is a dataset held in memory, which has no id index; write it first",
+  );
 }

@@ -7,9 +7,10 @@ import {
   buildDatasetPyramid,
   openDatasetPyramid,
 } from "@tt/bundle/fs";
-import { ConfigError, type KeyValueStore, type Manifest, type TensorDataset } from "@tt/schema";
+import type { KeyValueStore, Manifest, TensorDataset } from "@tt/schema";
 import { directoryOf } from "./annotate.js";
 import { createDefaultRegistry } from "./node-registry.js";
+import { openBySource } from "./source.js";
 
 /**
  * Builds the multiscale pyramid of the dataset at directory `dataset` (a path, or a dataset
@@ -50,11 +51,10 @@ export async function openPyramid(
   options: OpenPyramidOptions = {},
 ): Promise<Pyramid> {
   const withRegistry = { ...options, registry: options.registry ?? createDefaultRegistry() };
-  if (typeof source === "string") return openDatasetPyramid(source, withRegistry);
-  if ("get" in source && typeof source.get === "function")
-    return openPyramidIn(source as KeyValueStore, withRegistry);
-  const { location } = source as TensorDataset;
-  if (location === undefined)
-    throw new ConfigError("source", "is a dataset held in memory, which has no pyramid");
-  return openDatasetPyramid(location, withRegistry);
+  return openBySource(
+    source,
+    (location) => openDatasetPyramid(location, withRegistry),
+    (store) => openPyramidIn(store, withRegistry),
+    "is a dataset held in memory, which has no pyramid",
+  );
 }
