@@ -1,7 +1,7 @@
 /**
  * One measurement of the id-lookup bench in a fresh process (so RSS is this reader's alone):
- * `index`: openInstances and its on-disk id index; `current`: openBundle, whose open reads the
- * instance table and builds a Map of every id. Prints one JSON line: open time, RSS after the
+ * `index`: openDatasetInstances (files kept open) and its on-disk id index; `current`:
+ * openBundle, whose open reads the instance table and builds a Map of every id. Prints one JSON line: open time, RSS after the
  * open (before the first lookup), first lookup, then per-lookup time over the ids of LOOKUPS
  * (one by one, twice: the first pass is reported, the second shows a warmed-up process; and
  * as one getMany for `index`) and a checksum of the values read.
@@ -12,7 +12,8 @@
 import { readFileSync } from "node:fs";
 import type { TypedArray } from "@tt/schema";
 import { createDirectoryStore } from "@tt/storage/fs";
-import { openBundle, openInstances } from "../src/index.js";
+import { openDatasetInstances } from "../src/fs.js";
+import { openBundle } from "../src/index.js";
 
 const [mode, bundle, lookupsPath] = process.argv.slice(2) as [string, string, string];
 const lines = readFileSync(lookupsPath, "utf8").trim().split("\n");
@@ -27,12 +28,11 @@ const mb = () => process.memoryUsage().rss / 2 ** 20;
 
 /** Opens the bundle the way `mode` says; a function reading one id's row. */
 async function open(): Promise<(id: string | number) => Promise<TypedArray>> {
-  const store = createDirectoryStore(bundle, { openHandles: 64 });
   if (mode === "index") {
-    const reader = await openInstances(store);
+    const reader = await openDatasetInstances(bundle);
     return async (id) => (await reader.getInstance(id)).fields.data!.data;
   }
-  const dataset = await openBundle(store);
+  const dataset = await openBundle(createDirectoryStore(bundle));
   return async (id) => dataset.read([[dataset.indexOf("instance", id)!]]);
 }
 
@@ -57,7 +57,7 @@ const [secondPassUs] = await pass();
 
 let batchedUs: number | undefined;
 if (mode === "index") {
-  const reader = await openInstances(createDirectoryStore(bundle, { openHandles: 64 }));
+  const reader = await openDatasetInstances(bundle);
   start = performance.now();
   const { fields } = await reader.getMany(wanted);
   batchedUs = ((performance.now() - start) * 1000) / wanted.length;

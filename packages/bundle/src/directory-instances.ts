@@ -6,11 +6,11 @@ import { existingStore } from "./directory-bundle.js";
 import { type InstanceReader, type OpenInstancesOptions, openInstances } from "./open-instances.js";
 
 /** Files a directory reader keeps open: the id index and the chunks lookups read. */
-const OPEN_HANDLES = 64;
+const OPEN_HANDLES = 512;
 
 /**
  * Opens the bundle at a directory path or an `http(s)://` URL for reads by id (see
- * `openInstances`). A directory's files stay open between lookups (up to 64), so a lookup is
+ * `openInstances`). A directory's files stay open between lookups (up to 512), so a lookup is
  * two small reads without an open and a close each; `close` closes them.
  *
  * @example

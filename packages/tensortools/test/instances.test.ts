@@ -27,12 +27,12 @@ describe("openInstances", () => {
     const dataset = await openDataset(path);
     const ids = (dataset.ids("epoch") as (string | number)[]).slice(0, 40).reverse();
     const rows = ids.map((id) => dataset.indexOf("epoch", id)!);
-    const expected = Array.from(await dataset.read([rows]));
+    const expected = Array.from((await dataset.read([rows])) as Float32Array);
     for (const source of [path, dataset, createDirectoryStore(path)]) {
       const reader = await openInstances(source);
       const many = await reader.getMany([...ids]);
       expect(many.rows).toEqual(rows);
-      expect(Array.from(many.fields.data!.data)).toEqual(expected);
+      expect(Array.from(many.fields.data!.data as Float32Array)).toEqual(expected);
       await reader.close();
     }
   });
