@@ -115,7 +115,7 @@ async function shoot(page: Page, selector: string, name: string): Promise<void> 
 function bytesBySource(page: Page): Promise<string> {
   return page.evaluate(() => {
     const groups: Record<string, [number, number]> = {};
-    const drawnAt = Number(document.querySelector<HTMLElement>("#erp")!.dataset.drawnAt);
+    const drawnAt = Number(document.querySelector<HTMLElement>("#erp")!.dataset.firstDrawnAt);
     for (const e of performance.getEntriesByType("resource") as PerformanceResourceTiming[]) {
       if (e.startTime > drawnAt) continue;
       const path = new URL(e.name).pathname;
@@ -152,8 +152,17 @@ async function browse(url: string): Promise<void> {
       `  level ${await page.getAttribute("#erp", "data-level")}, ${await page.getAttribute("#erp", "data-tiles")} tiles a channel; sorted: ${await page.textContent("#erp-status")}`,
     );
     console.log(`  by source: ${await bytesBySource(page)}`);
+    await page.waitForSelector("#app[data-state=ready]");
+    // The result's tables are read after the first picture: when the rest of the page was ready.
+    console.log(
+      `  rest of the page ready by ${(await page.evaluate(() => performance.now())).toFixed(0)} ms (polled)`,
+    );
     await page.selectOption("#erp-sort", "score_1");
-    await page.waitForSelector("#erp[data-draws='2']");
+    await page.waitForFunction(
+      () =>
+        document.querySelector("#erp-status")!.textContent!.includes("score_1") &&
+        document.querySelector<HTMLElement>("#erp")!.dataset.state === "drawn",
+    );
     console.log(`  sorted by score_1: ${await page.textContent("#erp-status")}`);
     const panels = await page.locator("#erp .erp-panel").count();
     for (let c = 0; c < panels; c++)

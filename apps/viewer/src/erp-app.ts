@@ -13,12 +13,29 @@ import { sortRows } from "./row-order.js";
 import { axisCoordinates } from "./sample-axis.js";
 import type { ViewerSession } from "./session.js";
 
+/**
+ * What the ERP image needs before the result is open: the dataset and where it is.
+ *
+ * @example
+ * ```ts
+ * const input: ErpInput = { dataset: await openViewerDataset(url), datasetUrl: url };
+ * ```
+ */
+export type ErpInput = Pick<ViewerSession, "dataset" | "datasetUrl">;
+
 /** The ERP image as the rest of the page sees it. */
 export interface ErpSection {
+  /**
+   * Joins the opened result: the sort menu gets the instance table's columns, a clicked row
+   * opens its instance (`onPick(tableRow)`) and the query's rows can be marked.
+   */
+  attach(session: ViewerSession, onPick: (row: number) => void): void;
   /** Marks the table rows `rows` (the query's matches) on the image. */
   highlight(rows: Int32Array): void;
   /** Draws again at the page's new width. */
   resize(): void;
+  /** Settles when the first picture is painted (or the section shows why it has none). */
+  readonly firstPicture: Promise<void>;
 }
 
 /** The table row of each dataset row (-1 for an instance the result does not cover). */
@@ -33,8 +50,7 @@ function tableRowsOfDataset(session: ViewerSession): Int32Array {
 }
 
 /** The x axis and the channel labels of the dataset's second and third axes. */
-function axesOf(session: ViewerSession) {
-  const { dataset } = session;
+function axesOf({ dataset }: ErpInput) {
   const [, sampleAxis, channelAxis] = dataset.axes as [string, string, string | undefined];
   const ids = (axis: string) => {
     const column = dataset.axisIndexColumns[axis];
@@ -55,37 +71,93 @@ function axesOf(session: ViewerSession) {
 }
 
 /** The sort columns the bundle has sorted pyramids for, from its manifest. */
-function sortedPyramids(session: ViewerSession): string[] {
+function sortedPyramids(session: ErpInput): string[] {
   const pyramids = session.dataset.manifest.pyramids ?? [];
   return pyramids.flatMap((p) => (p.field === "data" && p.sort_by ? [p.sort_by.column] : []));
 }
 
 /** The hint printed where the image would be: how to build what is missing. */
-function buildHint(session: ViewerSession, sortBy?: string): string {
+function buildHint(session: ErpInput, sortBy?: string): string {
   const where = session.datasetUrl ?? "<bundle>";
   return `tt pyramid ${where}${sortBy === undefined ? "" : ` --sort-by ${sortBy}`}`;
 }
 
+/** The sort menu: the stored order, the sorted pyramids', then the table's columns. */
+function fillSortMenu(select: HTMLSelectElement, sorted: readonly string[], table: string[]) {
+  const chosen = select.value;
+  select.replaceChildren(
+    element("option", { value: "", text: "(stored order)" }),
+    ...[...new Set([...sorted, ...table])].map((name) =>
+      element("option", { value: name, text: sorted.includes(name) ? `${name} (pyramid)` : name }),
+    ),
+  );
+  select.value = chosen;
+}
+
+/** Settles when `section` is drawn, in error or without a pyramid, or after `ms` at most. */
+function firstPictureOf(section: HTMLElement, ms: number): Promise<void> {
+  const done = () => ["drawn", "error", "no-pyramid"].includes(section.dataset.state ?? "");
+  return new Promise((settle) => {
+    const observer = new MutationObserver(() => {
+      if (done()) finish();
+    });
+    const timer = setTimeout(() => finish(), ms);
+    const finish = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      settle();
+    };
+    observer.observe(section, { attributes: true, attributeFilter: ["data-state"] });
+  });
+}
+
 /**
- * Starts the ERP image section: fills the sort menu (stored order, then every column of the
- * instance table), opens the first sorted pyramid the bundle has (else the stored order) and shows
- * it; `onPick(tableRow)` opens a clicked instance.
+ * How long the rest of the page waits for the image's first picture before it reads on.
+ *
+ * @example
+ * ```ts
+ * await Promise.race([erp.firstPicture, sleep(FIRST_PICTURE_WAIT_MS)]); // what firstPicture does
+ * ```
  */
-export function startErpSection(session: ViewerSession, onPick: (row: number) => void): ErpSection {
+export const FIRST_PICTURE_WAIT_MS = 3000;
+
+/**
+ * Starts the ERP image section on the dataset alone: fills the sort menu with the sorted
+ * pyramids (the stored order, then each column the bundle has a sorted pyramid for), opens the
+ * first sorted pyramid (else the stored order) and shows it. `attach(session)` joins the result
+ * once it is open (the menu gets every column of the instance table, a clicked instance is
+ * passed to its `onPick`). The result's tables are not needed for the first picture, so the page can
+ * read them after it (`firstPicture`).
+ *
+ * @example
+ * ```ts
+ * const erp = startErpSection({ dataset, datasetUrl });
+ * await erp.firstPicture;
+ * erp.attach(await openSession(datasetUrl, resultUrl, dataset), (row) => select(row));
+ * ```
+ */
+export function startErpSection(input: ErpInput): ErpSection {
   const section = required("erp");
   const status = required("erp-status");
   const sortSelect = required<HTMLSelectElement>("erp-sort");
-  const tableRowOf = tableRowsOfDataset(session);
-  const { coordinates, channelLabels } = axesOf(session);
+  let session: ViewerSession | undefined;
+  let onPick: (row: number) => void = () => {};
+  let tableRowOf: Int32Array = new Int32Array(0);
+  const { coordinates, channelLabels } = axesOf(input);
   let order: Int32Array | undefined;
   let matches: Int32Array = new Int32Array(0);
   const image = createErpImage(section, (imageRow) => {
+    if (session === undefined) {
+      status.textContent = "the result is still opening";
+      return;
+    }
     const datasetRow = order === undefined ? imageRow : order[imageRow];
     const row = datasetRow === undefined ? -1 : tableRowOf[datasetRow]!;
     if (row >= 0) onPick(row);
     else status.textContent = `instance at row ${imageRow} of the image is not in the result`;
   });
   const highlight = () => {
+    if (session === undefined) return;
     const selected = new Uint8Array(tableRowOf.length);
     const position = new Int32Array(tableRowOf.length);
     for (let p = 0; p < position.length; p++) position[order === undefined ? p : order[p]!] = p;
@@ -97,17 +169,11 @@ export function startErpSection(session: ViewerSession, onPick: (row: number) =>
       if (datasetRowOf[row]! >= 0) selected[position[datasetRowOf[row]!]!] = 1;
     image.highlight(selected);
   };
-  const sorted = sortedPyramids(session);
-  const columns = [...new Set([...sorted, ...session.table.columnNames])];
-  sortSelect.replaceChildren(
-    element("option", { value: "", text: "(stored order)" }),
-    ...columns.map((name) =>
-      element("option", { value: name, text: sorted.includes(name) ? `${name} (pyramid)` : name }),
-    ),
-  );
+  const sorted = sortedPyramids(input);
+  fillSortMenu(sortSelect, sorted, []);
   const show = async (sortBy: string) => {
     section.dataset.state = "opening";
-    const opened = await openSource(session, sortBy, sorted, tableRowOf);
+    const opened = await openSource(input, session, sortBy, sorted, tableRowOf);
     if (typeof opened === "string") {
       section.dataset.state = "no-pyramid";
       section.replaceChildren(element("p", { className: "note", text: opened }));
@@ -122,13 +188,21 @@ export function startErpSection(session: ViewerSession, onPick: (row: number) =>
   sortSelect.value = sorted[0] ?? "";
   sortSelect.addEventListener("change", () => void show(sortSelect.value));
   wireButtons(image);
+  const firstPicture = firstPictureOf(section, FIRST_PICTURE_WAIT_MS);
   void show(sortSelect.value);
   return {
+    attach(opened, pick) {
+      session = opened;
+      onPick = pick;
+      tableRowOf = tableRowsOfDataset(opened);
+      fillSortMenu(sortSelect, sorted, opened.table.columnNames);
+    },
     highlight(rows) {
       matches = rows;
       highlight();
     },
     resize: () => image.resize(),
+    firstPicture,
   };
 }
 
@@ -147,22 +221,25 @@ function wireButtons(image: ReturnType<typeof createErpImage>): void {
  * bundle has no pyramid at all.
  */
 async function openSource(
-  session: ViewerSession,
+  input: ErpInput,
+  session: ViewerSession | undefined,
   sortBy: string,
   sorted: readonly string[],
   tableRowOf: Int32Array,
 ) {
-  if (session.datasetUrl === undefined)
+  if (input.datasetUrl === undefined)
     return "The ERP image reads a pyramid of a dataset opened by URL; this one is held in memory.";
   try {
     if (sortBy !== "" && sorted.includes(sortBy)) {
-      const pyramid = (await pyramidOf(session.datasetUrl, sortBy)) as unknown as PyramidLike;
+      const pyramid = (await pyramidOf(input.datasetUrl, sortBy)) as unknown as PyramidLike;
       const note = `rows sorted by ${sortBy} (${pyramid.sortBy?.descending ? "descending" : "ascending"}, nulls last)`;
       return { source: tileSource(pyramid), order: pyramid.order, note };
     }
-    const pyramid = (await pyramidOf(session.datasetUrl)) as unknown as PyramidLike;
+    const pyramid = (await pyramidOf(input.datasetUrl)) as unknown as PyramidLike;
     if (sortBy === "")
       return { source: tileSource(pyramid), order: undefined, note: "rows in stored order" };
+    if (session === undefined)
+      return `no pyramid is sorted by ${sortBy}: ${buildHint(input, sortBy)}`;
     const tableRows = Int32Array.from(tableRowOf).filter((row) => row >= 0);
     const byColumn = sortRows(tableRows, session.table.column(sortBy), false);
     const datasetRowOf = new Int32Array(session.table.numRows);
@@ -174,7 +251,7 @@ async function openSource(
     return { source: baseRowSource(pyramid, order), order, note };
   } catch (error) {
     if (!isTensorToolsError(error, "not-found")) throw error;
-    return `This dataset has no pyramid, which the ERP image reads (the level that fits the screen, tile by tile). Build one with: ${buildHint(session)}`;
+    return `This dataset has no pyramid, which the ERP image reads (the level that fits the screen, tile by tile). Build one with: ${buildHint(input)}`;
   }
 }
 

@@ -111,7 +111,7 @@ function previewLevel(content: ErpContent, state: ErpState, level: number, chann
  * once, then sharpens); a draw overtaken by a newer one paints nothing more. `container` gets
  * `data-state` (`reading`, `drawn`, `error`), `data-level`, `data-tiles` (tiles per channel),
  * `data-reads` (tile reads so far), `data-draws`, `data-drawn-at` (`performance.now()` when
- * painted) and, for a preview, `data-previews` and `data-preview-at`.
+ * painted), `data-first-drawn-at` (when the first picture was) and, for a preview, `data-previews` and `data-preview-at`.
  */
 async function draw(
   container: HTMLElement,
@@ -147,6 +147,7 @@ async function draw(
     draws: String(++state.draws),
     // When the picture was painted (ms since the page's time origin), for the budgets.
     drawnAt: String(performance.now()),
+    firstDrawnAt: container.dataset.firstDrawnAt ?? String(performance.now()),
     window: [view.rowStart, view.rowEnd, view.sampleStart, view.sampleEnd]
       .map(Math.round)
       .join(","),

@@ -8,9 +8,9 @@
 import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { required } from "./dom.js";
-import { prefetchPyramid } from "./erp-app.js";
+import { prefetchPyramid, startErpSection } from "./erp-app.js";
 import { readParams } from "./params.js";
-import { openSession } from "./session.js";
+import { openSession, openViewerDataset } from "./session.js";
 import { startViewer } from "./viewer-app.js";
 
 /** Opens the bundles and starts the viewer; a failure is shown on the page, not thrown away. */
@@ -19,14 +19,18 @@ async function main(): Promise<void> {
   const params = readParams(window.location.href);
   try {
     prefetchPyramid(params.dataset);
-    const session = await openSession(params.dataset, params.result);
-    const { result, table, dataset } = session;
+    const dataset = await openViewerDataset(params.dataset);
+    // The first picture needs the dataset and its pyramid only: the result's tables come after.
+    const erp = startErpSection({ dataset, datasetUrl: params.dataset });
+    await erp.firstPicture;
+    const session = await openSession(params.dataset, params.result, dataset);
+    const { result, table } = session;
     const total = dataset.shape[0]!;
     required("summary").textContent =
       `${result.method} of ${table.numRows} of the ${total} instances of ${dataset.location} ` +
       `(${dataset.axes.map((axis, i) => `${axis} ${dataset.shape[i]}`).join(" x ")}) · ` +
       `result ${session.resultUrl}`;
-    startViewer(session, params);
+    startViewer(session, params, erp);
     app.dataset.state = "ready";
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -80,13 +80,27 @@ function scoreColumnsOf(table: MetaTable): string[] {
  * result's instance columns onto the metadata and keeps the instances the result covers. A dataset
  * linked to an HDF5 file is read by a web worker, by byte ranges (`hdf5-worker-store.ts`).
  */
-export async function openSession(datasetUrl: string, resultUrl: string): Promise<ViewerSession> {
-  const registry = createDefaultRegistry().register(hdf5WorkerStore());
-  const [dataset, result] = await Promise.all([
-    openDataset(bundleStore(datasetUrl), { registry }),
-    openResult(resultUrl),
-  ]);
+export async function openSession(
+  datasetUrl: string,
+  resultUrl: string,
+  opened: Promise<TensorDataset> | TensorDataset = openViewerDataset(datasetUrl),
+): Promise<ViewerSession> {
+  const [dataset, result] = await Promise.all([opened, openResult(resultUrl)]);
   return createSession(dataset, result, { datasetUrl, resultUrl });
+}
+
+/**
+ * The dataset at `datasetUrl` as the viewer opens it (through the page's shared store, HDF5
+ * files read in a worker), before and without its result.
+ *
+ * @example
+ * ```ts
+ * const dataset = await openViewerDataset("http://127.0.0.1:8080/dataset/");
+ * ```
+ */
+export function openViewerDataset(datasetUrl: string): Promise<TensorDataset> {
+  const registry = createDefaultRegistry().register(hdf5WorkerStore());
+  return openDataset(bundleStore(datasetUrl), { registry });
 }
 
 /** Where the data of a session came from, for what the page says about it. */

@@ -6,7 +6,7 @@
 import { type ColourScale, colourScale, isCategorical, MAX_CATEGORIES } from "./colour-scale.js";
 import { componentBars, renderBars, renderComponents } from "./component-view.js";
 import { cellText, element, required } from "./dom.js";
-import { startErpSection } from "./erp-app.js";
+import { type ErpSection, startErpSection } from "./erp-app.js";
 import { type InstanceCurves, instanceCurves } from "./instance-curves.js";
 import { createInstanceTable, tableColumns } from "./instance-table.js";
 import { instanceMessage, renderInstance } from "./instance-view.js";
@@ -38,8 +38,15 @@ function defaultColourColumn(session: ViewerSession): string {
   return "";
 }
 
-/** Starts the viewer on an opened session: fills the controls and draws every view. */
-export function startViewer(session: ViewerSession, params: ViewerParams): void {
+/**
+ * Starts the viewer on an opened session: fills the controls and draws every view; `erp` is the
+ * ERP image already started on the dataset (`startErpSection`), else it is started here.
+ */
+export function startViewer(
+  session: ViewerSession,
+  params: ViewerParams,
+  erp: ErpSection = startErpSection(session),
+): void {
   const app = required("app");
   const { table, scoreColumns, idColumn } = session;
   const pick = (wanted: string | undefined, fallback: string) =>
@@ -79,7 +86,7 @@ export function startViewer(session: ViewerSession, params: ViewerParams): void 
     (row) => select(row),
   );
   const instancePanels = required("instance-panels");
-  const erp = startErpSection(session, (row) => select(row));
+  erp.attach(session, (row) => select(row));
 
   let plan: WaveformPlan | undefined;
   try {

@@ -50,8 +50,8 @@ function costIn(page: Page, from: number, until: number, ms: number): Promise<St
 
 /** The first picture: from the page's time origin to the first painted ERP image. */
 export async function firstPictureCost(page: Page): Promise<StepCost> {
-  await page.waitForSelector("#erp[data-draws='1']", { timeout: 120_000 });
-  const drawnAt = Number(await page.getAttribute("#erp", "data-drawn-at"));
+  await page.waitForSelector("#erp[data-first-drawn-at]", { state: "attached", timeout: 120_000 });
+  const drawnAt = Number(await page.getAttribute("#erp", "data-first-drawn-at"));
   return costIn(page, 0, drawnAt, drawnAt);
 }
 

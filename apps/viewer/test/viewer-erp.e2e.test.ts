@@ -70,6 +70,13 @@ describe("the ERP image on the served demo", () => {
     expect(first.tileRequests).toBe(tiles);
     expect(first.tileBytes).toBe(tiles * TILE_BYTES);
     expect(await page.locator("#erp canvas").count()).toBe(4);
+    // The result's tables are read after the first picture, not for it.
+    const early = await page.evaluate((until) => {
+      const entries = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+      return entries.filter((e) => e.startTime <= until).map((e) => new URL(e.name).pathname);
+    }, first.ms);
+    expect(early.filter((path) => path.includes("/factor_tables/"))).toEqual([]);
+    expect(early.filter((path) => /\/(min|max)\/\d+\/zarr\.json$/.test(path))).toEqual([]);
   });
 
   it("zooms in to the base rows of the window, each range fetched once for every channel", async () => {
