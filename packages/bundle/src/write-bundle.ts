@@ -178,7 +178,8 @@ async function writeData(
     await array.writeBlock(written, block.data as TypedArray, { signal });
     if (mask !== undefined) await mask.writeBlock(written, block.mask!, { signal });
     if (wholeMeta === undefined) metas.push(block.meta ?? MetaTable.empty(rows));
-    if (block.ids !== undefined) ids.push(...Array.from(block.ids as ArrayLike<unknown>));
+    // One at a time: spreading a block of a few hundred thousand ids overflows the call stack.
+    if (block.ids !== undefined) for (const id of block.ids as Iterable<unknown>) ids.push(id);
     written += rows;
     options.onProgress?.({
       phase: "write",

@@ -150,6 +150,22 @@ describe("a bundle round trip", () => {
     expect(progress.at(-1)).toBe(1);
   });
 
+  it("takes a block of 300,000 ids (more than a call's arguments may hold)", async () => {
+    const n = 300_000;
+    const ids = Int32Array.from({ length: n }, (_, i) => 3 * i + 1);
+    const data = Float32Array.from({ length: n }, (_, i) => i);
+    const store = createMemoryStore();
+    await writeBundle(store, {
+      axes: ["instance", "feature"],
+      dtype: "float32",
+      shape: [n, 1],
+      blocks: [{ data, ids }],
+    });
+    const dataset = await openBundle(store);
+    expect(dataset.getInstance(3 * (n - 1) + 1)?.index).toBe(n - 1);
+    expect(dataset.shape).toEqual([n, 1]);
+  });
+
   it("takes the first axis's metadata whole from the stream instead of from the blocks", async () => {
     const tensor = sampleTensor(9, 5, 2);
     const slab = 10;
