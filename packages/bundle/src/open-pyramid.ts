@@ -137,7 +137,7 @@ export function findPyramid(
     );
   const pyramids = manifest.pyramids ?? [];
   const index = findPyramidIndex(manifest, field, sortBy);
-  const what = `a pyramid of '${field}'${sortBy === undefined ? "" : ` sorted by '${sortBy}'`}`;
+  const what = `pyramid of '${field}'${sortBy === undefined ? "" : ` sorted by '${sortBy}'`}`;
   if (index < 0)
     throw new NotFoundError(
       "pyramids",
@@ -148,7 +148,7 @@ export function findPyramid(
   if (built.array_store !== manifest.array_store || built.mask_store !== manifest.mask_store)
     throw new DataError(
       `pyramids[${index}]`,
-      `${what} in ${location} is stale: it was built from version ${built.version} (${built.array_store}), the data is now ${manifest.array_store}; rebuild it`,
+      `the ${what} in ${location} is stale: it was built from version ${built.version} (${built.array_store}), the data is now ${manifest.array_store}; rebuild it`,
     );
   return { entry, index };
 }

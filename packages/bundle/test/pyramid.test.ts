@@ -248,7 +248,7 @@ describe("the pyramid's place in the write protocol", () => {
     expect(grown.pyramids).toBeUndefined();
     const error = await openPyramid(store).catch((e: unknown) => e);
     expect(isTensorToolsError(error, "not-found")).toBe(true);
-    expect(String(error)).toMatch(/no a pyramid of 'data'|has no a pyramid|no pyramid|has no/);
+    expect(String(error)).toMatch(/has no pyramid of 'data'/);
     // A rebuild covers the appended rows.
     await buildPyramid(store, { targetBytes: 0 });
     const pyramid = await openPyramid(store);
@@ -292,7 +292,9 @@ describe("the pyramid's place in the write protocol", () => {
     const annotated = await annotateBundle(store, "instance", table, { mode: "replace" });
     expect(annotated.pyramids!.map((p) => p.sort_by)).toEqual([null]);
     await openPyramid(store);
-    await expect(openPyramid(store, { sortBy: "rt" })).rejects.toThrow(/no a pyramid|has no/);
+    await expect(openPyramid(store, { sortBy: "rt" })).rejects.toThrow(
+      /has no pyramid of 'data' sorted by 'rt'/,
+    );
   });
 
   it("a rebuild of the same field and order replaces the entry; cleanup removes the old group", async () => {
