@@ -4,11 +4,19 @@
  * spread over a run, after which the bundle is the old version or the new one, whole.
  */
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDataset } from "tensortools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyDemo, removeTempDirs, tempDir, tt, ttStart, writeSmallDemo } from "./helpers.js";
+import {
+  copyDemo,
+  removeTempDirs,
+  tempDir,
+  tt,
+  ttStart,
+  versionOf,
+  writeSmallDemo,
+} from "./helpers.js";
 
 let dir: string;
 let copies = 0;
@@ -32,11 +40,6 @@ function writeNpy(path: string, shape: number[]): Float32Array {
   bytes.set(new Uint8Array(data.buffer), 10 + header.length);
   writeFileSync(path, bytes);
   return data;
-}
-
-/** The version a bundle's manifest.json names. */
-function versionOf(dataset: string): number {
-  return JSON.parse(readFileSync(join(dataset, "manifest.json"), "utf8")).version;
 }
 
 beforeAll(async () => {
@@ -80,6 +83,8 @@ describe("tt add-field", () => {
       4, 8, 16,
     ]);
     expect((await tt(["verify", dataset])).code).toBe(0);
+    const info = await tt(["info", dataset]);
+    expect(info.stdout).toContain("fields: spec (instance 40 x freq 3 x time 2, float32)");
   });
 
   it("adds another bundle's data as a field, matched by id", async () => {

@@ -4,10 +4,18 @@
  * which the bundle is the old version or the new one, whole.
  */
 
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyDemo, removeTempDirs, tempDir, tt, ttStart, writeSmallDemo } from "./helpers.js";
+import {
+  copyDemo,
+  removeTempDirs,
+  tempDir,
+  tt,
+  ttStart,
+  versionOf,
+  writeSmallDemo,
+} from "./helpers.js";
 
 let dir: string;
 let copies = 0;
@@ -15,11 +23,6 @@ let copies = 0;
 /** A fresh copy of the demo in `dir` (its dataset and PCA result). */
 function demoCopy(from = join(dir, "demo")): { dataset: string; result: string } {
   return copyDemo(from, join(dir, `copy-${++copies}`));
-}
-
-/** The version a bundle's manifest.json names. */
-function versionOf(dataset: string): number {
-  return JSON.parse(readFileSync(join(dataset, "manifest.json"), "utf8")).version;
 }
 
 /** The ids of the instances `tt query` finds for `expr`. */

@@ -62,7 +62,7 @@ describe("errors", () => {
     const run = await tt(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, sql, decompose, scores, annotate, pyramid, result-info, serve, verify, gc",
+      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, sql, decompose, scores, annotate, add-field, pyramid, result-info, serve, verify, gc",
       "hint: see 'tt --help'",
     ]);
   });

@@ -1,7 +1,7 @@
 /** Running the built `tt` binary in a child process, as users do. */
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -61,4 +61,9 @@ export async function writeSmallDemo(path: string): Promise<void> {
 export function copyDemo(from: string, to: string): { dataset: string; result: string } {
   cpSync(from, to, { recursive: true });
   return { dataset: join(to, "dataset"), result: join(to, "pca") };
+}
+
+/** The version a bundle's manifest.json names. */
+export function versionOf(dataset: string): number {
+  return JSON.parse(readFileSync(join(dataset, "manifest.json"), "utf8")).version;
 }

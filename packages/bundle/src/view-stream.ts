@@ -28,16 +28,20 @@ export function isReadableView(source: unknown): source is ReadableView {
 /** Where a view comes from, for the manifest of the bundle written from it. */
 export async function viewOrigin(
   view: ReadableView,
-): Promise<{ location: string; manifest_hash: string; selectors: unknown[] } | undefined> {
+): Promise<
+  { location: string; manifest_hash: string; selectors: unknown[]; field?: string } | undefined
+> {
   const selected = view as Partial<TensorView>;
   const dataset = selected.dataset as
     | (TensorView & { location?: string; manifest?: object })
     | undefined;
   if (dataset?.location === undefined || dataset.manifest === undefined) return undefined;
+  const field = selected.toJSON?.().field;
   return {
     location: dataset.location,
     manifest_hash: await hashManifest(dataset.manifest as never),
     selectors: structuredClone([...(selected.selectors ?? [])]),
+    ...(field === undefined ? {} : { field }),
   };
 }
 

@@ -86,8 +86,8 @@ export interface Manifest {
   change?: { kind: string; [detail: string]: unknown };
   /** The versions before this one, oldest first: generation, manifest hash, change (0.2.0 on). */
   history?: { version: number; manifest_hash: string; change: { kind: string } }[];
-  /** The dataset and selectors a bundle was written from, when it was written from a view. */
-  derived_from?: { location: string; manifest_hash: string; selectors: unknown[] };
+  /** The dataset, field and selectors a bundle was written from, when written from a view. */
+  derived_from?: { location: string; manifest_hash: string; selectors: unknown[]; field?: string };
   /** Partition tables after concatenation, e.g. `{files: "partitions/files.parquet"}`. */
   partitions?: Record<string, string>;
   /**

@@ -31,6 +31,11 @@ const src = (file: string) => resolve(import.meta.dirname, "../src", file);
 /** The names the Node entry adds to the browser's: they need a file system. */
 const NODE_ONLY = [
   "openInstances",
+  "AddFieldToDatasetOptions",
+  "UpdateDatasetInstancesOptions",
+  "addField",
+  "updateInstances",
+  "readNpyStream",
   "AnnotateOptions",
   "AppendDatasetOptions",
   "ConcatDatasetInput",

@@ -61,6 +61,15 @@ async function wholeVersion(path: string): Promise<number> {
   return n;
 }
 
+/** Checks that the bundle at `path` holds its manifest and the files its inventory lists, no more. */
+async function expectOnlyItsFiles(path: string): Promise<void> {
+  const { manifest } = await openDataset(path);
+  const files = (readdirSync(path, { recursive: true }) as string[])
+    .filter((f) => statSync(join(path, f)).isFile())
+    .sort();
+  expect(files).toEqual(["manifest.json", ...Object.keys(manifest.inventory!)].sort());
+}
+
 /**
  * Starts a writer that updates instances of field `upd` (every 7th instance, values `round *
  * 100000 + index`) and, every third round, adds a field `f<round>`, from round `first` on.
@@ -145,11 +154,7 @@ describe("a field writer killed with SIGKILL", () => {
       seen.push(`v${(await openDataset(path)).manifest.version}/round ${round}`);
     }
     await cleanupDataset(path, { graceMs: 0 });
-    const { manifest } = await openDataset(path);
-    const files = (readdirSync(path, { recursive: true }) as string[])
-      .filter((f) => statSync(join(path, f)).isFile())
-      .sort();
-    expect(files).toEqual(["manifest.json", ...Object.keys(manifest.inventory!)].sort());
+    await expectOnlyItsFiles(path);
     console.log(
       `${delays.length} kills of add-field/update at ${delays.join(", ")} ms: seen ${seen.join(", ")}; 0 torn, nothing left`,
     );
@@ -178,11 +183,7 @@ describe("a writer killed with SIGKILL", () => {
       graceMs: 0,
     });
     await cleanupDataset(path, { graceMs: 0 });
-    const { manifest } = await openDataset(path);
-    const files = (readdirSync(path, { recursive: true }) as string[])
-      .filter((f) => statSync(join(path, f)).isFile())
-      .sort();
-    expect(files).toEqual(["manifest.json", ...Object.keys(manifest.inventory!)].sort());
+    await expectOnlyItsFiles(path);
     expect(readdirSync(scratch).filter((f) => f.includes(".tt-"))).toEqual([]);
     console.log(
       `${delays.length} kills at ${delays.join(", ")} ms: row counts seen ${seen.join(", ")}; 0 torn, nothing left`,

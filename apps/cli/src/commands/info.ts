@@ -30,10 +30,19 @@ function pyramidsLine(pyramids: NonNullable<Manifest["pyramids"]>): string {
   return `pyramids: ${each.join(", ")}`;
 }
 
+/** The bundle's fields beside its data in a line: name, axes with lengths, dtype of each. */
+function fieldsLine(fields: NonNullable<Manifest["fields"]>): string {
+  const each = Object.entries(fields).map(
+    ([name, f]) =>
+      `${name} (${f.axes.map((a, i) => `${a} ${f.shape[i]}`).join(" x ")}, ${f.dtype})`,
+  );
+  return `fields: ${each.join(", ")}`;
+}
+
 export const infoCommand: Command = {
   name: "info",
   summary:
-    "show a dataset bundle's axes, shape, dtype, chunking, metadata columns, partitions and pyramids",
+    "show a dataset bundle's axes, shape, dtype, chunking, metadata columns, partitions, pyramids and fields",
   usage: "info <bundle>",
   positionals: { required: ["bundle"] },
   options: {},
@@ -68,6 +77,7 @@ export const infoCommand: Command = {
       axes,
       partitions: dataset.manifest.partitions ?? {},
       pyramids: dataset.manifest.pyramids ?? [],
+      fields: dataset.manifest.fields ?? {},
       attrs: dataset.attrs,
     };
     if (out.json) {
@@ -103,6 +113,7 @@ export const infoCommand: Command = {
       print(out, "");
       print(out, pyramidsLine(summary.pyramids));
     }
+    if (Object.keys(summary.fields).length > 0) print(out, `\n${fieldsLine(summary.fields)}`);
     return EXIT.ok;
   },
 };
