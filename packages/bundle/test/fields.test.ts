@@ -11,6 +11,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import {
   addField,
+  buildDatasetPyramid,
   openStoredDataset,
   updateInstances,
   verifyDataset,
@@ -192,6 +193,17 @@ describe("fields", () => {
     expect(Array.from(data.subarray(42, 63))).toEqual(new Array(21).fill(7));
     expect(Array.from(data.subarray(0, 42))).toEqual(Array.from(old.subarray(0, 42)));
     expect(Array.from(data.subarray(63))).toEqual(Array.from(old.subarray(63)));
+  });
+
+  it("drops the pyramids of the updated field and keeps the others", async () => {
+    const path = await written();
+    await addField(path, "spectrogram", spectrogram());
+    await buildDatasetPyramid(path, { factor: 2, targetBytes: 0 });
+    const other = await updateInstances(path, "spectrogram", ["rec01-e000"], new Float64Array(12));
+    expect(other.pyramids?.map((pyramid) => pyramid.field)).toEqual(["data"]);
+    const own = await updateInstances(path, "data", ["rec01-e000"], new Float32Array(21));
+    expect(own.pyramids).toBeUndefined();
+    expect((await verifyDataset(path)).problems).toEqual([]);
   });
 
   it("refuses unknown ids, repeated ids, values of another dtype or length, unknown fields", async () => {
