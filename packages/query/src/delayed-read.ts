@@ -239,7 +239,8 @@ export async function readLineage(
       ? Math.max(1, Math.floor(PIECE_BYTES / Math.max(1, rowSize * data.BYTES_PER_ELEMENT)))
       : Math.max(1, rows);
   const steps = rowSteps(stored, stages, options);
-  const kernels = stages.length > 0 ? await rowKernels() : undefined;
+  // Loaded beside the reads (never rejects: undefined where the kernels do not run).
+  const loading = stages.length > 0 ? rowKernels() : Promise.resolve(undefined);
   const reads: Promise<void>[] = [];
   for (let r0 = 0; r0 < Math.max(1, rows); r0 += pieceRows) {
     const piece = [positions[0]!.subarray(r0, r0 + pieceRows), ...positions.slice(1)];
@@ -250,6 +251,7 @@ export async function readLineage(
   for (const read of [steps, ...reads]) read.catch(() => undefined);
   try {
     const ready = await steps;
+    const kernels = await loading;
     for (const [i, read] of reads.entries()) {
       await read;
       const r0 = i * pieceRows;

@@ -53,8 +53,9 @@ function numericColumn(file: OpenFile, path: string, where: string): AnyColumn {
       type,
       Array.from(values, (v) => BigInt(v as number | bigint)),
     );
-  if (type === "int32") return columnFromCells(type, Array.from(values, Number));
-  return columnFromCells(type, Array.from(values, Number));
+  return type === "int32"
+    ? columnFromCells("int32", Array.from(values, Number))
+    : columnFromCells("float64", Array.from(values, Number));
 }
 
 /** A string vector as a string column (fixed-length strings lose their padding, as h5py's do). */

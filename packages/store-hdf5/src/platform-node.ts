@@ -25,7 +25,7 @@ export function httpSource(url: string): Hdf5Source {
   const requester = workerRequester();
   try {
     const source = httpRangeSource(url, requester);
-    return { ...source, read: source.read, close: () => requester.close() };
+    return { ...source, close: () => requester.close() };
   } catch (error) {
     requester.close();
     throw error;

@@ -16,7 +16,7 @@ const DUCKDB = "@duckdb/node-api";
 const INSTALL = `npm install ${DUCKDB} (next to tensortools-cli, or globally with -g)`;
 
 /** The tables of a bundle as `name -> Parquet file`, from its manifest. */
-export async function bundleTables(bundle: string): Promise<Record<string, string>> {
+async function bundleTables(bundle: string): Promise<Record<string, string>> {
   if (/^[a-z]+:\/\//i.test(bundle))
     throw new InputError(
       `${bundle} is a URL`,
