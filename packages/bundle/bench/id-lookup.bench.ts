@@ -5,6 +5,8 @@
  * `openBundle`'s Map of every id, against a reference in the style of the sharded design (a tar
  * of .npy members plus an SQLite index of byte offsets, `id_lookup_reference.py`). Each reader
  * runs in its own process (`id-lookup-probe.ts`), so its RSS is its own.
+ * Each reader runs three times in turn (TT_BENCH_RUNS) and the medians are printed: a single run
+ * of 10,000 lookups in a fresh process varies by a third on a shared machine.
  * TT_BENCH_SYNTHETIC picks another synthetic size, TT_BENCH_INSTANCES another headline size.
  */
 
@@ -23,6 +25,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const LOOKUPS = 10_000;
 const SYNTHETIC = Number(process.env.TT_BENCH_SYNTHETIC ?? 10_000_000);
 const WIDTH = 16;
+/** Runs of each reader (fresh processes, in turn); TT_BENCH_RUNS picks another count. */
+const RUNS = Number(process.env.TT_BENCH_RUNS ?? 3);
 
 /** The synthetic bundle: SYNTHETIC x 16 float32 in blocks, int ids `7 * row + 3`. */
 function syntheticStream(): TensorStream {
@@ -62,6 +66,28 @@ interface Probe {
   checksum: number;
 }
 
+interface Reference {
+  open_first_ms: number;
+  per_lookup_us: number;
+  second_pass_us: number;
+  checksum: number;
+}
+
+/** Each numeric field's median over `runs` (the first run's other fields). */
+function medians<T extends object>(runs: readonly T[]): T {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const first = runs[0]! as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...first };
+  for (const [key, value] of Object.entries(first))
+    if (typeof value === "number" && key !== "checksum")
+      out[key] = median(runs.map((run) => (run as Record<string, number>)[key]!));
+  return out as T;
+}
+
 function probe(mode: string, bundle: string, lookups: string): Probe {
   const out = execFileSync(
     "npx",
@@ -96,14 +122,23 @@ async function benchDataset(
   const buildS = await seconds(async () =>
     python("build", bundle, join(root, `${name}.ids`), reference, String(rowsPerMember)),
   );
-  const ref = JSON.parse(python("lookup", reference, lookups).trim());
-  const indexed = probe("index", bundle, lookups);
-  const current = probe("current", bundle, lookups);
+  // Every reader runs RUNS times, in turn, each in a fresh process; medians are reported.
+  const refRuns: Reference[] = [];
+  const indexedRuns: Probe[] = [];
+  const currentRuns: Probe[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    refRuns.push(JSON.parse(python("lookup", reference, lookups).trim()));
+    indexedRuns.push(probe("index", bundle, lookups));
+    currentRuns.push(probe("current", bundle, lookups));
+  }
+  const ref = medians(refRuns);
+  const indexed = medians(indexedRuns);
+  const current = medians(currentRuns);
   const agree = [indexed, current].every(
     (p) => Math.abs(p.checksum - ref.checksum) <= 1e-6 * Math.max(1, Math.abs(ref.checksum)),
   );
   console.log(
-    `\n${name}: ${ids.length} ids; bundle written in ${writeS.toFixed(1)} s, reference (tar + SQLite, ${rowsPerMember} row(s) per .npy) in ${buildS.toFixed(1)} s; values agree: ${agree}`,
+    `\n${name}: ${ids.length} ids; bundle written in ${writeS.toFixed(1)} s, reference (tar + SQLite, ${rowsPerMember} row(s) per .npy) in ${buildS.toFixed(1)} s; values agree: ${agree}; medians of ${RUNS} runs`,
   );
   console.log(
     "| reader | open (ms) | RSS after open (MB) | open + first lookup (ms) | per lookup (us) | vs reference | second pass (us) | vs reference |",

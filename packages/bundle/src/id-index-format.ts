@@ -21,8 +21,8 @@ import { type AnyColumn, DataError, isNullAt } from "@tt/schema";
 export const ID_INDEX_MAGIC = "TTIDX1\n\0";
 /** The header's length in bytes. */
 export const ID_INDEX_HEADER_BYTES = 64;
-/** Ids per page: one page is 12 KiB of int64 ids. */
-export const ID_INDEX_PAGE_ENTRIES = 1024;
+/** Ids per page: one page is 3 KiB of int64 ids (a random lookup reads one page). */
+export const ID_INDEX_PAGE_ENTRIES = 256;
 /** Key kind codes of the header. */
 export const KEY_KIND = { int64: 1, string: 2 } as const;
 

@@ -150,9 +150,12 @@ function decodePage(
       );
     const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     const decoder = new TextDecoder();
+    // Decoded once each, when a search first compares with it (a page stays in the cache).
+    const keys: (string | undefined)[] = new Array(n);
     page = {
       length: n,
-      key: (i) => decoder.decode(bytes.subarray(textBase + at(i), textBase + at(i + 1))),
+      key: (i) =>
+        (keys[i] ??= decoder.decode(bytes.subarray(textBase + at(i), textBase + at(i + 1)))),
       row: (i) => view.getUint32(4 + i * 4, true),
     };
   }
@@ -227,6 +230,15 @@ export async function openIdIndex(
   return {
     count: header.count,
     async rowsOf(ids, rowSignal) {
+      if (ids.length === 1) {
+        // One id (getInstance): one page, without the bookkeeping of many.
+        const key = asKey(ids[0]!, header.kind);
+        const p = key === undefined ? -1 : floorSearch(header.pages, firstAt, key);
+        if (p < 0) return [undefined];
+        const found = await page(p, rowSignal);
+        const at = floorSearch(found.length, found.key, key!);
+        return [at >= 0 && found.key(at) === key ? found.row(at) : undefined];
+      }
       const keys = ids.map((id) => asKey(id, header.kind));
       const pageOf = keys.map((k) =>
         k === undefined ? -1 : floorSearch(header.pages, firstAt, k),

@@ -113,11 +113,18 @@ async function rowLookup(
 /** Each field's array, opened once on first use. */
 function fieldArrays(files: KeyValueStore, manifest: Manifest, arrayStore: ArrayStoreBackend) {
   const arrays = new Map<string, Promise<StoredArray>>();
-  return (field: string) => {
+  // Arrays once open, so that a lookup does not wait on a settled promise.
+  const opened = new Map<string, StoredArray>();
+  return (field: string): StoredArray | Promise<StoredArray> => {
+    const open = opened.get(field);
+    if (open !== undefined) return open;
     let array = arrays.get(field);
     if (array === undefined) {
       array = arrayStore.open(files, fieldPath(manifest, field));
-      array.catch(() => arrays.delete(field));
+      array.then(
+        (resolved) => opened.set(field, resolved),
+        () => arrays.delete(field),
+      );
       arrays.set(field, array);
     }
     return array;
@@ -164,7 +171,8 @@ export async function openInstances(
     const rows = found.filter((row): row is number => row !== undefined);
     const fields: Record<string, FieldRows> = {};
     for (const field of many.fields ?? [DEFAULT_FIELD]) {
-      const array = await arrayOf(field);
+      const open = arrayOf(field);
+      const array = open instanceof Promise ? await open : open;
       const rest = array.metadata.shape.slice(1);
       const selection: AxisSelection[] = [Int32Array.from(rows), ...rest.map(() => null)];
       const data = await array.read(selection, { signal: many.signal });

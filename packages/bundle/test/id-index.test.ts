@@ -72,8 +72,8 @@ describe("reads by id through the on-disk id index", () => {
         values[0]!,
         values[1500]!,
         values[0]!,
-        values[1024]!,
-        values[1023]!,
+        values[ID_INDEX_PAGE_ENTRIES]!,
+        values[ID_INDEX_PAGE_ENTRIES - 1]!,
       ];
       const { ids, rows, fields } = await reader.getMany(wanted);
       expect(ids).toEqual(wanted);
@@ -229,12 +229,12 @@ describe("the id index file", () => {
     expect(view.getUint32(8, true)).toBe(1);
     expect(view.getUint32(12, true)).toBe(ID_INDEX_PAGE_ENTRIES);
     expect(view.getFloat64(16, true)).toBe(3000);
-    expect(view.getFloat64(24, true)).toBe(3);
+    expect(view.getFloat64(24, true)).toBe(Math.ceil(3000 / ID_INDEX_PAGE_ENTRIES));
     expect(view.getFloat64(48, true)).toBe(bytes.length);
     // Page 0 holds the smallest ids ascending with their rows.
     expect(view.getBigInt64(64, true)).toBe(0n);
     expect(view.getBigInt64(72, true)).toBe(1n);
-    expect(view.getUint32(64 + 1024 * 8, true)).toBe(0);
+    expect(view.getUint32(64 + ID_INDEX_PAGE_ENTRIES * 8, true)).toBe(0);
     expect(manifest.inventory[manifest.id_index.instance].bytes).toBe(bytes.length);
   });
 
@@ -244,7 +244,7 @@ describe("the id index file", () => {
     const original = readFileSync(file);
     const expectDataError = async (pattern: RegExp) => {
       const error = await openInstances(createDirectoryStore(path))
-        .then((reader) => reader.getMany([0, 1500, 2999]))
+        .then((reader) => reader.getMany([0, ID_INDEX_PAGE_ENTRIES + 3, 2999]))
         .catch((e: unknown) => e);
       expect(isTensorToolsError(error, "data")).toBe(true);
       expect((error as Error).message).toContain(name);
@@ -255,7 +255,8 @@ describe("the id index file", () => {
     writeFileSync(file, bad);
     await expectDataError(/magic bytes/);
     const page = Buffer.from(original);
-    page[64 + 1024 * 12] = page[64 + 1024 * 12]! ^ 0xff;
+    const second = 64 + ID_INDEX_PAGE_ENTRIES * 12;
+    page[second] = page[second]! ^ 0xff;
     writeFileSync(file, page);
     await expectDataError(/page 1: does not start with the id/);
     writeFileSync(file, original.subarray(0, original.length - 10));

@@ -149,11 +149,17 @@ export function checkedStore(store: KeyValueStore, inventory: Readonly<Inventory
   const recordOfKey = (key: string) => (Object.hasOwn(inventory, key) ? inventory[key] : undefined);
   // A range read sees only part of a file, so the file's whole length is checked once, first.
   const sized = new Map<string, Promise<void>>();
+  // Keys whose check has passed: their reads skip the wait on it.
+  const passed = new Set<string>();
   const checkLength = (key: string, signal?: AbortSignal) => {
+    if (passed.has(key)) return undefined;
     let check = sized.get(key);
     if (check === undefined) {
       check = checkSizes(store, inventory, [key], signal);
-      check.catch(() => sized.delete(key));
+      check.then(
+        () => passed.add(key),
+        () => sized.delete(key),
+      );
       sized.set(key, check);
     }
     return check;
@@ -172,7 +178,10 @@ export function checkedStore(store: KeyValueStore, inventory: Readonly<Inventory
       if (options.range !== undefined) {
         checkRange(store, key, record, options.range);
         if (whole(record, options.range)) asked = { signal: options.signal };
-        else await checkLength(key, options.signal);
+        else {
+          const check = checkLength(key, options.signal);
+          if (check !== undefined) await check;
+        }
       }
       const bytes = await store.get(key, asked);
       if (bytes === undefined) throw missing(key, record);
@@ -196,7 +205,8 @@ export function checkedStore(store: KeyValueStore, inventory: Readonly<Inventory
             const record = recordOfKey(key);
             if (record === undefined) return undefined;
             checkRange(store, key, record, range);
-            await checkLength(key, options?.signal);
+            const check = checkLength(key, options?.signal);
+            if (check !== undefined) await check;
             const read = await store.readInto!(key, range, target, targetOffset, options);
             if (read === undefined) throw missing(key, record);
             if (read !== range.length)

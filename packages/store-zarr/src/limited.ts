@@ -6,6 +6,8 @@ export async function forEachLimited<T>(
   limit: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
+  // One item (a lookup by id reads one run): no workers to set up.
+  if (items.length === 1) return work(items[0]!);
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]!);

@@ -150,6 +150,15 @@ function slabPositions(rows: Int32Array): Map<number, number[]> {
   return positions;
 }
 
+/** Whether `entry` picks every position of an axis of `length`, in order. */
+function selectsWhole(entry: AxisSelection | undefined, length: number): boolean {
+  if (entry === null || entry === undefined) return true;
+  if (!("length" in entry)) return entry.start === 0 && entry.stop === length;
+  if (entry.length !== length) return false;
+  for (let i = 0; i < length; i++) if (entry[i] !== i) return false;
+  return true;
+}
+
 /** Plans the read of `selection`: the output and where every wanted slab lands in it. */
 function planSlabRead(
   store: KeyValueStore,
@@ -158,8 +167,16 @@ function planSlabRead(
   signal: AbortSignal | undefined,
   into?: { target: TypedArray; offset: number },
 ): { read: SlabRead; rows: Int32Array } {
-  const resolved = resolveSelection(layout.shape, selection, layout.axes);
-  const outShape = selectionShape(resolved);
+  // Whole trailing axes (a lookup by id reads whole rows) are not resolved into positions.
+  const innerWhole =
+    selection.length <= layout.shape.length &&
+    layout.shape.every((length, axis) => axis === 0 || selectsWhole(selection[axis], length));
+  const resolved = innerWhole
+    ? [...resolveSelection(layout.shape.slice(0, 1), selection.slice(0, 1), layout.axes)]
+    : resolveSelection(layout.shape, selection, layout.axes);
+  const outShape = innerWhole
+    ? [resolved[0]!.length, ...layout.shape.slice(1)]
+    : selectionShape(resolved);
   const size = sizeOf(outShape);
   const out =
     into === undefined
@@ -178,9 +195,7 @@ function planSlabRead(
     slab: sizeOf(layout.shape.slice(1)),
     width: bytesPerElement(layout.dtype),
     inner,
-    innerWhole: inner.every(
-      (indices, i) => indices.length === layout.shape[i + 1] && indices.every((v, j) => v === j),
-    ),
+    innerWhole,
     outSlab: sizeOf(outShape.slice(1)),
     slabStrides: cOrderStrides(layout.shape.slice(1)),
     outStrides: cOrderStrides(outShape.slice(1)),
@@ -296,6 +311,44 @@ async function readRun(read: SlabRead, run: Run): Promise<void> {
   else await readRunByRange(read, run, key, offset);
 }
 
+/**
+ * The row of a read of one whole row (a lookup by id), else undefined: such a read skips the
+ * planning of runs and positions.
+ */
+function singleRow(layout: SlabLayout, selection: readonly AxisSelection[]): number | undefined {
+  const first = selection[0];
+  if (first === null || first === undefined || !("length" in first) || first.length !== 1)
+    return undefined;
+  const row = first[0]!;
+  if (!Number.isInteger(row) || row < 0 || row >= layout.shape[0]!) return undefined;
+  if (selection.length > layout.shape.length) return undefined;
+  for (let axis = 1; axis < layout.shape.length; axis++)
+    if (!selectsWhole(selection[axis], layout.shape[axis]!)) return undefined;
+  return row;
+}
+
+/** Reads one whole row: one ranged read of its chunk straight into the output. */
+async function readOneRow(
+  store: KeyValueStore,
+  layout: SlabLayout,
+  row: number,
+  signal: AbortSignal | undefined,
+): Promise<TypedArray> {
+  const slab = sizeOf(layout.shape.slice(1));
+  const width = bytesPerElement(layout.dtype);
+  const chunk = Math.floor(row / layout.chunkRows);
+  const key = layout.chunkKey(chunk);
+  const run = { chunk, first: row, last: row };
+  const range = { offset: (row - chunk * layout.chunkRows) * slab * width, length: slab * width };
+  signal?.throwIfAborted();
+  const out = allocate(layout.dtype, slab);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const got = await store.readInto!(key, range, bytes, 0, { signal });
+  if (got === undefined) fillSlabs(out, layout, `chunk '${key}'`);
+  else if (got !== range.length) throw truncatedChunk(key, run, got, range.length, range.offset);
+  return out;
+}
+
 /** Reads `selection` by fetching only the byte ranges of the needed slabs. */
 export async function readSlabs(
   store: KeyValueStore,
@@ -303,6 +356,9 @@ export async function readSlabs(
   selection: readonly AxisSelection[],
   options: IOOptions = {},
 ): Promise<TypedArray> {
+  const row = store.readInto === undefined ? undefined : singleRow(layout, selection);
+  if (row !== undefined && sizeOf(layout.shape.slice(1)) > 0)
+    return readOneRow(store, layout, row, options.signal);
   const { read, rows } = planSlabRead(store, layout, selection, options.signal);
   await readPlanned(read, rows, options);
   return read.out;

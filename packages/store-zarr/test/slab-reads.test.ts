@@ -28,7 +28,8 @@ function withReadInto(store: KeyValueStore): KeyValueStore {
 const SHAPE = [50, 3, 2];
 const SLAB = 6;
 
-async function array(readInto: boolean) {
+/** A memory store holding the array with its first `rows` rows written (element i holds i). */
+async function written(rows: number) {
   const memory = createMemoryStore();
   const created = await zarrStore.create(memory, "a.zarr", {
     shape: SHAPE,
@@ -38,8 +39,13 @@ async function array(readInto: boolean) {
   });
   await created.writeBlock(
     0,
-    Float32Array.from({ length: 50 * SLAB }, (_, i) => i),
+    Float32Array.from({ length: rows * SLAB }, (_, i) => i),
   );
+  return memory;
+}
+
+async function array(readInto: boolean) {
+  const memory = await written(50);
   return zarrStore.open(readInto ? withReadInto(memory) : memory, "a.zarr");
 }
 
@@ -76,5 +82,35 @@ describe("slab reads", () => {
     const target = new Float32Array(rows.length * SLAB);
     await opened.readInto!([Int32Array.from(rows), null, null], target, 0);
     expect(Array.from(target)).toEqual(expected(rows));
+  });
+
+  it("of one whole row (a lookup by id) equal the row, whatever form 'whole' takes", async () => {
+    const opened = await array(true);
+    for (let row = 0; row < 50; row++)
+      for (const rest of [[], [null, null], [{ start: 0, stop: 3 }, [0, 1]]] as AxisSelection[][])
+        expect(Array.from((await opened.read([[row], ...rest])) as Float32Array)).toEqual(
+          expected([row]),
+        );
+    // Not whole: another path, the same values.
+    expect(Array.from((await opened.read([[4], [2, 1], null])) as Float32Array)).toEqual([
+      4 * SLAB + 4,
+      4 * SLAB + 5,
+      4 * SLAB + 2,
+      4 * SLAB + 3,
+    ]);
+    await expect(opened.read([[50], null, null])).rejects.toThrow(/index 50/);
+    await expect(opened.read([[1.5], null, null])).rejects.toThrow(/index 1.5/);
+  });
+
+  it("of one row of a missing chunk give the fill value, of a truncated chunk a DataError", async () => {
+    const memory = await written(14);
+    const opened = await zarrStore.open(withReadInto(memory), "a.zarr");
+    expect(Array.from((await opened.read([[20]])) as Float32Array)).toEqual(
+      new Array(SLAB).fill(0),
+    );
+    const key = "a.zarr/c/1/0/0";
+    const bytes = (await memory.get(key))!;
+    await memory.set(key, bytes.subarray(0, bytes.length - 8));
+    await expect(opened.read([[13]])).rejects.toThrow(/chunk 'c\/1\/0\/0'|truncated/);
   });
 });

@@ -58,14 +58,25 @@ interface DirectoryContext {
   readonly touched: Set<string>;
   /** Handles kept open for ranged reads. */
   readonly handles: HandlePool;
+  /** The path of each key checked lately (see `pathOf`). */
+  readonly paths: Map<string, string>;
 }
+
+/** Keys whose paths are remembered (cleared when full). */
+const KNOWN_PATHS = 4096;
 
 /** The path of `key` below the root; a key that would leave the root is a DataError. */
 function pathOf(ctx: DirectoryContext, key: string): string {
+  const known = ctx.paths.get(key);
+  if (known !== undefined) return known;
   const clean = key.replace(/^\/+/, "");
   const reason = unsafePathReason(clean);
   if (reason !== undefined) throw new DataError(`key ${JSON.stringify(key)}`, reason);
-  return join(ctx.base, ...clean.split("/"));
+  const path = join(ctx.base, ...clean.split("/"));
+  // Remembered for the next reads of the key (a lookup by id reads the same chunks again).
+  if (ctx.paths.size >= KNOWN_PATHS) ctx.paths.clear();
+  ctx.paths.set(key, path);
+  return path;
 }
 
 /** The real path of `path`, `undefined` when it is missing; a loop of links is a DataError. */
@@ -132,18 +143,21 @@ async function syncTouched(ctx: DirectoryContext): Promise<void> {
  */
 const SYNC_READ_BYTES = 65_536;
 
-/** Reads `length` bytes at `position` of `lease`'s file into `target` at `offset`. */
-async function readAt(
+/**
+ * Reads `length` bytes at `position` of `lease`'s file into `target` at `offset`; a small read
+ * through a kept-open handle returns the count at once.
+ */
+function readAt(
   ctx: DirectoryContext,
   lease: Lease,
   target: Uint8Array,
   offset: number,
   length: number,
   position: number,
-): Promise<number> {
+): number | Promise<number> {
   if (ctx.handles.capacity > 0 && length <= SYNC_READ_BYTES)
     return readSync(lease.handle.fd, target, offset, length, position);
-  return (await lease.handle.read(target, offset, length, position)).bytesRead;
+  return lease.handle.read(target, offset, length, position).then((read) => read.bytesRead);
 }
 
 /** The value of `key`, or the bytes of its range; `undefined` when it is missing. */
@@ -166,7 +180,8 @@ async function readValue(ctx: DirectoryContext, key: string, options: GetOptions
   try {
     const { offset, length } = options.range;
     const bytes = new Uint8Array(length);
-    return bytes.subarray(0, await readAt(ctx, lease, bytes, 0, length, offset));
+    const read = readAt(ctx, lease, bytes, 0, length, offset);
+    return bytes.subarray(0, typeof read === "number" ? read : await read);
   } catch (error) {
     if (errorCode(error) === "EISDIR") return undefined;
     throw error;
@@ -190,7 +205,7 @@ async function readIntoTarget(
   try {
     let done = 0;
     while (done < range.length) {
-      const bytesRead = await readAt(
+      const read = readAt(
         ctx,
         lease,
         target,
@@ -198,6 +213,7 @@ async function readIntoTarget(
         range.length - done,
         range.offset + done,
       );
+      const bytesRead = typeof read === "number" ? read : await read;
       if (bytesRead === 0) break;
       done += bytesRead;
     }
@@ -387,6 +403,7 @@ export function createDirectoryStore(
     confined: new Set(),
     touched: new Set(),
     handles: createHandlePool(options.openHandles ?? 0),
+    paths: new Map(),
   };
   return {
     close: () => ctx.handles.close(),

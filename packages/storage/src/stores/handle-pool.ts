@@ -12,6 +12,8 @@ type FileHandle = Awaited<ReturnType<FileSystem["open"]>>;
 
 interface PoolEntry {
   handle: Promise<FileHandle | undefined>;
+  /** The handle once open, so that a lease of it does not wait on a settled promise. */
+  opened?: FileHandle;
   users: number;
   retired: boolean;
 }
@@ -33,6 +35,8 @@ export interface HandlePool {
   close(): Promise<void>;
 }
 
+const DONE = Promise.resolve();
+
 async function closeEntry(entry: PoolEntry): Promise<void> {
   const handle = await entry.handle.catch(() => undefined);
   await handle?.close();
@@ -50,6 +54,10 @@ export function createHandlePool(capacity: number): HandlePool {
     closing.add(closed);
     void closed.finally(() => closing.delete(closed));
   };
+  const releaser = (entry: PoolEntry) => () => {
+    entry.users--;
+    return entry.retired && entry.users === 0 ? closeEntry(entry) : DONE;
+  };
   const lease = async (path: string, entry: PoolEntry): Promise<Lease | undefined> => {
     entry.users++;
     const handle = await entry.handle.catch((error: unknown) => {
@@ -57,10 +65,7 @@ export function createHandlePool(capacity: number): HandlePool {
       retire(path, entry);
       throw error;
     });
-    const release = async () => {
-      entry.users--;
-      if (entry.retired && entry.users === 0) await closeEntry(entry);
-    };
+    const release = releaser(entry);
     if (handle === undefined) {
       await release();
       retire(path, entry);
@@ -75,9 +80,18 @@ export function createHandlePool(capacity: number): HandlePool {
       if (known !== undefined) {
         entries.delete(path);
         entries.set(path, known);
-        return lease(path, known);
+        const handle = known.opened;
+        if (handle === undefined) return lease(path, known);
+        known.users++;
+        return Promise.resolve({ handle, release: releaser(known) });
       }
       const entry: PoolEntry = { handle: open(), users: 0, retired: false };
+      entry.handle.then(
+        (handle) => {
+          entry.opened = handle;
+        },
+        () => undefined,
+      );
       entries.set(path, entry);
       const leased = lease(path, entry);
       while (entries.size > capacity) {
