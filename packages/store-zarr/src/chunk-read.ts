@@ -48,6 +48,9 @@ function planAxis(indices: Int32Array, chunkLength: number): AxisPlan[] {
     }));
 }
 
+/** The shortest run of the last axis copied with `set` rather than element by element. */
+const MIN_RUN = 16;
+
 function isRun(values: Int32Array): boolean {
   for (let i = 1; i < values.length; i++) if (values[i] !== values[i - 1]! + 1) return false;
   return true;
@@ -95,18 +98,35 @@ export async function readChunked(
       [i: number]: unknown;
     };
     const last = job[rank - 1]!;
-    const contiguous = chunk.stride[rank - 1] === 1 && isRun(last.inner) && isRun(last.out);
+    const lastStride = chunk.stride[rank - 1]!;
+    // Whole runs are copied with `set` when long enough to pay for a subarray each.
+    const contiguous =
+      lastStride === 1 && last.inner.length >= MIN_RUN && isRun(last.inner) && isRun(last.out);
+    /** The last axis at `outOffset` / `inOffset`: a run, or element by element. */
+    const copyLast = (outOffset: number, inOffset: number) => {
+      if (contiguous) {
+        const start = inOffset + last.inner[0]!;
+        target.set(source.subarray(start, start + last.inner.length), outOffset + last.out[0]!);
+        return;
+      }
+      const { out: lastOut, inner: lastInner } = last;
+      for (let i = 0; i < lastOut.length; i++)
+        target[outOffset + lastOut[i]!] = source[inOffset + lastInner[i]! * lastStride];
+    };
     const copy = (axis: number, outOffset: number, inOffset: number) => {
       const plan = job[axis]!;
       if (axis === rank - 1) {
-        if (contiguous) {
-          const start = inOffset + last.inner[0]!;
-          target.set(source.subarray(start, start + last.inner.length), outOffset + last.out[0]!);
-        } else {
-          const stride = chunk.stride[axis]!;
-          for (let i = 0; i < plan.out.length; i++)
-            target[outOffset + plan.out[i]!] = source[inOffset + plan.inner[i]! * stride];
-        }
+        copyLast(outOffset, inOffset);
+        return;
+      }
+      if (axis === rank - 2 && !contiguous && last.out.length === 1) {
+        // One element of the last axis (a channel of a tile): a flat loop, no call per row.
+        const outStep = outStride[axis]!;
+        const inStep = chunk.stride[axis]!;
+        const o = outOffset + last.out[0]!;
+        const n = inOffset + last.inner[0]! * lastStride;
+        for (let i = 0; i < plan.out.length; i++)
+          target[o + plan.out[i]! * outStep] = source[n + plan.inner[i]! * inStep];
         return;
       }
       for (let i = 0; i < plan.out.length; i++) {
