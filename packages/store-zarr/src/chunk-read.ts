@@ -76,7 +76,6 @@ export async function readChunked(
   if (out.length === 0) return out;
   const outStride = cOrderStrides(outShape);
   const plans = resolved.map((indices, axis) => planAxis(indices, chunkShape[axis]!));
-  const rank = shape.length;
 
   const jobs: AxisPlan[][] = [[]];
   for (const axisPlans of plans) {
@@ -85,61 +84,74 @@ export async function readChunked(
     jobs.splice(0, jobs.length, ...grown);
   }
 
+  await forEachLimited(jobs, options.concurrency ?? 8, async (job) => {
+    options.signal?.throwIfAborted();
+    const chunk = await getChunk(
+      job.map((plan) => plan.chunk),
+      options.signal,
+    );
+    copyChunk(job, chunk, out, outStride);
+  });
+  return out;
+}
+
+/** Copies the elements `job` wants of a decoded chunk into the output (strides `outStride`). */
+function copyChunk(
+  job: readonly AxisPlan[],
+  chunk: DecodedChunk,
+  out: TypedArray,
+  outStride: readonly number[],
+): void {
   const target = out as unknown as {
     set(a: ArrayLike<unknown>, offset: number): void;
     [i: number]: unknown;
   };
-  await forEachLimited(jobs, options.concurrency ?? 8, async (job) => {
-    options.signal?.throwIfAborted();
-    const coords = job.map((plan) => plan.chunk);
-    const chunk = await getChunk(coords, options.signal);
-    const source = chunk.data as unknown as {
-      subarray(a: number, b: number): ArrayLike<unknown>;
-      [i: number]: unknown;
-    };
-    const last = job[rank - 1]!;
-    const lastStride = chunk.stride[rank - 1]!;
-    // Whole runs are copied with `set` when long enough to pay for a subarray each.
-    const contiguous =
-      lastStride === 1 && last.inner.length >= MIN_RUN && isRun(last.inner) && isRun(last.out);
-    /** The last axis at `outOffset` / `inOffset`: a run, or element by element. */
-    const copyLast = (outOffset: number, inOffset: number) => {
-      if (contiguous) {
-        const start = inOffset + last.inner[0]!;
-        target.set(source.subarray(start, start + last.inner.length), outOffset + last.out[0]!);
-        return;
-      }
-      const { out: lastOut, inner: lastInner } = last;
-      for (let i = 0; i < lastOut.length; i++)
-        target[outOffset + lastOut[i]!] = source[inOffset + lastInner[i]! * lastStride];
-    };
-    const copy = (axis: number, outOffset: number, inOffset: number) => {
-      const plan = job[axis]!;
-      if (axis === rank - 1) {
-        copyLast(outOffset, inOffset);
-        return;
-      }
-      if (axis === rank - 2 && !contiguous && last.out.length === 1) {
-        // One element of the last axis (a channel of a tile): a flat loop, no call per row.
-        const outStep = outStride[axis]!;
-        const inStep = chunk.stride[axis]!;
-        const o = outOffset + last.out[0]!;
-        const n = inOffset + last.inner[0]! * lastStride;
-        for (let i = 0; i < plan.out.length; i++)
-          target[o + plan.out[i]! * outStep] = source[n + plan.inner[i]! * inStep];
-        return;
-      }
-      for (let i = 0; i < plan.out.length; i++) {
-        copy(
-          axis + 1,
-          outOffset + plan.out[i]! * outStride[axis]!,
-          inOffset + plan.inner[i]! * chunk.stride[axis]!,
-        );
-      }
-    };
-    copy(0, 0, 0);
-  });
-  return out;
+  const source = chunk.data as unknown as {
+    subarray(a: number, b: number): ArrayLike<unknown>;
+    [i: number]: unknown;
+  };
+  const rank = job.length;
+  const last = job[rank - 1]!;
+  const lastStride = chunk.stride[rank - 1]!;
+  // Whole runs are copied with `set` when long enough to pay for a subarray each.
+  const contiguous =
+    lastStride === 1 && last.inner.length >= MIN_RUN && isRun(last.inner) && isRun(last.out);
+  /** The last axis at `outOffset` / `inOffset`: a run, or element by element. */
+  const copyLast = (outOffset: number, inOffset: number) => {
+    if (contiguous) {
+      const start = inOffset + last.inner[0]!;
+      target.set(source.subarray(start, start + last.inner.length), outOffset + last.out[0]!);
+      return;
+    }
+    const { out: lastOut, inner: lastInner } = last;
+    for (let i = 0; i < lastOut.length; i++)
+      target[outOffset + lastOut[i]!] = source[inOffset + lastInner[i]! * lastStride];
+  };
+  const copy = (axis: number, outOffset: number, inOffset: number) => {
+    const plan = job[axis]!;
+    if (axis === rank - 1) {
+      copyLast(outOffset, inOffset);
+      return;
+    }
+    if (axis === rank - 2 && !contiguous && last.out.length === 1) {
+      // One element of the last axis (a channel of a tile): a flat loop, no call per row.
+      const outStep = outStride[axis]!;
+      const inStep = chunk.stride[axis]!;
+      const o = outOffset + last.out[0]!;
+      const n = inOffset + last.inner[0]! * lastStride;
+      for (let i = 0; i < plan.out.length; i++)
+        target[o + plan.out[i]! * outStep] = source[n + plan.inner[i]! * inStep];
+      return;
+    }
+    for (let i = 0; i < plan.out.length; i++) {
+      copy(
+        axis + 1,
+        outOffset + plan.out[i]! * outStride[axis]!,
+        inOffset + plan.inner[i]! * chunk.stride[axis]!,
+      );
+    }
+  };
+  copy(0, 0, 0);
 }
 
 /** Checks that a decoded chunk holds as many elements as the chunk shape says. */
