@@ -8,7 +8,15 @@ import { gram } from "./gram";
 import { multiply } from "./multiply";
 import { multiplyTrans } from "./multiply-trans";
 import { normalProduct } from "./normal";
-import { absRows, arithOperands, arithScalars, sqrtRows, subtractMeans, windowMeans } from "./rows";
+import {
+  absRows,
+  arithOperands,
+  arithScalars,
+  rowProgram,
+  sqrtRows,
+  subtractMeans,
+  windowMeans,
+} from "./rows";
 import { tridiagonalize } from "./tridiagonal";
 
 export function multiply_f32(a: usize, rows: i32, p: i32, b: usize, lp: i32, out: usize): void {
@@ -209,4 +217,27 @@ export function rows_abs_f32(a: usize, count: i32): void {
 }
 export function rows_abs_f64(a: usize, count: i32): void {
   absRows<f64>(a, count);
+}
+
+export function rows_program_f32(
+  a: usize,
+  first: i32,
+  total: i32,
+  chunkRows: i32,
+  n: i32,
+  program: usize,
+  _rows: i32,
+): void {
+  rowProgram<f32>(a, first, total, chunkRows, n, program);
+}
+export function rows_program_f64(
+  a: usize,
+  first: i32,
+  total: i32,
+  chunkRows: i32,
+  n: i32,
+  program: usize,
+  _rows: i32,
+): void {
+  rowProgram<f64>(a, first, total, chunkRows, n, program);
 }

@@ -225,3 +225,103 @@ export function absRows<T>(a: usize, count: i32): void {
     store<T>(at, <T>Math.abs(<f64>load<T>(at)));
   }
 }
+
+/** `a[k] = a[k] op value` for `count` elements of one row at `row`: the value splat in a register. */
+function splatRun<T>(op: i32, row: usize, count: i32, value: f64): void {
+  const y = f64x2.splat(value);
+  let k = 0;
+  if (sizeof<T>() === 4) {
+    for (; k + 4 <= count; k += 4) {
+      const at = row + ((<usize>k) << 2);
+      const v = v128.load(at);
+      v128.store(
+        at,
+        demote(arith2(op, f64x2.promote_low_f32x4(v), y), arith2(op, promoteHigh(v), y)),
+      );
+    }
+  } else {
+    for (; k + 2 <= count; k += 2) {
+      const at = row + ((<usize>k) << 3);
+      v128.store(at, arith2(op, v128.load(at), y));
+    }
+  }
+  for (; k < count; k++) {
+    const at = row + <usize>k * sizeof<T>();
+    store<T>(at, <T>arith1(op, <f64>load<T>(at), value));
+  }
+}
+
+/** `a[r, k] = a[r, k] op values[r]` without scratch (see `arithScalars`). */
+function splatRows<T>(a: usize, rows: i32, n: i32, op: i32, values: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = a + <usize>r * n * sizeof<T>();
+    const value = load<f64>(values + ((<usize>r) << 3));
+    if (op === 0) splatRun<T>(0, row, n, value);
+    else if (op === 1) splatRun<T>(1, row, n, value);
+    else if (op === 2) splatRun<T>(2, row, n, value);
+    else splatRun<T>(3, row, n, value);
+  }
+}
+
+/** Bytes of rows a program works on at once: well inside a core's L2 cache. */
+const PROGRAM_CHUNK_BYTES: i32 = 256 * 1024;
+
+/**
+ * Runs a row program (the steps of a view's delayed operations) in place over rows
+ * `first..min(first + chunkRows, total)` of a job whose row `first` is at `a` (`n` elements of T
+ * each), a cache-sized piece of rows at a time, every step in turn while the piece is in cache.
+ * Per-row data of a step (values, means, scratch) is indexed by the row's number in the job, so
+ * chunks run on any thread at once. The program: i32 step count, then eight u32 per step:
+ * - 0 operands: op, operands (f64 per element of a row)
+ * - 1 scalars: op, values (f64 per row)
+ * - 2 means of the row's own elements: outer, length, inner, means (f64 x outer x inner per row),
+ *   pattern (f64 x (inner + 4) per row, scratch), columns (i32), count
+ * - 3 means given: outer, length, inner, means, pattern
+ * - 4 sqrt, 5 abs.
+ */
+export function rowProgram<T>(
+  a: usize,
+  first: i32,
+  total: i32,
+  chunkRows: i32,
+  n: i32,
+  program: usize,
+): void {
+  const rows = min(chunkRows, total - first);
+  if (rows <= 0 || n <= 0) return;
+  const steps = load<i32>(program);
+  const rowBytes = n * <i32>sizeof<T>();
+  const piece = max(1, PROGRAM_CHUNK_BYTES / rowBytes);
+  for (let r0 = 0; r0 < rows; r0 += piece) {
+    const count = min(piece, rows - r0);
+    const at = a + <usize>r0 * <usize>rowBytes;
+    const row = <usize>(first + r0);
+    for (let s = 0; s < steps; s++) {
+      const p = program + 4 + <usize>s * 32;
+      const kind = load<i32>(p);
+      if (kind === 0) arithOperands<T>(at, count, n, load<i32>(p, 4), <usize>load<u32>(p, 8));
+      else if (kind === 1)
+        splatRows<T>(at, count, n, load<i32>(p, 4), <usize>load<u32>(p, 8) + row * 8);
+      else if (kind === 2 || kind === 3) {
+        const outer = load<i32>(p, 4);
+        const length = load<i32>(p, 8);
+        const inner = load<i32>(p, 12);
+        const means = <usize>load<u32>(p, 16) + row * <usize>(outer * inner) * 8;
+        const pattern = <usize>load<u32>(p, 20) + row * <usize>(inner + 4) * 8;
+        if (kind === 2)
+          windowMeans<T>(
+            at,
+            count,
+            outer,
+            length,
+            inner,
+            <usize>load<u32>(p, 24),
+            load<i32>(p, 28),
+            means,
+          );
+        subtractMeans<T>(at, count, outer, length, inner, means, pattern);
+      } else if (kind === 4) sqrtRows<T>(at, count * n);
+      else absRows<T>(at, count * n);
+    }
+  }
+}

@@ -29,6 +29,7 @@
  */
 export { createKernels } from "./create-kernels.js";
 export { gram, matmul, matmulTransA } from "./gemm.js";
+export { type RowTransform, rowTransformOf } from "./kernel-engine.js";
 export { KERNEL_CHUNK_ROWS } from "./kernel-functions.js";
 export type { KernelDType, KernelMatrix } from "./kernel-matrix.js";
 export type {

@@ -5,6 +5,7 @@ import type { KernelFunctionName, KernelFunctions } from "./kernel-functions.js"
 import type { KernelHeap } from "./kernel-heap.js";
 import { type JobArg, KernelJobs } from "./kernel-jobs.js";
 import { bytesOf, HeapMatrix, type KernelDType, type KernelMatrix } from "./kernel-matrix.js";
+import { type ProgramRows, runRowProgram } from "./kernel-row-program.js";
 import type {
   ColumnAffine,
   ColumnMoments,
@@ -14,6 +15,7 @@ import type {
 } from "./kernel-types.js";
 import { khatriRao, mttkrpFromPartial } from "./khatri-rao.js";
 import type { WorkerPool } from "./platform-types.js";
+import type { RowStep } from "./row-kernels.js";
 import type { SymmetricEigenResult } from "./symmetric-eigen.js";
 
 /** What the engine is built from: see createKernels. */
@@ -42,6 +44,41 @@ function checkVector(where: string, name: string, vector: unknown, length: numbe
     );
 }
 
+/** The engines not disposed, for {@link rowTransformOf}. */
+const liveEngines = new Set<KernelEngine>();
+
+/** Transforms rows in place: see {@link rowTransformOf}. */
+export type RowTransform = (
+  offset: number,
+  rows: number,
+  rowSize: number,
+  steps: readonly RowStep[],
+  firstRow?: number,
+) => Promise<void>;
+
+/**
+ * When `data` is a view of the WebAssembly memory of live kernels (rows read straight into a
+ * kernel matrix), a function that applies row steps to its rows in place on those kernels'
+ * threads (see `KernelEngine.transformRows`); else undefined, and callers use `rowKernels`.
+ *
+ * @example
+ * ```ts
+ * const transform = rowTransformOf(block.data);
+ * if (transform) await transform(0, rows, rowSize, [{ kind: "abs" }]);
+ * ```
+ */
+export function rowTransformOf(data: Float32Array | Float64Array): RowTransform | undefined {
+  for (const engine of liveEngines)
+    if (engine.holds(data))
+      return (offset, rows, rowSize, steps, firstRow = 0) => {
+        // Byte offsets now: unshared memory that grows meanwhile leaves `data` detached.
+        const at = data.byteOffset + offset * data.BYTES_PER_ELEMENT;
+        const float32 = data instanceof Float32Array;
+        return engine.transformRows({ at, rows, rowSize, float32, firstRow }, steps);
+      };
+  return undefined;
+}
+
 /** The {@link Kernels} over one heap, one set of kernel functions and an optional worker pool. */
 export class KernelEngine implements Kernels {
   readonly backend: KernelBackend;
@@ -61,6 +98,7 @@ export class KernelEngine implements Kernels {
     this.#pool = setup.pool;
     this.#functions = setup.functions;
     this.#jobs = new KernelJobs(setup.heap, setup.functions, setup.pool, setup.threads);
+    liveEngines.add(this);
   }
 
   allocMatrix(rows: number, cols: number, dtype: KernelDType): KernelMatrix {
@@ -298,8 +336,25 @@ export class KernelEngine implements Kernels {
     );
   }
 
+  /**
+   * Applies row `steps` in place to the rows of `target` (rows read straight into a kernel
+   * matrix: byte offsets into this engine's memory, checked by the caller with `holds`), on
+   * every kernel thread; queued after the calls before it. The bits are those of `rowKernels`.
+   */
+  transformRows(target: ProgramRows, steps: readonly RowStep[]): Promise<void> {
+    return this.#serial("transformRows", () =>
+      runRowProgram(this.#heap, this.#jobs, target, steps),
+    );
+  }
+
+  /** Whether `data` is a view of this engine's WebAssembly memory as it stands. */
+  holds(data: Float32Array | Float64Array): boolean {
+    return !this.#disposed && this.backend !== "js" && data.buffer === this.#heap.buffer;
+  }
+
   async dispose(): Promise<void> {
     if (this.#disposed) return;
+    liveEngines.delete(this);
     this.#disposed = true;
     await this.#queue;
     for (const matrix of this.#live) matrix.block.freed = true;

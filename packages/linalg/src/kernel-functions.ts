@@ -36,6 +36,8 @@ export const KERNEL_FUNCTION_NAMES = [
   "sum_f32",
   "sum_f64",
   "tridiag_f64",
+  "rows_program_f32",
+  "rows_program_f64",
 ] as const;
 
 /** The name of one kernel function. */

@@ -89,6 +89,30 @@ export class KernelJobs {
     }
   }
 
+  /**
+   * Runs a row program kernel, `fn(a, first, total, chunkRows, ...fixed, unused)`, over the
+   * `rows` rows from byte `at` (`rowBytes` apart) in chunks of `chunkRows` rows: each call finds
+   * its rows from `first` (its first row's number in the job) and writes only those.
+   */
+  async programRows(
+    fn: KernelFunctionName,
+    target: {
+      at: number;
+      rowBytes: number;
+      rows: number;
+      chunkRows: number;
+      fixed: number[];
+      work: number;
+    },
+  ): Promise<void> {
+    const { at, rowBytes, rows, chunkRows, fixed, work } = target;
+    const count = Math.ceil(rows / chunkRows);
+    if (count === 0) return;
+    const base = [at, 0, rows, chunkRows, ...fixed, 0];
+    const step = [chunkRows * rowBytes, chunkRows, 0, 0, ...fixed.map(() => 0), 0];
+    await this.#run({ fn, base, step, rowsArg: base.length - 1, rows, count, work });
+  }
+
   /** The job for chunks [first, first + count) of n rows, with partial slots at `slotAt`. */
   #job(
     fn: KernelFunctionName,

@@ -6,7 +6,13 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { type RowOperator, type RowStep, rowKernels } from "../src/index.js";
+import {
+  createKernels,
+  type RowOperator,
+  type RowStep,
+  rowKernels,
+  rowTransformOf,
+} from "../src/index.js";
 
 type Floats = Float32Array | Float64Array;
 
@@ -103,33 +109,45 @@ const layouts: [number, number, number][] = [
   [1, 33, 2],
 ];
 
+/** Rows of a layout at an offset into an array, and what the JavaScript loops make of them. */
+function problem(Type: typeof Float32Array | typeof Float64Array, layout: number[], scale = 1) {
+  const [outer, length, inner] = layout as [number, number, number];
+  const n = outer * length * inner;
+  // Enough rows for several chunks of the kernels, at an offset into the array.
+  const rows = Math.max(3, Math.ceil((scale * 600 * 1024) / (n * Type.BYTES_PER_ELEMENT)));
+  const offset = 5;
+  const input = data(Type, offset + rows * n + 4, n + rows);
+  const program = steps(outer, length, inner, n);
+  const expected = input.slice();
+  for (let r = 0; r < rows; r++) {
+    const row = expected.subarray(offset + r * n, offset + (r + 1) * n);
+    for (const step of program) reference(row, 40 + r, step);
+  }
+  return { n, rows, offset, input, program, expected };
+}
+
+/** Elements of `actual` other than `expected` (NaN equal to NaN). */
+function mismatches(actual: Floats, expected: Floats): number {
+  let count = 0;
+  for (let k = 0; k < actual.length; k++)
+    if (
+      !Object.is(actual[k], expected[k]) &&
+      !(Number.isNaN(actual[k]!) && Number.isNaN(expected[k]!))
+    )
+      count++;
+  return count;
+}
+
 describe("rowKernels", () => {
   for (const Type of [Float32Array, Float64Array])
-    for (const [outer, length, inner] of layouts)
-      it(`${Type.name} rows of ${outer} x ${length} x ${inner}: the bits of the JavaScript loops`, async () => {
+    for (const layout of layouts)
+      it(`${Type.name} rows of ${layout.join(" x ")}: the bits of the JavaScript loops`, async () => {
         const kernels = await rowKernels();
         expect(kernels).toBeDefined();
-        const n = outer * length * inner;
-        // Enough rows for several chunks of the kernels, at an offset into the array.
-        const rows = Math.max(3, Math.ceil((600 * 1024) / (n * Type.BYTES_PER_ELEMENT)));
-        const offset = 5;
-        const input = data(Type, offset + rows * n + 4, n + rows);
-        const program = steps(outer, length, inner, n);
-        const expected = input.slice();
-        for (let r = 0; r < rows; r++) {
-          const row = expected.subarray(offset + r * n, offset + (r + 1) * n);
-          for (const step of program) reference(row, 40 + r, step);
-        }
+        const { n, rows, offset, input, program, expected } = problem(Type, layout);
         const actual = input.slice();
         kernels!.transform(actual, offset, rows, n, program, 40);
-        let mismatches = 0;
-        for (let k = 0; k < actual.length; k++)
-          if (
-            !Object.is(actual[k], expected[k]) &&
-            !(Number.isNaN(actual[k]!) && Number.isNaN(expected[k]!))
-          )
-            mismatches++;
-        expect(mismatches).toBe(0);
+        expect(mismatches(actual, expected)).toBe(0);
       });
 
   it("leaves the data alone with no steps or no rows", async () => {
@@ -138,5 +156,38 @@ describe("rowKernels", () => {
     kernels.transform(values, 0, 1, 3, []);
     kernels.transform(values, 0, 0, 3, [{ kind: "sqrt" }]);
     expect([...values]).toEqual([1, 2, 3]);
+  });
+});
+
+describe("rowTransformOf (rows in kernel memory, on the kernel threads)", () => {
+  for (const Type of [Float32Array, Float64Array])
+    for (const layout of layouts)
+      it(`${Type.name} rows of ${layout.join(" x ")}: the bits of the JavaScript loops`, async () => {
+        const kernels = await createKernels({ backend: "wasm-simd", threads: 2 });
+        try {
+          // Rows for several chunks of each thread (a chunk is 1 MiB of rows).
+          const { n, rows, offset, input, program, expected } = problem(Type, layout, 6);
+          const dtype = Type === Float32Array ? "float32" : "float64";
+          const matrix = kernels.allocMatrix(input.length, 1, dtype);
+          matrix.data.set(input);
+          const transform = rowTransformOf(matrix.data);
+          expect(transform).toBeDefined();
+          await transform!(offset, rows, n, program, 40);
+          expect(mismatches(matrix.data, expected)).toBe(0);
+        } finally {
+          await kernels.dispose();
+        }
+      });
+
+  it("is undefined for memory of no kernels, JavaScript kernels or disposed kernels", async () => {
+    expect(rowTransformOf(new Float32Array(8))).toBeUndefined();
+    const js = await createKernels({ backend: "js", threads: 1 });
+    expect(rowTransformOf(js.allocMatrix(4, 2, "float32").data)).toBeUndefined();
+    await js.dispose();
+    const wasm = await createKernels({ backend: "wasm-simd", threads: 1 });
+    const data = wasm.allocMatrix(4, 2, "float32").data;
+    expect(rowTransformOf(data)).toBeDefined();
+    await wasm.dispose();
+    expect(rowTransformOf(data)).toBeUndefined();
   });
 });

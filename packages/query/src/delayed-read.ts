@@ -1,14 +1,21 @@
 /**
  * Reading a view through its delayed operations: the stored data of the selected elements lands
  * in the caller's buffer (straight from storage where the store can and no conversion is needed),
- * then the operations transform it there in place: on @tt/linalg's row kernels (WebAssembly SIMD,
- * a cache-sized chunk of rows at a time, every operation in turn while the chunk is in cache), or
- * where they do not run, in JavaScript loops a row at a time, with the same bits. An operation
+ * then the operations transform it there in place: where the buffer is kernel memory (a streamed
+ * decomposition's block), as a row program on the kernel threads without a copy; else on
+ * @tt/linalg's row kernels (WebAssembly SIMD, a cache-sized chunk of rows at a time, every
+ * operation in turn while the chunk is in cache), or where they do not run, in JavaScript loops a
+ * row at a time; the same bits every way. An operation
  * that needs values the block does not hold (a mean over positions a later selection dropped)
  * reads them first, through the operations before it.
  */
 
-import { type RowStep as KernelStep, type RowKernels, rowKernels } from "@tt/linalg";
+import {
+  type RowStep as KernelStep,
+  type RowKernels,
+  rowKernels,
+  rowTransformOf,
+} from "@tt/linalg";
 import {
   type IOOptions,
   type StoredDataset,
@@ -251,6 +258,15 @@ export async function readLineage(
   for (const read of [steps, ...reads]) read.catch(() => undefined);
   try {
     const ready = await steps;
+    // Rows read straight into kernel memory (a streamed decomposition's block) are transformed
+    // there, in place, on the kernel threads, once all have landed.
+    const inPlace = ready.length > 0 && rows > 0 ? rowTransformOf(data) : undefined;
+    if (inPlace !== undefined) {
+      await Promise.all(reads);
+      const kernelSteps = ready.map((step) => step.kernel);
+      await inPlace(destination.offset, rows, rowSize, kernelSteps, 0);
+      return;
+    }
     const kernels = await loading;
     for (const [i, read] of reads.entries()) {
       await read;

@@ -1,0 +1,78 @@
+/**
+ * A streamed PCA of a transformed view against the same PCA of the plain view: the headline
+ * bundle (TT_BENCH_INSTANCES x 1793 x 3 float32; 20000 instances, 430 MB, unless set) from the
+ * page cache, rank 10, with a memory budget that makes the decomposition stream (every pass reads
+ * the data again, and applies the view's operations again). The transform is the one of
+ * `@tt/query`'s read bench: a baseline (the mean of samples 0..200 subtracted per instance and
+ * channel) and a division by a vector along the sample axis. Runs alternate (plain, transformed,
+ * ...); best and median of each are printed with their ratio.
+ *
+ * Run: `npx -y pnpm@10 --filter tensortools bench`.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+process.env.TT_BENCH_INSTANCES ??= "20000";
+const { HEADLINE, headlineMeta, headlineSignal } = await import(
+  "../../../tooling/bench/headline.js"
+);
+const { bestAndMedian, machineLoadLine, printTable, waitForQuiet } = await import(
+  "../../../tooling/bench/reference.js"
+);
+const { decompose, openDataset, writeDataset } = await import("../src/index.js");
+
+const RUNS = Number(process.env.TT_BENCH_RUNS ?? 3);
+/** 64 MiB: the 430 MB tensor is read in blocks, as a larger-than-memory one would be. */
+const MEMORY_BUDGET = 64 * 2 ** 20;
+
+const root = mkdtempSync(join(tmpdir(), "tt-bench-delayed-pca-"));
+try {
+  const { instances, samples, channels } = HEADLINE;
+  await writeDataset(join(root, "headline"), {
+    axes: ["instance", "sample", "channel"],
+    dtype: "float32",
+    shape: [instances, samples, channels],
+    blocks: [{ data: headlineSignal(), meta: headlineMeta() }],
+  });
+  const plain = await openDataset(join(root, "headline"));
+  const scaling = Array.from({ length: samples }, (_, t) => 1 + 0.5 * Math.sin(t / 100));
+  const transformed = plain
+    .subtractMean("sample", { start: 0, stop: 200 })
+    .divide(scaling, { axis: "sample" });
+  const config = { rank: 10, memory_budget: MEMORY_BUDGET };
+  const pca = async (view: typeof plain | typeof transformed) => {
+    const start = performance.now();
+    const result = await decompose(view, "pca", config);
+    return { ms: performance.now() - start, ratio: result.diagnostics.explained_variance_ratio };
+  };
+  console.log(
+    `${instances} x ${samples} x ${channels} float32, PCA rank 10, memory budget ${MEMORY_BUDGET / 2 ** 20} MiB; ${machineLoadLine()}`,
+  );
+  await pca(plain);
+  await pca(transformed);
+  const times: [number[], number[]] = [[], []];
+  for (let run = 0; run < RUNS; run++)
+    for (const [j, view] of [plain, transformed].entries()) {
+      waitForQuiet();
+      times[j]!.push((await pca(view)).ms);
+    }
+  const [a, b] = times.map(bestAndMedian) as [
+    ReturnType<typeof bestAndMedian>,
+    ReturnType<typeof bestAndMedian>,
+  ];
+  printTable(
+    ["PCA", "plain best / median", "transformed best / median", "ratio best / median"],
+    [
+      [
+        "streamed, rank 10",
+        `${(a.best / 1000).toFixed(2)} / ${(a.median / 1000).toFixed(2)} s`,
+        `${(b.best / 1000).toFixed(2)} / ${(b.median / 1000).toFixed(2)} s`,
+        `${(b.best / a.best).toFixed(2)} / ${(b.median / a.median).toFixed(2)}`,
+      ],
+    ],
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
