@@ -101,7 +101,8 @@ export function arithScalars<T>(
 /**
  * Means over positions of an axis: each row is `outer x length x inner` (C order); for every row
  * `r`, `means[r, o, i]` = the f64 sum, in the order of `columns` (`count` i32 positions along the
- * axis), of `a[r, o, columns[c], i]`, divided by `count`.
+ * axis), of `a[r, o, columns[c], i]`, divided by `count`. Up to four sums at once are kept in
+ * registers (the same additions in the same order as in memory).
  */
 export function windowMeans<T>(
   a: usize,
@@ -115,33 +116,44 @@ export function windowMeans<T>(
 ): void {
   const n = outer * length * inner;
   const m = outer * inner;
+  const divisor = <f64>count;
   for (let r = 0; r < rows; r++) {
     const row = a + <usize>r * n * sizeof<T>();
     const out = means + <usize>r * m * 8;
-    for (let q = 0; q < m; q++) store<f64>(out + ((<usize>q) << 3), 0);
-    for (let o = 0; o < outer; o++) {
-      const sums = out + <usize>o * inner * 8;
-      for (let c = 0; c < count; c++) {
-        const j = load<i32>(columns + ((<usize>c) << 2));
-        const from = row + <usize>(o * length + j) * inner * sizeof<T>();
-        for (let i = 0; i < inner; i++) {
-          const at = sums + ((<usize>i) << 3);
-          store<f64>(at, load<f64>(at) + <f64>load<T>(from + <usize>i * sizeof<T>()));
+    for (let o = 0; o < outer; o++)
+      for (let i0 = 0; i0 < inner; i0 += 4) {
+        const width = min(4, inner - i0);
+        let s0: f64 = 0;
+        let s1: f64 = 0;
+        let s2: f64 = 0;
+        let s3: f64 = 0;
+        for (let c = 0; c < count; c++) {
+          const j = load<i32>(columns + ((<usize>c) << 2));
+          const from = row + <usize>((o * length + j) * inner + i0) * sizeof<T>();
+          s0 += <f64>load<T>(from);
+          if (width > 1) s1 += <f64>load<T>(from + sizeof<T>());
+          if (width > 2) s2 += <f64>load<T>(from + 2 * sizeof<T>());
+          if (width > 3) s3 += <f64>load<T>(from + 3 * sizeof<T>());
         }
+        const at = out + <usize>(o * inner + i0) * 8;
+        store<f64>(at, s0 / divisor);
+        if (width > 1) store<f64>(at, s1 / divisor, 8);
+        if (width > 2) store<f64>(at, s2 / divisor, 16);
+        if (width > 3) store<f64>(at, s3 / divisor, 24);
       }
-    }
-    const divisor = <f64>count;
-    for (let q = 0; q < m; q++) {
-      const at = out + ((<usize>q) << 3);
-      store<f64>(at, load<f64>(at) / divisor);
-    }
   }
+}
+
+/** f64 of scratch `subtractMeans` needs for rows of `inner` means each (four lanes or two). */
+export function meanPatternLength(inner: i32): i32 {
+  return inner * 4;
 }
 
 /**
  * `a[r, o, j, i] = a[r, o, j, i] - means[r, o, i]`, rows laid out as in `windowMeans`. `pattern`
- * is scratch for `inner + 4` f64: the means of one `o` repeated along the row, so that any four
- * consecutive elements find their means in four consecutive f64 of it.
+ * is scratch for {@link meanPatternLength} f64: the means of one `o` repeated along the row for
+ * a whole number of vectors (`inner` of them), so vector `v` of a run finds its means at vector
+ * `v % inner` of the pattern.
  */
 export function subtractMeans<T>(
   a: usize,
@@ -153,10 +165,12 @@ export function subtractMeans<T>(
   pattern: usize,
 ): void {
   const n = outer * length * inner;
+  const lanes = 16 / <i32>sizeof<T>();
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < outer; o++) {
       const own = means + <usize>(r * outer + o) * inner * 8;
-      for (let t = 0; t < inner + 4; t++)
+      // inner vectors of `lanes` elements hold the means of a whole number of periods.
+      for (let t = 0; t < inner * lanes; t++)
         store<f64>(pattern + ((<usize>t) << 3), load<f64>(own + ((<usize>(t % inner)) << 3)));
       const block = a + (<usize>r * n + <usize>o * length * inner) * sizeof<T>();
       subtractPattern<T>(block, length * inner, inner, pattern);
@@ -164,30 +178,31 @@ export function subtractMeans<T>(
   }
 }
 
-/** `count` elements at `block`: element `k` minus `pattern[k % inner]`. */
+/** `count` elements at `block`: element `k` minus `pattern[k % (inner * lanes)]`. */
 function subtractPattern<T>(block: usize, count: i32, inner: i32, pattern: usize): void {
   const lanes = 16 / <i32>sizeof<T>();
-  let phase = 0;
+  const step = <usize>lanes * 8;
+  const period = <usize>inner * step;
+  let p: usize = 0;
   let k = 0;
   for (; k + lanes <= count; k += lanes) {
     const at = block + <usize>k * sizeof<T>();
-    const p = pattern + ((<usize>phase) << 3);
+    const y = pattern + p;
     if (sizeof<T>() === 4) {
       const v = v128.load(at);
-      const lo = f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(p));
-      const hi = f64x2.sub(promoteHigh(v), v128.load(p, 16));
+      const lo = f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(y));
+      const hi = f64x2.sub(promoteHigh(v), v128.load(y, 16));
       v128.store(at, demote(lo, hi));
     } else {
-      v128.store(at, f64x2.sub(v128.load(at), v128.load(p)));
+      v128.store(at, f64x2.sub(v128.load(at), v128.load(y)));
     }
-    phase += lanes;
-    while (phase >= inner) phase -= inner;
+    p += step;
+    if (p === period) p = 0;
   }
   for (; k < count; k++) {
     const at = block + <usize>k * sizeof<T>();
-    store<T>(at, <T>(<f64>load<T>(at) - load<f64>(pattern + ((<usize>phase) << 3))));
-    phase += 1;
-    if (phase === inner) phase = 0;
+    store<T>(at, <T>(<f64>load<T>(at) - load<f64>(pattern + p)));
+    p += 8;
   }
 }
 
@@ -275,7 +290,7 @@ const PROGRAM_CHUNK_BYTES: i32 = 256 * 1024;
  * - 0 operands: op, operands (f64 per element of a row)
  * - 1 scalars: op, values (f64 per row)
  * - 2 means of the row's own elements: outer, length, inner, means (f64 x outer x inner per row),
- *   pattern (f64 x (inner + 4) per row, scratch), columns (i32), count
+ *   pattern (f64 x inner x 4 per row, scratch), columns (i32), count
  * - 3 means given: outer, length, inner, means, pattern
  * - 4 sqrt, 5 abs.
  */
@@ -307,7 +322,7 @@ export function rowProgram<T>(
         const length = load<i32>(p, 8);
         const inner = load<i32>(p, 12);
         const means = <usize>load<u32>(p, 16) + row * <usize>(outer * inner) * 8;
-        const pattern = <usize>load<u32>(p, 20) + row * <usize>(inner + 4) * 8;
+        const pattern = <usize>load<u32>(p, 20) + row * <usize>meanPatternLength(inner) * 8;
         if (kind === 2)
           windowMeans<T>(
             at,

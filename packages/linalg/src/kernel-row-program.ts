@@ -65,7 +65,7 @@ function placeProgram(
       const { outer, length, inner } = step.layout;
       const m = outer * inner;
       const means = take(rows * m * 8);
-      const pattern = take(rows * (inner + 4) * 8);
+      const pattern = take(rows * inner * 4 * 8);
       if (step.kind === "means") {
         const columns = take(step.columns.length * 4);
         new Int32Array(heap.buffer, columns, step.columns.length).set(step.columns);

@@ -150,7 +150,8 @@ class WasmRowKernels implements RowKernels {
     if (step.kind === "means" || step.kind === "given-means") {
       const { outer, inner } = step.layout;
       const at = scratch.take(chunkRows * outer * inner * 8);
-      const extra = scratch.take((inner + 4) * 8);
+      // The means repeated over `inner` vectors (assembly/rows.ts, meanPatternLength).
+      const extra = scratch.take(inner * 4 * 8);
       if (step.kind === "given-means") return { step, at, extra, columns: 0 };
       const columns = scratch.take(step.columns.length * 4);
       new Int32Array(buffer(), columns, step.columns.length).set(step.columns);
