@@ -219,25 +219,9 @@ export function rows_abs_f64(a: usize, count: i32): void {
   absRows<f64>(a, count);
 }
 
-export function rows_program_f32(
-  a: usize,
-  first: i32,
-  total: i32,
-  chunkRows: i32,
-  n: i32,
-  program: usize,
-  _rows: i32,
-): void {
-  rowProgram<f32>(a, first, total, chunkRows, n, program);
+export function rows_program_f32(a: usize, first: i32, program: usize, _rows: i32): void {
+  rowProgram<f32>(a, first, program);
 }
-export function rows_program_f64(
-  a: usize,
-  first: i32,
-  total: i32,
-  chunkRows: i32,
-  n: i32,
-  program: usize,
-  _rows: i32,
-): void {
-  rowProgram<f64>(a, first, total, chunkRows, n, program);
+export function rows_program_f64(a: usize, first: i32, program: usize, _rows: i32): void {
+  rowProgram<f64>(a, first, program);
 }

@@ -278,33 +278,31 @@ function splatRows<T>(a: usize, rows: i32, n: i32, op: i32, values: usize): void
   }
 }
 
+/** Bytes of a program's header. */
+const PROGRAM_HEADER: usize = 16;
+
 /** Bytes of rows a program works on at once: well inside a core's L2 cache. */
 const PROGRAM_CHUNK_BYTES: i32 = 256 * 1024;
 
 /**
  * Runs a row program (the steps of a view's delayed operations) in place over rows
- * `first..min(first + chunkRows, total)` of a job whose row `first` is at `a` (`n` elements of T
- * each), a cache-sized piece of rows at a time, every step in turn while the piece is in cache.
- * Per-row data of a step (values, means, scratch) is indexed by the row's number in the job, so
- * chunks run on any thread at once. The program: i32 step count, then eight u32 per step:
+ * `first..min(first + chunkRows, total)` of a job whose row `first` is at `a`, a cache-sized
+ * piece of rows at a time, every step in turn while the piece is in cache. Per-row data of a step
+ * (values, means, scratch) is indexed by the row's number in the job, so chunks run on any thread
+ * at once. The program: four i32 (step count, total rows, rows per chunk, elements per row `n`),
+ * then eight u32 per step:
  * - 0 operands: op, operands (f64 per element of a row)
  * - 1 scalars: op, values (f64 per row)
  * - 2 means of the row's own elements: outer, length, inner, means (f64 x outer x inner per row),
- *   pattern (f64 x inner x 4 per row, scratch), columns (i32), count
+ *   pattern (f64 x `meanPatternLength(inner)` per row, scratch), columns (i32), count
  * - 3 means given: outer, length, inner, means, pattern
  * - 4 sqrt, 5 abs.
  */
-export function rowProgram<T>(
-  a: usize,
-  first: i32,
-  total: i32,
-  chunkRows: i32,
-  n: i32,
-  program: usize,
-): void {
-  const rows = min(chunkRows, total - first);
-  if (rows <= 0 || n <= 0) return;
+export function rowProgram<T>(a: usize, first: i32, program: usize): void {
   const steps = load<i32>(program);
+  const rows = min(load<i32>(program, 8), load<i32>(program, 4) - first);
+  const n = load<i32>(program, 12);
+  if (rows <= 0 || n <= 0) return;
   const rowBytes = n * <i32>sizeof<T>();
   const piece = max(1, PROGRAM_CHUNK_BYTES / rowBytes);
   for (let r0 = 0; r0 < rows; r0 += piece) {
@@ -312,7 +310,7 @@ export function rowProgram<T>(
     const at = a + <usize>r0 * <usize>rowBytes;
     const row = <usize>(first + r0);
     for (let s = 0; s < steps; s++) {
-      const p = program + 4 + <usize>s * 32;
+      const p = program + PROGRAM_HEADER + <usize>s * 32;
       const kind = load<i32>(p);
       if (kind === 0) arithOperands<T>(at, count, n, load<i32>(p, 4), <usize>load<u32>(p, 8));
       else if (kind === 1)

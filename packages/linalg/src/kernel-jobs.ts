@@ -90,9 +90,10 @@ export class KernelJobs {
   }
 
   /**
-   * Runs a row program kernel, `fn(a, first, total, chunkRows, ...fixed, unused)`, over the
-   * `rows` rows from byte `at` (`rowBytes` apart) in chunks of `chunkRows` rows: each call finds
-   * its rows from `first` (its first row's number in the job) and writes only those.
+   * Runs a row program kernel, `fn(a, first, program, unused)`, over the `rows` rows from byte
+   * `at` (`rowBytes` apart) in chunks of `chunkRows` rows (the program's header says how many
+   * rows and how many per chunk): each call finds its rows from `first`, its first row's number
+   * in the job, and writes only those.
    */
   async programRows(
     fn: KernelFunctionName,
@@ -101,16 +102,16 @@ export class KernelJobs {
       rowBytes: number;
       rows: number;
       chunkRows: number;
-      fixed: number[];
+      program: number;
       work: number;
     },
   ): Promise<void> {
-    const { at, rowBytes, rows, chunkRows, fixed, work } = target;
+    const { at, rowBytes, rows, chunkRows, program, work } = target;
     const count = Math.ceil(rows / chunkRows);
     if (count === 0) return;
-    const base = [at, 0, rows, chunkRows, ...fixed, 0];
-    const step = [chunkRows * rowBytes, chunkRows, 0, 0, ...fixed.map(() => 0), 0];
-    await this.#run({ fn, base, step, rowsArg: base.length - 1, rows, count, work });
+    const base = [at, 0, program, 0];
+    const step = [chunkRows * rowBytes, chunkRows, 0, 0];
+    await this.#run({ fn, base, step, rowsArg: 3, rows, count, work });
   }
 
   /** The job for chunks [first, first + count) of n rows, with partial slots at `slotAt`. */

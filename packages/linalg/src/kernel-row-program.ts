@@ -19,6 +19,8 @@ const OPERATOR_CODES: Record<RowOperator, number> = {
   divide: 3,
 };
 
+/** Bytes of a program's header: step count, rows, rows per chunk, elements per row. */
+const PROGRAM_HEADER = 16;
 /** Bytes of one step of a program: eight u32 (see assembly/rows.ts, `rowProgram`). */
 const STEP_BYTES = 32;
 /** Bytes of rows a thread takes at once: a few cache-sized pieces, so threads share the work. */
@@ -39,6 +41,7 @@ function placeProgram(
   heap: KernelHeap,
   steps: readonly Exclude<RowStep, { kind: "each-row" }>[],
   target: ProgramRows,
+  chunkRows: number,
 ): { program: number; blocks: number[] } {
   const { rows, rowSize, firstRow } = target;
   const blocks: number[] = [];
@@ -48,8 +51,8 @@ function placeProgram(
     return at;
   };
   const f64 = (at: number, length: number) => new Float64Array(heap.buffer, at, length);
-  const program = take(4 + steps.length * STEP_BYTES);
-  const words: number[] = [steps.length];
+  const program = take(PROGRAM_HEADER + steps.length * STEP_BYTES);
+  const words: number[] = [steps.length, rows, chunkRows, rowSize];
   for (const step of steps) {
     const fields = new Array<number>(8).fill(0);
     if (step.kind === "operands") {
@@ -111,14 +114,14 @@ export async function runRowProgram(
     let end = s;
     while (end < steps.length && steps[end]!.kind !== "each-row") end++;
     const run = steps.slice(s, end) as Exclude<RowStep, { kind: "each-row" }>[];
-    const { program, blocks } = placeProgram(heap, run, target);
+    const { program, blocks } = placeProgram(heap, run, target, chunkRows);
     try {
       await jobs.programRows(float32 ? "rows_program_f32" : "rows_program_f64", {
         at,
         rowBytes,
         rows,
         chunkRows,
-        fixed: [rowSize, program],
+        program,
         work: rows * rowSize * run.length,
       });
     } finally {
