@@ -44,8 +44,11 @@ function checkVector(where: string, name: string, vector: unknown, length: numbe
     );
 }
 
-/** The engines not disposed, for {@link rowTransformOf}. */
-const liveEngines = new Set<KernelEngine>();
+/**
+ * The engines not disposed, for {@link rowTransformOf}; held weakly, so that kernels a caller
+ * drops without `dispose` are still collected.
+ */
+const liveEngines = new Set<WeakRef<KernelEngine>>();
 
 /** Transforms rows in place: see {@link rowTransformOf}. */
 export type RowTransform = (
@@ -68,14 +71,22 @@ export type RowTransform = (
  * ```
  */
 export function rowTransformOf(data: Float32Array | Float64Array): RowTransform | undefined {
-  for (const engine of liveEngines)
-    if (engine.holds(data))
-      return (offset, rows, rowSize, steps, firstRow = 0) => {
-        // Byte offsets now: unshared memory that grows meanwhile leaves `data` detached.
-        const at = data.byteOffset + offset * data.BYTES_PER_ELEMENT;
-        const float32 = data instanceof Float32Array;
-        return engine.transformRows({ at, rows, rowSize, float32, firstRow }, steps);
-      };
+  for (const ref of liveEngines) {
+    const engine = ref.deref();
+    if (engine === undefined) liveEngines.delete(ref);
+    else if (engine.holds(data)) {
+      // Byte offsets now: unshared memory that grows later leaves `data` detached (offset 0),
+      // while the offsets stay valid in the grown memory.
+      const base = data.byteOffset;
+      const width = data.BYTES_PER_ELEMENT;
+      const float32 = data instanceof Float32Array;
+      return (offset, rows, rowSize, steps, firstRow = 0) =>
+        engine.transformRows(
+          { at: base + offset * width, rows, rowSize, float32, firstRow },
+          steps,
+        );
+    }
+  }
   return undefined;
 }
 
@@ -89,6 +100,8 @@ export class KernelEngine implements Kernels {
   readonly #functions: KernelFunctions;
   readonly #live = new Set<HeapMatrix>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** This engine in {@link liveEngines}. */
+  readonly #ref: WeakRef<KernelEngine>;
   #disposed = false;
 
   constructor(setup: EngineSetup) {
@@ -98,7 +111,8 @@ export class KernelEngine implements Kernels {
     this.#pool = setup.pool;
     this.#functions = setup.functions;
     this.#jobs = new KernelJobs(setup.heap, setup.functions, setup.pool, setup.threads);
-    liveEngines.add(this);
+    this.#ref = new WeakRef(this);
+    liveEngines.add(this.#ref);
   }
 
   allocMatrix(rows: number, cols: number, dtype: KernelDType): KernelMatrix {
@@ -354,7 +368,7 @@ export class KernelEngine implements Kernels {
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
-    liveEngines.delete(this);
+    liveEngines.delete(this.#ref);
     this.#disposed = true;
     await this.#queue;
     for (const matrix of this.#live) matrix.block.freed = true;
