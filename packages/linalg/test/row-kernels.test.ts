@@ -160,24 +160,28 @@ describe("rowKernels", () => {
 });
 
 describe("rowTransformOf (rows in kernel memory, on the kernel threads)", () => {
-  for (const Type of [Float32Array, Float64Array])
-    for (const layout of layouts)
-      it(`${Type.name} rows of ${layout.join(" x ")}: the bits of the JavaScript loops`, async () => {
-        const kernels = await createKernels({ backend: "wasm-simd", threads: 2 });
-        try {
-          // Rows for several chunks of each thread (a chunk is 1 MiB of rows).
-          const { n, rows, offset, input, program, expected } = problem(Type, layout, 6);
-          const dtype = Type === Float32Array ? "float32" : "float64";
-          const matrix = kernels.allocMatrix(input.length, 1, dtype);
-          matrix.data.set(input);
-          const transform = rowTransformOf(matrix.data);
-          expect(transform).toBeDefined();
-          await transform!(offset, rows, n, program, 40);
-          expect(mismatches(matrix.data, expected)).toBe(0);
-        } finally {
-          await kernels.dispose();
-        }
-      });
+  const cases = [Float32Array, Float64Array].flatMap((Type) => [
+    ...layouts.map((layout) => ({ Type, layout, threads: 2 })),
+    // One thread: unshared memory, the program on this thread alone.
+    { Type, layout: [1, 1793, 3], threads: 1 },
+  ]);
+  for (const { Type, layout, threads } of cases)
+    it(`${Type.name} rows of ${layout.join(" x ")} on ${threads} thread(s): the bits of the JavaScript loops`, async () => {
+      const kernels = await createKernels({ backend: "wasm-simd", threads });
+      try {
+        // Rows for several chunks of each thread (a chunk is 1 MiB of rows).
+        const { n, rows, offset, input, program, expected } = problem(Type, layout, 6);
+        const dtype = Type === Float32Array ? "float32" : "float64";
+        const matrix = kernels.allocMatrix(input.length, 1, dtype);
+        matrix.data.set(input);
+        const transform = rowTransformOf(matrix.data);
+        expect(transform).toBeDefined();
+        await transform!(offset, rows, n, program, 40);
+        expect(mismatches(matrix.data, expected)).toBe(0);
+      } finally {
+        await kernels.dispose();
+      }
+    });
 
   it("is undefined for memory of no kernels, JavaScript kernels or disposed kernels", async () => {
     expect(rowTransformOf(new Float32Array(8))).toBeUndefined();
