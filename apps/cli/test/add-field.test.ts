@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { openDataset } from "tensortools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  after,
   copyDemo,
+  killAndVerify,
   removeTempDirs,
   tempDir,
   tt,
-  ttStart,
   versionOf,
   writeSmallDemo,
 } from "./helpers.js";
@@ -140,15 +141,7 @@ describe("tt add-field killed with SIGKILL", () => {
     const seen: number[] = [];
     for (const delay of delays) {
       const dataset = demoCopy(big);
-      const child = ttStart(args(dataset));
-      const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-      await new Promise((done) => setTimeout(done, delay));
-      child.kill("SIGKILL");
-      await exit;
-      const verify = await tt(["verify", dataset, "--json"]);
-      expect(verify.code, verify.stderr).toBe(0);
-      expect(JSON.parse(verify.stdout).whole).toBe(true);
-      const version = versionOf(dataset);
+      const version = await killAndVerify(args(dataset), dataset, () => after(delay));
       expect([1, 2]).toContain(version);
       const opened = await openDataset(dataset);
       expect(opened.fields).toEqual(version === 2 ? ["data", "spec"] : ["data"]);

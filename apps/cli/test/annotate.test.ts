@@ -8,11 +8,12 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  after,
   copyDemo,
+  killAndVerify,
   removeTempDirs,
   tempDir,
   tt,
-  ttStart,
   versionOf,
   writeSmallDemo,
 } from "./helpers.js";
@@ -165,21 +166,14 @@ describe("tt annotate killed with SIGKILL", () => {
     for (const delay of [...delays, "first file" as const]) {
       const { dataset, result } = demoCopy(big);
       const before = readdirSync(dataset, { recursive: true }).length;
-      const child = ttStart(args(dataset, result));
-      const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-      if (delay === "first file")
+      const version = await killAndVerify(args(dataset, result), dataset, async (child) => {
+        if (delay !== "first file") return after(delay);
         while (
           readdirSync(dataset, { recursive: true }).length === before &&
           child.exitCode === null
         )
           await new Promise((done) => setImmediate(done));
-      else await new Promise((done) => setTimeout(done, delay));
-      child.kill("SIGKILL");
-      await exit;
-      const verify = await tt(["verify", dataset, "--json"]);
-      expect(verify.code, verify.stderr).toBe(0);
-      expect(JSON.parse(verify.stdout).whole).toBe(true);
-      const version = versionOf(dataset);
+      });
       expect([1, 2]).toContain(version);
       const annotated = await tt(["query", dataset, "pca_score_1.notnull()", "--json"]);
       expect(annotated.code, annotated.stderr).toBe(version === 2 ? 0 : 2);

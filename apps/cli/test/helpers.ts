@@ -4,6 +4,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { expect } from "vitest";
 
 /** The built executable; `pnpm test` builds it before the tests run. */
 export const BIN = resolve(import.meta.dirname, "../dist/tt.js");
@@ -66,4 +67,29 @@ export function copyDemo(from: string, to: string): { dataset: string; result: s
 /** The version a bundle's manifest.json names. */
 export function versionOf(dataset: string): number {
   return JSON.parse(readFileSync(join(dataset, "manifest.json"), "utf8")).version;
+}
+
+/**
+ * Starts `tt ...args`, waits for `moment` (given the running child), kills it with SIGKILL and
+ * checks with `tt verify` that `dataset` is whole: the version the bundle is at afterwards.
+ */
+export async function killAndVerify(
+  args: string[],
+  dataset: string,
+  moment: (child: ChildProcess) => Promise<unknown>,
+): Promise<number> {
+  const child = ttStart(args);
+  const exit = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  await moment(child);
+  child.kill("SIGKILL");
+  await exit;
+  const verify = await tt(["verify", dataset, "--json"]);
+  expect(verify.code, verify.stderr).toBe(0);
+  expect(JSON.parse(verify.stdout).whole).toBe(true);
+  return versionOf(dataset);
+}
+
+/** Resolves after `ms` milliseconds. */
+export function after(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
 }

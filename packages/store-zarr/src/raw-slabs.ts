@@ -266,15 +266,29 @@ async function readRunInPlace(read: SlabRead, run: Run, key: string, offset: num
   const { slab, width } = read;
   const length = (run.last - run.first + 1) * slab * width;
   const at = positionsOf(read, run.first)[0]! * slab * width;
-  const got = await read.store.readInto!(key, { offset, length }, read.outBytes, at, {
-    signal: read.signal,
-  });
-  if (got === undefined) {
-    const slabs = (read.out as Float32Array).subarray(at / width, (at + length) / width);
-    fillSlabs(slabs, read.layout, `chunk '${key}'`);
-    return;
-  }
-  if (got !== length) throw truncatedChunk(key, run, got, length, offset);
+  const out = (read.out as Float32Array).subarray(at / width, (at + length) / width);
+  await readBytesInto(read.store, read.layout, key, run, offset, out, read.signal);
+}
+
+/**
+ * Reads the bytes of the slabs of `run` (from byte `offset` of chunk `key`) straight into `out`
+ * (exactly their elements); a missing chunk fills `out` with the fill value, a short one is a
+ * DataError.
+ */
+async function readBytesInto(
+  store: KeyValueStore,
+  layout: SlabLayout,
+  key: string,
+  run: Run,
+  offset: number,
+  out: TypedArray,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const length = out.byteLength;
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, length);
+  const got = await store.readInto!(key, { offset, length }, bytes, 0, { signal });
+  if (got === undefined) fillSlabs(out, layout, `chunk '${key}'`);
+  else if (got !== length) throw truncatedChunk(key, run, got, length, offset);
 }
 
 /** Fetches the slabs of `run` (bytes `offset..` of chunk `key`) and places each where it goes. */
@@ -335,17 +349,12 @@ async function readOneRow(
   signal: AbortSignal | undefined,
 ): Promise<TypedArray> {
   const slab = sizeOf(layout.shape.slice(1));
-  const width = bytesPerElement(layout.dtype);
   const chunk = Math.floor(row / layout.chunkRows);
-  const key = layout.chunkKey(chunk);
+  const offset = (row - chunk * layout.chunkRows) * slab * bytesPerElement(layout.dtype);
   const run = { chunk, first: row, last: row };
-  const range = { offset: (row - chunk * layout.chunkRows) * slab * width, length: slab * width };
   signal?.throwIfAborted();
   const out = allocate(layout.dtype, slab);
-  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  const got = await store.readInto!(key, range, bytes, 0, { signal });
-  if (got === undefined) fillSlabs(out, layout, `chunk '${key}'`);
-  else if (got !== range.length) throw truncatedChunk(key, run, got, range.length, range.offset);
+  await readBytesInto(store, layout, layout.chunkKey(chunk), run, offset, out, signal);
   return out;
 }
 
