@@ -35,8 +35,10 @@ function arith1(op: i32, x: f64, y: f64): f64 {
 
 /**
  * `a[r, k] = a[r, k] op y[k]` for `count` elements from element `k0` of a row at `row`, `y` the
- * f64 at `ys` (one per element, read from `ys` on).
+ * f64 at `ys` (one per element, read from `ys` on). Inlined where it is called, so that `op` is a
+ * constant there and its branches fold away (a branch per vector costs more than the product).
  */
+@inline
 function arithRun<T>(op: i32, row: usize, count: i32, ys: usize): void {
   let k = 0;
   if (sizeof<T>() === 4) {
@@ -241,7 +243,11 @@ export function absRows<T>(a: usize, count: i32): void {
   }
 }
 
-/** `a[k] = a[k] op value` for `count` elements of one row at `row`: the value splat in a register. */
+/**
+ * `a[k] = a[k] op value` for `count` elements of one row at `row`: the value splat in a register;
+ * inlined, as `arithRun`, so that `op` is a constant in the loop.
+ */
+@inline
 function splatRun<T>(op: i32, row: usize, count: i32, value: f64): void {
   const y = f64x2.splat(value);
   let k = 0;
