@@ -10,6 +10,7 @@ import type { WritableKeyValueStore } from "@tt/schema";
 import type { Inventory } from "./inventory.js";
 import {
   isTemporaryKey,
+  PINS_PREFIX,
   registeredWriters,
   versionOfKey,
   WRITERS_PREFIX,
@@ -29,6 +30,24 @@ async function lockHeld(store: WritableKeyValueStore, now: number): Promise<bool
   } catch {
     return false;
   }
+}
+
+/** The keys that catalogs pinned in `store` (see {@link PINS_PREFIX}); an unreadable pin keeps nothing. */
+async function pinnedKeys(store: WritableKeyValueStore): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(PINS_PREFIX)) {
+    if (!key.endsWith(".json")) continue;
+    try {
+      const bytes = await store.get(key);
+      const pin = JSON.parse(new TextDecoder().decode(bytes)) as { files?: unknown };
+      if (Array.isArray(pin.files))
+        for (const file of pin.files) if (typeof file === "string") keys.push(file);
+    } catch {
+      // A pin being written or damaged: it pins nothing yet; the files it names stay current or
+      // within the grace period of the write that made them.
+    }
+  }
+  return keys;
 }
 
 /** The default grace period: ten minutes. */
@@ -83,7 +102,11 @@ export async function cleanupVersions(
   const liveWriters = [...writers].filter(([, record]) => writerAlive(record, now));
   const live = new Set(liveWriters.map(([token]) => token));
   const pastGrace = current.committedAt !== undefined && now - current.committedAt >= graceMs;
-  const keep = new Set([...Object.keys(current.inventory), ...current.keep]);
+  const keep = new Set([
+    ...Object.keys(current.inventory),
+    ...current.keep,
+    ...(await pinnedKeys(store)),
+  ]);
   const currentUnits = new Set<string>();
   const currentTokens = new Set<string>();
   for (const key of keep) {
@@ -109,7 +132,7 @@ export async function cleanupVersions(
       if (!(await lockHeld(store, now))) note(key, key, "remove");
       continue;
     }
-    if (key.startsWith(WRITERS_PREFIX)) continue;
+    if (key.startsWith(WRITERS_PREFIX) || key.startsWith(PINS_PREFIX)) continue;
     const versioned = versionOfKey(key);
     if (versioned !== undefined) {
       const { token, generation, unit } = versioned;

@@ -56,4 +56,10 @@ export {
   type VersionFields,
   type VersionRecord,
 } from "./versioned-write.js";
-export { isTemporaryKey, versionedPath, versionOfKey, WRITERS_PREFIX } from "./versions.js";
+export {
+  isTemporaryKey,
+  PINS_PREFIX,
+  versionedPath,
+  versionOfKey,
+  WRITERS_PREFIX,
+} from "./versions.js";

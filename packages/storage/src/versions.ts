@@ -11,6 +11,13 @@ import { hostName, processAlive, processId } from "#platform";
 /** Where writers register while they write. */
 export const WRITERS_PREFIX = ".tt-writers/";
 
+/**
+ * Where a catalog pins the versions it holds: each `.tt-pins/<name>.json` is `{"files": [...]}`,
+ * keys of a version that cleanup keeps (and the rest of the units they belong to) until the pin
+ * is removed.
+ */
+export const PINS_PREFIX = ".tt-pins/";
+
 /** A file (or array folder) name written by version `g` with writer token `t`: `.v<g>-<t>`. */
 const VERSIONED = /\.v(\d+)-([0-9a-f]{6})(?=[./]|$)/;
 
