@@ -8,22 +8,10 @@ import type { Catalog, GcReport } from "./catalog.js";
 import { immediate } from "./db.js";
 import { unpinVersion } from "./pins.js";
 
-/**
- * Writes the catalog as Parquet tables into `directory`, for readers without SQLite (the browser,
- * DuckDB): `versions.parquet` (one row per version, features as columns), `runs.parquet`,
- * `run_inputs.parquet`, `run_outputs.parquet` and `features.parquet`. Each file is written beside
- * and renamed into place. Returns the paths written.
- *
- * @example
- * ```ts
- * await exportCatalog(catalog, "./study/catalog-export");
- * ```
- */
-export async function exportCatalog(catalog: Catalog, directory: string): Promise<string[]> {
+/** The tables of the export, by name. */
+function catalogTables(catalog: Catalog): [string, MetaTable][] {
   const db = catalog.database;
-  const out = resolve(directory);
-  await mkdir(out, { recursive: true });
-  const tables: [string, MetaTable][] = [
+  return [
     ["versions", catalog.table({ allVersions: true })],
     [
       "runs",
@@ -94,6 +82,23 @@ export async function exportCatalog(catalog: Catalog, directory: string): Promis
       ),
     ],
   ];
+}
+
+/**
+ * Writes the catalog as Parquet tables into `directory`, for readers without SQLite (the browser,
+ * DuckDB): `versions.parquet` (one row per version, features as columns), `runs.parquet`,
+ * `run_inputs.parquet`, `run_outputs.parquet` and `features.parquet`. Each file is written beside
+ * and renamed into place. Returns the paths written.
+ *
+ * @example
+ * ```ts
+ * await exportCatalog(catalog, "./study/catalog-export");
+ * ```
+ */
+export async function exportCatalog(catalog: Catalog, directory: string): Promise<string[]> {
+  const out = resolve(directory);
+  await mkdir(out, { recursive: true });
+  const tables = catalogTables(catalog);
   const written: string[] = [];
   for (const [name, table] of tables) {
     const path = join(out, `${name}.parquet`);

@@ -50,6 +50,18 @@ async function pinnedKeys(store: WritableKeyValueStore): Promise<string[]> {
   return keys;
 }
 
+/** The keys cleanup keeps: the current version's, and those catalogs pinned. */
+async function keptKeys(
+  store: WritableKeyValueStore,
+  current: CurrentVersion,
+): Promise<Set<string>> {
+  return new Set([
+    ...Object.keys(current.inventory),
+    ...current.keep,
+    ...(await pinnedKeys(store)),
+  ]);
+}
+
 /** The default grace period: ten minutes. */
 export const DEFAULT_GRACE_MS = 10 * 60 * 1000;
 
@@ -102,11 +114,7 @@ export async function cleanupVersions(
   const liveWriters = [...writers].filter(([, record]) => writerAlive(record, now));
   const live = new Set(liveWriters.map(([token]) => token));
   const pastGrace = current.committedAt !== undefined && now - current.committedAt >= graceMs;
-  const keep = new Set([
-    ...Object.keys(current.inventory),
-    ...current.keep,
-    ...(await pinnedKeys(store)),
-  ]);
+  const keep = await keptKeys(store, current);
   const currentUnits = new Set<string>();
   const currentTokens = new Set<string>();
   for (const key of keep) {

@@ -241,6 +241,27 @@ describe("cleanup", () => {
     expect(await keys(store)).toEqual(["manifest.json", current, "notes.txt"].sort());
   });
 
+  it("keeps the files a catalog pinned (.tt-pins/), whole units, until the pin goes; unreadable pins pin nothing", async () => {
+    const { store, old, current, version } = await history();
+    await store.set(".tt-pins/c1-v2.json", bytes(JSON.stringify({ files: [old] })));
+    await store.set(".tt-pins/c1-v9.json.123.tmp", bytes("{"));
+    await store.set(".tt-pins/broken.json", bytes("{"));
+    const late = { now: version.committedAt + 11 * 60_000 };
+    expect((await cleanupVersions(store, version, late)).removed).not.toContain(old);
+    expect(await store.get(old)).toBeDefined();
+    await store.delete(".tt-pins/c1-v2.json");
+    expect((await cleanupVersions(store, version, late)).removed).toContain(old);
+    expect(await keys(store)).toEqual(
+      [
+        "manifest.json",
+        current,
+        "notes.txt",
+        ".tt-pins/c1-v9.json.123.tmp",
+        ".tt-pins/broken.json",
+      ].sort(),
+    );
+  });
+
   it("leaves the files of a writer that still runs", async () => {
     const store = createMemoryStore();
     const { base } = await firstVersion(store);
