@@ -17,7 +17,7 @@ import {
   MetaTable,
   NotFoundError,
 } from "@tt/schema";
-import type Database from "better-sqlite3";
+import type Database from "libsql";
 import { type BundleFacts, bundleFacts } from "./bundle-facts.js";
 import { type DatabaseOptions, immediate, openDatabase } from "./db.js";
 import {

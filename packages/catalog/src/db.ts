@@ -1,5 +1,5 @@
 /**
- * The catalog's SQLite database: its tables, and transactions that several processes can run at
+ * The catalog's SQLite database (libsql, whose binary comes inside its npm package): its tables, and transactions that several processes can run at
  * once. The database is in WAL mode (readers never wait for a writer) and every change is one
  * `BEGIN IMMEDIATE` transaction, so a process killed in the middle of one leaves nothing of it;
  * a writer that finds another one writing waits for it (busy timeout) instead of failing.
@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ConfigError, IoError } from "@tt/schema";
-import Database from "better-sqlite3";
+import Database from "libsql";
 
 /** The schema's version, in `PRAGMA user_version`. */
 export const SCHEMA_VERSION = 1;
@@ -110,10 +110,10 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
     });
   }
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("foreign_keys = ON");
-    const found = db.pragma("user_version", { simple: true }) as number;
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    const found = pragmaNumber(db, "user_version");
     if (found > SCHEMA_VERSION)
       throw new ConfigError(
         "catalog",
@@ -121,7 +121,7 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
       );
     immediate(db, () => {
       db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     });
   } catch (error) {
     db.close();
@@ -131,6 +131,12 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
     });
   }
   return db;
+}
+
+/** The value of a pragma that answers one number. */
+function pragmaNumber(db: Database.Database, name: string): number {
+  const row = db.prepare(`PRAGMA ${name}`).get() as Record<string, unknown>;
+  return Number(row[name]);
 }
 
 /** Runs `work` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none. */

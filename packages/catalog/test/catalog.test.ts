@@ -237,7 +237,7 @@ it("a catalog file of another kind is an IoError naming it; a newer schema is re
   const bad = join(dir.path, "not-a-catalog.db");
   writeFileSync(bad, "hello, this is not SQLite".repeat(100));
   expect(() => openCatalog(bad)).toThrow(/not-a-catalog\.db is not a tensortools catalog/);
-  catalog.database.pragma("user_version = 99");
+  catalog.database.exec("PRAGMA user_version = 99");
   expect(() => openCatalog(catalog.path)).toThrow(
     /has catalog schema 99, newer than this library's \(1\)/,
   );

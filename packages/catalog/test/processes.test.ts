@@ -58,8 +58,8 @@ function checkConsistent(catalogPath: string) {
   const catalog = openCatalog(catalogPath);
   try {
     const db = catalog.database;
-    expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-    expect(db.pragma("foreign_key_check")).toEqual([]);
+    expect(db.prepare("PRAGMA integrity_check").get()).toMatchObject({ integrity_check: "ok" });
+    expect(db.prepare("PRAGMA foreign_key_check").all()).toEqual([]);
     const runs = db.prepare("SELECT id, status FROM runs").all() as {
       id: number;
       status: string;
