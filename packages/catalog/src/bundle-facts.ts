@@ -42,6 +42,11 @@ export interface BundleFacts {
   readonly derivations: Derivation[];
 }
 
+/** `location` as an absolute path from `base`; a URL as it is. */
+function absolute(base: string, location: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolve(base, location);
+}
+
 /** The manifest of the bundle in directory `location`, or a NotFoundError naming it. */
 async function manifestText(location: string): Promise<string> {
   try {
@@ -119,7 +124,7 @@ async function resultFacts(
     derivations: [
       {
         how: "input",
-        location: input.dataset?.location ? resolve(input.dataset.location) : null,
+        location: input.dataset?.location ? absolute(location, input.dataset.location) : null,
         manifestHash: input.dataset?.manifest_hash ?? null,
         selectors: input.selectors ?? null,
       },
@@ -134,7 +139,7 @@ async function datasetDerivations(location: string, manifest: Manifest): Promise
   if (from !== undefined)
     out.push({
       how: "view",
-      location: resolve(location, from.location),
+      location: absolute(location, from.location),
       manifestHash: from.manifest_hash,
       selectors: from.selectors,
     });
@@ -149,7 +154,7 @@ async function datasetDerivations(location: string, manifest: Manifest): Promise
       const hash = hashes === undefined ? null : cellAt(hashes, row);
       out.push({
         how: "source",
-        location: typeof at === "string" ? resolve(location, at) : null,
+        location: typeof at === "string" ? absolute(location, at) : null,
         manifestHash: typeof hash === "string" ? hash : null,
         selectors: null,
       });
