@@ -227,6 +227,15 @@ describe("lineage", () => {
     expect(formatLineage(catalog.lineage("pca"))).toContain(
       `${join(dir.path, "gone")} (abc), not in the catalog`,
     );
+    writeResultManifest(
+      join(dir.path, "remote"),
+      { location: "https://host/data/ds", manifestHash: "sha256:def" },
+      [],
+    );
+    await catalog.register(join(dir.path, "remote"));
+    expect(formatLineage(catalog.lineage("remote"))).toContain(
+      "https://host/data/ds (def), not in the catalog",
+    );
     expect(
       formatLineage(catalog.lineage(path, { version: 1, direction: "down" }), "down"),
     ).toContain(`-> run ${run}: tt annotate\n   dataset rec1 v2`);
