@@ -12,10 +12,15 @@ import {
   type MetaTable,
   type TensorDataset,
 } from "@tt/schema";
+import { type CatalogOptions, recordWrite } from "./catalog-runs.js";
 import { createDefaultRegistry } from "./node-registry.js";
+import { runParams } from "./run-params.js";
 
-/** Options of {@link annotate}: those of `annotateDataset` (`on`, `mode`, `columns`, `prefix`, ...). */
-export type AnnotateOptions = AnnotateDatasetOptions;
+/**
+ * Options of {@link annotate}: those of `annotateDataset` (`on`, `mode`, `columns`, `prefix`,
+ * ...), and `catalog`.
+ */
+export interface AnnotateOptions extends AnnotateDatasetOptions, CatalogOptions {}
 
 /**
  * The directory of `dataset`: the path itself, or where an opened dataset was read from; `done`
@@ -49,13 +54,45 @@ function resultMismatch(error: unknown, axis: string, directory: string): unknow
   );
 }
 
+/** What a run of {@link annotate} records of its source: a table's shape, or a result's method. */
+function sourceParams(source: MetaTable | DecompositionResult) {
+  if (!isResult(source)) return runParams({ table: source }).table!;
+  const { dataset, selectors } = source.inputRef;
+  return runParams({
+    result: { method: source.method, config: source.config },
+    dataset: dataset?.location,
+    selectors,
+  });
+}
+
+/** Annotates the dataset in `directory` from `source` (see {@link annotate}). */
+async function annotateDirectory(
+  directory: string,
+  axis: string,
+  source: MetaTable | DecompositionResult,
+  options: AnnotateDatasetOptions,
+): Promise<Manifest> {
+  const withRegistry = { ...options, registry: options.registry ?? createDefaultRegistry() };
+  if (!isResult(source)) return annotateDataset(directory, axis, source, withRegistry);
+  const table = instanceTableOf(source);
+  try {
+    return await annotateDataset(directory, axis, table, { ...withRegistry, on: INSTANCE_ID });
+  } catch (error) {
+    throw resultMismatch(error, axis, directory);
+  }
+}
+
 /**
  * Adds (or, with `mode: "replace"`, replaces) metadata columns of `axis` in the dataset bundle at
  * `dataset` (a directory path, or a dataset opened from one), matched by id, as its next version;
  * the arrays are not rewritten. `source` is a table whose `on` column holds ids of the axis, or a
  * decomposition result: its instance table, matched on `instance_id`, gives every column but the
  * ids (scores, cluster labels, outlier scores). Elements the source does not name get nulls (or
- * keep their values when replaced); ids the dataset does not have are a DataError.
+ * keep their values when replaced); ids the dataset does not have are a DataError. With a
+ * catalog (`options.catalog`, or `TT_CATALOG`), the annotation is recorded as a run `annotate`:
+ * the axis, the source (a table's columns and rows, a result's method and config) and the
+ * options as its parameters, the bundle as it was before as its input, the new version as its
+ * output.
  *
  * @example
  * ```ts
@@ -74,12 +111,15 @@ export async function annotate(
   options: AnnotateOptions = {},
 ): Promise<Manifest> {
   const directory = directoryOf(dataset);
-  const withRegistry = { ...options, registry: options.registry ?? createDefaultRegistry() };
-  if (!isResult(source)) return annotateDataset(directory, axis, source, withRegistry);
-  const table = instanceTableOf(source);
-  try {
-    return await annotateDataset(directory, axis, table, { ...withRegistry, on: INSTANCE_ID });
-  } catch (error) {
-    throw resultMismatch(error, axis, directory);
-  }
+  const { catalog, ...rest } = options;
+  return recordWrite(
+    catalog,
+    () => ({
+      transform: "annotate",
+      params: { axis, source: sourceParams(source), ...runParams(rest) },
+      inputs: [{ location: directory }],
+      output: directory,
+    }),
+    () => annotateDirectory(directory, axis, source, rest),
+  );
 }

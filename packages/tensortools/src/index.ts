@@ -2,7 +2,9 @@
  * tensortools: axis-annotated tensors with metadata per axis, dataset bundles, lazy views and
  * metadata queries, SVD/PCA decompositions, and results joined back onto the instances. This
  * entry is for Node (it reads and writes directories); `tensortools/browser` has everything
- * that runs in a browser.
+ * that runs in a browser. With a catalog (the `catalog` option, or `TT_CATALOG`; the optional
+ * package `@tt/catalog`), the writes record their runs in it and `openDataset` opens the
+ * versions it holds by key.
  *
  * @example
  * ```ts
@@ -40,11 +42,8 @@ export {
   type UpdateDatasetInstancesOptions,
   updateInstances,
   verifyDataset,
-  type WriteDatasetOptions,
-  writeDataset,
 } from "@tt/bundle/fs";
-export type { ConcatDatasetInput, ConcatDatasetsOptions } from "@tt/concat/fs";
-export { type WriteResultOptions, writeResult } from "@tt/result/fs";
+export type { ConcatDatasetInput } from "@tt/concat/fs";
 export { createDirectoryStore } from "@tt/storage/fs";
 export {
   type AxisOrder,
@@ -56,10 +55,13 @@ export {
 } from "@tt/store-hdf5";
 export { type AnnotateOptions, annotate } from "./annotate.js";
 export * from "./api.js";
+export type { CatalogOptions } from "./catalog-runs.js";
 export { type ImportHdf5Options, importHdf5 } from "./import-hdf5.js";
 export { openInstances } from "./instances.js";
-export { concatDatasets, reopenInput } from "./node-openers.js";
+export { type ConcatDatasetsOptions, concatDatasets, reopenInput } from "./node-openers.js";
 export { createDefaultRegistry } from "./node-registry.js";
-export { openDataset } from "./open-dataset.js";
+export { type OpenDatasetOptions, openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";
-export { buildPyramid, openPyramid } from "./pyramid.js";
+export { type BuildDatasetPyramidOptions, buildPyramid, openPyramid } from "./pyramid.js";
+export { type WriteDatasetOptions, writeDataset } from "./write-dataset.js";
+export { type WriteResultOptions, writeResult } from "./write-result.js";

@@ -7,13 +7,18 @@ import { openStoredDataset } from "@tt/bundle/fs";
 import type { ConcatSummary } from "@tt/concat";
 import {
   type ConcatDatasetInput,
-  type ConcatDatasetsOptions,
+  type ConcatDatasetsOptions as ConcatDirectoryOptions,
   concatDatasets as concatWith,
 } from "@tt/concat/fs";
 import type { ReopenInputOptions } from "@tt/result";
 import { reopenInput as reopenWith } from "@tt/result/fs";
 import type { DecompositionResult, TensorView } from "@tt/schema";
+import { type CatalogOptions, inputsOf, recordWrite } from "./catalog-runs.js";
 import { createDefaultRegistry } from "./node-registry.js";
+import { runParams } from "./run-params.js";
+
+/** Options of {@link concatDatasets}: those of `concatDatasets` of `@tt/concat/fs`, and `catalog`. */
+export interface ConcatDatasetsOptions extends ConcatDirectoryOptions, CatalogOptions {}
 
 /**
  * Reopens the dataset `result` was computed from (a directory or an `http(s)://` URL) and
@@ -39,7 +44,10 @@ export function reopenInput(
 /**
  * Concatenates `inputs` (bundle directories, URLs, views or datasets) into a bundle at directory
  * `options.out` (see `concatDatasets` of `@tt/concat/fs`), resolving the plugins the inputs record
- * in the default registry when `options.registry` is not given.
+ * in the default registry when `options.registry` is not given. With a catalog
+ * (`options.catalog`, or `TT_CATALOG`), the concatenation is recorded as a run `concatDatasets`:
+ * the options as its parameters, the inputs' bundles (a view's with its selectors) as its inputs,
+ * `out` as its output; inside a run being recorded (`tt concat`), none of its own.
  *
  * @example
  * ```ts
@@ -50,5 +58,17 @@ export function concatDatasets(
   inputs: readonly ConcatDatasetInput[],
   options: ConcatDatasetsOptions,
 ): Promise<ConcatSummary> {
-  return concatWith(inputs, { ...options, registry: options.registry ?? createDefaultRegistry() });
+  const { catalog, ...rest } = options;
+  return recordWrite(
+    catalog,
+    () => ({
+      transform: "concatDatasets",
+      params: runParams(rest),
+      inputs: (Array.isArray(inputs) ? inputs : []).flatMap((input) =>
+        typeof input === "string" ? inputsOf({ location: input }) : inputsOf(input),
+      ),
+      output: rest.out,
+    }),
+    () => concatWith(inputs, { ...rest, registry: rest.registry ?? createDefaultRegistry() }),
+  );
 }

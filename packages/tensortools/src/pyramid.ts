@@ -3,19 +3,32 @@
 import type { OpenPyramidOptions, Pyramid } from "@tt/bundle";
 import { openPyramid as openPyramidIn } from "@tt/bundle";
 import {
-  type BuildDatasetPyramidOptions,
+  type BuildDatasetPyramidOptions as BundleBuildDatasetPyramidOptions,
   buildDatasetPyramid,
   openDatasetPyramid,
 } from "@tt/bundle/fs";
 import type { KeyValueStore, Manifest, TensorDataset } from "@tt/schema";
 import { directoryOf } from "./annotate.js";
+import { type CatalogOptions, recordWrite } from "./catalog-runs.js";
 import { createDefaultRegistry } from "./node-registry.js";
+import { runParams } from "./run-params.js";
 import { openBySource } from "./source.js";
+
+/**
+ * Options of {@link buildPyramid}: those of `buildDatasetPyramid` of `@tt/bundle/fs` (`factor`,
+ * `sortBy`, `graceMs`, ...), and `catalog`.
+ */
+export interface BuildDatasetPyramidOptions
+  extends BundleBuildDatasetPyramidOptions,
+    CatalogOptions {}
 
 /**
  * Builds the multiscale pyramid of the dataset at directory `dataset` (a path, or a dataset
  * opened from one) as its next version: mean, min and max levels downsampled by `factor` along
  * the first two axes, optionally in the order of `sortBy` (see `buildPyramid` of `@tt/bundle`).
+ * With a catalog (`options.catalog`, or `TT_CATALOG`), the build is recorded as a run
+ * `buildPyramid`: the options as its parameters, the bundle as it was before as its input, the
+ * new version as its output.
  *
  * @example
  * ```ts
@@ -29,10 +42,22 @@ export async function buildPyramid(
   dataset: string | TensorDataset,
   options: BuildDatasetPyramidOptions = {},
 ): Promise<Manifest> {
-  return buildDatasetPyramid(directoryOf(dataset, "given a pyramid"), {
-    ...options,
-    registry: options.registry ?? createDefaultRegistry(),
-  });
+  const directory = directoryOf(dataset, "given a pyramid");
+  const { catalog, ...rest } = options;
+  return recordWrite(
+    catalog,
+    () => ({
+      transform: "buildPyramid",
+      params: runParams(rest),
+      inputs: [{ location: directory }],
+      output: directory,
+    }),
+    () =>
+      buildDatasetPyramid(directory, {
+        ...rest,
+        registry: rest.registry ?? createDefaultRegistry(),
+      }),
+  );
 }
 
 /**

@@ -40,9 +40,12 @@ const NODE_ONLY = [
   "AppendDatasetOptions",
   "ConcatDatasetInput",
   "AxisOrder",
+  "BuildDatasetPyramidOptions",
+  "CatalogOptions",
   "ConcatDatasetsOptions",
   "Hdf5Array",
   "ImportHdf5Options",
+  "OpenDatasetOptions",
   "WriteDatasetOptions",
   "WriteResultOptions",
   "annotate",
@@ -78,6 +81,8 @@ const OWN = [
   "decompose",
   "createDefaultRegistry",
   "VERSION",
+  "writeDataset",
+  "writeResult",
 ];
 
 const PACKAGES: Record<string, unknown>[] = [

@@ -1,0 +1,67 @@
+/** Writing a result bundle on Node, its run recorded when a catalog is in use. */
+
+import type { ResultManifest } from "@tt/result";
+import {
+  type WriteResultOptions as ResultWriteOptions,
+  writeResult as writeResultIn,
+} from "@tt/result/fs";
+import type { DecompositionResult, JsonValue } from "@tt/schema";
+import { type CatalogOptions, inputsOf, recordWrite, type WriteRun } from "./catalog-runs.js";
+import { runParams } from "./run-params.js";
+
+/** Options of {@link writeResult}: those of `writeResult` of `@tt/result/fs`, and `catalog`. */
+export interface WriteResultOptions extends ResultWriteOptions, CatalogOptions {}
+
+/**
+ * The run of a result: its decomposition (method, method version, config, seed) and the dataset
+ * it was computed from, with the view's selectors.
+ */
+function resultRun(path: string, result: DecompositionResult, options: object): WriteRun {
+  const { dataset, selectors, field } = result.inputRef;
+  const seed = result.attrs.seed;
+  const params: Record<string, JsonValue> = {
+    method: result.method,
+    methodVersion: result.methodVersion,
+    config: result.config,
+    ...(seed === undefined ? {} : { seed }),
+    ...(field === undefined ? {} : { field }),
+    ...runParams(options),
+  };
+  const inputs =
+    dataset === null
+      ? []
+      : inputsOf({ location: dataset.location }).map((input) => ({
+          ...input,
+          selectors: structuredClone(selectors),
+        }));
+  return { transform: "writeResult", params, inputs, output: path };
+}
+
+/**
+ * Writes `result` as a result bundle at directory `path`, atomically (see `writeResult` of
+ * `@tt/result/fs`; with `overwrite`, a result there is replaced whole). With a catalog
+ * (`options.catalog`, or `TT_CATALOG`), the write is recorded as a run `writeResult`: the
+ * decomposition (method, config, seed) and the options as its parameters, the dataset the
+ * result was computed from with the view's selectors as its input, the bundle as its output.
+ *
+ * @example
+ * ```ts
+ * import { decompose, openDataset, writeResult } from "tensortools";
+ *
+ * const view = (await openDataset("./eeg")).query("epoch", "rt_ms > 400");
+ * const result = await decompose(view, "pca", { rank: 5 });
+ * await writeResult("./eeg-pca", result, { catalog: "./study/catalog.db" });
+ * ```
+ */
+export function writeResult(
+  path: string,
+  result: DecompositionResult,
+  options: WriteResultOptions = {},
+): Promise<ResultManifest> {
+  const { catalog, ...rest } = options;
+  return recordWrite(
+    catalog,
+    () => resultRun(path, result, rest),
+    () => writeResultIn(path, result, rest),
+  );
+}
