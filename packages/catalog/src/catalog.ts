@@ -325,8 +325,9 @@ export class Catalog {
       selectors: unknown[] | null;
     }[] = [];
     for (const input of spec.inputs) {
-      const location = resolve(input.location);
-      const info = await stat(location).catch(() => undefined);
+      const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(input.location);
+      const location = url ? input.location : resolve(input.location);
+      const info = url ? undefined : await stat(location).catch(() => undefined);
       if (info?.isDirectory()) {
         const facts = await bundleFacts(location);
         const row = this.#store(facts, {});

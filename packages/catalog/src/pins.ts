@@ -17,20 +17,34 @@ export function pinKey(catalogPath: string, manifestHash: string): string {
   return `${PINS_PREFIX}${catalog}-${version}.json`;
 }
 
-/** Pins the version's `files` in the bundle directory `location`. */
+/** Errors that say the bundle's folder cannot be written: it is read-only to us. */
+const READ_ONLY = new Set(["EACCES", "EPERM", "EROFS"]);
+
+/**
+ * Pins the version's `files` in the bundle directory `location`; false when the folder is
+ * read-only to this process (the version is registered all the same, but nothing keeps its files
+ * once the bundle's owner writes a new version and cleans up).
+ */
 export async function pinVersion(
   location: string,
   catalogPath: string,
   manifestHash: string,
   files: readonly string[],
-): Promise<void> {
+): Promise<boolean> {
   const key = pinKey(catalogPath, manifestHash);
   const path = join(location, key);
-  await mkdir(join(location, PINS_PREFIX), { recursive: true });
   const text = JSON.stringify({ catalog: catalogPath, manifest_hash: manifestHash, files });
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  try {
+    await mkdir(join(location, PINS_PREFIX), { recursive: true });
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+    return true;
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    if (READ_ONLY.has((error as NodeJS.ErrnoException).code ?? "")) return false;
+    throw error;
+  }
 }
 
 /** Removes the pin (a missing one is fine). */

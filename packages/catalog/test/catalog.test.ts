@@ -147,6 +147,13 @@ describe("runs", () => {
       ),
     ).rejects.toThrow("disk full");
     expect(catalog.runs()[0]).toMatchObject({ status: "failed", error: "Error: disk full" });
+    const remote = await catalog.startRun({
+      ...spec,
+      inputs: [{ location: "https://host/data/ds" }],
+    });
+    expect(catalog.run(remote).inputs).toEqual([
+      { location: "https://host/data/ds", key: null, version: null, sha256: null, selectors: null },
+    ]);
     expect(currentRun()).toBeUndefined();
     const seen = await catalog.recordRun(
       spec,
