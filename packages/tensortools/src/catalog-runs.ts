@@ -1,7 +1,7 @@
 /**
  * Runs of the API's writes, recorded in a catalog when one is in use: the `catalog` option of the
  * write, else the environment variable `TT_CATALOG`. `@tt/catalog` is an optional peer
- * dependency (it builds SQLite when installed): it is loaded only then.
+ * dependency (users who never record runs need not install it): it is loaded only then.
  */
 
 import type { RunInput } from "@tt/catalog";

@@ -304,7 +304,7 @@ describe("when runs are recorded", () => {
     );
     expect((error as Error).cause).toBe(importError);
     // A dependency of the package missing is not the package missing: that error is kept.
-    const other = Object.assign(new Error("Cannot find package 'better-sqlite3' imported from x"), {
+    const other = Object.assign(new Error("Cannot find package 'libsql' imported from x"), {
       code: "ERR_MODULE_NOT_FOUND",
     });
     expect(missingPackageError(other, "@tt/catalog")).toBe(other);

@@ -45,8 +45,9 @@ function spec(name: AppName): AppSpec {
     return {
       name,
       manager,
-      // @tt/schema is named for `@tt/schema/testing` (the conformance kit a plugin author uses).
-      packed: ["tensortools", "@tt/schema"],
+      // @tt/schema is named for `@tt/schema/testing` (the conformance kit a plugin author uses),
+      // @tt/catalog for the catalog check (the umbrella's optional peer).
+      packed: ["tensortools", "@tt/schema", "@tt/catalog"],
       plugin: true,
       // The bundlers and the browser driver go into one app only.
       registry: manager === "npm" ? TOOL_VERSIONS : {},
