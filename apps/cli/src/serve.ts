@@ -1,7 +1,8 @@
 /**
  * A static file server for bundles: GET, HEAD and OPTIONS with byte ranges, confined to one
- * folder (and the folders mounted under a prefix). No request can end the process: every failure
- * of a handler is a 4xx or 5xx response, or a closed connection once the headers are out.
+ * folder (and the folders mounted under a prefix), and with a catalog, the lineage of its bundles
+ * (`/.tt/lineage`). No request can end the process: every failure of a handler is a 4xx or 5xx
+ * response, or a closed connection once the headers are out.
  */
 
 import { constants } from "node:fs";
@@ -13,9 +14,12 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from "node:http";
-import { join, sep } from "node:path";
+import { join, resolve } from "node:path";
 import type { Duplex } from "node:stream";
+import { openCatalog } from "@tt/catalog";
+import { confinedRealpath, refusalOf } from "./http/confined-path.js";
 import { corsHeaders } from "./http/cors.js";
+import { answerLineage, isLineageRoute, type LineageSource } from "./http/lineage-endpoint.js";
 import { hostnameOf, isLoopback } from "./http/loopback.js";
 import { parseRequestTarget } from "./http/request-target.js";
 import { sendFile, sendStatus } from "./http/send.js";
@@ -34,6 +38,11 @@ export interface ServeOptions {
   cors?: string;
   /** Told of failures on the server's side (the 5xx responses); client mistakes are not reported. */
   onError?: (error: unknown) => void;
+  /**
+   * A catalog file whose lineage of the served bundles `GET /.tt/lineage?path=...` answers; opened
+   * once, when the server starts, and closed when it closes. Without one that answers 404.
+   */
+  catalog?: string;
 }
 
 /** A folder served under a prefix: its segments and its real path. */
@@ -43,7 +52,6 @@ interface Folder {
 }
 
 const ALLOW = "GET, HEAD, OPTIONS";
-const NOT_FOUND_CODES = new Set(["ENOENT", "ENOTDIR", "ELOOP", "ENAMETOOLONG", "EISDIR"]);
 
 /** Whether the request's host is a loopback name, when the server listens on loopback only. */
 function hostAllowed(request: IncomingMessage, authority: string | undefined): boolean {
@@ -53,115 +61,110 @@ function hostAllowed(request: IncomingMessage, authority: string | undefined): b
   return name !== undefined && isLoopback(name);
 }
 
-/** Whether `path` is `folder` or inside it. */
-function inside(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+/** What requests are answered from: the folders, who may read them, and the lineage. */
+interface Site {
+  cors: string | undefined;
+  root: Folder;
+  /** Longest prefix first, so a mount inside another wins. */
+  mounts: Folder[];
+  loopbackOnly: boolean;
+  lineage: LineageSource;
+  onError: ((error: unknown) => void) | undefined;
 }
 
-/**
- * Starts serving `options.root` and resolves once listening. Paths are decoded segment by
- * segment (dot segments, encoded separators and control characters are refused), symbolic links
- * are resolved and refused when they lead out of the folder served, and only regular files are
- * sent, opened without following a link swapped in after the check.
- */
-export async function serveDirectory(options: ServeOptions): Promise<Server> {
-  const { cors, onError } = options;
-  const rootFolder: Folder = { prefix: [], real: await realpath(options.root) };
-  const mounts: Folder[] = [];
-  for (const [prefix, dir] of Object.entries(options.mounts ?? {}))
-    mounts.push({ prefix: prefix.split("/").filter(Boolean), real: await realpath(dir) });
-  // Longest prefix first, so a mount inside another wins.
-  mounts.sort((a, b) => b.prefix.length - a.prefix.length);
-  const loopbackOnly = isLoopback(options.host);
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    request.on("error", () => {});
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    const method = request.method ?? "";
-    const preflight = method === "OPTIONS";
-    for (const [name, value] of Object.entries(
-      corsHeaders(cors, request.headers.origin, preflight),
-    ))
-      response.setHeader(name, value);
-    if (cors === undefined) response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
-    if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") {
-      sendStatus(response, 405, "method not allowed", { Allow: ALLOW });
-      return;
-    }
-    const target = parseRequestTarget(request.url ?? "");
-    if (target.kind === "refused") {
-      sendStatus(response, target.status, target.reason);
-      return;
-    }
-    if (loopbackOnly && !hostAllowed(request, target.kind === "path" ? target.host : undefined)) {
-      sendStatus(response, 403, "this server answers requests for localhost only");
-      return;
-    }
-    if (target.kind === "asterisk" || preflight) {
-      if (preflight) response.writeHead(204, { Allow: ALLOW }).end();
-      else sendStatus(response, 400, "'*' is a target for OPTIONS only");
-      return;
-    }
-    const { segments } = target;
-    const folder =
-      mounts.find((m) => m.prefix.every((part, i) => segments[i] === part)) ?? rootFolder;
-    if (folder !== rootFolder && segments.length === folder.prefix.length && !target.directory) {
-      const location = `/${folder.prefix.map(encodeURIComponent).join("/")}/`;
-      sendStatus(response, 301, `moved to ${location}`, { Location: location });
-      return;
-    }
-    const rest = segments.slice(folder.prefix.length);
-    const wanted = join(
-      folder.real,
-      ...rest,
-      ...(target.directory || rest.length === 0 ? ["index.html"] : []),
-    );
-    let real: string;
-    try {
-      real = await realpath(wanted);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "";
-      if (NOT_FOUND_CODES.has(code)) sendStatus(response, 404, "not found");
-      else if (code === "EACCES" || code === "EPERM") sendStatus(response, 403, "forbidden");
-      else throw error;
-      return;
-    }
-    if (!inside(real, folder.real)) {
-      sendStatus(response, 403, "outside the served folder");
-      return;
-    }
-    let file: FileHandle;
-    try {
-      file = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "";
-      if (NOT_FOUND_CODES.has(code)) sendStatus(response, 404, "not found");
-      else if (code === "EACCES" || code === "EPERM") sendStatus(response, 403, "forbidden");
-      else throw error;
-      return;
-    }
-    let owned = false;
-    try {
-      const info = await file.stat();
-      if (!info.isFile()) {
-        sendStatus(response, 404, "not found");
-        return;
-      }
-      if (request.destroyed || response.destroyed) return;
-      owned = true;
-      sendFile(request, response, file, real, info, onError);
-    } finally {
-      if (!owned) await file.close().catch(() => {});
-    }
+/** Answers one request: the checks every request passes, then the lineage or a file. */
+async function handle(
+  site: Site,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  request.on("error", () => {});
+  response.setHeader("X-Content-Type-Options", "nosniff");
+  const method = request.method ?? "";
+  const preflight = method === "OPTIONS";
+  for (const [name, value] of Object.entries(
+    corsHeaders(site.cors, request.headers.origin, preflight),
+  ))
+    response.setHeader(name, value);
+  if (site.cors === undefined) response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+  if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") {
+    sendStatus(response, 405, "method not allowed", { Allow: ALLOW });
+    return;
   }
+  const target = parseRequestTarget(request.url ?? "");
+  if (target.kind === "refused") {
+    sendStatus(response, target.status, target.reason);
+    return;
+  }
+  if (
+    site.loopbackOnly &&
+    !hostAllowed(request, target.kind === "path" ? target.host : undefined)
+  ) {
+    sendStatus(response, 403, "this server answers requests for localhost only");
+    return;
+  }
+  if (target.kind === "asterisk" || preflight) {
+    if (preflight) response.writeHead(204, { Allow: ALLOW }).end();
+    else sendStatus(response, 400, "'*' is a target for OPTIONS only");
+    return;
+  }
+  if (isLineageRoute(target.segments, target.directory))
+    await answerLineage(request, response, site.lineage);
+  else await sendServedFile(site, request, response, target.segments, target.directory);
+}
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      onError?.(error);
-      if (response.headersSent) response.destroy();
-      else sendStatus(response, 500, "internal server error");
-    });
-  });
+/** Sends the file `segments` name in the folder they fall in, or answers why not. */
+async function sendServedFile(
+  site: Site,
+  request: IncomingMessage,
+  response: ServerResponse,
+  segments: readonly string[],
+  directory: boolean,
+): Promise<void> {
+  const { root } = site;
+  const folder = site.mounts.find((m) => m.prefix.every((part, i) => segments[i] === part)) ?? root;
+  if (folder !== root && segments.length === folder.prefix.length && !directory) {
+    const location = `/${folder.prefix.map(encodeURIComponent).join("/")}/`;
+    sendStatus(response, 301, `moved to ${location}`, { Location: location });
+    return;
+  }
+  const rest = segments.slice(folder.prefix.length);
+  const wanted = join(
+    folder.real,
+    ...rest,
+    ...(directory || rest.length === 0 ? ["index.html"] : []),
+  );
+  const real = await confinedRealpath(wanted, folder.real);
+  if (typeof real !== "string") {
+    sendStatus(response, real.status, real.reason);
+    return;
+  }
+  let file: FileHandle;
+  try {
+    file = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal === undefined) throw error;
+    sendStatus(response, refusal.status, refusal.reason);
+    return;
+  }
+  let owned = false;
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) {
+      sendStatus(response, 404, "not found");
+      return;
+    }
+    if (request.destroyed || response.destroyed) return;
+    owned = true;
+    sendFile(request, response, file, real, info, site.onError);
+  } finally {
+    if (!owned) await file.close().catch(() => {});
+  }
+}
+
+/** Answers what never reaches a handler: malformed requests with 4xx, CONNECT with 405. */
+function answerOutsideHandlers(server: Server): void {
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
     if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
@@ -184,13 +187,55 @@ export async function serveDirectory(options: ServeOptions): Promise<Server> {
       `HTTP/1.1 405 Method Not Allowed\r\nAllow: ${ALLOW}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
     );
   });
+}
+
+/**
+ * Starts serving `options.root` and resolves once listening. Paths are decoded segment by
+ * segment (dot segments, encoded separators and control characters are refused), symbolic links
+ * are resolved and refused when they lead out of the folder served, and only regular files are
+ * sent, opened without following a link swapped in after the check.
+ */
+export async function serveDirectory(options: ServeOptions): Promise<Server> {
+  const { onError } = options;
+  const root: Folder = { prefix: [], real: await realpath(options.root) };
+  const mounts: Folder[] = [];
+  for (const [prefix, dir] of Object.entries(options.mounts ?? {}))
+    mounts.push({ prefix: prefix.split("/").filter(Boolean), real: await realpath(dir) });
+  mounts.sort((a, b) => b.prefix.length - a.prefix.length);
+  const lineage: LineageSource = {
+    catalog: options.catalog === undefined ? undefined : openCatalog(options.catalog),
+    root: resolve(options.root),
+    realRoot: root.real,
+    onError,
+  };
+  const site: Site = {
+    cors: options.cors,
+    root,
+    mounts,
+    loopbackOnly: isLoopback(options.host),
+    lineage,
+    onError,
+  };
+  const server = createServer((request, response) => {
+    handle(site, request, response).catch((error: unknown) => {
+      onError?.(error);
+      if (response.headersSent) response.destroy();
+      else sendStatus(response, 500, "internal server error");
+    });
+  });
+  answerOutsideHandlers(server);
   await new Promise<void>((done, fail) => {
-    server.once("error", fail);
+    const failed = (error: Error) => {
+      lineage.catalog?.close();
+      fail(error);
+    };
+    server.once("error", failed);
     server.listen(options.port, options.host, () => {
-      server.off("error", fail);
+      server.off("error", failed);
       done();
     });
   });
+  server.once("close", () => lineage.catalog?.close());
   // After listening, errors of the listening socket (EMFILE on accept) are reported, not thrown.
   server.on("error", (error) => onError?.(error));
   return server;

@@ -1,10 +1,11 @@
 /** A folder to serve with files, links in and out of it, and a secret beside it; and a running `tt serve`. */
 
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tempDir, ttStart } from "./helpers.js";
+import { BIN, tempDir } from "./helpers.js";
 
 /** The served tree and what must never leave it. */
 export interface ServeTree {
@@ -76,9 +77,17 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-/** Starts `tt serve ...args` and resolves once it printed its URL. */
-export async function startServe(args: string[]): Promise<Served> {
-  const child = ttStart(["serve", ...args]);
+/**
+ * Starts `tt serve ...args` and resolves once it printed its URL. It runs in `env`, by default
+ * this process's environment without `TT_CATALOG` (no catalog unless a test gives one).
+ */
+export async function startServe(args: string[], env?: NodeJS.ProcessEnv): Promise<Served> {
+  const { TT_CATALOG: _ignored, ...inherited } = process.env;
+  const child = spawn(process.execPath, [BIN, "serve", ...args], {
+    cwd: tmpdir(),
+    env: env ?? inherited,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   let exit: number | null | undefined;
   child.stderr!.on("data", (chunk) => {

@@ -1,6 +1,7 @@
 /**
  * The tensortools viewer: opens the dataset and result named in the URL
- * (`?dataset=<url>&result=<url>`, by default `../dataset/` and `../pca/`) and browses them.
+ * (`?dataset=<url>&result=<url>`, by default `../dataset/` and `../pca/`) and browses them, with
+ * the result's lineage when the server keeps a catalog.
  *
  * @packageDocumentation
  */
@@ -9,6 +10,7 @@ import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { required } from "./dom.js";
 import { prefetchPyramid, startErpSection } from "./erp-app.js";
+import { showLineage } from "./lineage-panel.js";
 import { readParams } from "./params.js";
 import { openSession, openViewerDataset } from "./session.js";
 import { startViewer } from "./viewer-app.js";
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
       `result ${session.resultUrl}`;
     startViewer(session, params, erp);
     app.dataset.state = "ready";
+    // With a catalog behind the server, the result's lineage; without one, nothing.
+    void showLineage(required("lineage"), session.resultUrl);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const box = required("load-error");

@@ -1,12 +1,13 @@
 /**
  * The end-to-end setting: the demo's bundles written by the built `tt`, served with the built
- * viewer by `tt serve --viewer`, and what the library itself says about them.
+ * viewer by `tt serve --viewer` (with a catalog when asked), and what the library itself says
+ * about them.
  */
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   type DecompositionResult,
   joinResult,
@@ -29,6 +30,8 @@ export interface ServedDemo {
   readonly view: TensorView;
   /** The folder the demo was written to (removed by `stop`). */
   readonly dir: string;
+  /** The catalog file the server reads lineage from, when one was asked for. */
+  readonly catalog: string | undefined;
   /** Stops the server and removes the demo. */
   stop(): Promise<void>;
 }
@@ -72,6 +75,28 @@ export interface DemoOptions {
    * sorted by each column named here (a column of the PCA result's instance table, `--from`).
    */
   pyramids?: { sortedBy: readonly string[] };
+  /**
+   * A catalog (in a folder of its own) holding the dataset and the PCA result as `demo/dataset`
+   * and `demo/pca` (`tt catalog register`), passed to `tt serve` as `TT_CATALOG`.
+   */
+  catalog?: boolean;
+}
+
+/** A catalog holding the demo's dataset and PCA result: its path. */
+async function registerDemo(dir: string): Promise<string> {
+  const catalog = join(mkdtempSync(join(tmpdir(), "tt-viewer-catalog-")), "catalog.db");
+  for (const name of ["dataset", "pca"])
+    await runTt([
+      "catalog",
+      "register",
+      join(dir, name),
+      "--key",
+      `demo/${name}`,
+      "--catalog",
+      catalog,
+      "--quiet",
+    ]);
+  return catalog;
 }
 
 /** Writes a demo (3 recordings x 200 events), serves it with the viewer and opens it with the library. */
@@ -92,10 +117,11 @@ export async function serveDemo(options: DemoOptions = {}): Promise<ServedDemo> 
         "--quiet",
       ]);
   }
+  const catalog = options.catalog === true ? await registerDemo(dir) : undefined;
   const child = spawn(
     process.execPath,
     [TT, "serve", dir, "--viewer", VIEWER_DIST, "--port", "0"],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TT_CATALOG: catalog ?? "" } },
   );
   const viewerUrl = await viewerUrlOf(child);
   const dataset = await openDataset(join(dir, "dataset"));
@@ -105,6 +131,7 @@ export async function serveDemo(options: DemoOptions = {}): Promise<ServedDemo> 
   return {
     viewerUrl,
     dir,
+    catalog,
     result,
     view,
     async stop() {
@@ -112,6 +139,7 @@ export async function serveDemo(options: DemoOptions = {}): Promise<ServedDemo> 
       child.kill("SIGINT");
       await exited;
       rmSync(dir, { recursive: true, force: true });
+      if (catalog !== undefined) rmSync(dirname(catalog), { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The viewer end to end in headless Chromium, on the demo served by `tt serve --viewer`: it loads
  * cleanly, plots every scored instance, narrows to what the library's query selects, shows a bad
- * query's error inline, and shows a clicked instance beside its reconstruction.
+ * query's error inline, shows a clicked instance beside its reconstruction, and shows the result's
+ * lineage from the server's catalog.
  */
 
 import { mkdirSync } from "node:fs";
@@ -36,7 +37,7 @@ async function typeQuery(expression: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  demo = await serveDemo();
+  demo = await serveDemo({ catalog: true });
   const executablePath = ensureChromium((line) => console.log(line));
   browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
@@ -181,6 +182,26 @@ describe("the viewer on the served demo", () => {
   it("says the dataset has no pyramid for the ERP image, and how to build one", async () => {
     await page.waitForSelector("#erp[data-state=no-pyramid]");
     expect(await page.textContent("#erp")).toContain("tt pyramid ");
+  });
+
+  it("shows the result's lineage from the server's catalog in a side panel, and copies its Mermaid", async () => {
+    const origin = new URL(demo.viewerUrl).origin;
+    const served = await (await fetch(`${origin}/.tt/lineage?path=pca`)).json();
+    expect(served.text).toMatch(
+      /^result demo\/pca v1 \(.*\n└─ <- input .*\n {3}dataset demo\/dataset v1 /s,
+    );
+    await page.waitForSelector("#lineage[data-state=lineage]");
+    expect(await page.isVisible("#lineage summary")).toBe(true);
+    expect(await page.isVisible("#lineage .lineage-tree")).toBe(false);
+    await page.click("#lineage summary");
+    expect(await page.isVisible("#lineage .lineage-tree")).toBe(true);
+    expect(await page.textContent("#lineage .lineage-tree")).toBe(served.text);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+    await page.click("#lineage button");
+    await page.waitForSelector("#lineage [role=status]:text('copied')");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(served.mermaid);
+    await page.click("#lineage summary");
+    expect(await page.isVisible("#lineage .lineage-tree")).toBe(false);
   });
 
   it("logged no errors, and fetched nothing that failed but zarrita's Zarr v2 probes", () => {

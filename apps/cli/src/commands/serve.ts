@@ -2,7 +2,7 @@
 
 import { stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import {
   type BundleSurvey,
   SEARCH_DEPTH,
@@ -10,7 +10,7 @@ import {
   surveyBundles,
   viewerUrl,
 } from "../bundle-pairs.js";
-import { type Command, stringOption } from "../command.js";
+import { type Command, type Parsed, stringOption } from "../command.js";
 import { EXIT, InputError, UsageError } from "../errors.js";
 import { checkCorsOrigin } from "../http/cors.js";
 import { isLoopback } from "../http/loopback.js";
@@ -29,6 +29,24 @@ async function requireFolder(path: string, what: string): Promise<void> {
       `${path} is a file; tt serve serves a folder (the one holding the bundles)`,
       `give the folder that holds ${path}`,
     );
+}
+
+/**
+ * The catalog whose lineage the server answers: `--catalog FILE`, else `TT_CATALOG`; it must
+ * exist (serving reads a catalog, and never creates an empty one by a typo).
+ */
+async function catalogOf(args: Parsed): Promise<string | undefined> {
+  const option = args.values.catalog;
+  if (option === "") throw new UsageError("--catalog needs the path of a catalog file", "serve");
+  const path = typeof option === "string" ? option : process.env.TT_CATALOG || undefined;
+  if (path === undefined) return undefined;
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile())
+    throw new InputError(
+      `no catalog at ${resolve(path)}`,
+      "check --catalog or TT_CATALOG; tt catalog register <bundle> creates one",
+    );
+  return path;
 }
 
 /** The viewer's URL for each dataset/result pair under the served folder, and what has none. */
@@ -56,6 +74,34 @@ function printViewerLinks(out: Output, url: string, root: string, survey: Bundle
     );
   for (const { result, reason } of survey.unpaired)
     note(out, `result ${shown(result)} is not offered: ${reason}`);
+}
+
+/** The command line's settings, checked: the folders exist, the port and origin are valid. */
+async function serveSettings(args: Parsed) {
+  const root = args.positionals[0]!;
+  const portText = stringOption(args, "port", "serve") ?? "8080";
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new UsageError(`--port must be 0-65535, got '${portText}'`, "serve");
+  const host = stringOption(args, "host", "serve") ?? "127.0.0.1";
+  if (host === "") throw new UsageError("--host needs an address, e.g. 127.0.0.1", "serve");
+  const corsText = stringOption(args, "cors", "serve");
+  let cors: string | undefined;
+  if (corsText !== undefined) {
+    const checked = checkCorsOrigin(corsText);
+    if ("error" in checked) throw new UsageError(checked.error, "serve");
+    cors = checked.origin;
+  }
+  const viewer = stringOption(args, "viewer", "serve");
+  await requireFolder(root, "path");
+  const catalog = await catalogOf(args);
+  if (viewer !== undefined) {
+    await requireFolder(viewer, "--viewer folder");
+    const index = await stat(join(viewer, "index.html")).catch(() => undefined);
+    if (!index?.isFile())
+      throw new UsageError(`--viewer ${viewer} has no index.html; build the viewer first`, "serve");
+  }
+  return { root, port, host, cors, viewer, catalog };
 }
 
 export const serveCommand: Command = {
@@ -93,40 +139,17 @@ export const serveCommand: Command = {
       "separators are refused. On 127.0.0.1 (the default) it answers only requests naming a\n" +
       "loopback host, so pages whose DNS name points at this machine cannot read it. Without\n" +
       "--cors, web pages of other origins cannot read the files; --cors '*' lets any page read them.",
+    "With --catalog FILE or TT_CATALOG=FILE it also answers GET /.tt/lineage?path=<bundle>\n" +
+      "[&direction=up|down] with the lineage of a bundle under <dir> that the catalog holds, as\n" +
+      "JSON ({ text, mermaid, tree }; 404 for a bundle it does not hold), for the viewer.",
   ],
   async run(args, out) {
-    const root = args.positionals[0]!;
-    const portText = stringOption(args, "port", "serve") ?? "8080";
-    const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port > 65535)
-      throw new UsageError(`--port must be 0-65535, got '${portText}'`, "serve");
-    const host = stringOption(args, "host", "serve") ?? "127.0.0.1";
-    if (host === "") throw new UsageError("--host needs an address, e.g. 127.0.0.1", "serve");
-    const corsText = stringOption(args, "cors", "serve");
-    let cors: string | undefined;
-    if (corsText !== undefined) {
-      const checked = checkCorsOrigin(corsText);
-      if ("error" in checked) throw new UsageError(checked.error, "serve");
-      cors = checked.origin;
-    }
-    const viewer = stringOption(args, "viewer", "serve");
-    await requireFolder(root, "path");
-    if (viewer !== undefined) {
-      await requireFolder(viewer, "--viewer folder");
-      const index = await stat(join(viewer, "index.html")).catch(() => undefined);
-      if (!index?.isFile())
-        throw new UsageError(
-          `--viewer ${viewer} has no index.html; build the viewer first`,
-          "serve",
-        );
-    }
-    const mounts: Record<string, string> = viewer === undefined ? {} : { "/viewer/": viewer };
+    const { root, viewer, ...settings } = await serveSettings(args);
+    const { host, cors, catalog } = settings;
     const server = await serveDirectory({
       root,
-      port,
-      host,
-      mounts,
-      cors,
+      ...settings,
+      mounts: viewer === undefined ? {} : { "/viewer/": viewer },
       onError: (error) =>
         out.stderr.write(`tt serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });
@@ -141,6 +164,7 @@ export const serveCommand: Command = {
         viewer: viewerPage ?? null,
         cors: cors ?? null,
         host,
+        catalog: catalog === undefined ? null : resolve(catalog),
         ...(survey && {
           pairs: survey.pairs.map((pair) => ({ ...pair, viewer: viewerUrl(url, pair) })),
           datasets_without_results: survey.datasetsWithoutResults,
@@ -159,6 +183,8 @@ export const serveCommand: Command = {
         `warning: --cors '*': any web page open in a browser on this machine can read the files under ${root} while the server runs\n`,
       );
     if (survey !== undefined && !out.json) printViewerLinks(out, url, root, survey);
+    if (catalog !== undefined)
+      note(out, `lineage of the bundles in ${resolve(catalog)}: ${url}.tt/lineage?path=<bundle>`);
     note(out, `serving ${root} at ${url} (Ctrl-C stops)`);
     await new Promise<void>((done) => {
       const stop = () => {

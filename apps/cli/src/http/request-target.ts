@@ -60,13 +60,27 @@ export function parseRequestTarget(target: string): RequestTarget {
     } catch {
       return refused(400, "malformed percent-encoding");
     }
-    if (CONTROL.test(segment)) return refused(400, "control character in the path");
-    if (segment === "." || segment === "..") return refused(403, "dot segment in the path");
-    if (segment.includes("/") || segment.includes("\\"))
-      return refused(403, "encoded separator in the path");
-    if (segments.length === 0 && /^[A-Za-z]:/.test(segment))
-      return refused(403, "drive letter in the path");
+    const problem = segmentProblem(segment, segments.length === 0);
+    if (problem !== undefined) return refused(problem.status, problem.reason);
     segments.push(segment);
   }
   return { kind: "path", segments, directory: path.endsWith("/"), host };
+}
+
+/**
+ * Why a decoded path segment may not name a file or folder (a control character, `.` or `..`, a
+ * separator, a drive letter as the `first` segment), or undefined when it may.
+ */
+export function segmentProblem(
+  segment: string,
+  first: boolean,
+): { status: 400 | 403; reason: string } | undefined {
+  if (CONTROL.test(segment)) return { status: 400, reason: "control character in the path" };
+  if (segment === "." || segment === "..")
+    return { status: 403, reason: "dot segment in the path" };
+  if (segment.includes("/") || segment.includes("\\"))
+    return { status: 403, reason: "encoded separator in the path" };
+  if (first && /^[A-Za-z]:/.test(segment))
+    return { status: 403, reason: "drive letter in the path" };
+  return undefined;
 }
