@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
 import { queryRows } from "@tt/query";
 import {
   AlreadyExistsError,
@@ -231,11 +231,15 @@ export class Catalog {
     return Number(lastInsertRowid);
   }
 
-  /** The path of `location` relative to the catalog's folder, with `/`; else the absolute path. */
+  /**
+   * The path of `location` relative to the catalog's folder, with `/`; a bundle outside that
+   * folder, its absolute path without the root (`/data/eeg/night-1` is `data/eeg/night-1`).
+   */
   #defaultKey(location: string): string {
     const path = relative(dirname(this.path), location);
-    if (path === "" || path.startsWith("..") || isAbsolute(path)) return location;
-    return path.split(sep).join("/");
+    const inside = path !== "" && !path.startsWith("..") && !isAbsolute(path);
+    const key = inside ? path : location.slice(parse(location).root.length);
+    return key.split(sep).join("/");
   }
 
   /** The first version row matching `where`. */

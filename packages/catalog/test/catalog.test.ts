@@ -55,6 +55,15 @@ describe("versions", () => {
     await writeSmallDataset(join(dir.path, "study", "rec1"), "a");
     await writeSmallDataset(join(dir.path, "rec2"), "b");
     expect((await catalog.register(join(dir.path, "study", "rec1"))).key).toBe("study/rec1");
+    const outside = temporaryDirectory("tt-catalog-outside-");
+    try {
+      await writeSmallDataset(join(outside.path, "rec3"), "c");
+      expect((await catalog.register(join(outside.path, "rec3"))).key).toBe(
+        join(outside.path, "rec3").slice(1),
+      );
+    } finally {
+      outside.cleanup();
+    }
     await expect(catalog.register(join(dir.path, "rec2"), { key: "study/rec1" })).rejects.toThrow(
       /the key 'study\/rec1' already names .*rec1; register .*rec2 under another key/,
     );
