@@ -15,6 +15,20 @@ export interface OptionSpec {
   value?: string;
 }
 
+/** An input of a command's run: a bundle directory or a file, with the selectors of a view. */
+export interface LineageInput {
+  location: string;
+  /** The selectors of the view the command reads, when it reads one (`decompose --where`). */
+  selectors?: unknown[];
+}
+
+/** What a command reads and writes, recorded as its run when a catalog is in use. */
+export interface CommandLineage {
+  inputs: LineageInput[];
+  /** The bundle directories it writes. */
+  outputs: string[];
+}
+
 /** A parsed command line. */
 export interface Parsed {
   positionals: string[];
@@ -36,6 +50,11 @@ export interface Command {
   /** Paragraphs `--help` prints after the options (defaults, safety). */
   notes?: readonly string[];
   run(args: Parsed, out: Output): Promise<number>;
+  /**
+   * What the command reads and writes, for commands that write bundles: with `--catalog` or
+   * `TT_CATALOG`, `tt` records a run of it in the catalog (see `run-recording.ts`).
+   */
+  lineage?(args: Parsed): CommandLineage | Promise<CommandLineage>;
 }
 
 /** Options every command takes. */
@@ -44,6 +63,11 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: "boolean", short: "q", description: "no progress bars or notes" },
   json: { type: "boolean", description: "machine-readable JSON on stdout" },
   debug: { type: "boolean", description: "print stack traces on errors" },
+  catalog: {
+    type: "string",
+    value: "FILE",
+    description: "the catalog to record runs in or to read (default: $TT_CATALOG)",
+  },
 };
 
 /** A value that starts with a dash but is a number, such as `-1` or `-.5` or `-Infinity`. */
@@ -117,10 +141,8 @@ export function parseCommand(command: Command, argv: string[]): Parsed {
         .join(" ")}`,
       command.name,
     );
-  if (
-    parsed.positionals.length > required.length + optional.length &&
-    !required.at(-1)?.endsWith("...")
-  )
+  const variadic = (optional.at(-1) ?? required.at(-1))?.endsWith("...") === true;
+  if (parsed.positionals.length > required.length + optional.length && !variadic)
     throw new UsageError(
       `unexpected argument '${parsed.positionals[required.length + optional.length]}'`,
       command.name,

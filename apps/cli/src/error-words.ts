@@ -176,6 +176,13 @@ export const REWRITES: readonly Rewrite[] = [
     commands: ["decompose"],
     options: ["config"],
   },
+  {
+    // The rest of the message names the feature (or the key) and what it takes.
+    pattern: /^config '(?:features\.[^']*|name|dtype|categories|key)': /,
+    replacement: "",
+    commands: ["catalog"],
+    options: [],
+  },
 ];
 
 /** `message` with the library's API words replaced by the options of `command`. */

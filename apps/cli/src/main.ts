@@ -1,15 +1,17 @@
 /** The `tt` command line: dispatches to a command, prints errors as one line with a hint. */
 
-import { readFile } from "node:fs/promises";
+import { catalogPathOf } from "./catalog-path.js";
 import { type Command, commandHelp, parseCommand } from "./command.js";
 import { addFieldCommand } from "./commands/add-field.js";
 import { annotateCommand } from "./commands/annotate.js";
+import { catalogCommand } from "./commands/catalog.js";
 import { concatCommand } from "./commands/concat.js";
 import { decomposeCommand } from "./commands/decompose.js";
 import { demoCommand } from "./commands/demo.js";
 import { gcCommand } from "./commands/gc.js";
 import { importCommand } from "./commands/import.js";
 import { infoCommand } from "./commands/info.js";
+import { lineageCommand } from "./commands/lineage.js";
 import { pyramidCommand } from "./commands/pyramid.js";
 import { queryCommand } from "./commands/query.js";
 import { resultInfoCommand } from "./commands/result-info.js";
@@ -19,6 +21,8 @@ import { sqlCommand } from "./commands/sql.js";
 import { verifyCommand } from "./commands/verify.js";
 import { describeError, EXIT, UsageError } from "./errors.js";
 import type { Output } from "./output.js";
+import { runRecorded } from "./run-recording.js";
+import { cliVersion } from "./version.js";
 
 /** Every command, in the order `tt --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -37,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   verifyCommand,
   gcCommand,
+  catalogCommand,
+  lineageCommand,
 ];
 
 function mainHelp(): string {
@@ -48,7 +54,9 @@ function mainHelp(): string {
     "Commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
     "",
-    "Every command takes --help, --quiet, --json and --debug.",
+    "Every command takes --help, --quiet, --json, --debug and --catalog.",
+    "With --catalog FILE or TT_CATALOG=FILE, every command that writes bundles records its run",
+    "(inputs, parameters, outputs) in that catalog; tt catalog and tt lineage read it.",
     "Start with: tt demo",
     "",
   ].join("\n");
@@ -62,10 +70,7 @@ export async function runCli(argv: string[], out: Output): Promise<number> {
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version") {
-    const manifest = JSON.parse(
-      await readFile(new URL("../package.json", import.meta.url), "utf8"),
-    );
-    out.stdout.write(`${manifest.version}\n`);
+    out.stdout.write(`${await cliVersion()}\n`);
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
@@ -86,7 +91,9 @@ export async function runCli(argv: string[], out: Output): Promise<number> {
       out.stdout.write(commandHelp(command));
       return EXIT.ok;
     }
-    return await command.run(args, options);
+    const catalog = command.lineage === undefined ? undefined : catalogPathOf(args);
+    if (catalog === undefined) return await command.run(args, options);
+    return await runRecorded(command, args, options, catalog);
   } catch (error) {
     const { line, hint, code } = describeError(error, command);
     out.stderr.write(`tt: ${line}\n`);

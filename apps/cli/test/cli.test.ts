@@ -18,6 +18,8 @@ const COMMANDS = [
   "serve",
   "verify",
   "gc",
+  "catalog",
+  "lineage",
 ];
 
 let dir: string;
@@ -62,7 +64,7 @@ describe("errors", () => {
     const run = await tt(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, sql, decompose, scores, annotate, add-field, pyramid, result-info, serve, verify, gc",
+      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, sql, decompose, scores, annotate, add-field, pyramid, result-info, serve, verify, gc, catalog, lineage",
       "hint: see 'tt --help'",
     ]);
   });

@@ -17,14 +17,18 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `tt ...args` to completion in `cwd`. */
-export function tt(args: string[], cwd = tmpdir()): Promise<Run> {
+/**
+ * Runs `tt ...args` to completion in `cwd`, in this environment with `env` added; `TT_CATALOG` is
+ * set only when `env` sets it, so that no test records runs in a catalog by accident.
+ */
+export function tt(args: string[], cwd = tmpdir(), env: NodeJS.ProcessEnv = {}): Promise<Run> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build apps/cli first (pnpm build)`);
+  const { TT_CATALOG: _ignored, ...inherited } = process.env;
   return new Promise((done) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd, maxBuffer: 1 << 26 },
+      { cwd, maxBuffer: 1 << 26, env: { ...inherited, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         done({ code, stdout, stderr });

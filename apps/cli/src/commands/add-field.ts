@@ -12,6 +12,7 @@ import { type Command, type Parsed, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { readMetaWithIds } from "../id-columns.js";
 import { metaOptions } from "../import-meta.js";
+import { optionInput, pairFileInputs } from "../lineage-inputs.js";
 import { note, type Output, printJson, progressBar } from "../output.js";
 import { naming } from "../system-errors.js";
 
@@ -143,5 +144,17 @@ export const addFieldCommand: Command = {
     "The field's first dimension must be the bundle's instance count; rows of a .npy file follow the bundle's instance order, rows of --from are matched by id.",
     "The field is a new version of the bundle that writes only the field's files: the other arrays and tables are kept, readers of the old version keep working, and an interrupted run leaves the old version or the new one.",
   ],
+  lineage(args) {
+    const bundle = args.positionals[0]!;
+    return {
+      inputs: [
+        { location: bundle },
+        ...optionInput(args, "npy"),
+        ...optionInput(args, "from"),
+        ...pairFileInputs(args, "meta"),
+      ],
+      outputs: [bundle],
+    };
+  },
   run,
 };

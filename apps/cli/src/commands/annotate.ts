@@ -13,6 +13,7 @@ import {
 } from "tensortools";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, InputError, UsageError } from "../errors.js";
+import { optionInput } from "../lineage-inputs.js";
 import { print, printJson } from "../output.js";
 import { naming } from "../system-errors.js";
 
@@ -93,6 +94,10 @@ export const annotateCommand: Command = {
     "Rows are matched by id: a result's instance_id, or the --on column of a table. Elements the source does not name get empty values (or keep theirs with --replace); ids the dataset does not have are an error, and nothing is written.",
     "The annotation is a new version of the bundle that rewrites only the axis's metadata table: the arrays are kept, readers of the old version keep working, and an interrupted run leaves the old version or the new one.",
   ],
+  lineage(args) {
+    const bundle = args.positionals[0]!;
+    return { inputs: [{ location: bundle }, ...optionInput(args, "from")], outputs: [bundle] };
+  },
   async run(args, out) {
     const bundle = args.positionals[0]!;
     const axis = stringOption(args, "axis", "annotate");

@@ -59,6 +59,10 @@ export const concatCommand: Command = {
     overwrite: { type: "boolean", description: "replace an existing bundle at <out>" },
   },
   example: "tt concat ./all ./rec01 ./rec02 ./rec03 --join outer --group-by subject",
+  lineage(args) {
+    const [target, ...inputs] = args.positionals as [string, ...string[]];
+    return { inputs: inputs.map((location) => ({ location })), outputs: [target] };
+  },
   async run(args, out) {
     const [target, ...inputs] = args.positionals as [string, ...string[]];
     const join = stringOption(args, "join", "concat") ?? "inner";

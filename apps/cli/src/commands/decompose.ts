@@ -10,9 +10,16 @@ import {
   openDataset,
   writeResult,
 } from "tensortools";
-import { type Command, integerOption, stringOption } from "../command.js";
+import {
+  type Command,
+  type CommandLineage,
+  integerOption,
+  type Parsed,
+  stringOption,
+} from "../command.js";
 import { degeneracyWarning } from "../degeneracy-warning.js";
 import { EXIT, UsageError } from "../errors.js";
+import { firstAxisOf, optionInput, optionList } from "../lineage-inputs.js";
 import { note, print, printJson, progressBar } from "../output.js";
 import { componentSummary } from "../summaries.js";
 
@@ -73,6 +80,25 @@ function explainRank(error: unknown, method: string, source: RankSource): unknow
   );
 }
 
+/**
+ * The run's inputs and output: the bundle (with the query of `--where` as its view's selectors),
+ * the `--config` file, and the result at `--out`.
+ */
+async function decomposeLineage(args: Parsed): Promise<CommandLineage> {
+  const bundle = args.positionals[0]!;
+  const where = optionList(args, "where")[0];
+  const axis = optionList(args, "axis")[0] ?? (await firstAxisOf(bundle));
+  const selectors =
+    where === undefined || axis === undefined ? undefined : [{ op: "query", axis, expr: where }];
+  return {
+    inputs: [
+      { location: bundle, ...(selectors === undefined ? {} : { selectors }) },
+      ...optionInput(args, "config"),
+    ],
+    outputs: optionList(args, "out"),
+  };
+}
+
 export const decomposeCommand: Command = {
   name: "decompose",
   summary: "run a decomposition (svd, pca, cp) on a bundle or a query of it and write the result",
@@ -118,6 +144,7 @@ export const decomposeCommand: Command = {
     overwrite: { type: "boolean", description: "replace an existing result at --out" },
   },
   example: 'tt decompose ./demo/dataset --method pca --rank 5 --where "qc_pass" --out ./demo/pca',
+  lineage: decomposeLineage,
   async run(args, out) {
     const method = stringOption(args, "method", "decompose");
     const target = stringOption(args, "out", "decompose");

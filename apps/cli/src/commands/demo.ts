@@ -11,7 +11,7 @@ import {
   writeDataset,
   writeResult,
 } from "tensortools";
-import { type Command, integerOption } from "../command.js";
+import { type Command, type CommandLineage, integerOption, type Parsed } from "../command.js";
 import { degeneracyWarning } from "../degeneracy-warning.js";
 import { DEMO_SHAPE, demoRecording, demoRecordingName } from "../demo-data.js";
 import { EXIT } from "../errors.js";
@@ -108,6 +108,27 @@ function topInstances(joined: TensorView, k: number, count: number): string[][] 
     ]);
 }
 
+/**
+ * The bundles the demo writes in `dir`: the recordings, the dataset, the PCA and the CP (an
+ * invalid `--recordings` names none: the command says so, and its run is recorded as failed).
+ */
+function demoLineage(args: Parsed): CommandLineage {
+  const dir = resolve(args.positionals[0] ?? "tt-demo");
+  const count = Number(args.values.recordings ?? DEMO_SHAPE.recordings);
+  const recordings = Number.isInteger(count) && count > 0 ? count : 0;
+  return {
+    inputs: [],
+    outputs: [
+      ...Array.from({ length: recordings }, (_, i) =>
+        join(dir, "recordings", demoRecordingName(i)),
+      ),
+      join(dir, "dataset"),
+      join(dir, "pca"),
+      join(dir, "cp"),
+    ],
+  };
+}
+
 export const demoCommand: Command = {
   name: "demo",
   summary: "build a demo dataset, select, decompose, write the result and join the scores back",
@@ -127,6 +148,7 @@ export const demoCommand: Command = {
     overwrite: { type: "boolean", description: "replace an earlier demo in <dir>" },
   },
   example: "tt demo ./tt-demo",
+  lineage: demoLineage,
   async run(args, out) {
     const started = performance.now();
     const dir = resolve(args.positionals[0] ?? "tt-demo");

@@ -30,6 +30,18 @@ export function splitH5Argument(text: string): { file: string; dataset: string |
   return { file: text.slice(0, at), dataset: text.slice(at + 1) };
 }
 
+/** The HDF5 file of `--h5 FILE[:/PATH]` as a run's input (none when absent or malformed). */
+export function h5FileInputs(args: Parsed): { location: string }[] {
+  const text = args.values.h5;
+  if (typeof text !== "string") return [];
+  try {
+    return [{ location: splitH5Argument(text).file }];
+  } catch {
+    // Malformed: the command says so when it runs, and its run is recorded as failed.
+    return [];
+  }
+}
+
 /** `--axis-order`, checked. */
 function axisOrderOf(args: Parsed): AxisOrder {
   const order = stringOption(args, "axis-order", "import") ?? "hdf5";

@@ -8,9 +8,10 @@ import { createTensor, readNpyFile, writeDataset } from "tensortools";
 import { type Command, type Parsed, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { metaOptions, readAxisMeta } from "../import-meta.js";
+import { optionInput, pairFileInputs } from "../lineage-inputs.js";
 import { note, type Output, printJson, progressBar } from "../output.js";
 import { naming } from "../system-errors.js";
-import { importH5 } from "./import-h5.js";
+import { h5FileInputs, importH5 } from "./import-h5.js";
 
 /** `tt import --npy`: the array read whole, written as a bundle. */
 async function importNpy(args: Parsed, out: Output, npy: string): Promise<number> {
@@ -113,6 +114,12 @@ export const importCommand: Command = {
     "--h5 FILE:/PATH copies the dataset into a Zarr bundle block by block (memory stays a few blocks whatever the file's size); with --link the bundle reads the file in place instead: it is hard-linked into <out> (which must be on the same file system), nothing is copied, and tt gc never removes it. tt verify compares a linked file's bytes; a linked file whose length or time changes is refused on open, and results computed from it are reported stale.",
     "A 10X matrix, cells first, keyed by its barcodes and read in place: tt import --h5 filtered_feature_bc_matrix.h5:/matrix --sparse columns --transpose --axes cell,gene --h5-column cell.barcode=/matrix/barcodes --h5-column gene.gene_id=/matrix/features/id --id cell=barcode --id gene=gene_id --link ./cells",
   ],
+  lineage(args) {
+    return {
+      inputs: [...optionInput(args, "npy"), ...h5FileInputs(args), ...pairFileInputs(args, "meta")],
+      outputs: [args.positionals[0]!],
+    };
+  },
   async run(args, out) {
     const npy = stringOption(args, "npy", "import");
     const h5 = stringOption(args, "h5", "import");

@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import { buildPyramid, instanceTableOf, openResult, type PyramidSortKey } from "tensortools";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
+import { optionInput } from "../lineage-inputs.js";
 import { print, printJson, progressBar } from "../output.js";
 
 /** `--factor` as 2 or 4 (2 when absent). */
@@ -55,6 +56,10 @@ export const pyramidCommand: Command = {
     "The pyramid is a new version of the bundle: readers of the old version keep working, an interrupted run leaves the old version. Appending to the bundle drops its pyramids; run tt pyramid again.",
     "A sorted pyramid (--sort-by) is built alongside the others; one per sort column, rebuilt in place by running the command again.",
   ],
+  lineage(args) {
+    const bundle = args.positionals[0]!;
+    return { inputs: [{ location: bundle }, ...optionInput(args, "from")], outputs: [bundle] };
+  },
   async run(args, out) {
     const bundle = args.positionals[0]!;
     const factor = factorOption(stringOption(args, "factor", "pyramid"));
