@@ -332,8 +332,12 @@ export class Catalog {
       const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(input.location);
       const location = url ? input.location : resolve(input.location);
       const info = url ? undefined : await stat(location).catch(() => undefined);
-      if (info?.isDirectory()) {
-        const facts = await bundleFacts(location);
+      // A folder that is not a readable bundle is recorded by its location alone: the run is
+      // still recorded (and the command reports its own error about it).
+      const facts = info?.isDirectory()
+        ? await bundleFacts(location).catch(() => undefined)
+        : undefined;
+      if (facts !== undefined) {
         const row = this.#store(facts, {});
         await pinVersion(facts.location, this.path, facts.manifestHash, facts.files);
         inputs.push({
@@ -451,7 +455,13 @@ export class Catalog {
       this.failRun(id, error);
       throw error;
     }
-    await this.finishRun(id, outputsOf(value));
+    try {
+      await this.finishRun(id, outputsOf(value));
+    } catch (error) {
+      // The work is done but its outputs could not be registered: the run says so.
+      this.failRun(id, error);
+      throw error;
+    }
     return value;
   }
 
@@ -563,10 +573,24 @@ export class Catalog {
         }
       }
     }
-    const derivations = db
-      .prepare("SELECT * FROM derivations WHERE version_id = ? ORDER BY position")
-      .all(r.id) as Row[];
-    for (const d of derivations) {
+    const derivationsOf = (id: number) =>
+      db
+        .prepare("SELECT * FROM derivations WHERE version_id = ? ORDER BY position")
+        .all(id) as Row[];
+    const previousRow = this.#row(
+      "v.artifact_id = (SELECT artifact_id FROM versions WHERE id = ?) AND v.version = ?",
+      r.id,
+      r.version - 1,
+    );
+    // What the version before already records (an annotated concatenation keeps its sources) is
+    // shown under that version, not again here.
+    const inherited = new Set(
+      previousRow === undefined
+        ? []
+        : derivationsOf(previousRow.id).map((d) => `${d.how} ${d.location} ${d.manifest_hash}`),
+    );
+    for (const d of derivationsOf(r.id)) {
+      if (inherited.has(`${d.how} ${d.location} ${d.manifest_hash}`)) continue;
       const source =
         d.location === null
           ? undefined
@@ -590,14 +614,9 @@ export class Catalog {
           ),
         });
     }
-    const previous = this.#row(
-      "v.artifact_id = (SELECT artifact_id FROM versions WHERE id = ?) AND v.version = ?",
-      r.id,
-      r.version - 1,
-    );
-    if (previous !== undefined && !linked.has(previous.id))
+    if (previousRow !== undefined && !linked.has(previousRow.id))
       links.push({
-        row: previous,
+        row: previousRow,
         edge: { how: "previous version", runId: null, transform: null, selectors: null },
       });
     return links;
@@ -633,8 +652,16 @@ export class Catalog {
         "SELECT * FROM derivations WHERE location = ? AND manifest_hash = ? ORDER BY version_id",
       )
       .all(r.location, r.manifest_hash) as Row[];
+    // A version that only inherits the derivation from its own previous version is reached
+    // through that one ("next version"), not again here.
+    const inheritedBy = db.prepare(
+      `SELECT 1 FROM derivations p JOIN versions v ON v.id = ? JOIN versions w
+         ON w.artifact_id = v.artifact_id AND w.version = v.version - 1
+       WHERE p.version_id = w.id AND p.how = ? AND p.location = ? AND p.manifest_hash = ?`,
+    );
     for (const d of derived) {
       if (linked.has(d.version_id as number)) continue;
+      if (inheritedBy.get(d.version_id, d.how, d.location, d.manifest_hash) !== undefined) continue;
       linked.add(d.version_id as number);
       links.push({
         row: this.#row("v.id = ?", d.version_id)!,

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { concatDatasets } from "@tt/concat/fs";
 import { temporaryDirectory } from "@tt/test-fixtures";
@@ -174,6 +174,32 @@ describe("runs", () => {
       status: "done",
       outputs: [{ key: "rec1", version: 1 }],
     });
+    await expect(
+      catalog.recordRun(
+        spec,
+        async () => 1,
+        () => [join(dir.path, "never-written")],
+      ),
+    ).rejects.toMatchObject({ tag: "not-found" });
+    expect(catalog.runs()[0]).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/never-written holds no manifest.json/),
+    });
+    mkdirSync(join(dir.path, "damaged"));
+    writeFileSync(join(dir.path, "damaged", "manifest.json"), "{");
+    const damaged = await catalog.startRun({
+      ...spec,
+      inputs: [{ location: join(dir.path, "damaged") }],
+    });
+    expect(catalog.run(damaged).inputs).toEqual([
+      {
+        location: join(dir.path, "damaged"),
+        key: null,
+        version: null,
+        sha256: null,
+        selectors: null,
+      },
+    ]);
     expect(() => catalog.run(99)).toThrow(/has no run 99/);
     await expect(catalog.startRun({ ...spec, transform: "" })).rejects.toMatchObject({
       field: "transform",
@@ -217,6 +243,40 @@ describe("lineage", () => {
     expect(mermaid).toContain(
       "n1 -->|\"input [query {'axis':'instance','expr':'label == 'a''}]\"| n0",
     );
+  });
+
+  it("a concatenation annotated since shows its sources once, under the version that made them", async () => {
+    await writeSmallDataset(join(dir.path, "rec1"), "a");
+    await writeSmallDataset(join(dir.path, "rec2"), "b");
+    const inputs = [join(dir.path, "rec1"), join(dir.path, "rec2")];
+    const concat = await catalog.startRun({
+      transform: "tt concat",
+      libraryVersion: "x",
+      params: {},
+      inputs: inputs.map((location) => ({ location })),
+    });
+    await concatDatasets(inputs, { out: join(dir.path, "all") });
+    await catalog.finishRun(concat, [join(dir.path, "all")]);
+    const annotate = await catalog.startRun({
+      transform: "tt annotate",
+      libraryVersion: "x",
+      params: {},
+      inputs: [{ location: join(dir.path, "all") }],
+    });
+    const { annotateBundle, openBundle } = await import("@tt/bundle");
+    const { createDirectoryStore } = await import("@tt/storage/fs");
+    const { MetaTable } = await import("@tt/schema");
+    const store = createDirectoryStore(join(dir.path, "all"));
+    const ids = (await openBundle(store)).meta("instance").column("instance_id");
+    await annotateBundle(store, "instance", MetaTable.fromColumns({ instance_id: ids, note: ids }));
+    await catalog.finishRun(annotate, [join(dir.path, "all")]);
+    expect(catalog.resolve("all").version).toBe(2);
+    const up = formatLineage(catalog.lineage("all"));
+    expect(up.match(/dataset rec1 v1/g)).toHaveLength(1);
+    expect(up).not.toContain("<- source");
+    expect(up).toContain(`<- run ${annotate}: tt annotate\n   dataset all v1`);
+    const down = formatLineage(catalog.lineage("rec1", { direction: "down" }), "down");
+    expect(down.match(/dataset all v2/g)).toHaveLength(1);
   });
 
   it("runs link versions of the same bundle; what the catalog does not hold is named as such", async () => {
