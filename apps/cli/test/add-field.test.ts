@@ -16,6 +16,7 @@ import {
   tempDir,
   tt,
   versionOf,
+  writeNpyFile,
   writeSmallDemo,
 } from "./helpers.js";
 
@@ -27,19 +28,10 @@ function demoCopy(from = join(dir, "demo")): string {
   return copyDemo(from, join(dir, `copy-${++copies}`)).dataset;
 }
 
-/** Writes a C-order little-endian float32 .npy file of `shape` whose element k is `k / 4`. */
+/** Writes a float32 .npy file of `shape` whose element k is `k / 4`. */
 function writeNpy(path: string, shape: number[]): Float32Array {
   const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, k) => k / 4);
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(", ")},), }`;
-  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
-  const prefix = new Uint8Array(10);
-  prefix.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(prefix.buffer).setUint16(8, header.length, true);
-  const bytes = new Uint8Array(10 + header.length + data.byteLength);
-  bytes.set(prefix);
-  bytes.set(new TextEncoder().encode(header), 10);
-  bytes.set(new Uint8Array(data.buffer), 10 + header.length);
-  writeFileSync(path, bytes);
+  writeNpyFile(path, data, shape);
   return data;
 }
 

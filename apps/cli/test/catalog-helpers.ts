@@ -4,28 +4,18 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { type Run, tt } from "./helpers.js";
+import { type Run, tt, writeNpyFile } from "./helpers.js";
 
 /** Instances, samples and channels of a recording. */
 export const RECORDING_SHAPE = [12, 8, 3] as const;
 
-/** Writes a C-order little-endian float64 .npy file of `shape` with values that vary by `seed`. */
+/** Writes a float64 .npy file of `shape` with values that vary by `seed`. */
 function writeNpy(path: string, shape: readonly number[], seed: number): void {
-  const length = shape.reduce((a, b) => a * b, 1);
   const data = Float64Array.from(
-    { length },
+    { length: shape.reduce((a, b) => a * b, 1) },
     (_, k) => Math.sin(k * 0.37 + seed) + ((k * 7919 + seed * 104729) % 13) / 13,
   );
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(", ")},), }`;
-  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
-  const prefix = new Uint8Array(10);
-  prefix.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(prefix.buffer).setUint16(8, header.length, true);
-  const bytes = new Uint8Array(10 + header.length + data.byteLength);
-  bytes.set(prefix);
-  bytes.set(new TextEncoder().encode(header), 10);
-  bytes.set(new Uint8Array(data.buffer), 10 + header.length);
-  writeFileSync(path, bytes);
+  writeNpyFile(path, data, shape);
 }
 
 /**

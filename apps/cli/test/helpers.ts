@@ -1,7 +1,7 @@
 /** Running the built `tt` binary in a child process, as users do. */
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
@@ -96,4 +96,23 @@ export async function killAndVerify(
 /** Resolves after `ms` milliseconds. */
 export function after(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
+}
+
+/** Writes `data` as a C-order little-endian .npy file of `shape` (float32 or float64, as `data`). */
+export function writeNpyFile(
+  path: string,
+  data: Float32Array | Float64Array,
+  shape: readonly number[],
+): void {
+  const descr = data instanceof Float32Array ? "<f4" : "<f8";
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(", ")},), }`;
+  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
+  const prefix = new Uint8Array(10);
+  prefix.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(prefix.buffer).setUint16(8, header.length, true);
+  const bytes = new Uint8Array(10 + header.length + data.byteLength);
+  bytes.set(prefix);
+  bytes.set(new TextEncoder().encode(header), 10);
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  writeFileSync(path, bytes);
 }
