@@ -34,12 +34,26 @@ function arith1(op: i32, x: f64, y: f64): f64 {
 }
 
 /**
- * `a[r, k] = a[r, k] op y[k]` for `count` elements from element `k0` of a row at `row`, `y` the
- * f64 at `ys` (one per element, read from `ys` on). Inlined where it is called, so that `op` is a
- * constant there and its branches fold away (a branch per vector costs more than the product).
+ * Operators as types, for loops compiled once per operator: `O` of `arithRun<T, O>` is one of
+ * these, and its size gives the operator, a constant when the loop is compiled, so the branches
+ * on it fold away (a branch per vector costs more than the product).
  */
-@inline
-function arithRun<T>(op: i32, row: usize, count: i32, ys: usize): void {
+type OpAdd = i8;
+type OpSubtract = i16;
+type OpMultiply = i32;
+type OpDivide = i64;
+
+/** The operator code (0 add, 1 subtract, 2 multiply, 3 divide) of an operator type. */
+function codeOf<O>(): i32 {
+  return sizeof<O>() === 1 ? 0 : sizeof<O>() === 2 ? 1 : sizeof<O>() === 4 ? 2 : 3;
+}
+
+/**
+ * `a[r, k] = a[r, k] op y[k]` for `count` elements from element `k0` of a row at `row`, `y` the
+ * f64 at `ys` (one per element, read from `ys` on); `op` is that of the operator type `O`.
+ */
+function arithRun<T, O>(row: usize, count: i32, ys: usize): void {
+  const op = codeOf<O>();
   let k = 0;
   if (sizeof<T>() === 4) {
     for (; k + 4 <= count; k += 4) {
@@ -67,12 +81,12 @@ export function arithOperands<T>(a: usize, rows: i32, n: i32, op: i32, operands:
   for (let r = 0; r < rows; r++) arithRow<T>(op, a + <usize>r * n * sizeof<T>(), n, operands);
 }
 
-/** `arithRun` with `op` a constant in each call, so that the loop has no branch on it. */
+/** `arithRun` compiled for the operator `op`, so that the loop has no branch on it. */
 function arithRow<T>(op: i32, row: usize, count: i32, ys: usize): void {
-  if (op === 0) arithRun<T>(0, row, count, ys);
-  else if (op === 1) arithRun<T>(1, row, count, ys);
-  else if (op === 2) arithRun<T>(2, row, count, ys);
-  else arithRun<T>(3, row, count, ys);
+  if (op === 0) arithRun<T, OpAdd>(row, count, ys);
+  else if (op === 1) arithRun<T, OpSubtract>(row, count, ys);
+  else if (op === 2) arithRun<T, OpMultiply>(row, count, ys);
+  else arithRun<T, OpDivide>(row, count, ys);
 }
 
 /**
@@ -245,10 +259,10 @@ export function absRows<T>(a: usize, count: i32): void {
 
 /**
  * `a[k] = a[k] op value` for `count` elements of one row at `row`: the value splat in a register;
- * inlined, as `arithRun`, so that `op` is a constant in the loop.
+ * compiled per operator type `O`, as `arithRun`.
  */
-@inline
-function splatRun<T>(op: i32, row: usize, count: i32, value: f64): void {
+function splatRun<T, O>(row: usize, count: i32, value: f64): void {
+  const op = codeOf<O>();
   const y = f64x2.splat(value);
   let k = 0;
   if (sizeof<T>() === 4) {
@@ -277,10 +291,10 @@ function splatRows<T>(a: usize, rows: i32, n: i32, op: i32, values: usize): void
   for (let r = 0; r < rows; r++) {
     const row = a + <usize>r * n * sizeof<T>();
     const value = load<f64>(values + ((<usize>r) << 3));
-    if (op === 0) splatRun<T>(0, row, n, value);
-    else if (op === 1) splatRun<T>(1, row, n, value);
-    else if (op === 2) splatRun<T>(2, row, n, value);
-    else splatRun<T>(3, row, n, value);
+    if (op === 0) splatRun<T, OpAdd>(row, n, value);
+    else if (op === 1) splatRun<T, OpSubtract>(row, n, value);
+    else if (op === 2) splatRun<T, OpMultiply>(row, n, value);
+    else splatRun<T, OpDivide>(row, n, value);
   }
 }
 

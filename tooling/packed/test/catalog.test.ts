@@ -34,7 +34,9 @@ describe.each(["npm", "pnpm"] as const)("the catalog installed with %s", (manage
     ]);
     const lines = report.lineage.split("\n");
     expect(lines[0]).toMatch(/^result pca v1 \(/);
-    expect(lines[1]).toMatch(/^└─ <- run 4: writeResult \[query \{"axis":"instance","expr":"good"\}\]$/);
+    expect(lines[1]).toMatch(
+      /^└─ <- run 4: writeResult \[query \{"axis":"instance","expr":"good"\}\]$/,
+    );
     expect(lines[2]).toMatch(/^ {3}dataset all v1 \(/);
     expect(report.lineage).toMatch(/<- run 3: concatDatasets\n.*dataset rec1 v1/);
     expect(report.lineage).toMatch(/<- run 3: concatDatasets\n.*dataset rec2 v1/);

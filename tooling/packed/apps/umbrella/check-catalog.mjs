@@ -22,7 +22,10 @@ await rm(out, { recursive: true, force: true });
 const catalog = join(out, "catalog.db");
 const recording = (name, offset) => {
   const n = 30;
-  const data = Float32Array.from({ length: n * 8 * 2 }, (_, i) => Math.sin(i * 0.37 + offset) + (i % 7));
+  const data = Float32Array.from(
+    { length: n * 8 * 2 },
+    (_, i) => Math.sin(i * 0.37 + offset) + (i % 7),
+  );
   return createTensor({
     data,
     shape: [n, 8, 2],
@@ -45,7 +48,10 @@ opened.setFeatures("all", { modality: "eeg" });
 const lineage = formatLineage(opened.lineage("pca"));
 const report = {
   lineage,
-  transforms: opened.runs().map((run) => `${run.transform}:${run.status}`).reverse(),
+  transforms: opened
+    .runs()
+    .map((run) => `${run.transform}:${run.status}`)
+    .reverse(),
   found: opened.find("modality == 'eeg' and n_instances > 30").map((v) => `${v.key}@${v.version}`),
 };
 opened.close();
