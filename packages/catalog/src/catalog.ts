@@ -544,35 +544,47 @@ export class Catalog {
     return build(row, null);
   }
 
+  /**
+   * The inputs of the run that wrote `r`, as links (their versions added to `linked`); `bare`,
+   * the run when it read nothing recorded (`tt demo`): what the bundle records is then shown as
+   * coming through it.
+   */
+  #runLinks(
+    r: VersionRow,
+    linked: Set<number>,
+  ): { links: Link[]; bare: { runId: number; transform: string } | undefined } {
+    const links: Link[] = [];
+    if (r.run_id === null) return { links, bare: undefined };
+    const db = this.#db;
+    const { transform } = db.prepare("SELECT transform FROM runs WHERE id = ?").get(r.run_id) as {
+      transform: string;
+    };
+    const inputs = db
+      .prepare("SELECT * FROM run_inputs WHERE run_id = ? ORDER BY position")
+      .all(r.run_id) as Row[];
+    for (const input of inputs) {
+      const edge: LineageEdge = {
+        how: "run",
+        runId: r.run_id,
+        transform,
+        selectors: input.selectors === null ? null : JSON.parse(input.selectors as string),
+      };
+      if (input.version_id !== null) {
+        linked.add(input.version_id as number);
+        links.push({ row: this.#row("v.id = ?", input.version_id)!, edge });
+      } else
+        links.push({
+          node: fileNode(input.location as string, input.sha256 as string | null, edge),
+        });
+    }
+    return { links, bare: inputs.length === 0 ? { runId: r.run_id, transform } : undefined };
+  }
+
   /** What `r` was made from. */
   #parents(r: VersionRow): Link[] {
     const db = this.#db;
-    const links: Link[] = [];
     const linked = new Set<number>();
-    if (r.run_id !== null) {
-      const run = db.prepare("SELECT transform FROM runs WHERE id = ?").get(r.run_id) as {
-        transform: string;
-      };
-      const inputs = db
-        .prepare("SELECT * FROM run_inputs WHERE run_id = ? ORDER BY position")
-        .all(r.run_id) as Row[];
-      for (const input of inputs) {
-        const edge: LineageEdge = {
-          how: "run",
-          runId: r.run_id,
-          transform: run.transform,
-          selectors: input.selectors === null ? null : JSON.parse(input.selectors as string),
-        };
-        if (input.version_id !== null) {
-          linked.add(input.version_id as number);
-          links.push({ row: this.#row("v.id = ?", input.version_id)!, edge });
-        } else {
-          links.push({
-            node: fileNode(input.location as string, input.sha256 as string | null, edge),
-          });
-        }
-      }
-    }
+    const { links, bare } = this.#runLinks(r, linked);
     const derivationsOf = (id: number) =>
       db
         .prepare("SELECT * FROM derivations WHERE version_id = ? ORDER BY position")
@@ -598,8 +610,8 @@ export class Catalog {
       if (source !== undefined && linked.has(source.id)) continue;
       const edge: LineageEdge = {
         how: d.how as string,
-        runId: null,
-        transform: null,
+        runId: bare?.runId ?? null,
+        transform: bare?.transform ?? null,
         selectors: d.selectors === null ? null : JSON.parse(d.selectors as string),
       };
       if (source !== undefined) {

@@ -279,6 +279,28 @@ describe("lineage", () => {
     expect(down.match(/dataset all v2/g)).toHaveLength(1);
   });
 
+  it("a run that read nothing recorded shows on what the bundles record", async () => {
+    await writeSmallDataset(join(dir.path, "rec1"), "a");
+    await writeSmallDataset(join(dir.path, "rec2"), "b");
+    const run = await catalog.startRun({
+      transform: "tt demo",
+      libraryVersion: "x",
+      params: {},
+      inputs: [],
+    });
+    await concatDatasets([join(dir.path, "rec1"), join(dir.path, "rec2")], {
+      out: join(dir.path, "all"),
+    });
+    await catalog.finishRun(run, [
+      join(dir.path, "rec1"),
+      join(dir.path, "rec2"),
+      join(dir.path, "all"),
+    ]);
+    const text = formatLineage(catalog.lineage("all"));
+    expect(text).toContain(`├─ <- source, run ${run}: tt demo\n│  dataset rec1 v1`);
+    expect(text).toContain(`└─ <- source, run ${run}: tt demo\n   dataset rec2 v1`);
+  });
+
   it("runs link versions of the same bundle; what the catalog does not hold is named as such", async () => {
     const path = join(dir.path, "rec1");
     await writeSmallDataset(path, "a");
