@@ -41,6 +41,13 @@ export interface S3StoreOptions {
   backoffMs?: number;
   /** The fetch to send requests with (default the global one). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Whether the server honours conditional PUTs (`If-None-Match: *`, `If-Match: <etag>`), as AWS
+   * S3, MinIO and Cloudflare R2 do: then the store has `swap`, and a bundle's commit is a
+   * compare-and-swap of its manifest, so of two writers committing at once one gets a
+   * ConflictError. Off by default: a server that ignores the headers would overwrite silently.
+   */
+  conditionalWrites?: boolean;
 }
 
 /** An S3 store: a key-value store, and the most requests it had in flight at once. */
@@ -225,6 +232,8 @@ export function createS3Store(options: S3StoreOptions): S3Store {
     },
     list: (prefix = "") => listKeys(connection, `${folder}${prefix}`),
   };
+  if (options.conditionalWrites === true)
+    store.swap = (key, value, expected) => swapObject(connection, key, value, expected);
 
   return store;
 }
@@ -253,4 +262,41 @@ async function* listKeys(connection: Connection, full: string): AsyncIterable<st
     if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || keys.length === 0) return;
     after = keys[keys.length - 1];
   }
+}
+
+/** Whether two byte arrays hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/**
+ * Replaces `key` with `value` only if it now holds `expected` (undefined: only if it is missing),
+ * by one conditional PUT: `If-None-Match: *`, or `If-Match` with the ETag of the object read and
+ * found equal to `expected`. HTTP 412 (or 409, a concurrent conditional write) is "not swapped".
+ */
+async function swapObject(
+  connection: Connection,
+  key: string,
+  value: Uint8Array,
+  expected: Uint8Array | undefined,
+): Promise<boolean> {
+  const { objectUrl, request, answer } = connection;
+  const url = objectUrl(key);
+  let condition: Record<string, string> = { "If-None-Match": "*" };
+  if (expected !== undefined) {
+    const current = await answer(url, await request(url, () => ({})));
+    if (current === undefined) return false;
+    const etag = current.headers.get("etag");
+    const bytes = new Uint8Array(await current.arrayBuffer());
+    if (etag === null || !sameBytes(bytes, expected)) return false;
+    condition = { "If-Match": etag };
+  }
+  const body = value.slice();
+  const response = await request(url, () => ({ method: "PUT", body, headers: condition }));
+  if (response.status === 412 || response.status === 409) {
+    await response.body?.cancel().catch(() => undefined);
+    return false;
+  }
+  await answer(url, response);
+  return true;
 }

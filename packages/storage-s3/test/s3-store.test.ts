@@ -6,9 +6,10 @@
 
 import { createServer } from "node:net";
 import { openBundle, writeBundle } from "@tt/bundle";
-import { createTensor, DataError, IoError } from "@tt/schema";
+import { ConflictError, createTensor, DataError, IoError } from "@tt/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Store, type S3StoreOptions } from "../src/index.js";
+import { type ConditionalFront, startConditionalFront } from "./conditional-front.js";
 import { CREDENTIALS, type S3Server, startS3Server } from "./s3-server.js";
 
 let server: S3Server;
@@ -236,5 +237,56 @@ describe("requests", () => {
     await expect(async () => {
       for await (const _ of absent.list()) break;
     }).rejects.toThrow(IoError);
+  });
+});
+
+describe("conditional writes (a front that honours them, as AWS S3, MinIO and R2 do)", () => {
+  let front: ConditionalFront;
+  beforeAll(async () => {
+    front = await startConditionalFront(server.endpoint);
+  });
+  afterAll(() => front.close());
+  const conditional = (prefix: string) =>
+    createS3Store({
+      endpoint: front.endpoint,
+      bucket: server.bucket,
+      prefix,
+      credentials: CREDENTIALS,
+      conditionalWrites: true,
+      backoffMs: 1,
+    });
+
+  it("swaps only from the bytes expected, and creates only what is missing", async () => {
+    const store = conditional(`case-${++folders}`);
+    expect(storeOf().swap).toBeUndefined();
+    expect(await store.swap!("m.json", bytes(1), undefined)).toBe(true);
+    expect(await store.swap!("m.json", bytes(2), undefined)).toBe(false);
+    expect(await store.swap!("m.json", bytes(3), bytes(9))).toBe(false);
+    expect(await store.swap!("m.json", bytes(3), bytes(1))).toBe(true);
+    expect([...((await store.get("m.json")) ?? [])]).toEqual([3]);
+    expect(await store.swap!("gone.json", bytes(3), bytes(1))).toBe(false);
+  });
+
+  it("of two writers committing to one bundle at once, one commits and the other gets a ConflictError", async () => {
+    const prefix = `case-${++folders}/bundle`;
+    const tensor = (scale: number) =>
+      createTensor({
+        data: Float32Array.from({ length: 32 * 4 }, (_, i) => i * scale),
+        shape: [32, 4],
+        axes: ["instance", "sample"],
+        axisIndex: { instance: Array.from({ length: 32 }, (_, i) => `e${i}`) },
+      });
+    await writeBundle(conditional(prefix), tensor(1), { chunkShape: [8, 4] });
+    const outcomes = await Promise.allSettled([
+      writeBundle(conditional(prefix), tensor(2), { overwrite: true, chunkShape: [8, 4] }),
+      writeBundle(conditional(prefix), tensor(3), { overwrite: true, chunkShape: [8, 4] }),
+    ]);
+    const rejected = outcomes.filter((o) => o.status === "rejected");
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    const opened = await openBundle(conditional(prefix));
+    expect(opened.manifest.version).toBe(2);
+    const scale = outcomes[0]!.status === "fulfilled" ? 2 : 3;
+    expect((await opened.array.read([]))[5]).toBe(5 * scale);
   });
 });
