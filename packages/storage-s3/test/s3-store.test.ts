@@ -7,6 +7,7 @@
 import { createServer } from "node:net";
 import { openBundle, writeBundle } from "@tt/bundle";
 import { ConflictError, createTensor, DataError, IoError } from "@tt/schema";
+import { createHttpStore } from "@tt/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Store, type S3StoreOptions } from "../src/index.js";
 import { type ConditionalFront, startConditionalFront } from "./conditional-front.js";
@@ -130,6 +131,27 @@ describe("bundles", () => {
     expect(
       Array.from((await first.array.read([{ start: 3, stop: 4 }, null])) as Float32Array)[0],
     ).toBe(18);
+  });
+
+  it("a bundle in a public bucket opens unsigned, and through the HTTP store a browser uses", async () => {
+    const store = storeOf();
+    const data = Float32Array.from({ length: 16 * 3 }, (_, i) => i / 2);
+    const tensor = createTensor({
+      data,
+      shape: [16, 3],
+      axes: ["instance", "sample"],
+      axisIndex: { instance: Array.from({ length: 16 }, (_, i) => `e${i}`) },
+    });
+    await writeBundle(store, tensor, { chunkShape: [4, 3] });
+    const { credentials: _, ...unsigned } = storeOptionsOf(store);
+    const prefix = store.location.slice("s3://test-bucket/".length);
+    for (const reader of [
+      createS3Store(unsigned),
+      createHttpStore(`${server.endpoint}/${server.bucket}/${prefix}`),
+    ]) {
+      const opened = await openBundle(reader);
+      expect(Array.from((await opened.array.read([])) as Float32Array)).toEqual(Array.from(data));
+    }
   });
 
   it("a writer whose requests fail mid-version leaves the previous version whole", async () => {
