@@ -11,8 +11,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/linalg": 1,
   // The write protocol every bundle writer shares: versioned files, inventory, commit, cleanup.
   "@tt/storage": 1,
-  // Bundles on S3-compatible object storage: a key-value store on @tt/schema's interface.
-  "@tt/storage-s3": 1,
+  // Bundles on S3-compatible object storage: a key-value store beside @tt/storage's own.
+  "@tt/storage-s3": 2,
   "@tt/store-zarr": 2,
   "@tt/meta-parquet": 2,
   // The input preparation the decomposition methods share, on the kernels; the methods sit above it.

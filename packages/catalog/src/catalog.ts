@@ -307,10 +307,16 @@ export class Catalog {
 
   /** The newest version of every artifact, by key. */
   list(): VersionRecord[] {
-    const rows = this.#db
-      .prepare(`${VERSION_SELECT} ORDER BY a.key, v.version`)
+    return this.#versionRows(false).map(versionRecord);
+  }
+
+  /** Every version's row (or the newest of each artifact), by key and version. */
+  #versionRows(allVersions: boolean): VersionRow[] {
+    const newest =
+      "WHERE v.version = (SELECT max(version) FROM versions w WHERE w.artifact_id = v.artifact_id)";
+    return this.#db
+      .prepare(`${VERSION_SELECT} ${allVersions ? "" : newest} ORDER BY a.key, v.version`)
       .all() as VersionRow[];
-    return rows.filter((r) => r.latest === 1).map(versionRecord);
   }
 
   // ---- runs ----
@@ -780,9 +786,11 @@ export class Catalog {
    * `registered_at`, then a column per feature (null where a version has no value).
    */
   table(options: { allVersions?: boolean } = {}): MetaTable {
-    const rows = (
-      this.#db.prepare(`${VERSION_SELECT} ORDER BY a.key, v.version`).all() as VersionRow[]
-    ).filter((r) => options.allVersions === true || r.latest === 1);
+    return this.#tableOf(this.#versionRows(options.allVersions === true));
+  }
+
+  /** The table of `rows` (see {@link table}). */
+  #tableOf(rows: readonly VersionRow[]): MetaTable {
     const features = this.features();
     const values = this.#db.prepare("SELECT version_id, name, value FROM feature_values").all() as {
       version_id: number;
@@ -832,14 +840,8 @@ export class Catalog {
    * 10000`. A syntax error or an unknown column is a QueryError that says where.
    */
   find(expression: string, options: { allVersions?: boolean } = {}): VersionRecord[] {
-    const table = this.table(options);
-    const rows = queryRows(table, expression);
-    const keys = table.column("key").values as string[];
-    const versions = table.column("version").values as Int32Array;
-    return Array.from(rows, (i) => {
-      const row = this.#row("a.key = ? AND v.version = ?", keys[i], versions[i])!;
-      return versionRecord(row);
-    });
+    const rows = this.#versionRows(options.allVersions === true);
+    return Array.from(queryRows(this.#tableOf(rows), expression), (i) => versionRecord(rows[i]!));
   }
 
   /** The database handle, for the package's own modules (export, gc). */

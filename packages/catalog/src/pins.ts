@@ -6,7 +6,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PINS_PREFIX } from "@tt/storage";
 
@@ -21,9 +21,10 @@ export function pinKey(catalogPath: string, manifestHash: string): string {
 const READ_ONLY = new Set(["EACCES", "EPERM", "EROFS"]);
 
 /**
- * Pins the version's `files` in the bundle directory `location`; false when the folder is
- * read-only to this process (the version is registered all the same, but nothing keeps its files
- * once the bundle's owner writes a new version and cleans up).
+ * Pins the version's `files` in the bundle directory `location` (nothing to do when its pin is
+ * there already: a version's files never change); false when the folder is read-only to this
+ * process (the version is registered all the same, but nothing keeps its files once the bundle's
+ * owner writes a new version and cleans up).
  */
 export async function pinVersion(
   location: string,
@@ -35,6 +36,13 @@ export async function pinVersion(
   const path = join(location, key);
   const text = JSON.stringify({ catalog: catalogPath, manifest_hash: manifestHash, files });
   const temporary = `${path}.${process.pid}.tmp`;
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    return true;
   try {
     await mkdir(join(location, PINS_PREFIX), { recursive: true });
     await writeFile(temporary, text);

@@ -11,7 +11,7 @@ import {
   NotFoundError,
   type TensorView,
 } from "@tt/schema";
-import { createHttpStore } from "@tt/storage";
+import { createHttpStore, sameBytes } from "@tt/storage";
 import {
   createDirectory,
   createDirectoryStore,
@@ -138,10 +138,6 @@ async function readManifestBytes(directory: string): Promise<Uint8Array | undefi
     (bytes) => new Uint8Array(bytes),
     () => undefined,
   );
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** Whether a writer is exchanging the result at `directory` right now. */

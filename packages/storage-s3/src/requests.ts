@@ -5,6 +5,7 @@
  */
 
 import { IoError } from "@tt/schema";
+import { systemErrorCode } from "@tt/storage";
 
 /** The statuses that are worth another try. */
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -36,17 +37,6 @@ function wait(ms: number, signal: AbortSignal | null | undefined): Promise<void>
       { once: true },
     );
   });
-}
-
-/** The system error code behind a failed fetch, if any (`ECONNREFUSED`, `ECONNRESET`). */
-export function systemErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === "string") return code;
-    current = cause;
-  }
-  return undefined;
 }
 
 /** A limit on requests in flight, shared by every request of one store. */

@@ -8,6 +8,7 @@ import {
   unsafePathReason,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { sameBytes } from "@tt/storage";
 import { AwsClient } from "aws4fetch";
 import { Limiter, type RequestPolicy, sendWithRetries } from "./requests.js";
 
@@ -262,11 +263,6 @@ async function* listKeys(connection: Connection, full: string): AsyncIterable<st
     if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || keys.length === 0) return;
     after = keys[keys.length - 1];
   }
-}
-
-/** Whether two byte arrays hold the same bytes. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /**

@@ -21,6 +21,7 @@
  * @packageDocumentation
  */
 
+export { sameBytes, systemErrorCode } from "./bytes.js";
 export {
   type CleanupOptions,
   type CleanupReport,

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { sameBytes } from "./bytes.js";
 import {
   type FileRecord,
   type Inventory,
@@ -209,11 +210,7 @@ function baseRecord(base: BaseVersion, hash: string): VersionRecord {
 async function swapManifest(session: WriteSession, bytes: Uint8Array): Promise<boolean> {
   const { store, manifestKey, base } = session;
   if (store.swap !== undefined) return store.swap(manifestKey, bytes, base?.bytes);
-  const current = await store.get(manifestKey);
-  const swapped =
-    current === undefined || base === undefined
-      ? current === base?.bytes
-      : current.length === base.bytes.length && current.every((b, i) => b === base.bytes[i]);
+  const swapped = sameBytes(await store.get(manifestKey), base?.bytes);
   if (swapped) await store.set(manifestKey, bytes);
   return swapped;
 }

@@ -17,6 +17,7 @@ import {
   unsafePathReason,
   type WritableKeyValueStore,
 } from "@tt/schema";
+import { sameBytes } from "../bytes.js";
 import { errorCode, fileSystem as fs } from "./file-system.js";
 import { createHandlePool, type HandlePool, type Lease } from "./handle-pool.js";
 
@@ -39,11 +40,6 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return errorCode(error) === "EPERM";
   }
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** What the operations of one directory store share. */

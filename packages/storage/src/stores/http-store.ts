@@ -1,6 +1,7 @@
 /** A read-only key-value store over HTTP: any static web server, with range requests. */
 
 import { type GetOptions, IoError, type KeyValueStore } from "@tt/schema";
+import { systemErrorCode } from "../bytes.js";
 
 /** Options of {@link createHttpStore}. */
 export interface HttpStoreOptions {
@@ -12,24 +13,6 @@ export interface HttpStoreOptions {
 
 /** The statuses that say a key is absent: the only answers read as "no such key". */
 const ABSENT = new Set([404, 410]);
-
-/**
- * The system error code behind a failed fetch (`ECONNREFUSED`, `ENOTFOUND`): fetch in Node
- * rejects with "fetch failed" and keeps the socket's error as its cause, sometimes one level down.
- */
-function systemErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const { code, cause, errors } = current as {
-      code?: unknown;
-      cause?: unknown;
-      errors?: unknown;
-    };
-    if (typeof code === "string") return code;
-    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
-  }
-  return undefined;
-}
 
 /** The failure of a request the server answered with `response`, which is not a success. */
 function failedAnswer(href: string, response: Response): IoError {
