@@ -55,6 +55,13 @@ export {
   type TypedArrayOf,
   typedArrayConstructor,
 } from "./dtype.js";
+export type {
+  Engine,
+  EngineTask,
+  RoundOptions,
+  RoundProgress,
+  TaskHandler,
+} from "./engine.js";
 export {
   AlreadyExistsError,
   ArgumentError,
