@@ -75,11 +75,29 @@ export {
   instanceTable,
   preprocessingTensors,
 } from "./output.js";
+export {
+  assertPartitionable,
+  coordinatorSource,
+  mergeScans,
+  openPartitionSource,
+  type ScanPartial,
+  type SharedStatistics,
+  scanPartition,
+} from "./partition.js";
+export {
+  mergePassOutputs,
+  type PassFunction,
+  type PassInput,
+  type PassOutput,
+  type PassRunner,
+  runPass,
+} from "./passes.js";
 export { type Plan, planUnfolding, resolveAxis } from "./plan.js";
 export { normalGenerator, uniformGenerator } from "./random.js";
 export {
   type MatrixSource,
   openSource,
+  type SourceOpener,
   type SourceOptions,
   type StatValues,
 } from "./source.js";

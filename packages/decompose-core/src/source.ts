@@ -11,6 +11,7 @@ import type { PreprocessConfig } from "./config-fields.js";
 import { allZeroError, instanceName, tooLargeError } from "./data-errors.js";
 import { ldexp, log2MatrixNorm, type Magnitude, matrixExponent } from "./magnitude.js";
 import type { MemoryPlan } from "./memory.js";
+import type { PassRunner } from "./passes.js";
 import type { Plan } from "./plan.js";
 import { type Preprocessor, preprocessor } from "./preprocess.js";
 import { FIRST_IDS, type Scan } from "./scan.js";
@@ -49,6 +50,11 @@ export interface MatrixSource {
   readonly rowSquares: Float64Array | undefined;
   /** Reads of the data so far. */
   passes: number;
+  /**
+   * A coordinator's source (see partition.ts): the passes of {@link runPass} run on the data's
+   * partitions elsewhere through it, and `forEachBlock` is not available. Undefined otherwise.
+   */
+  readonly runner?: PassRunner;
   /**
    * Calls `visit` with consecutive preprocessed blocks and the row each starts at. With
    * `fuseAffine`, a streamed block whose preprocessing is one affine map per column may come
@@ -91,6 +97,12 @@ export interface SourceOptions {
   /** The fit's context: the scan reports progress in phase `"read"` and stops on its signal. */
   context: Pick<FitContext, "signal" | "onProgress">;
 }
+
+/**
+ * Opens the source a fit's solvers read: {@link openSource} in one process; a coordinator of a
+ * split fit passes its own (see partition.ts).
+ */
+export type SourceOpener = (options: SourceOptions) => Promise<MatrixSource>;
 
 /** Scans the view once (twice for data that must be rescaled) and returns the source the solvers read. */
 export async function openSource(options: SourceOptions): Promise<MatrixSource> {

@@ -17,6 +17,7 @@ import type { MatrixSource } from "@tt/decompose-core";
 import { type Kernels, khatriRao, matmulTransA, mttkrpFromPartial } from "@tt/linalg";
 import { imputeMissing } from "./impute.js";
 import { type LineSearchState, tryLineSearch } from "./line-search.js";
+import { normalProduct } from "./passes.js";
 import {
   dot,
   gramOf,
@@ -159,9 +160,7 @@ async function solveInstanceMode(
   if (!state.fused) return { T, G0: await solveInstanceRows(state, sweep === 0, KR, V0, T) };
   state.y = timesSmall(KR, pinvSymmetric(V0, R), R);
   const Y = state.y;
-  await source.forEachBlock(async (block) => {
-    await kernels.normalProduct(block, Y, R, T);
-  });
+  T.set(await normalProduct(source, kernels, Y, R));
   return { T, G0: symmetrize(matmulTransA(Y, p, R, T, R), R) };
 }
 

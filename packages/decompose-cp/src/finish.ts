@@ -8,6 +8,7 @@
 import type { MatrixSource } from "@tt/decompose-core";
 import { type KernelMatrix, type Kernels, khatriRao, matmul } from "@tt/linalg";
 import type { AlsResult } from "./als.js";
+import { fusedLastRead } from "./passes.js";
 import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
 import { transpose } from "./transpose.js";
 
@@ -105,6 +106,17 @@ async function lastRead(
     total: 0,
   };
   const masked = source.missing.length > 0;
+  if (als.y !== undefined && als.u0 === undefined && !masked) {
+    // Fused: one pass gives U₀'s rows and the errors (here or on the partitions).
+    const last = await fusedLastRead(source, kernels, {
+      Y: als.y,
+      KR,
+      H,
+      R,
+      withT: als.partial === undefined,
+    });
+    return { U0: last.U0, T: last.T ?? read.T, rowErrors: last.rowErrors, total: last.total };
+  }
   const zero = new Float64Array(p);
   await source.forEachBlock(async (block, row0) => {
     const rows = block.rows;

@@ -8,6 +8,7 @@ import {
   type Plan,
   planMemory,
   preprocessingTensors,
+  type SourceOpener,
   statLayouts,
 } from "@tt/decompose-core";
 import { createKernels, type KernelDType, type Kernels, khatriRao } from "@tt/linalg";
@@ -16,8 +17,9 @@ import { type AlsOptions, type AlsResult, runAls } from "./als.js";
 import type { CpConfig } from "./config.js";
 import { type DiagnosticsInput, diagnosticsOf } from "./diagnostics.js";
 import { type FinishedModel, finishModel } from "./finish.js";
-import { ModeGrams, randomFactors } from "./init.js";
+import { gramFactors, randomFactors } from "./init.js";
 import { axisFactorTable, componentTable } from "./output.js";
+import { type FirstReadSums, firstRead } from "./passes.js";
 import { planTensor } from "./plan.js";
 import { transpose } from "./transpose.js";
 
@@ -26,6 +28,7 @@ export async function fitCp(
   view: ReadableView,
   config: CpConfig,
   context: FitContext,
+  open: SourceOpener = openSource,
 ): Promise<MethodOutput> {
   const { signal } = context;
   const plan = planTensor(view, config);
@@ -36,11 +39,14 @@ export async function fitCp(
   const { seed } = context;
   const kernels = await fitKernels(config, context);
   try {
-    const source = await openSource({ view, plan, config, layouts, kernels, memory, context });
-    const first = await firstRead(source, kernels, config, dims, memory.dtype);
+    const source = await open({ view, plan, config, layouts, kernels, memory, context });
+    const first = await readFirst(source, kernels, config, dims, memory.dtype);
     // All zeros (zero variance after centering): the relative error would be 0/0.
     source.assertNotAllZero(first.totalSquares);
-    const init = first.grams?.factors(R, seed, config.nonnegative) ?? randomFactors(dims, R, seed);
+    const init =
+      first.grams === undefined
+        ? randomFactors(dims, R, seed)
+        : gramFactors(dims, first.grams, R, seed, config.nonnegative);
     const als = await sweep(config, context, {
       source,
       kernels,
@@ -94,44 +100,23 @@ function sweep(
   });
 }
 
-/** What the first read of the preprocessed data gives. */
-interface FirstRead {
-  /** ‖X‖² of the preprocessed data. */
-  totalSquares: number;
-  /** Each row's squared norm. */
-  rowSquares: Float64Array;
-  /** The modes' Gram matrices for `init: "svd"` (their kernel memory freed). */
-  grams: ModeGrams | undefined;
-}
-
 /**
  * Reads the data once for its squared norms and, for `init: "svd"`, the modes' Gram matrices; the
  * norms alone come from the scan when it measured them (data that preprocessing leaves as read).
  */
-async function firstRead(
+async function readFirst(
   source: MatrixSource,
   kernels: Kernels,
   config: CpConfig,
   dims: number[],
   dtype: KernelDType,
-): Promise<FirstRead> {
+): Promise<FirstReadSums> {
   if (config.init !== "svd" && source.rowSquares !== undefined) {
     let totalSquares = 0;
     for (const s of source.rowSquares) totalSquares += s;
     return { totalSquares, rowSquares: source.rowSquares, grams: undefined };
   }
-  const grams = config.init === "svd" ? new ModeGrams(kernels, dims, dtype, source.n) : undefined;
-  const zero = new Float64Array(source.p);
-  let totalSquares = 0;
-  const rowSquares = new Float64Array(source.n);
-  await source.forEachBlock(async (block, row0) => {
-    const { rowSumSquares } = await kernels.moments(block, zero);
-    rowSquares.set(rowSumSquares, row0);
-    for (const s of rowSumSquares) totalSquares += s;
-    await grams?.add(block);
-  });
-  grams?.free();
-  return { totalSquares, rowSquares, grams };
+  return firstRead(source, kernels, config.init === "svd" ? dims : undefined, dtype);
 }
 
 /** What {@link cpOutput} assembles: the diagnostics' input, with the model in the fit's units. */

@@ -38,4 +38,6 @@ export type {
   ScaleConfig,
 } from "@tt/decompose-core";
 export { CP_DEFAULTS, type CpConfig, type CpInit, validateCpConfig } from "./config.js";
+export { fitCp } from "./fit.js";
 export { cp } from "./methods.js";
+export { CP_PASSES } from "./passes.js";

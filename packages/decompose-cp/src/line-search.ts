@@ -8,6 +8,7 @@
 
 import type { MatrixSource } from "@tt/decompose-core";
 import { type Kernels, khatriRao } from "@tt/linalg";
+import { normalProduct } from "./passes.js";
 import { gramOf, hadamard } from "./small.js";
 
 /** The line search's bookkeeping across sweeps. */
@@ -57,10 +58,7 @@ export async function tryLineSearch(
     both.set(KR.subarray(j * R, (j + 1) * R), j * 2 * R);
     both.set(y.subarray(j * R, (j + 1) * R), j * 2 * R + R);
   }
-  const W = new Float64Array(p * 2 * R);
-  await source.forEachBlock(async (block) => {
-    await kernels.normalProduct(block, both, 2 * R, W);
-  });
+  const W = await normalProduct(source, kernels, both, 2 * R);
   let inner = 0;
   const G0 = new Float64Array(R * R);
   for (let j = 0; j < p; j++)

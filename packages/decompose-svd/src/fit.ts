@@ -6,6 +6,7 @@ import {
   openSource,
   type Plan,
   planMemory,
+  type SourceOpener,
   statLayouts,
 } from "@tt/decompose-core";
 import { createKernels, type Kernels } from "@tt/linalg";
@@ -47,16 +48,20 @@ function chooseSolver(
   return inMemory ? "exact" : sketch;
 }
 
-/** Fits the SVD (or PCA, by its config) of `view`. */
+/**
+ * Fits the SVD (or PCA, by its config) of `view`; `open` opens the source the solvers read (a
+ * split fit's coordinator passes its own).
+ */
 export async function fitSvd(
   view: ReadableView,
   config: SvdConfig,
   context: FitContext,
+  open: SourceOpener = openSource,
 ): Promise<MethodOutput> {
   const { plan, layouts, memory } = planFit(view, config);
   const kernels = await fitKernels(config, context);
   try {
-    const source = await openSource({ view, plan, config, layouts, kernels, memory, context });
+    const source = await open({ view, plan, config, layouts, kernels, memory, context });
     const kFit = fitRank(config, source, plan);
     const fits = krylovFits(source.n, plan.p, kFit, config, memory.budget);
     const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory, fits);

@@ -42,4 +42,6 @@ export {
   type SvdConfig,
   validateSvdConfig,
 } from "./config.js";
+export { fitSvd } from "./fit.js";
 export { pca, svd } from "./methods.js";
+export { SVD_PASSES } from "./solve.js";

@@ -3,7 +3,7 @@
  * the block Krylov solver, which shares the passes defined here, is in krylov.ts.
  */
 
-import { type MatrixSource, normalGenerator } from "@tt/decompose-core";
+import { type MatrixSource, normalGenerator, type PassFunction, runPass } from "@tt/decompose-core";
 import { type Kernels, qr, svdFlip, svdSmall } from "@tt/linalg";
 import { UnsupportedError } from "@tt/schema";
 
@@ -25,6 +25,48 @@ export interface Decomposition {
 /** The largest p for which the Gram solver forms the p×p matrix. */
 export const GRAM_MAX_COLUMNS = 8192;
 
+/** The pass of {@link multiply}: `product` (l per row) and, when asked, `rowSquares`. */
+const multiplyPass: PassFunction = async (source, kernels, input) => {
+  const B = input.B as Float64Array;
+  const l = input.l as number;
+  const product = new Float64Array(source.n * l);
+  const rowSquares = input.rowSquares === 1 ? new Float64Array(source.n) : undefined;
+  const noShift = new Float64Array(source.p);
+  await source.forEachBlock(async (block, row0) => {
+    product.set(await kernels.multiply(block, B, l), row0 * l);
+    if (rowSquares !== undefined) {
+      const { rowSumSquares } = await kernels.moments(block, noShift);
+      rowSquares.set(rowSumSquares.subarray(0, block.rows), row0);
+    }
+  });
+  const rows = { product: { values: product, width: l } };
+  return {
+    sums: {},
+    rows:
+      rowSquares === undefined ? rows : { ...rows, rowSquares: { values: rowSquares, width: 1 } },
+  };
+};
+
+/** The pass of {@link normalProduct}: `total`, AᵀA·Y. */
+const normalProductPass: PassFunction = async (source, kernels, input) => {
+  const Y = input.Y as Float64Array;
+  const l = input.l as number;
+  const total = new Float64Array(source.p * l);
+  await source.forEachBlock(
+    async (block, _row0, affine) => {
+      await kernels.normalProduct(block, Y, l, total, affine);
+    },
+    { fuseAffine: true },
+  );
+  return { sums: { total }, rows: {} };
+};
+
+/** The passes of the SVD solvers, by the names they run under (see `runPass`). */
+export const SVD_PASSES: Readonly<Record<string, PassFunction>> = Object.freeze({
+  "svd.multiply": multiplyPass,
+  "svd.normalProduct": normalProductPass,
+});
+
 /**
  * The product of the preprocessed matrix with `B` (p×l), n×l, in one pass; with `rowSquares`
  * (length n), the same pass also collects each row's squared norm.
@@ -36,16 +78,10 @@ export async function multiply(
   l: number,
   rowSquares?: Float64Array,
 ): Promise<Float64Array> {
-  const out = new Float64Array(source.n * l);
-  const noShift = new Float64Array(source.p);
-  await source.forEachBlock(async (block, row0) => {
-    out.set(await kernels.multiply(block, B, l), row0 * l);
-    if (rowSquares !== undefined) {
-      const { rowSumSquares } = await kernels.moments(block, noShift);
-      rowSquares.set(rowSumSquares.subarray(0, block.rows), row0);
-    }
-  });
-  return out;
+  const input = { B, l, rowSquares: rowSquares === undefined ? 0 : 1 };
+  const { rows } = await runPass(source, kernels, "svd.multiply", multiplyPass, input);
+  if (rowSquares !== undefined) rowSquares.set(rows.rowSquares!.values);
+  return rows.product!.values;
 }
 
 /** AᵀA·Y (p×l) of the preprocessed matrix, in one fused pass. */
@@ -55,14 +91,8 @@ export async function normalProduct(
   Y: Float64Array,
   l: number,
 ): Promise<Float64Array> {
-  const total = new Float64Array(source.p * l);
-  await source.forEachBlock(
-    async (block, _row0, affine) => {
-      await kernels.normalProduct(block, Y, l, total, affine);
-    },
-    { fuseAffine: true },
-  );
-  return total;
+  const { sums } = await runPass(source, kernels, "svd.normalProduct", normalProductPass, { Y, l });
+  return sums.total!;
 }
 
 /** The n×k scores and the signs: components flipped as `svd_flip`, scores to match. */
