@@ -26,6 +26,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/result": 4,
   // The catalog of bundles and runs (Node, SQLite): reads manifests and Parquet, queries features.
   "@tt/catalog": 4,
+  // Decompositions split over partitions of the instances, run by a job engine's workers.
+  "@tt/distribute": 4,
   // Shared test fixtures (tooling/test-fixtures): private, only ever a devDependency; they write
   // bundles with @tt/bundle, so nothing @tt/bundle is built on can use them.
   "@tt/test-fixtures": 4,

@@ -15,7 +15,7 @@ import type { Plan } from "./plan.js";
 import { preprocessor } from "./preprocess.js";
 import { FIRST_IDS } from "./scan.js";
 import type { MatrixSource, SourceOptions, StatValues } from "./source.js";
-import { createReader, readBlocks, scanData } from "./source-scan.js";
+import { createReader, type Reader, readBlocks, scanData } from "./source-scan.js";
 import { type ColumnMoments, cellMoments, type StatLayout, safeScale } from "./statistics.js";
 
 /** What one partition's scan found. */
@@ -79,7 +79,7 @@ export function assertPartitionable(
 /** Scans the rows of one partition (`options.view` is the partition's view). */
 export async function scanPartition(options: SourceOptions): Promise<ScanPartial> {
   const reader = createReader(streamed(options));
-  const { scan, moments, exponent } = await scanData(reader);
+  const { scan, moments, exponent } = await scanData(reader).finally(() => release(reader));
   return {
     rows: options.plan.n,
     moments: moments!,
@@ -222,11 +222,22 @@ function sharedSource(plan: Plan, config: PreprocessConfig, stats: SharedStatist
   };
 }
 
+/** Frees the kernel memory a reader's blocks take (kernels live on in a worker between tasks). */
+function release(reader: Reader): void {
+  const { kernels } = reader.options;
+  for (const matrix of [reader.blockMatrix, reader.aheadMatrix, reader.whole])
+    if (matrix !== undefined) kernels.freeMatrix(matrix);
+}
+
 /**
  * The source of one partition (`options.view` is the partition's view), preprocessed with the
- * shared statistics: streamed block by block, without a scan of its own.
+ * shared statistics: streamed block by block, without a scan of its own. `close` frees its block
+ * memory in the kernels.
  */
-export function openPartitionSource(options: SourceOptions, stats: SharedStatistics): MatrixSource {
+export function openPartitionSource(
+  options: SourceOptions,
+  stats: SharedStatistics,
+): { source: MatrixSource; close(): void } {
   const { plan, config, kernels } = options;
   const reader = createReader(streamed(options));
   const preprocess = preprocessor(kernels, plan, stats.center, stats.scale, stats.matrixScale);
@@ -246,7 +257,7 @@ export function openPartitionSource(options: SourceOptions, stats: SharedStatist
       );
     },
   };
-  return source;
+  return { source, close: () => release(reader) };
 }
 
 /**

@@ -94,6 +94,8 @@ export {
   type DecompositionResult,
   DTYPES,
   type DType,
+  type Engine,
+  type EngineTask,
   type ErrorTag,
   type FitContext,
   hashManifest,

@@ -1,5 +1,6 @@
 /** `decompose`: resolve a method, validate its config, fit it to a view and assemble the result. */
 
+import { splitMethod } from "@tt/distribute";
 import { datasetFromTensor } from "@tt/query";
 import { computeInputRef, createResult } from "@tt/result";
 import {
@@ -8,6 +9,7 @@ import {
   DEFAULT_FIELD,
   type DecompositionMethod,
   type DecompositionResult,
+  type Engine,
   type FitContext,
   isTensorToolsError,
   type JsonObject,
@@ -45,6 +47,16 @@ export interface DecomposeOptions {
    * recorded in the result's diagnostics (`kernels.backend`).
    */
   kernels?: KernelSettings;
+  /**
+   * A job engine (the `Engine` interface of `@tt/schema`, e.g. `createBullmqEngine` of
+   * `@tt/engine-bullmq`): the fit is split over partitions of the instances whose passes the
+   * engine's workers run (svd, pca and cp; see `@tt/distribute`). The view must be of a dataset
+   * the workers can open (a directory, an http(s) or s3:// URL). The numbers are those of the
+   * single-process fit up to rounding; the result records what moved in `diagnostics.split`.
+   */
+  engine?: Engine;
+  /** With `engine`: the number of partitions (default one per 128 MiB of float32 data). */
+  partitions?: number;
 }
 
 /** Every kernel backend; written as a record so that the compiler checks the list is complete. */
@@ -93,6 +105,19 @@ function resolveMethod(
     );
   }
   return method;
+}
+
+/** The method, split over the partitions of the instances when an engine is given. */
+function splitIfAsked(
+  method: DecompositionMethod<object>,
+  options: DecomposeOptions,
+): DecompositionMethod<object> {
+  if (options.engine === undefined) {
+    if (options.partitions !== undefined)
+      throw new ConfigError("partitions", "applies to a split fit: give an engine too");
+    return method;
+  }
+  return splitMethod(method, { engine: options.engine, partitions: options.partitions });
 }
 
 /** The kernel settings, checked: a known backend and a positive integer of threads. */
@@ -224,7 +249,7 @@ export async function decompose(
   const view = selected.view;
   const seed = checkSeed(options.seed);
   const kernels = checkKernels(options.kernels);
-  const resolved = resolveMethod(method, options.registry);
+  const resolved = splitIfAsked(resolveMethod(method, options.registry), options);
   const id = resolved.id;
   const validated = await inPhase(id, "validate", signal, () => resolved.validate(selected.config));
   const fullConfig =

@@ -44,6 +44,7 @@ export {
   verifyDataset,
 } from "@tt/bundle/fs";
 export type { ConcatDatasetInput } from "@tt/concat/fs";
+export type { PartitionHandler } from "@tt/distribute";
 export { createDirectoryStore } from "@tt/storage/fs";
 export {
   type AxisOrder,
@@ -62,6 +63,7 @@ export { type ConcatDatasetsOptions, concatDatasets, reopenInput } from "./node-
 export { createDefaultRegistry } from "./node-registry.js";
 export { type OpenDatasetOptions, openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";
+export { partitionHandler } from "./partition-worker.js";
 export { type BuildDatasetPyramidOptions, buildPyramid, openPyramid } from "./pyramid.js";
 export { type WriteDatasetOptions, writeDataset } from "./write-dataset.js";
 export { type WriteResultOptions, writeResult } from "./write-result.js";
