@@ -4,25 +4,16 @@
  * saying what to install.
  */
 
-import { execFileSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
+import { aptInstall, canInstallWithApt, isExecutable, withInstallLock } from "./debian-install.js";
 
 /** The environment variable that names a Chromium (or Chrome) executable explicitly. */
 export const CHROMIUM_ENV = "TT_CHROMIUM";
 
 /** Debian's Chromium. */
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Chromium builds in playwright's browser cache, newest first. */
 function playwrightBrowsers(): string[] {
@@ -52,15 +43,6 @@ export function findChromium(): string | undefined {
   return [DEBIAN_CHROMIUM, ...playwrightBrowsers()].find(isExecutable);
 }
 
-/** Whether this process may install Debian packages: root on Debian with apt-get. */
-function canInstallWithApt(): boolean {
-  return (
-    process.getuid?.() === 0 &&
-    existsSync("/etc/debian_version") &&
-    isExecutable("/usr/bin/apt-get")
-  );
-}
-
 /**
  * The Chromium to drive: found as {@link findChromium} does, or installed from Debian's packages
  * when none is found and this process is root on Debian. Throws one line saying what to install
@@ -80,37 +62,12 @@ export function ensureChromium(log: (line: string) => void = () => {}): string {
     const meanwhile = findChromium();
     if (meanwhile !== undefined) return meanwhile;
     log("no Chromium found: installing Debian's chromium package (apt-get install chromium)");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    execFileSync("apt-get", ["update"], { stdio: "ignore", env });
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], {
-      stdio: "ignore",
-      env,
-    });
+    aptInstall("chromium");
     return findChromium();
   });
   if (installed === undefined)
     throw new Error(`apt-get installed chromium, but ${DEBIAN_CHROMIUM} is still missing`);
   return installed;
-}
-
-/** Runs `install` while holding a lock directory, so parallel test processes install once. */
-function withInstallLock<T>(install: () => T): T {
-  const lock = join(tmpdir(), "tt-chromium-install.lock");
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  for (let waited = 0; ; waited += 500) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 600_000) throw new Error(`waited 10 minutes for ${lock}; remove it if stale`);
-      Atomics.wait(sleeper, 0, 0, 500);
-    }
-  }
-  try {
-    return install();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
 }
 
 /**

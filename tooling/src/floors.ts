@@ -11,6 +11,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/linalg": 1,
   // The write protocol every bundle writer shares: versioned files, inventory, commit, cleanup.
   "@tt/storage": 1,
+  // A job engine on BullMQ and Redis: runs rounds of tasks on worker processes; knows only @tt/schema.
+  "@tt/engine-bullmq": 1,
   // Bundles on S3-compatible object storage: a key-value store beside @tt/storage's own.
   "@tt/storage-s3": 2,
   "@tt/store-zarr": 2,

@@ -29,6 +29,11 @@ export interface RoundProgress {
   readonly retried: number;
   /** The task whose state changed, when the engine knows. */
   readonly label?: string;
+  /**
+   * How far the labelled task is (0 to 1), when its worker reported progress (see
+   * {@link TaskHandler}); `done` counts whole tasks only.
+   */
+  readonly fraction?: number;
 }
 
 /** Options of one {@link Engine.runRound}. */

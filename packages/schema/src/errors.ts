@@ -19,7 +19,8 @@ export type ErrorTag =
   | "conflict"
   | "input-changed"
   | "argument"
-  | "io";
+  | "io"
+  | "task";
 
 /** Options common to every tensortools error. */
 export interface ErrorOptions {
@@ -245,6 +246,45 @@ export class IoError extends TensorToolsError {
   }
 }
 
+/** What a {@link TaskError} knows of the failure besides the engine, the task and the reason. */
+export interface TaskErrorOptions extends ErrorOptions {
+  /** How many times the task was tried, when the engine counts. */
+  attempts?: number;
+  /** The round the task belonged to, e.g. `"svd pass 3 of 7"`. */
+  round?: string;
+}
+
+/**
+ * A task that a job engine ran for a round failed for good: every attempt threw, or the engine
+ * gave up on it (a worker died once too often). `reason` is the worker's own error message; the
+ * round fails with this error, naming the task.
+ */
+export class TaskError extends TensorToolsError {
+  /** The engine that ran the task, e.g. `"bullmq redis://127.0.0.1:6379"`. */
+  readonly engine: string;
+  /** The task: its label, or its kind and place in the round. */
+  readonly task: string;
+  /** What the worker reported, e.g. the message of the error its handler threw. */
+  readonly reason: string;
+  /** How many times the task was tried, if the engine counts. */
+  readonly attempts: number | undefined;
+  /** The round the task belonged to, if it has a name. */
+  readonly round: string | undefined;
+
+  constructor(engine: string, task: string, reason: string, options: TaskErrorOptions = {}) {
+    const { attempts, round } = options;
+    const of = round === undefined ? "" : ` of round '${round}'`;
+    const after =
+      attempts === undefined ? "" : ` after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    super("task", `${engine}: task '${task}'${of} failed${after}: ${reason}`, options);
+    this.engine = engine;
+    this.task = task;
+    this.reason = reason;
+    this.attempts = attempts;
+    this.round = round;
+  }
+}
+
 /** Maps each tag to its error class, so `isTensorToolsError(e, "query")` narrows the type. */
 export interface ErrorByTag {
   "not-found": NotFoundError;
@@ -260,6 +300,7 @@ export interface ErrorByTag {
   "input-changed": InputChangedError;
   argument: ArgumentError;
   io: IoError;
+  task: TaskError;
 }
 
 /**

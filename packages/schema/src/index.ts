@@ -82,6 +82,8 @@ export {
   type MethodPhase,
   NotFoundError,
   QueryError,
+  TaskError,
+  type TaskErrorOptions,
   TensorToolsError,
   UnsupportedError,
 } from "./errors.js";

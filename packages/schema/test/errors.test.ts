@@ -7,6 +7,7 @@ import {
   MethodError,
   NotFoundError,
   QueryError,
+  TaskError,
   TensorToolsError,
   UnsupportedError,
 } from "../src/index.js";
@@ -92,5 +93,40 @@ describe("errors", () => {
     expect(refused.message).toBe("could not reach http://h/x.json: fetch failed");
     const forbidden = new IoError("http://h/x.json", "answered HTTP 403", { status: 403 });
     expect([forbidden.status, forbidden.code]).toEqual([403, undefined]);
+  });
+
+  it("tell a failed task by the engine, the task, the round, the attempts and the worker's reason", () => {
+    const cause = new Error("boom");
+    const error = new TaskError("bullmq redis://127.0.0.1:6379", "partition 3 of 12", "boom", {
+      attempts: 3,
+      round: "svd pass 1 of 7",
+      cause,
+    });
+    expect(isTensorToolsError(error, "task")).toBe(true);
+    expect(isTensorToolsError(error, "method")).toBe(false);
+    expect(error).toMatchObject({
+      tag: "task",
+      name: "TaskError",
+      engine: "bullmq redis://127.0.0.1:6379",
+      task: "partition 3 of 12",
+      reason: "boom",
+      attempts: 3,
+      round: "svd pass 1 of 7",
+      cause,
+    });
+    expect(error.message).toBe(
+      "bullmq redis://127.0.0.1:6379: task 'partition 3 of 12' of round 'svd pass 1 of 7' " +
+        "failed after 3 attempts: boom",
+    );
+    const once = new TaskError("in-process", "svd.product #2", "out of memory", { attempts: 1 });
+    expect(once.message).toBe(
+      "in-process: task 'svd.product #2' failed after 1 attempt: out of memory",
+    );
+    const bare = new TaskError("in-process", "t", "gone");
+    expect([bare.message, bare.attempts, bare.round]).toEqual([
+      "in-process: task 't' failed: gone",
+      undefined,
+      undefined,
+    ]);
   });
 });
