@@ -116,9 +116,11 @@ function failedAnswer(url: string, response: Response, body: string): IoError {
 }
 
 /** What the store's operations share: addresses, paced and retried requests, answers. */
-interface Connection {
+export interface Connection {
   bucket: string;
   endpoint: string;
+  /** The region the requests are signed for. */
+  region: string;
   /** The bundle's folder in the bucket, with a trailing `/` (or empty). */
   folder: string;
   limiter: Limiter;
@@ -129,7 +131,8 @@ interface Connection {
   answer(url: string, response: Response): Promise<Response | undefined>;
 }
 
-function connect(options: S3StoreOptions): Connection {
+/** The connection a store (or a presigner) of `options` makes its requests through. */
+export function connect(options: S3StoreOptions): Connection {
   const { bucket, folder, region, endpoint, policy } = checked(options);
   const fetcher = options.fetch ?? globalThis.fetch;
   const client =
@@ -142,6 +145,7 @@ function connect(options: S3StoreOptions): Connection {
   return {
     bucket,
     endpoint,
+    region,
     folder,
     limiter,
     objectUrl(key) {
@@ -239,12 +243,21 @@ export function createS3Store(options: S3StoreOptions): S3Store {
   return store;
 }
 
+/** An object a listing names: its key without the store's folder, and its size in bytes. */
+export interface ListedObject {
+  key: string;
+  size: number;
+}
+
 /**
- * The keys under `full` (bucket-relative), without the store's folder, page by page
- * (ListObjects): each page asks for the keys after the last one of the page before
+ * The objects under `full` (bucket-relative), their keys without the store's folder, page by
+ * page (ListObjects): each page asks for the keys after the last one of the page before
  * (`marker`), which every S3-compatible server honours.
  */
-async function* listKeys(connection: Connection, full: string): AsyncIterable<string> {
+export async function* listObjects(
+  connection: Connection,
+  full: string,
+): AsyncIterable<ListedObject> {
   const { endpoint, bucket, request, answer } = connection;
   const strip = connection.folder.length;
   let after: string | undefined;
@@ -258,11 +271,19 @@ async function* listKeys(connection: Connection, full: string): AsyncIterable<st
         status: 404,
       });
     const xml = await response.text();
-    const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1]!));
-    for (const key of keys) yield key.slice(strip);
-    if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || keys.length === 0) return;
-    after = keys[keys.length - 1];
+    const objects = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => ({
+      key: unescapeXml(/<Key>([^<]*)<\/Key>/.exec(m[1]!)?.[1] ?? ""),
+      size: Number(/<Size>(\d+)<\/Size>/.exec(m[1]!)?.[1] ?? Number.NaN),
+    }));
+    for (const { key, size } of objects) yield { key: key.slice(strip), size };
+    if (!/<IsTruncated>true<\/IsTruncated>/.test(xml) || objects.length === 0) return;
+    after = objects[objects.length - 1]!.key;
   }
+}
+
+/** The keys under `full` (bucket-relative), without the store's folder. */
+async function* listKeys(connection: Connection, full: string): AsyncIterable<string> {
+  for await (const { key } of listObjects(connection, full)) yield key;
 }
 
 /**

@@ -6,8 +6,9 @@
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { S3_CREDENTIALS as CREDENTIALS } from "@tt/test-fixtures";
 import { AwsClient } from "aws4fetch";
-import { CREDENTIALS } from "./s3-server.js";
+import { forwardedHeaders, forwardRequest, readBody } from "./forward.js";
 
 /** The front: its endpoint, and how to stop it. */
 export interface ConditionalFront {
@@ -20,15 +21,11 @@ export async function startConditionalFront(target: string): Promise<Conditional
   const signer = new AwsClient({ ...CREDENTIALS, service: "s3", region: "us-east-1" });
   const queues = new Map<string, Promise<unknown>>();
   const forward = async (request: IncomingMessage, body: Buffer, response: ServerResponse) => {
-    const url = `${target}${request.url}`;
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers))
-      if (typeof value === "string" && name !== "host" && name !== "content-length")
-        headers.set(name, value);
+    const headers = forwardedHeaders(request);
     const ifMatch = headers.get("if-match");
     const ifNoneMatch = headers.get("if-none-match");
     if (request.method === "PUT" && (ifMatch !== null || ifNoneMatch !== null)) {
-      const head = await signer.fetch(url.split("?")[0]!, { method: "HEAD" });
+      const head = await signer.fetch(`${target}${request.url?.split("?")[0]}`, { method: "HEAD" });
       const etag = head.ok ? head.headers.get("etag") : null;
       if ((ifNoneMatch === "*" && etag !== null) || (ifMatch !== null && ifMatch !== etag)) {
         response.writeHead(412, { "content-type": "application/xml" });
@@ -36,25 +33,10 @@ export async function startConditionalFront(target: string): Promise<Conditional
         return;
       }
     }
-    const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    const answer = await fetch(url, {
-      method: request.method,
-      headers,
-      ...(hasBody ? { body: new Uint8Array(body) } : {}),
-    });
-    const out: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      if (name !== "content-encoding" && name !== "transfer-encoding") out[name] = value;
-    });
-    const bytes = Buffer.from(await answer.arrayBuffer());
-    if (request.method !== "HEAD") out["content-length"] = String(bytes.length);
-    response.writeHead(answer.status, out);
-    response.end(request.method === "HEAD" ? undefined : bytes);
+    await forwardRequest(target, request, body, response, headers);
   };
   const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(request);
     // Conditional PUTs of one key wait for each other; the rest go at once.
     const key = `${request.method} ${request.url?.split("?")[0]}`;
     const previous = request.method === "PUT" ? (queues.get(key) ?? Promise.resolve()) : undefined;

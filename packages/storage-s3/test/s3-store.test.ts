@@ -8,10 +8,10 @@ import { createServer } from "node:net";
 import { openBundle, writeBundle } from "@tt/bundle";
 import { ConflictError, createTensor, DataError, IoError } from "@tt/schema";
 import { createHttpStore } from "@tt/storage";
+import { S3_CREDENTIALS as CREDENTIALS, type S3Server, startS3Server } from "@tt/test-fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createS3Store, type S3StoreOptions } from "../src/index.js";
 import { type ConditionalFront, startConditionalFront } from "./conditional-front.js";
-import { CREDENTIALS, type S3Server, startS3Server } from "./s3-server.js";
 
 let server: S3Server;
 let folders = 0;

@@ -67,6 +67,23 @@ describe("the HTTP store", () => {
     expect(await store.size(`status/${status}/manifest.json`)).toBeUndefined();
   });
 
+  it("reads each key from the URL urlOf gives, and a key it has none for as missing, unasked", async () => {
+    const asked: string[] = [];
+    const store = createHttpStore("s3://bucket/bundle/", {
+      urlOf: (key) => (key === "a.bin" ? `${base}data.bin?token=1` : undefined),
+      fetch: (input, init) => {
+        asked.push(`${init?.method ?? "GET"} ${String(input)}`);
+        return fetch(input, init);
+      },
+    });
+    expect(store.location).toBe("s3://bucket/bundle/");
+    const part = await store.get("a.bin", { range: { offset: 1, length: 2 } });
+    expect([...(part ?? [])]).toEqual([11, 12]);
+    expect(await store.get("b.bin")).toBeUndefined();
+    expect(await store.size("b.bin")).toBeUndefined();
+    expect(asked).toEqual([`GET ${base}data.bin?token=1`]);
+  });
+
   it("reads a range past the end as no bytes, as a file read there gives", async () => {
     const store = createHttpStore(base);
     const past = await store.get("data.bin", { range: { offset: 20, length: 4 } });

@@ -1,8 +1,8 @@
 /**
  * Test fixtures shared by the tensortools packages: the EEGLAB epochs as a tensor and as a
- * bundle, small seeded random waveforms, temporary directories and a static HTTP server with
- * byte ranges. A private workspace package, never published and only ever a devDependency, so
- * the packages' tests build the same data the same way.
+ * bundle, small seeded random waveforms, temporary directories, a static HTTP server with byte
+ * ranges and a local S3-compatible server. A private workspace package, never published and only
+ * ever a devDependency, so the packages' tests build the same data the same way.
  *
  * @example
  * ```ts
@@ -21,5 +21,6 @@
 export { EEG_INDEX_COLUMNS, eegTensor, writeEegBundle } from "./eeg.js";
 export { fixture } from "./fixtures-folder.js";
 export { randomWaveforms, seededRandom } from "./random-waveforms.js";
+export { S3_CREDENTIALS, type S3Server, startS3Server } from "./s3-server.js";
 export { type DirectoryServer, type ServedRequest, serveDirectory } from "./serve-directory.js";
 export { type TemporaryDirectory, temporaryDirectory } from "./temporary-directory.js";

@@ -9,6 +9,12 @@ export interface HttpStoreOptions {
   fetch?: typeof globalThis.fetch;
   /** Extra request headers, e.g. authorization. */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * The URL of each key, instead of the key resolved against the store's URL: for stores whose
+   * files each have an address of their own, such as presigned URLs. `undefined` reads as a
+   * missing key, without a request.
+   */
+  urlOf?: (key: string) => string | URL | undefined;
 }
 
 /** The statuses that say a key is absent: the only answers read as "no such key". */
@@ -33,10 +39,11 @@ function hasRange(init: RequestInit): boolean {
 }
 
 /**
- * A read-only {@link KeyValueStore} for the bundle at `url`. Keys resolve relative to it; a 404
- * or 410 reads as a missing key; a byte range becomes a `Range` request. A request that fails for
- * another reason (no connection, 401 or 403, a server error) is an {@link IoError} naming the
- * URL, with the HTTP status or the system error code where known.
+ * A read-only {@link KeyValueStore} for the bundle at `url`. Keys resolve relative to it (or
+ * through `options.urlOf`); a 404 or 410 reads as a missing key; a byte range becomes a `Range`
+ * request. A request that fails for another reason (no connection, 401 or 403, a server error)
+ * is an {@link IoError} naming the URL, with the HTTP status or the system error code where
+ * known.
  *
  * @example
  * ```ts
@@ -47,10 +54,15 @@ function hasRange(init: RequestInit): boolean {
 export function createHttpStore(url: string | URL, options: HttpStoreOptions = {}): KeyValueStore {
   const base = new URL(url.toString().endsWith("/") ? url.toString() : `${url}/`);
   const fetcher = options.fetch ?? globalThis.fetch;
-  const resolve = (key: string) => new URL(key.replace(/^\/+/, ""), base);
+  const resolve = (key: string): URL | undefined => {
+    if (options.urlOf === undefined) return new URL(key.replace(/^\/+/, ""), base);
+    const url = options.urlOf(key);
+    return url === undefined ? undefined : new URL(url);
+  };
 
   const request = async (key: string, init: RequestInit): Promise<Response | undefined> => {
     const target = resolve(key);
+    if (target === undefined) return undefined;
     let response: Response;
     try {
       response = await fetcher(target, init);
