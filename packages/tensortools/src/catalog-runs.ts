@@ -77,7 +77,8 @@ export async function loadCatalog(): Promise<typeof import("@tt/catalog")> {
  * Runs `work`, a write of the API, as a run recorded in the catalog that `option` (or
  * `TT_CATALOG`) names, described by `describe`: its inputs registered as they are before, its
  * output after, or the failure recorded and the error thrown on. Without a catalog, or inside a
- * run already being recorded (a `tt` command, `catalog.recordRun`), `work` runs alone.
+ * run already being recorded (a `tt` command, `catalog.recordRun`), `work` runs alone. An output
+ * that is not a directory (an `s3://` location) is a ConfigError before anything is written.
  */
 export async function recordWrite<T>(
   option: string | false | undefined,
@@ -89,6 +90,11 @@ export async function recordWrite<T>(
   const { currentRun, openCatalog } = await loadCatalog();
   if (currentRun() !== undefined) return work();
   const { transform, params, inputs, output } = describe();
+  if (!isLocalPath(output))
+    throw new ConfigError(
+      "catalog",
+      `${output} is not a directory, and a catalog registers bundles in directories only; pass catalog: false (or unset TT_CATALOG) to write it without recording a run`,
+    );
   const catalog = openCatalog(path);
   try {
     return await catalog.recordRun(

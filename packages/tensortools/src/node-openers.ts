@@ -3,7 +3,6 @@
  * manifests record plugins of the registry (a linked HDF5 file) open everywhere a path is taken.
  */
 
-import { openStoredDataset } from "@tt/bundle/fs";
 import type { ConcatSummary } from "@tt/concat";
 import {
   type ConcatDatasetInput,
@@ -16,15 +15,16 @@ import type { DecompositionResult, TensorView } from "@tt/schema";
 import { type CatalogOptions, inputsOf, recordWrite } from "./catalog-runs.js";
 import { createDefaultRegistry } from "./node-registry.js";
 import { runParams } from "./run-params.js";
+import { openStoredAt } from "./s3-locations.js";
 
 /** Options of {@link concatDatasets}: those of `concatDatasets` of `@tt/concat/fs`, and `catalog`. */
 export interface ConcatDatasetsOptions extends ConcatDirectoryOptions, CatalogOptions {}
 
 /**
- * Reopens the dataset `result` was computed from (a directory or an `http(s)://` URL) and
- * rebuilds the view from the recorded selectors, checking that nothing changed since (see
- * `reopenInput` of `@tt/result`); a file the dataset reads in place that changed since is an
- * InputChangedError too.
+ * Reopens the dataset `result` was computed from (a directory, an `http(s)://` URL or an `s3://`
+ * location, read with the AWS environment variables as `openDataset` does) and rebuilds the view
+ * from the recorded selectors, checking that nothing changed since (see `reopenInput` of
+ * `@tt/result`); a file the dataset reads in place that changed since is an InputChangedError too.
  *
  * @example
  * ```ts
@@ -37,7 +37,7 @@ export function reopenInput(
 ): Promise<TensorView> {
   const registry = createDefaultRegistry();
   return reopenWith(result, {
-    open: options.open ?? ((location) => openStoredDataset(location, { registry })),
+    open: options.open ?? ((location) => openStoredAt(location, { registry })),
   });
 }
 

@@ -1,12 +1,11 @@
 /**
- * Opening a dataset bundle on Node: a directory, an http(s) URL or any key-value store, or a
- * version of a dataset a catalog holds.
+ * Opening a dataset bundle on Node: a directory, an http(s) URL, an s3:// location or any
+ * key-value store, or a version of a dataset a catalog holds.
  */
 
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type OpenBundleOptions, openBundle } from "@tt/bundle";
-import { openStoredDataset } from "@tt/bundle/fs";
 import { createDataset } from "@tt/query";
 import {
   ConfigError,
@@ -20,6 +19,7 @@ import {
 } from "@tt/schema";
 import { catalogPathOf, loadCatalog } from "./catalog-runs.js";
 import { createDefaultRegistry } from "./node-registry.js";
+import { openStoredAt } from "./s3-locations.js";
 
 /** Options of {@link openDataset}: those of `openBundle`, and a catalog's key and version. */
 export interface OpenDatasetOptions extends OpenBundleOptions {
@@ -77,7 +77,7 @@ async function catalogEntry(path: string, keyOrPath: string, version?: number) {
 /** Opens the dataset a catalog names; a version whose files are gone is an error naming both. */
 async function openCatalogued(entry: CatalogEntry, options: OpenBundleOptions) {
   try {
-    return await openStoredDataset(entry.location, { ...options, manifest: entry.manifest });
+    return await openStoredAt(entry.location, { ...options, manifest: entry.manifest });
   } catch (error) {
     if (entry.manifest === undefined || !isTensorToolsError(error, "not-found")) throw error;
     throw new NotFoundError(
@@ -89,17 +89,22 @@ async function openCatalogued(entry: CatalogEntry, options: OpenBundleOptions) {
 }
 
 /**
- * Opens the dataset bundle at `source` (a directory path, an `http(s)://` URL, or a
- * key-value store) with full validation, as a {@link TensorDataset}: the view of everything,
- * with `query`, `filter`, `slice` and `take`. With `catalog`, `source` is a key of the catalog
- * (or a registered directory); with `version`, that version of the dataset is opened instead of
- * the current one, from the manifest the catalog kept of it and the files it pins (the catalog
- * is `catalog`, else `TT_CATALOG`).
+ * Opens the dataset bundle at `source` (a directory path, an `http(s)://` URL, an
+ * `s3://<bucket>/<prefix>` location, or a key-value store) with full validation, as a
+ * {@link TensorDataset}: the view of everything, with `query`, `filter`, `slice` and `take`. An
+ * `s3://` location is read with the server and credentials of the standard AWS environment
+ * variables (`AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`; unsigned without credentials), and stays the
+ * dataset's location. With `catalog`, `source` is a key of the catalog (or a registered
+ * directory); with `version`, that version of the dataset is opened instead of the current one,
+ * from the manifest the catalog kept of it and the files it pins (the catalog is `catalog`, else
+ * `TT_CATALOG`).
  *
  * @example
  * ```ts
  * const dataset = await openDataset("./eeg-bundle");
  * const view = dataset.query("epoch", "lock_position == 1 and rt_ms > 400");
+ * const inBucket = await openDataset("s3://studies/eeg/night-1");
  *
  * // The first version the catalog registered of the dataset under key "eeg/night-01":
  * const first = await openDataset("eeg/night-01", { catalog: "./study/catalog.db", version: 1 });
@@ -125,7 +130,7 @@ export async function openDataset(
   } else
     stored =
       typeof source === "string"
-        ? await openStoredDataset(source, withRegistry)
+        ? await openStoredAt(source, withRegistry)
         : await openBundle(source, withRegistry);
   return createDataset(stored);
 }

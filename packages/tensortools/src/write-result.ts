@@ -8,6 +8,7 @@ import {
 import type { DecompositionResult, JsonValue } from "@tt/schema";
 import { type CatalogOptions, inputsOf, recordWrite, type WriteRun } from "./catalog-runs.js";
 import { runParams } from "./run-params.js";
+import { isS3Location, writeResultToS3 } from "./s3-locations.js";
 
 /** Options of {@link writeResult}: those of `writeResult` of `@tt/result/fs`, and `catalog`. */
 export interface WriteResultOptions extends ResultWriteOptions, CatalogOptions {}
@@ -39,7 +40,9 @@ function resultRun(path: string, result: DecompositionResult, options: object): 
 
 /**
  * Writes `result` as a result bundle at directory `path`, atomically (see `writeResult` of
- * `@tt/result/fs`; with `overwrite`, a result there is replaced whole). With a catalog
+ * `@tt/result/fs`; with `overwrite`, a result there is replaced whole), or at an
+ * `s3://<bucket>/<prefix>` location (with the AWS environment variables, as `openDataset` reads
+ * them), which must be an empty prefix: a result in a bucket is not replaced. With a catalog
  * (`options.catalog`, or `TT_CATALOG`), the write is recorded as a run `writeResult`: the
  * decomposition (method, config, seed) and the options as its parameters, the dataset the
  * result was computed from with the view's selectors as its input, the bundle as its output.
@@ -62,6 +65,7 @@ export function writeResult(
   return recordWrite(
     catalog,
     () => resultRun(path, result, rest),
-    () => writeResultIn(path, result, rest),
+    () =>
+      isS3Location(path) ? writeResultToS3(path, result, rest) : writeResultIn(path, result, rest),
   );
 }
