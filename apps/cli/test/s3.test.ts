@@ -90,6 +90,16 @@ describe("tt on s3:// locations", () => {
     expect(JSON.parse(scores.stdout)).toEqual(JSON.parse(localScores.stdout));
   });
 
+  it("query and result-info on s3:// locations answer as on directories", async () => {
+    const query = await tt(["query", "s3://test-bucket/in", "qc_pass", "--count"], dir, env);
+    expect(query.code).toBe(0);
+    const localQuery = await tt(["query", join(dir, "demo", "dataset"), "qc_pass", "--count"], dir);
+    expect(query.stdout).toBe(localQuery.stdout);
+    const info = await tt(["result-info", "s3://test-bucket/out", "--json"], dir, env);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout).input_ref.dataset.location).toBe("s3://test-bucket/in/");
+  });
+
   it("info s3://… describes the bundle in the bucket", async () => {
     const info = await tt(["info", "s3://test-bucket/in", "--json"], dir, env);
     expect(info.code).toBe(0);
