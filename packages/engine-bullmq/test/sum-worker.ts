@@ -14,7 +14,7 @@ if (url === undefined || queue === undefined) throw new Error("usage: sum-worker
 const worker = await startBullmqWorker({
   connection: url,
   queue,
-  lockDurationMs: 2000,
+  lockDurationMs: 3000,
   stalledIntervalMs: 1000,
   handler: async (task, onProgress) => {
     process.stdout.write(`started ${task.label}\n`);
