@@ -19,6 +19,7 @@ import { scoresCommand } from "./commands/scores.js";
 import { serveCommand } from "./commands/serve.js";
 import { sqlCommand } from "./commands/sql.js";
 import { verifyCommand } from "./commands/verify.js";
+import { workerCommand } from "./commands/worker.js";
 import { describeError, EXIT, UsageError } from "./errors.js";
 import type { Output } from "./output.js";
 import { runRecorded } from "./run-recording.js";
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   queryCommand,
   sqlCommand,
   decomposeCommand,
+  workerCommand,
   scoresCommand,
   annotateCommand,
   addFieldCommand,

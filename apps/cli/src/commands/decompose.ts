@@ -1,6 +1,7 @@
 /** `tt decompose <bundle> --method pca --rank 8 [--where EXPR] --out <result>`. */
 
 import { readFile } from "node:fs/promises";
+import { createBullmqEngine } from "@tt/engine-bullmq";
 import {
   ConfigError,
   createDefaultRegistry,
@@ -8,6 +9,7 @@ import {
   decompose,
   isTensorToolsError,
   openDataset,
+  type Progress,
   writeResult,
 } from "tensortools";
 import {
@@ -20,7 +22,7 @@ import {
 import { degeneracyWarning } from "../degeneracy-warning.js";
 import { EXIT, UsageError } from "../errors.js";
 import { firstAxisOf, optionInput, optionList } from "../lineage-inputs.js";
-import { note, print, printJson, progressBar } from "../output.js";
+import { note, type Output, print, printJson, progressBar } from "../output.js";
 import { componentSummary } from "../summaries.js";
 
 /** The config of `--config FILE`, which must hold a JSON object. */
@@ -99,11 +101,41 @@ async function decomposeLineage(args: Parsed): Promise<CommandLineage> {
   };
 }
 
+/**
+ * With `--engine`: the BullMQ engine, the partitions, and progress that notes each round's end
+ * and every retry (a worker lost) on stderr besides the bar.
+ */
+function splitOptions(args: Parsed, out: Output, update: (progress: Progress) => void) {
+  const url = stringOption(args, "engine", "decompose");
+  const partitions = integerOption(args, "partitions", "decompose");
+  const queue = stringOption(args, "queue", "decompose");
+  if (url === undefined) {
+    if (partitions !== undefined || queue !== undefined)
+      throw new UsageError(
+        "--partitions and --queue split the fit: give --engine too",
+        "decompose",
+      );
+    return undefined;
+  }
+  if (!/^rediss?:\/\//.test(url))
+    throw new UsageError(`--engine must be a redis:// URL, got '${url}'`, "decompose");
+  const engine = createBullmqEngine({ connection: url, ...(queue !== undefined && { queue }) });
+  let retried = 0;
+  const onProgress = (progress: Progress) => {
+    update(progress);
+    if (progress.phase !== "round" || progress.message === undefined) return;
+    const now = Number(/, (\d+) retried/.exec(progress.message)?.[1] ?? 0);
+    if (progress.fraction === 1 || now > retried) note(out, progress.message);
+    retried = now;
+  };
+  return { engine, partitions, onProgress };
+}
+
 export const decomposeCommand: Command = {
   name: "decompose",
   summary: "run a decomposition (svd, pca, cp) on a bundle or a query of it and write the result",
   usage:
-    'decompose <bundle> --method <id> [--rank K] [--where "<expr>"] [--config file.json] --out <result>',
+    'decompose <bundle> --method <id> [--rank K] [--where "<expr>"] [--config file.json] [--engine redis://host:port] --out <result>',
   positionals: { required: ["bundle"] },
   options: {
     method: {
@@ -142,6 +174,21 @@ export const decomposeCommand: Command = {
       description: "where to write the result bundle",
     },
     overwrite: { type: "boolean", description: "replace an existing result at --out" },
+    engine: {
+      type: "string",
+      value: "URL",
+      description: "split the fit over tt worker processes through this Redis (redis://host:port)",
+    },
+    partitions: {
+      type: "string",
+      value: "N",
+      description: "with --engine: partitions of the instances (default one per 128 MiB)",
+    },
+    queue: {
+      type: "string",
+      value: "NAME",
+      description: "with --engine: the queue the workers take tasks from (default tt-tasks)",
+    },
   },
   example: 'tt decompose ./demo/dataset --method pca --rank 5 --where "qc_pass" --out ./demo/pca',
   lineage: decomposeLineage,
@@ -181,15 +228,19 @@ export const decomposeCommand: Command = {
         ? dataset
         : dataset.query(stringOption(args, "axis", "decompose") ?? dataset.axes[0]!, where);
     const bar = progressBar(out, method);
+    const split = splitOptions(args, out, bar.update);
     let result: DecompositionResult;
     try {
       result = await decompose(view, method, config, {
-        onProgress: bar.update,
+        onProgress: split?.onProgress ?? bar.update,
         signal: out.signal,
         seed,
+        ...(split !== undefined && { engine: split.engine, partitions: split.partitions }),
       });
     } catch (error) {
       throw explainRank(error, method, rankSource);
+    } finally {
+      await split?.engine.close();
     }
     bar.done();
     await writeResult(target, result, { overwrite: Boolean(args.values.overwrite) });

@@ -1,0 +1,73 @@
+/** `tt worker redis://host:port`: answer the partition tasks of split fits until stopped. */
+
+import { startBullmqWorker } from "@tt/engine-bullmq";
+import { partitionHandler } from "tensortools";
+import { type Command, integerOption, stringOption } from "../command.js";
+import { EXIT, UsageError } from "../errors.js";
+import { note, print, printJson } from "../output.js";
+
+export const workerCommand: Command = {
+  name: "worker",
+  summary: "work for split decompositions (tt decompose --engine): take partition tasks from Redis",
+  usage: "worker <redis://host:port> [--queue NAME] [--threads N] [--concurrency N]",
+  positionals: { required: ["engine"] },
+  options: {
+    queue: {
+      type: "string",
+      value: "NAME",
+      description: "the queue's name, as tt decompose --queue has it (default tt-tasks)",
+    },
+    threads: {
+      type: "string",
+      value: "N",
+      description: "threads of the numeric kernels per task (default: every core)",
+    },
+    concurrency: {
+      type: "string",
+      value: "N",
+      description: "tasks this worker runs at once (default 1)",
+    },
+  },
+  example: "tt worker redis://127.0.0.1:6379 --threads 2",
+  notes: [
+    "Runs until interrupted (Ctrl-C or SIGTERM), then finishes the task under way; notes each\n" +
+      "task's start and end on stderr (not with --quiet). Workers\n" +
+      "open the datasets of their tasks by location (a folder, an http(s) or s3:// URL, with\n" +
+      "the AWS_* variables for S3), so every worker must reach them. A worker that dies\n" +
+      "mid-task costs a retry of that task on another worker (BullMQ's stalled-job check), not\n" +
+      "the fit.",
+  ],
+  async run(args, out) {
+    const connection = args.positionals[0]!;
+    if (!/^rediss?:\/\//.test(connection))
+      throw new UsageError(`the engine must be a redis:// URL, got '${connection}'`, "worker");
+    const threads = integerOption(args, "threads", "worker");
+    const concurrency = integerOption(args, "concurrency", "worker");
+    const queue = stringOption(args, "queue", "worker");
+    const handler = partitionHandler(threads === undefined ? {} : { kernels: { threads } });
+    const worker = await startBullmqWorker({
+      connection,
+      handler: async (task, onProgress) => {
+        const label = task.label ?? task.kind;
+        note(out, `task ${label}: started`);
+        const started = performance.now();
+        const answer = await handler.handle(task, onProgress);
+        note(out, `task ${label}: done in ${Math.round(performance.now() - started)} ms`);
+        return answer;
+      },
+      ...(queue !== undefined && { queue }),
+      ...(concurrency !== undefined && { concurrency }),
+    });
+    if (out.json) printJson(out, { worker: worker.name, pid: process.pid });
+    else print(out, `worker ${process.pid} ready: ${worker.name}`);
+    await new Promise<void>((resolve) => {
+      if (out.signal?.aborted) resolve();
+      out.signal?.addEventListener("abort", () => resolve(), { once: true });
+      process.once("SIGTERM", () => resolve());
+    });
+    note(out, "stopping: finishing the task under way");
+    await worker.close();
+    await handler.close();
+    return EXIT.ok;
+  },
+};
