@@ -11,6 +11,7 @@ const COMMANDS = [
   "concat",
   "query",
   "decompose",
+  "worker",
   "scores",
   "annotate",
   "pyramid",
@@ -64,7 +65,7 @@ describe("errors", () => {
     const run = await tt(["frobnicate"]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, sql, decompose, scores, annotate, add-field, pyramid, result-info, serve, verify, gc, catalog, lineage",
+      "tt: unknown command 'frobnicate'; commands: demo, info, import, concat, query, sql, decompose, worker, scores, annotate, add-field, pyramid, result-info, serve, verify, gc, catalog, lineage",
       "hint: see 'tt --help'",
     ]);
   });

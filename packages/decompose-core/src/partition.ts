@@ -6,6 +6,7 @@
  * partitions' {@link openPartitionSource}s and come back merged.
  */
 
+import { KERNEL_CHUNK_ROWS } from "@tt/linalg";
 import { ConfigError, DataError, type ReadableView, UnsupportedError } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
 import { allZeroError, instanceName } from "./data-errors.js";
@@ -91,12 +92,22 @@ export async function scanPartition(options: SourceOptions): Promise<ScanPartial
   };
 }
 
-/** Partitions always stream: a block at a time, whatever the budget. */
+/** The most bytes of a partition's block: a worker's event loop runs between blocks. */
+const PARTITION_BLOCK_BYTES = 8 * 2 ** 20;
+
+/**
+ * Partitions always stream, in blocks of at most {@link PARTITION_BLOCK_BYTES} (at least two
+ * chunks of the kernels' rows, a multiple of them, so the sums do not depend on the blocking):
+ * an engine's worker must answer its engine between blocks (BullMQ renews the job's lock on its
+ * event loop), and a kernel call on a large block, one thread, would hold it for seconds.
+ */
 function streamed(options: SourceOptions): SourceOptions {
-  const { memory } = options;
-  if (!memory.inMemory) return options;
-  const rows = Math.min(memory.blockRows, Math.max(options.plan.n, 1));
-  const blockRows = Math.ceil(rows / 64) * 64;
+  const { memory, plan } = options;
+  const rowBytes = Math.max(plan.p, 1) * memory.bytesPerValue;
+  const fitting =
+    Math.floor(PARTITION_BLOCK_BYTES / rowBytes / KERNEL_CHUNK_ROWS) * KERNEL_CHUNK_ROWS;
+  const needed = Math.ceil(Math.max(plan.n, 1) / KERNEL_CHUNK_ROWS) * KERNEL_CHUNK_ROWS;
+  const blockRows = Math.min(Math.max(fitting, 2 * KERNEL_CHUNK_ROWS), memory.blockRows, needed);
   return { ...options, memory: { ...memory, inMemory: false, blockRows, readAhead: false } };
 }
 
