@@ -61,8 +61,18 @@ const normalProductPass: PassFunction = async (source, kernels, input) => {
   return { sums: { total }, rows: {} };
 };
 
+/** The pass of the Gram solver: `G`, AᵀA (p×p). */
+const gramPass: PassFunction = async (source, kernels) => {
+  const G = new Float64Array(source.p * source.p);
+  await source.forEachBlock(async (block) => {
+    await kernels.gram(block, G);
+  });
+  return { sums: { G }, rows: {} };
+};
+
 /** The passes of the SVD solvers, by the names they run under (see `runPass`). */
 export const SVD_PASSES: Readonly<Record<string, PassFunction>> = Object.freeze({
+  "svd.gram": gramPass,
   "svd.multiply": multiplyPass,
   "svd.normalProduct": normalProductPass,
 });
@@ -139,11 +149,8 @@ export async function solveGram(
       "solver gram",
       `config 'solver': "gram" forms a ${p} x ${p} matrix, more than ${GRAM_MAX_COLUMNS} columns; use "randomized"`,
     );
-  const G = new Float64Array(p * p);
-  await source.forEachBlock(async (block) => {
-    await kernels.gram(block, G);
-  });
-  const { values, vectors } = await kernels.symmetricEigen(G, p);
+  const { G } = (await runPass(source, kernels, "svd.gram", gramPass, {})).sums;
+  const { values, vectors } = await kernels.symmetricEigen(G!, p);
   const r = Math.min(p, source.n);
   const singularValues = Float64Array.from(values.subarray(0, r), (v) => Math.sqrt(Math.max(v, 0)));
   const V = new Float64Array(p * k);

@@ -70,7 +70,14 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
   return scale === 0 ? diff : diff / scale;
 }
 
-/** Every numeric column of every factor table and every component tensor agree to `tol`. */
+/** Residual columns: small differences of large numbers, their leading digits set by rounding. */
+const RESIDUALS = new Set(["recon_error", "q", "outlier_score"]);
+
+/**
+ * Every numeric column of every factor table and every component tensor agree to `tol`; the
+ * per-instance residuals (a small difference of large numbers, which rounding leaves different
+ * in its leading digits when the fit leaves little) to 1e-3.
+ */
 function expectSameOutput(one: MethodOutput, split: MethodOutput, tol: number): void {
   expect(Object.keys(split.factorTables).sort()).toEqual(Object.keys(one.factorTables).sort());
   for (const [name, table] of Object.entries(one.factorTables)) {
@@ -81,15 +88,21 @@ function expectSameOutput(one: MethodOutput, split: MethodOutput, tol: number): 
       const mine = other.column(column).values;
       if (values instanceof Float64Array || values instanceof Float32Array)
         expect(relativeDifference(values, mine as Float64Array), `${name}.${column}`).toBeLessThan(
-          tol,
+          RESIDUALS.has(column) ? 1e-3 : tol,
         );
-      else expect(Array.from(mine as ArrayLike<unknown>)).toEqual(Array.from(values as ArrayLike<unknown>));
+      else
+        expect(Array.from(mine as ArrayLike<unknown>)).toEqual(
+          Array.from(values as ArrayLike<unknown>),
+        );
     }
   }
   for (const [name, tensor] of Object.entries(one.componentTensors)) {
     const other = split.componentTensors[name]!;
     expect(other.shape).toEqual(tensor.shape);
-    expect(relativeDifference(tensor.data as Float64Array, other.data as Float64Array), name).toBeLessThan(tol);
+    expect(
+      relativeDifference(tensor.data as Float64Array, other.data as Float64Array),
+      name,
+    ).toBeLessThan(tol);
   }
 }
 
@@ -133,7 +146,9 @@ describe("a split fit", () => {
     const { one, split } = await fitBoth(cp, dataset, { rank: 3, n_iter_max: 40 }, 3);
     expectSameOutput(one, split, 1e-5);
     const error = one.diagnostics.relative_error as number;
-    expect(Math.abs((split.diagnostics.relative_error as number) - error) / error).toBeLessThan(1e-8);
+    expect(Math.abs((split.diagnostics.relative_error as number) - error) / error).toBeLessThan(
+      1e-8,
+    );
   });
 
   it("opens each dataset once per worker, however many tasks", () => {
@@ -150,7 +165,9 @@ describe("a split fit", () => {
       /missing: "drop" is not supported by a split fit|"drop" is not supported by a split fit/,
     );
     const robust = pca.validate({ rank: 2, scale: { robust: { over: ["instance"] } } });
-    await expect(splitMethod(pca, { engine }).fit(dataset, robust, context)).rejects.toThrow(ConfigError);
+    await expect(splitMethod(pca, { engine }).fit(dataset, robust, context)).rejects.toThrow(
+      ConfigError,
+    );
     const inMemory = datasetFromTensor(await eegTensor());
     await expect(
       splitMethod(pca, { engine }).fit(inMemory, pca.validate({ rank: 2 }), context),
@@ -160,12 +177,22 @@ describe("a split fit", () => {
     ).rejects.toThrow(/partitions/);
   });
 
+  it("the Gram solver (auto's choice for high ranks) sums AᵀA over the partitions", async () => {
+    const view = dataset.slice("time", 0, 20);
+    const { one, split } = await fitBoth(pca, view, { rank: 40, solver: "gram" }, 3);
+    expect(one.diagnostics.solver).toBe("gram");
+    expect(split.diagnostics.solver).toBe("gram");
+    expect(relativeDifference(singularValues(one), singularValues(split))).toBeLessThan(1e-6);
+    expectSameOutput(one, split, 1e-5);
+  });
+
   it("a solver that needs the data in one process is an UnsupportedError", async () => {
     const engine = createLocalEngine(handler.handle);
     const exact = svd.validate({ rank: 2, solver: "exact" });
-    await expect(splitMethod(svd, { engine, partitions: 2 }).fit(dataset, exact, context)).rejects.toThrow(
-      UnsupportedError,
-    );
+    // exact needs the matrix in memory; a split fit streams it.
+    await expect(
+      splitMethod(svd, { engine, partitions: 2 }).fit(dataset, exact, context),
+    ).rejects.toThrow(UnsupportedError);
   });
 
   it("a worker refuses a task on another version of the dataset", async () => {
