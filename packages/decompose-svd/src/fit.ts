@@ -64,7 +64,8 @@ export async function fitSvd(
     const source = await open({ view, plan, config, layouts, kernels, memory, context });
     const kFit = fitRank(config, source, plan);
     const fits = krylovFits(source.n, plan.p, kFit, config, memory.budget);
-    const solver = chooseSolver(config.solver, source.n, plan.p, kFit, memory.inMemory, fits);
+    // The source's own answer: a split fit's coordinator holds no data, whatever the view's size.
+    const solver = chooseSolver(config.solver, source.n, plan.p, kFit, source.inMemory, fits);
     const { seed } = context;
     const powerIterations =
       config.power_iterations === "auto"

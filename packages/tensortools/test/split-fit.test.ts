@@ -60,6 +60,17 @@ describe("decompose with an engine", () => {
     expect(joined.query("epoch", "pca_score_1 > 0").shape[0]).toBeGreaterThan(0);
   });
 
+  it("a split PCA of a small view: auto picks krylov, as exact needs the data in one process", async () => {
+    const view = dataset.slice("time", 0, 10);
+    const engine = createLocalEngine(handler.handle);
+    const split = await decompose(view, "pca", { rank: 3 }, { engine, partitions: 3 });
+    const one = await decompose(view, "pca", { rank: 3 });
+    expect([one.diagnostics.solver, split.diagnostics.solver]).toEqual(["exact", "krylov"]);
+    const sv = (r: typeof one) =>
+      r.factorTables.component!.column("singular_value").values as Float64Array;
+    expect(maxRelative(sv(one), sv(split))).toBeLessThan(1e-6);
+  });
+
   it("partitions without an engine, and a method that does not split, are ConfigErrors", async () => {
     await expect(decompose(dataset, "pca", { rank: 2 }, { partitions: 3 })).rejects.toThrow(
       ConfigError,
