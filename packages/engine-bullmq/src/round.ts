@@ -25,7 +25,7 @@ export interface TaskFailure {
   readonly reason: string;
   /** Attempts made, if known. */
   readonly attempts: number | undefined;
-  /** The worker's stack trace of the last attempt, if recorded. */
+  /** The worker's stack trace of the last attempt, if recorded (its first line names the kind). */
   readonly stack: string | undefined;
 }
 
@@ -121,7 +121,12 @@ export class RoundState {
     const index = this.indexOf.get(jobId);
     if (index === undefined || this.settled[index] || this.finished) return;
     const remote = new Error(failure.reason);
-    if (failure.stack !== undefined) remote.stack = failure.stack;
+    if (failure.stack !== undefined) {
+      remote.stack = failure.stack;
+      // The kind of the worker's error, as its stack's first line names it (`DataError: …`).
+      const kind = /^([A-Za-z_$][\w$]*): /.exec(failure.stack)?.[1];
+      if (kind !== undefined) remote.name = kind;
+    }
     const error = new TaskError(this.setup.engine, this.setup.labels[index]!, failure.reason, {
       attempts: failure.attempts,
       round: this.setup.name,

@@ -15,6 +15,7 @@ import {
 import { type Job, Worker } from "bullmq";
 import { describeConnection, ioredisOptions, type RedisConnection } from "./connection.js";
 import { DEFAULT_QUEUE } from "./engine.js";
+import { forQueue } from "./unrecoverable.js";
 
 /** Options of {@link startBullmqWorker}. */
 export interface BullmqWorkerOptions {
@@ -90,9 +91,11 @@ function checkedCount(field: string, value: number | undefined, fallback: number
 /**
  * Starts a worker of the BullMQ engine: it runs `handler` on the tasks of every round that
  * {@link createBullmqEngine} adds to the queue, relays the handler's progress, and answers with
- * the handler's result (or its error, which the engine retries). Resolves once connected; an
- * IoError when Redis cannot be reached within `timeoutMs`. Run one per process (or a few with
- * `concurrency`), on as many machines as reach the Redis server.
+ * the handler's result or its error. The engine retries an error unless retrying cannot help: a
+ * tensortools error other than an IoError or ConflictError (a DataError, a ConfigError, a
+ * dataset that is not there) fails the task at once, keeping its message and kind. Resolves once
+ * connected; an IoError when Redis cannot be reached within `timeoutMs`. Run one per process (or
+ * a few with `concurrency`), on as many machines as reach the Redis server.
  *
  * @example
  * ```ts
@@ -119,7 +122,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   let lastError: Error | undefined;
   const worker = new Worker(
     queueName,
-    async (job: Job) => handler(taskOf(job), progressOf(job, onError)),
+    async (job: Job) => {
+      try {
+        return await handler(taskOf(job), progressOf(job, onError));
+      } catch (error) {
+        throw forQueue(error);
+      }
+    },
     { connection, concurrency, lockDuration, stalledInterval, maxStalledCount, autorun: false },
   );
   worker.on("error", (error) => {

@@ -1,8 +1,8 @@
 /**
  * The BullMQ engine against a real redis-server (Debian's, installed by the tests when missing,
  * started on 127.0.0.1 for this file) and three worker processes that sum float64 arrays sent as
- * base64: answers in task order, progress, a failing task, an abort, and a worker killed with
- * SIGKILL in the middle of a job.
+ * base64: answers in task order, progress, a failing task, a DataError that fails at once and an
+ * IoError that is retried, an abort, and a worker killed with SIGKILL in the middle of a job.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -54,6 +54,15 @@ function startWorker(url: string): Promise<WorkerProcess> {
       for (const settle of waiting) settle(label);
     });
   });
+}
+
+/**
+ * How many times the workers started the task labelled `label`, once their output has arrived
+ * (a worker prints a task's start before the task can fail, but the pipe may lag the queue).
+ */
+async function startsOf(label: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return workers.flatMap((worker) => worker.started).filter((started) => started === label).length;
 }
 
 /** `count` pseudo-random float64 values from `seed` (xorshift), and their base64 text. */
@@ -149,6 +158,70 @@ describe("a BullMQ engine with three worker processes", () => {
     );
     expect(((failure as Error).cause as Error).stack).toContain("sum-worker.ts");
     expect(progress.at(-1)?.retried).toBe(1);
+  });
+
+  it("fails the round after one attempt when a task throws a DataError, which retrying cannot fix", async () => {
+    const engine = createBullmqEngine({
+      connection: redis.url,
+      queue: QUEUE,
+      attempts: 3,
+      backoffMs: 50,
+    });
+    const { tasks } = sumTasks([10, 10, 10], 50);
+    tasks[1] = { ...tasks[1]!, kind: "bad-data", label: "the bad data" };
+    const progress: RoundProgress[] = [];
+    const failure = await engine
+      .runRound(tasks, { name: "bad data", onProgress: (p) => progress.push(p) })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    await engine.close();
+    expect(isTensorToolsError(failure, "task")).toBe(true);
+    expect(failure).toMatchObject({
+      task: "the bad data",
+      round: "bad data",
+      attempts: 1,
+      reason: "the bad data: not numbers, on purpose",
+    });
+    expect((failure as Error).message).toBe(
+      `bullmq ${redis.url} queue sums: task 'the bad data' of round 'bad data' failed after 1 ` +
+        "attempt: the bad data: not numbers, on purpose",
+    );
+    // The worker's error's kind, from its stack.
+    const cause = (failure as Error).cause as Error;
+    expect(cause.name).toBe("DataError");
+    expect(cause.stack).toMatch(/^DataError: the bad data: not numbers, on purpose\n/);
+    expect(progress.map((p) => p.retried)).toEqual(progress.map(() => 0));
+    expect(await startsOf("the bad data")).toBe(1);
+  });
+
+  it("retries a task that throws an IoError, as a read may succeed the next time", async () => {
+    const engine = createBullmqEngine({
+      connection: redis.url,
+      queue: QUEUE,
+      attempts: 2,
+      backoffMs: 50,
+    });
+    const { tasks } = sumTasks([10, 10, 10], 50);
+    tasks[2] = { ...tasks[2]!, kind: "lost-read", label: "the lost read" };
+    const progress: RoundProgress[] = [];
+    const failure = await engine
+      .runRound(tasks, { name: "lost read", onProgress: (p) => progress.push(p) })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    await engine.close();
+    expect(failure).toMatchObject({
+      name: "TaskError",
+      task: "the lost read",
+      attempts: 2,
+      reason: "the read failed on purpose",
+    });
+    expect(((failure as Error).cause as Error).name).toBe("IoError");
+    expect(progress.at(-1)?.retried).toBe(1);
+    expect(await startsOf("the lost read")).toBe(2);
   });
 
   it("stops waiting on abort and removes the round's jobs that no worker has taken", async () => {

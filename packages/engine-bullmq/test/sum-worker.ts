@@ -1,11 +1,13 @@
 /**
  * A worker process for the engine tests: sums the float64 values of each task (base64 in
  * `data.values`) after `data.delayMs`, reporting half-way progress; a task of kind `"fail"`
- * throws. Prints `ready` once connected and `started <label>` as it takes each task.
+ * throws an Error, of kind `"bad-data"` a DataError and of kind `"lost-read"` an IoError. Prints
+ * `ready` once connected and `started <label>` as it takes each task.
  *
  * Usage: `node --import tsx --conditions=@tt/source sum-worker.ts <redis url> <queue>`.
  */
 
+import { DataError, IoError } from "@tt/schema";
 import { startBullmqWorker } from "../src/index.js";
 
 const [url, queue] = process.argv.slice(2);
@@ -20,6 +22,9 @@ const worker = await startBullmqWorker({
     process.stdout.write(`started ${task.label}\n`);
     const { values, delayMs } = task.data as { values: string; delayMs: number };
     if (task.kind === "fail") throw new Error(`cannot sum ${task.label}: refused on purpose`);
+    if (task.kind === "bad-data") throw new DataError(`${task.label}`, "not numbers, on purpose");
+    if (task.kind === "lost-read")
+      throw new IoError("s3://bucket/values", "the read failed on purpose", { code: "ECONNRESET" });
     const bytes = Buffer.from(values, "base64");
     const floats = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
     let sum = 0;
