@@ -4,7 +4,17 @@
  * split fit's exact rounds on one machine.
  */
 
-import type { Engine, JsonValue, RoundProgress, TaskHandler } from "@tt/schema";
+import {
+  ArgumentError,
+  ConfigError,
+  type Engine,
+  type EngineTask,
+  type JsonValue,
+  type RoundOptions,
+  type RoundProgress,
+  TaskError,
+  type TaskHandler,
+} from "@tt/schema";
 
 /** Options of {@link createLocalEngine}. */
 export interface LocalEngineOptions {
@@ -12,9 +22,60 @@ export interface LocalEngineOptions {
   concurrency?: number;
 }
 
+/** The engine's name, in its errors and in a split fit's record. */
+const NAME = "in-process";
+
+/** The label of task `index`: its own, or its kind and place in the round (as engine-bullmq's). */
+function taskLabel(task: EngineTask, index: number, total: number): string {
+  return task.label ?? `${task.kind} (task ${index + 1} of ${total})`;
+}
+
+/** Runs `handler` on each task, `concurrency` at a time; the first failure stops the round. */
+async function runTasks(
+  handler: TaskHandler,
+  tasks: readonly EngineTask[],
+  round: RoundOptions,
+  concurrency: number,
+): Promise<JsonValue[]> {
+  const answers: JsonValue[] = new Array(tasks.length);
+  let next = 0;
+  let done = 0;
+  const report = (label?: string) => {
+    const progress: RoundProgress = { done, total: tasks.length, retried: 0, label };
+    round.onProgress?.(progress);
+  };
+  const work = async () => {
+    while (next < tasks.length) {
+      round.signal?.throwIfAborted();
+      const index = next++;
+      const task = tasks[index]!;
+      const carried = { ...task, data: JSON.parse(JSON.stringify(task.data)) as JsonValue };
+      let answer: JsonValue;
+      try {
+        answer = await handler(carried, () => {});
+      } catch (error) {
+        // The other lanes take no new task.
+        next = tasks.length;
+        const label = taskLabel(task, index, tasks.length);
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new TaskError(NAME, label, reason, { attempts: 1, round: round.name, cause: error });
+      }
+      answers[index] = JSON.parse(JSON.stringify(answer)) as JsonValue;
+      done++;
+      report(task.label);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, work));
+  return answers;
+}
+
 /**
  * An engine that runs tasks in this process with `handler`. Task data and answers go through
  * `JSON.stringify`/`JSON.parse`, so what works here carries over to an engine between processes.
+ * A task is tried once: a handler's error fails the round with a TaskError naming the task, the
+ * round and the handler's message (the error itself is its `cause`), as a remote engine's does.
+ * Running a round after `close` is an ArgumentError; a `concurrency` that is not a positive
+ * integer is a ConfigError.
  *
  * @example
  * ```ts
@@ -26,32 +87,14 @@ export interface LocalEngineOptions {
  */
 export function createLocalEngine(handler: TaskHandler, options: LocalEngineOptions = {}): Engine {
   const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError("concurrency", `must be a positive integer, got ${concurrency}`);
   let closed = false;
   return {
-    name: "in-process",
+    name: NAME,
     async runRound(tasks, round = {}) {
-      if (closed) throw new Error("the engine is closed");
-      const answers: JsonValue[] = new Array(tasks.length);
-      let next = 0;
-      let done = 0;
-      const report = (label?: string) => {
-        const progress: RoundProgress = { done, total: tasks.length, retried: 0, label };
-        round.onProgress?.(progress);
-      };
-      const work = async () => {
-        while (next < tasks.length) {
-          round.signal?.throwIfAborted();
-          const index = next++;
-          const task = tasks[index]!;
-          const carried = { ...task, data: JSON.parse(JSON.stringify(task.data)) as JsonValue };
-          const answer = await handler(carried, () => {});
-          answers[index] = JSON.parse(JSON.stringify(answer)) as JsonValue;
-          done++;
-          report(task.label);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, work));
-      return answers;
+      if (closed) throw new ArgumentError("runRound", "this", `the engine ${NAME} is closed`);
+      return runTasks(handler, tasks, round, concurrency);
     },
     async close() {
       closed = true;
