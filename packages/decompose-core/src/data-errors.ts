@@ -13,7 +13,32 @@ export function instanceName(view: ReadableView, plan: Plan, row: number): strin
 
 /**
  * Where an entry is, by axis: `epoch e4, sample 12, channel C3` (ids where the axis has them,
- * else positions in the view).
+ * else positions in the view); `entry.row` is a view position, `entry.column` a column of the plan.
+ *
+ * @example
+ * ```ts
+ * import { describeEntry, planUnfolding, validatePreprocessConfig } from "@tt/decompose-core";
+ * import { createTensor } from "@tt/schema";
+ * import { viewFromTensor } from "@tt/schema/testing";
+ *
+ * const view = viewFromTensor(
+ *   createTensor({
+ *     data: new Float64Array(12),
+ *     shape: [2, 3, 2],
+ *     axes: ["epoch", "sample", "channel"],
+ *     axisIndex: { epoch: ["e0", "e1"], channel: ["C3", "C4"] },
+ *   }),
+ * );
+ * const config = validatePreprocessConfig({
+ *   center: "none",
+ *   scale: "none",
+ *   missing: "error",
+ *   weights: {},
+ *   sample_mask: null,
+ * });
+ * const plan = planUnfolding(view, config);
+ * console.log(describeEntry(view, plan, { row: 1, column: 5, value: -1 })); // "epoch e1, sample 2, channel C4"
+ * ```
  */
 export function describeEntry(view: ReadableView, plan: Plan, entry: Entry): string {
   const parts = [`${plan.rowAxis} ${instanceName(view, plan, entry.row)}`];

@@ -67,6 +67,7 @@ export {
   validatePreprocessConfig,
   validateThreads,
 } from "./config-fields.js";
+export { describeEntry } from "./data-errors.js";
 export { chiSquareQuantile, fQuantile, normalQuantile } from "./distributions.js";
 export { type MemoryPlan, planMemory } from "./memory.js";
 export {
