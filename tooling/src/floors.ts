@@ -22,6 +22,7 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/decompose-svd": 3,
   "@tt/decompose-cp": 3,
   "@tt/decompose-nmf": 3,
+  "@tt/decompose-tucker": 3,
   "@tt/query": 3,
   // The dataset bundle layer: Zarr arrays and Parquet tables by default, other plugins if given.
   "@tt/bundle": 3,

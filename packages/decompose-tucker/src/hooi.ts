@@ -1,0 +1,164 @@
+/**
+ * The HOOI iterations (higher-order orthogonal iteration, De Lathauwer et al. 2000) on the
+ * instance-unfolded data A (n × p): per iteration ONE fused pass `T = Aᵀ(A·K)`, K the Kronecker
+ * product of the non-instance factors; the instance factor's leading left singular vectors come
+ * from the small `KᵀT = ZᵀZ` (Z = A·K), the projection `W = AᵀU₀ = T·V·Σ⁻¹` (p × r₀) holds all
+ * the data the non-instance updates need, and each of those is the leading eigenvectors of a mode
+ * Gram of W projected on the other factors.
+ */
+
+import type { MatrixSource } from "@tt/decompose-core";
+import { uniformGenerator } from "@tt/decompose-core";
+import { type Kernels, matmul, matmulTransA, qr } from "@tt/linalg";
+import { normalProduct } from "./passes.js";
+import { contract, kron, leadingEigenvectors, modeGram, sumSquares, symmetrize } from "./small.js";
+
+/** What {@link runHooi} needs. */
+export interface HooiOptions {
+  source: MatrixSource;
+  kernels: Kernels;
+  /** The lengths of the non-instance modes, d₁ … dₘ. */
+  dims: readonly number[];
+  /** The rank of every mode, instance mode first. */
+  ranks: readonly number[];
+  /** Start values of U₁ … Uₘ (dₖ × rₖ, orthonormal columns). */
+  factors: Float64Array[];
+  /** ‖A‖². */
+  totalSquares: number;
+  nIterMax: number;
+  tol: number;
+  signal: AbortSignal | undefined;
+  onIteration(done: number, total: number): void;
+}
+
+/** The state after the last iteration. */
+export interface HooiResult {
+  /** U₁ … Uₘ after the last iteration. */
+  factors: Float64Array[];
+  /** The Kronecker product the last iteration's instance factor was computed from. */
+  lastK: Float64Array;
+  /** q × r₀ with U₀ = A·lastK·Vs: the last iteration's instance factor. */
+  Vs: Float64Array;
+  /** The core G unfolded on the instance mode (r₀ × r₁·…·rₘ, C order), for U₀ as given by Vs. */
+  core: Float64Array;
+  /** The relative error of each iteration. */
+  history: number[];
+  converged: boolean;
+}
+
+/** Runs HOOI from the given non-instance factors; see the module comment. */
+export async function runHooi(options: HooiOptions): Promise<HooiResult> {
+  const { dims, ranks, totalSquares, nIterMax, tol, signal } = options;
+  const inner = ranks.slice(1);
+  const q = inner.reduce((a, b) => a * b, 1);
+  const factors = options.factors.map((U) => U.slice());
+  const history: number[] = [];
+  let converged = false;
+  let step: InstanceStep | undefined;
+  for (let iteration = 0; iteration < nIterMax; iteration++) {
+    signal?.throwIfAborted();
+    const K = kron(factors, dims, inner);
+    const T = await normalProduct(options.source, options.kernels, K, q);
+    step = instanceStep(K, T, q, ranks[0]!);
+    updateModes(step.W, dims, ranks, factors);
+    const core = coreOf(step.W, dims, ranks, factors);
+    const error = Math.sqrt(Math.abs(totalSquares - sumSquares(core))) / Math.sqrt(totalSquares);
+    history.push(error);
+    step.core = core;
+    options.onIteration(iteration + 1, nIterMax);
+    if (iteration > 0 && Math.abs(history[iteration - 1]! - error) < tol) {
+      converged = true;
+      break;
+    }
+  }
+  return {
+    factors,
+    lastK: step!.K,
+    Vs: step!.Vs,
+    core: step!.core!,
+    history,
+    converged,
+  };
+}
+
+/** One iteration's instance update: U₀ = Z·Vs implicitly, and W = AᵀU₀ (p × r₀). */
+interface InstanceStep {
+  K: Float64Array;
+  Vs: Float64Array;
+  W: Float64Array;
+  core?: Float64Array;
+}
+
+/**
+ * From T = Aᵀ(A·K): ZᵀZ = KᵀT, its leading eigenpairs (V, λ), Vs = V·diag(λ^-½) (a column of an
+ * eigenvalue at most q·eps·λ₁ stays zero: the data has fewer directions) and W = T·Vs.
+ */
+function instanceStep(K: Float64Array, T: Float64Array, q: number, r0: number): InstanceStep {
+  const p = T.length / q;
+  const ZtZ = symmetrize(matmulTransA(K, p, q, T, q), q);
+  const { U: V, values } = leadingEigenvectors(ZtZ, q, r0);
+  const cutoff = q * Number.EPSILON * Math.max(values[0]!, 0);
+  const Vs = V.slice();
+  for (let s = 0; s < r0; s++) {
+    const scale = values[s]! > cutoff ? 1 / Math.sqrt(values[s]!) : 0;
+    for (let c = 0; c < q; c++) Vs[c * r0 + s]! *= scale;
+  }
+  return { K, Vs, W: matmul(T, p, q, Vs, r0) };
+}
+
+/** Updates U₁ … Uₘ in turn (in place), each from W projected on the others as they are now. */
+function updateModes(
+  W: Float64Array,
+  dims: readonly number[],
+  ranks: readonly number[],
+  factors: Float64Array[],
+): void {
+  const m = dims.length;
+  for (let k = 0; k < m; k++) {
+    let t = { data: W, shape: [...dims, ranks[0]!] };
+    for (let l = 0; l < m; l++)
+      if (l !== k) t = contract(t.data, t.shape, l, factors[l]!, ranks[l + 1]!);
+    factors[k] = leadingEigenvectors(modeGram(t.data, t.shape, k), dims[k]!, ranks[k + 1]!).U;
+  }
+}
+
+/** The core unfolded on the instance mode (r₀ × r₁·…·rₘ) from W and the non-instance factors. */
+export function coreOf(
+  W: Float64Array,
+  dims: readonly number[],
+  ranks: readonly number[],
+  factors: readonly Float64Array[],
+): Float64Array {
+  let t = { data: W, shape: [...dims, ranks[0]!] };
+  for (let l = 0; l < dims.length; l++)
+    t = contract(t.data, t.shape, l, factors[l]!, ranks[l + 1]!);
+  const r0 = ranks[0]!;
+  const q = t.data.length / r0;
+  const core = new Float64Array(r0 * q);
+  for (let c = 0; c < q; c++) for (let s = 0; s < r0; s++) core[s * q + c] = t.data[c * r0 + s]!;
+  return core;
+}
+
+/** HOSVD start: the signed leading eigenvectors of each mode's unfolding Gram matrix. */
+export function hosvdFactors(
+  grams: readonly Float64Array[],
+  dims: readonly number[],
+  ranks: readonly number[],
+): Float64Array[] {
+  return dims.map((d, k) => {
+    return leadingEigenvectors(symmetrize(grams[k]!.slice(), d), d, ranks[k + 1]!).U;
+  });
+}
+
+/** Random start: the orthonormal Q of seeded uniform (0, 1) dₖ × rₖ matrices. */
+export function randomFactors(
+  dims: readonly number[],
+  ranks: readonly number[],
+  seed: number,
+): Float64Array[] {
+  const random = uniformGenerator(seed);
+  return dims.map((d, k) => {
+    const r = ranks[k + 1]!;
+    return qr(Float64Array.from({ length: d * r }, random), d, r).Q;
+  });
+}

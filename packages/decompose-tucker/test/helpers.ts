@@ -1,0 +1,144 @@
+/** Shared test helpers: the numpy goldens, the fixtures as views, subspace comparisons. */
+
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { readCsvFile, readNpyFile } from "@tt/bundle/fs";
+import {
+  type AxisAnnotatedTensor,
+  createTensor,
+  type FitContext,
+  type MethodOutput,
+  type ReadableView,
+} from "@tt/schema";
+import { viewFromTensor } from "@tt/schema/testing";
+import { expect } from "vitest";
+import { tucker } from "../src/index.js";
+
+/** The repository's fixtures folder. */
+export const FIXTURES = new URL("../../../fixtures/", import.meta.url);
+
+/** Results of the numpy HOOI of scripts/golden/make_tucker_golden.py. */
+export interface GoldenExpected {
+  hosvd_factors: number[][];
+  iterations: number;
+  converged: boolean;
+  relative_error_history: number[];
+  relative_error: number;
+  fit: number;
+  factors: number[][];
+  core: number[];
+  recon_error: number[];
+}
+
+/** One case of fixtures/golden/tucker.json. */
+export interface GoldenCase {
+  name: string;
+  source?: string;
+  axes?: string[];
+  shape?: number[];
+  data?: number[];
+  config: Record<string, unknown> & { ranks: number[] };
+  expected: GoldenExpected;
+}
+
+/** The golden cases by name. */
+export function goldenCases(): Map<string, GoldenCase> {
+  const golden = JSON.parse(readFileSync(new URL("golden/tucker.json", FIXTURES), "utf8")) as {
+    cases: GoldenCase[];
+  };
+  return new Map(golden.cases.map((c) => [c.name, c]));
+}
+
+/** The tensor of a golden case with inline data, instance ids `i0`, `i1`, ... */
+export function goldenTensor(c: GoldenCase): AxisAnnotatedTensor {
+  return createTensor({
+    data: Float64Array.from(c.data!),
+    shape: c.shape!,
+    axes: c.axes!,
+    axisIndex: { [c.axes![0]!]: Array.from({ length: c.shape![0]! }, (_, i) => `i${i}`) },
+  });
+}
+
+/** A fixture dataset folder (tensor.npy and axis CSVs with an `id` column) as a view. */
+export async function fixtureView(folder: string, axes: string[]): Promise<ReadableView> {
+  const path = (name: string) => fileURLToPath(new URL(`${folder}/${name}`, FIXTURES));
+  const { data, shape } = await readNpyFile(path("tensor.npy"));
+  const files = readdirSync(fileURLToPath(new URL(`${folder}/`, FIXTURES)));
+  const axisMeta: Record<string, Awaited<ReturnType<typeof readCsvFile>>> = {};
+  for (const [d, axis] of axes.entries()) {
+    const file = files.find((name) => name.startsWith(`axis${d}_`) && name.endsWith(".csv"));
+    if (file !== undefined) axisMeta[axis] = await readCsvFile(path(file));
+  }
+  const tensor = createTensor({ data, shape, axes, axisMeta });
+  return viewFromTensor(tensor, Object.fromEntries(axes.map((axis) => [axis, "id"])));
+}
+
+/** A fit context with a seed and no cancellation. */
+export function context(seed = 0): FitContext {
+  return { seed, signal: undefined, onProgress() {} };
+}
+
+/** Fits `tucker` with `config` (validated) to a view. */
+export function fitTucker(
+  view: ReadableView,
+  config: Record<string, unknown>,
+  seed = 0,
+): Promise<MethodOutput> {
+  return tucker.fit(view, tucker.validate(config), context(seed));
+}
+
+/** The float64 values of `prefix_1..prefix_k` of a factor table, row-major rows × k. */
+export function factorColumns(
+  output: MethodOutput,
+  axis: string,
+  prefix: "score" | "factor",
+  k: number,
+): Float64Array {
+  const table = output.factorTables[axis]!;
+  const n = table.numRows;
+  const out = new Float64Array(n * k);
+  for (let c = 0; c < k; c++) {
+    const values = table.column(`${prefix}_${c + 1}`).values as Float64Array;
+    for (let i = 0; i < n; i++) out[i * k + c] = values[i]!;
+  }
+  return out;
+}
+
+/** Asserts |actual - expected| <= atol + rtol·|expected| elementwise, naming the first miss. */
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol = 0,
+  what = "values",
+): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e)))
+      expect.fail(`${what}[${i}]: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
+  }
+}
+
+/**
+ * The largest principal angle's sine between the column spaces of two d × r matrices with
+ * orthonormal columns: ‖(I − PPᵀ)Q‖₂ bounded by its Frobenius norm (0 for equal subspaces).
+ */
+export function subspaceDistance(P: ArrayLike<number>, Q: ArrayLike<number>, r: number): number {
+  const d = P.length / r;
+  let sum = 0;
+  for (let s = 0; s < r; s++) {
+    const coefficients = Array.from({ length: r }, (_, t) => {
+      let dot = 0;
+      for (let a = 0; a < d; a++) dot += P[a * r + t]! * Q[a * r + s]!;
+      return dot;
+    });
+    for (let a = 0; a < d; a++) {
+      let residual = Q[a * r + s]!;
+      for (let t = 0; t < r; t++) residual -= P[a * r + t]! * coefficients[t]!;
+      sum += residual * residual;
+    }
+  }
+  return Math.sqrt(sum);
+}
