@@ -21,6 +21,7 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/decompose-core": 2,
   "@tt/decompose-svd": 3,
   "@tt/decompose-cp": 3,
+  "@tt/decompose-ica": 3,
   "@tt/decompose-nmf": 3,
   "@tt/decompose-tucker": 3,
   "@tt/query": 3,
