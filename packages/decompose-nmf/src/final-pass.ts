@@ -3,7 +3,7 @@
 import type { MatrixSource } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import { blockLoss, lossOf } from "./iterate.js";
-import { createScratch } from "./scratch.js";
+import { createScratch, forEachSlice } from "./scratch.js";
 
 /** Per instance ‖x_i − w_i·H‖₂, and scikit-learn's `reconstruction_err_` of the loss. */
 export interface Residuals {
@@ -29,15 +29,18 @@ export async function residuals(
   let squares = 0;
   try {
     await source.forEachBlock(async (block, row0) => {
-      const WH = await scratch.product(W.subarray(row0 * k), block.rows, H);
-      const X = block.data;
-      for (let i = 0; i < block.rows; i++) {
-        let sum = 0;
-        for (let j = i * p; j < (i + 1) * p; j++) sum += (X[j]! - WH[j]!) ** 2;
-        rowErrors[row0 + i] = Math.sqrt(sum);
-        squares += sum;
-      }
-      if (kl) klSum += blockLoss(block, WH, true);
+      await forEachSlice(block.rows, p, async (first, rows) => {
+        const WH = await scratch.product(W.subarray((row0 + first) * k), rows, H);
+        // Read the data after the product: kernel memory may have grown and detached old views.
+        const X = block.data.subarray(first * p, (first + rows) * p);
+        for (let i = 0; i < rows; i++) {
+          let sum = 0;
+          for (let j = i * p; j < (i + 1) * p; j++) sum += (X[j]! - WH[j]!) ** 2;
+          rowErrors[row0 + first + i] = Math.sqrt(sum);
+          squares += sum;
+        }
+        if (kl) klSum += blockLoss(X, WH, true);
+      });
     });
   } finally {
     scratch.free();

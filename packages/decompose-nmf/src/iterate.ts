@@ -10,7 +10,7 @@ import type { MatrixSource } from "@tt/decompose-core";
 import type { KernelMatrix, Kernels } from "@tt/linalg";
 import type { NmfConfig } from "./config.js";
 import type { Factors } from "./init.js";
-import { createScratch, type Scratch } from "./scratch.js";
+import { createScratch, forEachSlice, type Scratch } from "./scratch.js";
 import {
   addGram,
   coordinateDescent,
@@ -52,13 +52,12 @@ function rowSums(H: Float64Array, k: number, p: number): Float64Array {
 }
 
 /**
- * A block's part of the loss of W·H: Σ (x − wh)² (Frobenius), or Σ over x > EPSILON of
+ * Some rows' part of the loss of W·H: Σ (x − wh)² (Frobenius), or Σ over x > EPSILON of
  * x·log(x / max(wh, EPSILON)) − x (Kullback-Leibler, without the Σ W·H term added by the caller).
  */
-export function blockLoss(block: KernelMatrix, WH: Float64Array, kl: boolean): number {
-  const X = block.data;
+export function blockLoss(X: Float32Array | Float64Array, WH: Float64Array, kl: boolean): number {
   let sum = 0;
-  for (let at = 0; at < block.rows * block.cols; at++) {
+  for (let at = 0; at < WH.length; at++) {
     const x = X[at]!;
     if (!kl) sum += (x - WH[at]!) ** 2;
     else if (x > EPSILON) {
@@ -111,25 +110,55 @@ async function updateBlock(
   sums: Sums,
   measure: boolean,
 ): Promise<void> {
-  const { kernels, scratch, settings, H, Ht, G } = work;
+  const { kernels, settings, Ht, G } = work;
   const k = settings.rank;
   const rows = block.rows;
-  const kl = settings.beta_loss === "kullback-leibler";
-  const WH = measure || kl ? await scratch.product(Wb, rows, H) : undefined;
-  if (measure) sums.loss += blockLoss(block, WH!, kl);
-  if (kl) {
-    const P = await kernels.multiply(scratch.ratio(block, WH!), Ht, k);
-    multiplicativeKl(Wb, P, work.hSums, rows, k);
-    const ratio = scratch.ratio(block, await scratch.product(Wb, rows, H));
-    sums.XtW = await kernels.multiplyTransA(ratio, Wb.slice(0, rows * k), k, sums.XtW);
-    for (let at = 0; at < rows * k; at++) sums.WtW[at % k]! += Wb[at]!;
-    return;
-  }
+  if (settings.beta_loss === "kullback-leibler") return updateKl(work, block, Wb, sums, measure);
+  if (measure) await addLoss(work, block, Wb, sums);
   const P = await kernels.multiply(block, Ht, k);
   if (settings.solver === "cd") sums.violation += coordinateDescent(Wb, P, G, rows, k);
   else multiplicativeFrobenius(Wb, P, G, rows, k);
   sums.XtW = await kernels.multiplyTransA(block, Wb.slice(0, rows * k), k, sums.XtW);
   addGram(Wb, rows, k, sums.WtW);
+}
+
+/** The block's Frobenius loss of W·H, slice by slice. */
+async function addLoss(work: BlockWork, block: KernelMatrix, Wb: Float64Array, sums: Sums) {
+  const k = work.settings.rank;
+  const p = block.cols;
+  await forEachSlice(block.rows, p, async (first, rows) => {
+    const WH = await work.scratch.product(Wb.subarray(first * k), rows, work.H);
+    // Read the data after the product: kernel memory may have grown and detached old views.
+    sums.loss += blockLoss(block.data.subarray(first * p, (first + rows) * p), WH, false);
+  });
+}
+
+/**
+ * The Kullback-Leibler update of a block's rows of W, slice by slice: W·H and the ratio
+ * X / (W·H) for the W update, again with the new rows for the H update's (X / (W·H))ᵀ·W.
+ */
+async function updateKl(
+  work: BlockWork,
+  block: KernelMatrix,
+  Wb: Float64Array,
+  sums: Sums,
+  measure: boolean,
+): Promise<void> {
+  const { kernels, scratch, H, Ht } = work;
+  const k = work.settings.rank;
+  const p = block.cols;
+  const X = () => block.data;
+  await forEachSlice(block.rows, p, async (first, rows) => {
+    const W = Wb.subarray(first * k, (first + rows) * k);
+    const at = (data: Float32Array | Float64Array) => data.subarray(first * p, (first + rows) * p);
+    const WH = await scratch.product(W, rows, H);
+    if (measure) sums.loss += blockLoss(at(X()), WH, true);
+    const P = await kernels.multiply(scratch.ratio(at(X()), WH), Ht, k);
+    multiplicativeKl(W, P, work.hSums, rows, k);
+    const ratio = scratch.ratio(at(X()), await scratch.product(W, rows, H));
+    sums.XtW = await kernels.multiplyTransA(ratio, W.slice(), k, sums.XtW);
+    for (let a = 0; a < rows * k; a++) sums.WtW[a % k]! += W[a]!;
+  });
 }
 
 /** One iteration from `factors` (left unchanged); `measure` asks for the loss of `factors`. */
