@@ -46,12 +46,11 @@ function columnNorms(M: Float64Array, k: number): Float64Array {
 export function nmfOutput(input: OutputInput): MethodOutput {
   const { view, plan, source, config, solved, fitted } = input;
   const k = config.rank;
-  // Data rescaled by 2^e for the kernels (source.unitExponent): W·H goes back by 2^e, split
-  // between W and H so that both keep scikit-learn's balance.
-  const e = source.unitExponent;
-  const half = Math.floor(e / 2);
-  const W = half === 0 ? solved.W : solved.W.map((x) => x * 2 ** half);
-  const H = e - half === 0 ? solved.H : solved.H.map((x) => x * 2 ** (e - half));
+  // Data rescaled by 2^-e for the kernels (source.unitExponent): W·H goes back by 2^e, shared
+  // equally by W and H, as scikit-learn's solvers scale both by √c for data times c.
+  const unit = 2 ** (source.unitExponent / 2);
+  const W = unit === 1 ? solved.W : solved.W.map((x) => x * unit);
+  const H = unit === 1 ? solved.H : solved.H.map((x) => x * unit);
   const rowErrors = source.toDataUnits(fitted.rowErrors, 1, "reconstruction errors");
   const [loss, frobenius] = source.toDataUnits(
     Float64Array.of(fitted.loss, fitted.frobenius),
