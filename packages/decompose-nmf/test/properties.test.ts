@@ -156,14 +156,14 @@ describe("data beyond the kernels' range", () => {
   // The random start and coordinate descent scale with the data (NNDSVD's 1e-6 threshold does not).
   it("data times 2^300 gives W and H times 2^150 and errors times 2^300", async () => {
     const data = lowRank(40, 12);
-    const fit = (values: Float64Array) =>
+    const fitScaled = (values: Float64Array) =>
       fitNmf(viewFromTensor(tensorOf(values, [40, 4, 3], axes)), {
         rank: 3,
         max_iter: 50,
         init: "random",
       });
-    const plain = await fit(data);
-    const huge = await fit(data.map((x) => x * 2 ** 300));
+    const plain = await fitScaled(data);
+    const huge = await fitScaled(data.map((x) => x * 2 ** 300));
     expect(diagnostics(huge).n_iter).toBe(diagnostics(plain).n_iter);
     const W = scoresOf(plain, 3);
     const hugeW = scoresOf(huge, 3).map((x) => x * 2 ** -150);
