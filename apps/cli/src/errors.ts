@@ -54,6 +54,8 @@ function libraryHint(tag: string, line: string, options: readonly string[]): str
       return "the dataset changed after the result was made; re-run the decomposition";
     case "io":
       return "check that the server or disk is reachable and that you may read it, then try again";
+    case "task":
+      return "a worker could not do its part of the run: the stderr of the tt worker that took the task notes it and its error; fix that, then run again";
     case "data":
       if (line.includes("the bundle is damaged"))
         return "tt verify <bundle> lists every damaged file; restore it or write the bundle again";

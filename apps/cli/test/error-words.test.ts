@@ -87,6 +87,7 @@ describe("library words in CLI words", () => {
       new NotFoundError("x", "no x"),
       new DataError("x", "bad"),
       Object.assign(new DataError("x", "exists"), { tag: "exists" }),
+      Object.assign(new DataError("x", "task failed"), { tag: "task" }),
       systemError("EADDRINUSE", { syscall: "listen", address: "127.0.0.1", port: 80 }),
       systemError("EADDRNOTAVAIL", { syscall: "listen", address: "10.9.9.9", port: 80 }),
       systemError("EACCES", { syscall: "listen", address: "127.0.0.1", port: 80 }),
@@ -101,6 +102,22 @@ describe("library words in CLI words", () => {
             `${command.name}: ${hint}`,
           ).toContain(option);
       }
+  });
+});
+
+describe("a task that failed on a worker", () => {
+  // tensortools does not export TaskError (isTensorToolsError(e, "task") finds it); only the tag
+  // and the message matter here. split-workers.test.ts has a real one from tt worker.
+  it("keeps its message as the line, and the hint sends to the worker's stderr (exit 1)", () => {
+    const message =
+      "bullmq redis://127.0.0.1:6379 queue tt-tasks: task 'partition 2 of 6 (scan)' of round " +
+      "'round 1: scan' failed after 1 attempt: config 'task.kind': 'x' is not a task of a split fit";
+    const error = Object.assign(new DataError("x", "y"), { tag: "task", message });
+    expect(describeError(error, { name: "decompose", options: {} })).toEqual({
+      line: message,
+      hint: "a worker could not do its part of the run: the stderr of the tt worker that took the task notes it and its error; fix that, then run again",
+      code: 1,
+    });
   });
 });
 

@@ -3,22 +3,26 @@
  * local S3-compatible server, three `tt worker` processes on a Redis started here, `tt decompose
  * --engine` of PCA and of CP while one worker is killed in the middle of a task; the results
  * equal the single-process `tt decompose` of the same bucket (singular values to 1e-6, scores
- * and factors to 1e-5), and the killed worker's task cost a retry.
+ * and factors to 1e-5), and the killed worker's task cost a retry. A task the workers cannot do
+ * fails at once, noted by the worker that took it.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { createBullmqEngine } from "@tt/engine-bullmq";
 import { S3_CREDENTIALS, type S3Server, startS3Server } from "@tt/test-fixtures";
 import {
   columnFromCells,
   createTensor,
   type DecompositionResult,
+  isTensorToolsError,
   MetaTable,
   openResult,
   writeDataset,
 } from "tensortools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../../tooling/src/redis.js";
+import { describeError } from "../src/errors.js";
 import { BIN, removeTempDirs, tempDir, tt } from "./helpers.js";
 
 const BUCKET = "s3://test-bucket/waves";
@@ -211,4 +215,36 @@ describe("tt decompose --engine with three tt workers", () => {
     expectSameNumbers(a, b, 1e-5);
     expect(b.diagnostics.split).toMatchObject({ partitions: 6, retried: 1 });
   }, 180_000);
+
+  it("a task no worker can do fails at once: its worker notes why, tt names it and points there", async () => {
+    const engine = createBullmqEngine({ connection: redis.url });
+    const failure = await engine
+      .runRound([{ kind: "tt.split.unknown", data: {}, label: "the odd task" }], {
+        name: "odd round",
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    await engine.close();
+    // A ConfigError of the handler: not retried (the engine's default is 3 attempts).
+    expect(isTensorToolsError(failure, "task")).toBe(true);
+    expect(failure).toMatchObject({
+      task: "the odd task",
+      round: "odd round",
+      attempts: 1,
+      reason: "config 'task.kind': 'tt.split.unknown' is not a task of a split fit",
+    });
+    expect(((failure as Error).cause as Error).name).toBe("ConfigError");
+    const { line, hint, code } = describeError(failure, { name: "decompose", options: {} });
+    expect(line).toContain("task 'the odd task' of round 'odd round' failed after 1 attempt: ");
+    expect(hint).toContain("the stderr of the tt worker that took the task");
+    expect(code).toBe(1);
+    const noted =
+      /task the odd task: failed after \d+ ms: .*'tt\.split\.unknown' is not a task of a split fit\n/;
+    const deadline = Date.now() + 5000;
+    while (!workers.some(({ stderr }) => noted.test(stderr)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(workers.filter(({ stderr }) => noted.test(stderr))).toHaveLength(1);
+  });
 });

@@ -3,8 +3,18 @@
 import { startBullmqWorker } from "@tt/engine-bullmq";
 import { partitionHandler } from "tensortools";
 import { type Command, integerOption, stringOption } from "../command.js";
-import { EXIT, UsageError } from "../errors.js";
-import { note, print, printJson } from "../output.js";
+import { describeError, EXIT, UsageError } from "../errors.js";
+import { note, type Output, print, printJson } from "../output.js";
+
+/**
+ * Writes a task's failure on stderr, even with --quiet: the engine's TaskError names the task and
+ * the message, and its hint points here for the rest (the stack trace with --debug).
+ */
+function noteFailure(out: Output, label: string, took: string, error: unknown): void {
+  const { line } = describeError(error, { name: "worker", options: {} });
+  out.stderr.write(`task ${label}: failed after ${took}: ${line}\n`);
+  if (out.debug && error instanceof Error && error.stack) out.stderr.write(`${error.stack}\n`);
+}
 
 export const workerCommand: Command = {
   name: "worker",
@@ -31,7 +41,8 @@ export const workerCommand: Command = {
   example: "tt worker redis://127.0.0.1:6379 --threads 2",
   notes: [
     "Runs until interrupted (Ctrl-C or SIGTERM), then finishes the task under way; notes each\n" +
-      "task's start and end on stderr (not with --quiet). Workers\n" +
+      "task's start and end on stderr (not with --quiet), and a task's failure with its error\n" +
+      "(also with --quiet; its stack trace with --debug). Workers\n" +
       "open the datasets of their tasks by location (a folder, an http(s) or s3:// URL, with\n" +
       "the AWS_* variables for S3), so every worker must reach them. A worker that dies\n" +
       "mid-task costs a retry of that task on another worker (BullMQ's stalled-job check), not\n" +
@@ -51,9 +62,15 @@ export const workerCommand: Command = {
         const label = task.label ?? task.kind;
         note(out, `task ${label}: started`);
         const started = performance.now();
-        const answer = await handler.handle(task, onProgress);
-        note(out, `task ${label}: done in ${Math.round(performance.now() - started)} ms`);
-        return answer;
+        const took = () => `${Math.round(performance.now() - started)} ms`;
+        try {
+          const answer = await handler.handle(task, onProgress);
+          note(out, `task ${label}: done in ${took()}`);
+          return answer;
+        } catch (error) {
+          noteFailure(out, label, took(), error);
+          throw error;
+        }
       },
       ...(queue !== undefined && { queue }),
       ...(concurrency !== undefined && { concurrency }),
