@@ -46,8 +46,9 @@ function spec(name: AppName): AppSpec {
       name,
       manager,
       // @tt/schema is named for `@tt/schema/testing` (the conformance kit a plugin author uses),
-      // @tt/catalog for the catalog check (the umbrella's optional peer).
-      packed: ["tensortools", "@tt/schema", "@tt/catalog"],
+      // @tt/catalog for the catalog check (the umbrella's optional peer), @tt/engine-bullmq for
+      // the split-fit check.
+      packed: ["tensortools", "@tt/schema", "@tt/catalog", "@tt/engine-bullmq"],
       plugin: true,
       // The bundlers and the browser driver go into one app only.
       registry: manager === "npm" ? TOOL_VERSIONS : {},
