@@ -13,7 +13,19 @@ import { icaOutput } from "./output.js";
 import { planIca } from "./plan.js";
 import { channelCovariance, type WhitenedRows, whitenedRows, whitening } from "./whiten.js";
 
-/** Fits the ICA of `view` with `config`. */
+/**
+ * Fits the ICA of `view` with `config` (validated): what `ica.fit` runs, loaded eagerly.
+ *
+ * @example
+ * ```ts
+ * const out = await fitIca(view, validateIcaConfig({ fastica_mode: "deflation" }), {
+ *   seed: 0,
+ *   signal: undefined,
+ *   onProgress() {},
+ * });
+ * console.log(out.diagnostics.n_iter, out.diagnostics.converged);
+ * ```
+ */
 export async function fitIca(
   view: ReadableView,
   config: IcaConfig,

@@ -22,6 +22,19 @@ describe("golden: numpy's FastICA and Infomax", () => {
       );
       expect(new Set(match).size, "a permutation").toBe(rank);
       expect(Math.min(...correlations)).toBeGreaterThan(0.999);
+      // Same start, same shuffles: the matched rows agree to rounding, not only in direction.
+      const actual = unmixing.data as Float64Array;
+      const scale = Math.max(...c.expected.unmixing.map(Math.abs));
+      match.forEach((a, e) => {
+        let dot = 0;
+        for (let j = 0; j < channels; j++)
+          dot += actual[a * channels + j]! * c.expected.unmixing[e * channels + j]!;
+        const sign = Math.sign(dot);
+        for (let j = 0; j < channels; j++)
+          expect(
+            Math.abs(sign * actual[a * channels + j]! - c.expected.unmixing[e * channels + j]!),
+          ).toBeLessThanOrEqual(1e-9 * scale);
+      });
       const diagnostics = output.diagnostics as Record<string, unknown>;
       const nIter = diagnostics.n_iter;
       expect(Array.isArray(nIter) ? nIter : [nIter]).toEqual(c.expected.n_iter);

@@ -23,7 +23,9 @@ describe("removeComponents", () => {
     const output = await fitIca(viewOf(tensor), { rank: 4 });
     const same = await removeComponents(viewOf(tensor), output.componentTensors, []);
     const x = tensor.data as Float64Array;
-    (same.data as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(x[i]!, 10));
+    (same.data as Float64Array).forEach((v, i) => {
+      expect(v).toBeCloseTo(x[i]!, 10);
+    });
     const clean = await removeComponents(viewOf(tensor), output.componentTensors, [2], { size: 7 });
     expect(clean.shape).toEqual([n, t, C]);
     expect(clean.axisIndex.instance).toEqual(tensor.axisIndex.instance);
