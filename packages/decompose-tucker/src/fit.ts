@@ -62,7 +62,7 @@ export async function fitTucker(
     const start =
       first.grams === undefined
         ? randomFactors(dims, ranks, context.seed)
-        : hosvdFactors(first.grams, dims, ranks);
+        : await hosvdFactors(kernels, first.grams, dims, ranks);
     const hooi = await runHooi({
       source,
       kernels,

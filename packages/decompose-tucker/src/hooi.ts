@@ -11,7 +11,15 @@ import type { MatrixSource } from "@tt/decompose-core";
 import { uniformGenerator } from "@tt/decompose-core";
 import { type Kernels, matmul, matmulTransA, qr } from "@tt/linalg";
 import { normalProduct } from "./passes.js";
-import { contract, kron, leadingEigenvectors, modeGram, sumSquares, symmetrize } from "./small.js";
+import {
+  contract,
+  flipSigns,
+  kron,
+  leadingEigenvectors,
+  leadingLeftVectors,
+  sumSquares,
+  symmetrize,
+} from "./small.js";
 
 /** What {@link runHooi} needs. */
 export interface HooiOptions {
@@ -118,7 +126,7 @@ function updateModes(
     let t = { data: W, shape: [...dims, ranks[0]!] };
     for (let l = 0; l < m; l++)
       if (l !== k) t = contract(t.data, t.shape, l, factors[l]!, ranks[l + 1]!);
-    factors[k] = leadingEigenvectors(modeGram(t.data, t.shape, k), dims[k]!, ranks[k + 1]!).U;
+    factors[k] = leadingLeftVectors(t.data, t.shape, k, ranks[k + 1]!);
   }
 }
 
@@ -139,15 +147,26 @@ export function coreOf(
   return core;
 }
 
-/** HOSVD start: the signed leading eigenvectors of each mode's unfolding Gram matrix. */
-export function hosvdFactors(
+/**
+ * HOSVD start: the signed leading eigenvectors of each mode's unfolding Gram matrix (the
+ * d × d eigen decompositions on the kernels, as LAPACK's dsyevd).
+ */
+export async function hosvdFactors(
+  kernels: Kernels,
   grams: readonly Float64Array[],
   dims: readonly number[],
   ranks: readonly number[],
-): Float64Array[] {
-  return dims.map((d, k) => {
-    return leadingEigenvectors(symmetrize(grams[k]!.slice(), d), d, ranks[k + 1]!).U;
-  });
+): Promise<Float64Array[]> {
+  const factors: Float64Array[] = [];
+  for (const [k, d] of dims.entries()) {
+    const r = ranks[k + 1]!;
+    const { vectors } = await kernels.symmetricEigen(symmetrize(grams[k]!.slice(), d), d);
+    const U = new Float64Array(d * r);
+    for (let a = 0; a < d; a++) for (let s = 0; s < r; s++) U[a * r + s] = vectors[a * d + s]!;
+    flipSigns(U, r);
+    factors.push(U);
+  }
+  return factors;
 }
 
 /** Random start: the orthonormal Q of seeded uniform (0, 1) dₖ × rₖ matrices. */

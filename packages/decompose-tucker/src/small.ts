@@ -4,7 +4,7 @@
  * the signed leading eigenvectors of a symmetric matrix.
  */
 
-import { symmetricEigen } from "@tt/linalg";
+import { gram, symmetricEigen } from "@tt/linalg";
 
 /**
  * `U₁ ⊗ … ⊗ Uₘ`, (d₁·…·dₘ) × (r₁·…·rₘ) row-major: row (j₁, …, jₘ) and column (s₁, …, sₘ) in C
@@ -135,4 +135,40 @@ export function symmetrize(G: Float64Array, d: number): Float64Array {
       G[b * d + a] = mean;
     }
   return G;
+}
+
+/**
+ * The `r` leading left singular vectors (d × r, signed by {@link flipSigns}) of the mode-`axis`
+ * unfolding Y of the C-order tensor `t` (d × m, m the product of the other lengths): from the
+ * eigenvectors of YYᵀ when d ≤ m, else from those of the smaller YᵀY (U = Y·V·diag(λ^-½); a
+ * column of an eigenvalue at most m·eps·λ₁ stays zero).
+ */
+export function leadingLeftVectors(
+  t: Float64Array,
+  shape: readonly number[],
+  axis: number,
+  r: number,
+): Float64Array {
+  const d = shape[axis]!;
+  const m = t.length / d;
+  if (d <= m) return leadingEigenvectors(modeGram(t, shape, axis), d, r).U;
+  const post = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const pre = m / post;
+  // Y (d × m): column (i, q) of row a is t[i, a, q].
+  const Y = new Float64Array(d * m);
+  for (let i = 0; i < pre; i++)
+    for (let a = 0; a < d; a++)
+      Y.set(t.subarray((i * d + a) * post, (i * d + a + 1) * post), a * m + i * post);
+  const { U: V, values } = leadingEigenvectors(symmetrize(gram(Y, d, m), m), m, r);
+  const cutoff = m * Number.EPSILON * Math.max(values[0]!, 0);
+  const U = new Float64Array(d * r);
+  for (let a = 0; a < d; a++)
+    for (let s = 0; s < r; s++) {
+      if (!(values[s]! > cutoff)) continue;
+      let sum = 0;
+      for (let c = 0; c < m; c++) sum += Y[a * m + c]! * V[c * r + s]!;
+      U[a * r + s] = sum / Math.sqrt(values[s]!);
+    }
+  flipSigns(U, r);
+  return U;
 }

@@ -44,7 +44,7 @@ describe("validateTuckerConfig", () => {
 describe("ranks against the view", () => {
   const { tensor } = syntheticTucker([10, 4, 3], 2, 3);
   const view = viewFromTensor(tensor);
-  const fit = (config: Record<string, unknown>) =>
+  const fitWith = (config: Record<string, unknown>) =>
     tucker.fit(view, tucker.validate(config), context());
 
   it.each([
@@ -53,7 +53,7 @@ describe("ranks against the view", () => {
     [{ ranks: [11, 2, 2] }, /rank 11 of axis 'instance' exceeds its length 10/],
     [{ ranks: [2, 4, 1] }, /rank 4 of axis 'sample' exceeds the product of the other ranks \(2\)/],
   ])("refuses %j", async (config, message) => {
-    const error = await fit(config).catch((e: unknown) => e);
+    const error = await fitWith(config).catch((e: unknown) => e);
     expect(isTensorToolsError(error, "config")).toBe(true);
     expect((error as Error).message).toMatch(message);
   });

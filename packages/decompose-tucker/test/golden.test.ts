@@ -73,7 +73,7 @@ async function hosvdOf(c: GoldenCase, view = viewFromTensor(goldenTensor(c))) {
       context: context(),
     });
     const { grams } = await firstRead(source, kernels, plan.columnShape, memory.dtype);
-    return hosvdFactors(grams!, plan.columnShape, c.config.ranks);
+    return await hosvdFactors(kernels, grams!, plan.columnShape, c.config.ranks);
   } finally {
     await kernels.dispose();
   }
