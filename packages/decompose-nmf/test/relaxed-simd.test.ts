@@ -17,15 +17,15 @@ describe("NMF on the relaxed-SIMD kernels", () => {
   it.each([...goldenCases().keys()])("%s: repeatable, within 1e-9 of numpy", async (name) => {
     const c = goldenCases().get(name)!;
     const k = c.config.rank as number;
-    const fit = (): Promise<MethodOutput> =>
+    const fitRelaxed = (): Promise<MethodOutput> =>
       nmf.fit(goldenView(c), nmf.validate(c.config), {
         seed: 0,
         signal: undefined,
         onProgress() {},
         kernels: { backend: "wasm-relaxed-simd" },
       });
-    const first = await fit();
-    const second = await fit();
+    const first = await fitRelaxed();
+    const second = await fitRelaxed();
     const d = first.diagnostics as Record<string, unknown>;
     expect((d.kernels as { backend: string }).backend).toBe("wasm-relaxed-simd");
     expect(second.diagnostics).toEqual(first.diagnostics);
