@@ -7,7 +7,9 @@ sawtooth) mixed into 6 channels plus a little Gaussian noise (20 instances x 100
 channels). Most cases whiten to rank 4; one keeps every channel of the first 4 ("channels": 4),
 since at full rank on 6 channels two components would be Gaussian noise, which ICA cannot
 identify (the unmixing of those two depends on rounding).
-Two runs with the same numpy write the same bytes.
+Two runs with the same numpy write the same bytes. It also writes fixtures/golden/ica-eeg.json:
+parallel FastICA and extended Infomax of the EEGLAB epochs (fixtures/eeglab_epochs/tensor.npy) at
+full rank with seed 0.
 
 The algorithm (the TypeScript method `ica` follows exactly this)
 ----------------------------------------------------------------
@@ -45,6 +47,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "fixtures" / "golden" / "ica.json"
+OUT_EEG = ROOT / "fixtures" / "golden" / "ica-eeg.json"
 M32 = 0xFFFFFFFF
 
 
@@ -323,6 +326,22 @@ def main():
         "cases": cases,
     }
     OUT.write_text(json.dumps(golden, indent=1) + "\n")
+    # The EEGLAB epochs (float32 on disk, computed here in float64): full rank, seed 0. Infomax
+    # on 30720 rows draws the kurtosis rows at random (kurt_size 6000 < N).
+    eeg = np.load(ROOT / "fixtures" / "eeglab_epochs" / "tensor.npy").astype(np.float64)
+    eeg_cases = [
+        run_case("eeg-fastica-parallel", eeg, {"algorithm": "fastica"}, 0),
+        run_case("eeg-infomax", eeg, {"algorithm": "infomax"}, 0),
+    ]
+    for case in eeg_cases:
+        for key in ("mixing", "eigenvalues"):
+            del case["expected"][key]
+    eeg_golden = {
+        "source": golden["source"],
+        "data_file": "fixtures/eeglab_epochs/tensor.npy",
+        "cases": eeg_cases,
+    }
+    OUT_EEG.write_text(json.dumps(eeg_golden, indent=1) + "\n")
 
 
 if __name__ == "__main__":

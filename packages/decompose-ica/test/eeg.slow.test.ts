@@ -5,13 +5,14 @@
  * the patterns, not a golden.
  */
 
+import { readFileSync } from "node:fs";
 import { readNpyFile } from "@tt/bundle/fs";
 import type { MethodOutput } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
 import { EEG_INDEX_COLUMNS, eegTensor, fixture } from "@tt/test-fixtures";
 import { describe, expect, it } from "vitest";
 import { ica } from "../src/index.js";
-import { context, correlation } from "./helpers.js";
+import { context, correlation, type GoldenCase, matchRows } from "./helpers.js";
 
 const tensor = await eegTensor();
 const labels = tensor.axisMeta.channel!.column("id").values as string[];
@@ -37,11 +38,40 @@ function components(output: MethodOutput) {
   });
 }
 
+/** numpy's fits of the same data (scripts/golden/make_ica_golden.py, float64 throughout). */
+const goldens = new Map(
+  (
+    JSON.parse(readFileSync(fixture("golden/ica-eeg.json"), "utf8")) as { cases: GoldenCase[] }
+  ).cases.map((c) => [c.config.algorithm as string, c]),
+);
+
+/** One fit per algorithm, shared by the checks. */
+const fits = new Map<string, Promise<MethodOutput>>();
+function fitOf(algorithm: "fastica" | "infomax"): Promise<MethodOutput> {
+  if (!fits.has(algorithm))
+    fits.set(
+      algorithm,
+      ica.fit(viewFromTensor(tensor, EEG_INDEX_COLUMNS), ica.validate({ algorithm }), context(0)),
+    );
+  return fits.get(algorithm)!;
+}
+
 describe("EEG epochs: the eye components", () => {
   for (const algorithm of ["infomax", "fastica"] as const) {
+    it(`${algorithm}: the unmixing matrix matches numpy's up to sign and order`, async () => {
+      const output = await fitOf(algorithm);
+      const golden = goldens.get(algorithm)!;
+      const unmixing = output.componentTensors.unmixing!.data as Float64Array;
+      const { match, correlations } = matchRows(unmixing, golden.expected.unmixing, C, C);
+      expect(new Set(match).size).toBe(C);
+      // The data are float32, which our products keep and numpy's reference does not.
+      expect(Math.min(...correlations)).toBeGreaterThan(0.999);
+      const nIter = output.diagnostics.n_iter as number;
+      expect(Math.abs(nIter - golden.expected.n_iter[0]!)).toBeLessThanOrEqual(3);
+    }, 120_000);
+
     it(`${algorithm}: the blink component (largest kurtosis) is FPz with EOG1 of opposite sign`, async () => {
-      const view = viewFromTensor(tensor, EEG_INDEX_COLUMNS);
-      const output = await ica.fit(view, ica.validate({ algorithm }), context(0));
+      const output = await fitOf(algorithm);
       const all = components(output);
       const blink = all.reduce((a, b) => (b.kurt > a.kurt ? b : a));
       expect(blink.kurt).toBeGreaterThan(30);
