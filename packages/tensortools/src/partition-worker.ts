@@ -16,7 +16,7 @@ import { openDataset } from "./open-dataset.js";
  * import { partitionHandler } from "tensortools";
  *
  * const handler = partitionHandler();
- * const worker = startBullmqWorker({ connection: "redis://127.0.0.1:6379", handler: handler.handle });
+ * const worker = await startBullmqWorker({ connection: "redis://127.0.0.1:6379", handler: handler.handle });
  * process.on("SIGTERM", async () => {
  *   await worker.close();
  *   await handler.close();
