@@ -44,6 +44,8 @@ export interface IcaConfig {
   learning_rate: number | null;
   /** Infomax block size; `null`: floor(sqrt(rows / 3)). */
   block_size: number | null;
+  /** Instances with missing values (NaN or masked): an error, or left out of the fit (`"drop"`). */
+  missing: "error" | "drop";
   /** Bytes the data may take in memory; FastICA streams larger data, Infomax refuses it. */
   memory_budget: number | "auto";
   /** Worker threads for the products; `"auto"` uses every core. */
@@ -62,6 +64,7 @@ export const ICA_DEFAULTS: Readonly<IcaConfig> = {
   tol: null,
   learning_rate: null,
   block_size: null,
+  missing: "error",
   memory_budget: "auto",
   threads: "auto",
 };
@@ -116,6 +119,7 @@ export function validateIcaConfig(config: unknown): IcaConfig {
     tol: nullable(full.tol, (v) => positive("tol", v)),
     learning_rate: nullable(full.learning_rate, (v) => positive("learning_rate", v)),
     block_size: nullable(full.block_size, (v) => validateInteger("block_size", v, 1)),
+    missing: validateOneOf("missing", full.missing, ["error", "drop"] as const),
     memory_budget: validateMemoryBudget(full.memory_budget),
     threads: validateThreads(full.threads),
   };

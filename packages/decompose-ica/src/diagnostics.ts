@@ -45,6 +45,8 @@ export function diagnosticsOf(input: DiagnosticsInput): JsonObject {
     sample_axes: ica.sampleAxes,
     observations: source.n * ica.perInstance,
     n_instances: ica.plan.n,
+    n_used: source.n,
+    n_dropped: ica.plan.n - source.n,
     whitening: {
       method:
         "PCA of the channel covariance (channels centered over every instance and sample, divided by the observations); K = diag(eigenvalue^-1/2) E_rank^T, each eigenvector signed so that its largest entry is positive",

@@ -18,20 +18,30 @@ import type { IcaPlan } from "./plan.js";
 
 const componentIds = (r: number) => Int32Array.from({ length: r }, (_, k) => k + 1);
 
-/** Per instance, the mean square of each component's activations over its samples (power_k). */
-function instanceTable(view: ReadableView, ica: IcaPlan, model: IcaModel): MetaTable {
+/**
+ * Per instance, the mean square of each component's activations over its samples (power_k);
+ * instances left out by `missing: "drop"` get nulls.
+ */
+function instanceTable(
+  view: ReadableView,
+  ica: IcaPlan,
+  model: IcaModel,
+  usedRows: Int32Array,
+): MetaTable {
   const { column } = idColumn(view, ica.plan.rowAxis);
   const r = model.rank;
   const T = ica.perInstance;
-  const n = ica.plan.n;
+  const valid = new Uint8Array(ica.plan.n);
+  for (const row of usedRows) valid[row] = 1;
   const columns: Record<string, AnyColumn> = { [INSTANCE_ID]: column };
   for (let k = 0; k < r; k++) {
-    const power = new Float64Array(n);
-    for (let i = 0; i < n * T; i++) power[Math.floor(i / T)]! += model.activations[i * r + k]! ** 2;
-    columns[`power_${k + 1}`] = columnFromValues(
-      "float64",
-      power.map((p) => p / T),
-    );
+    const power = new Float64Array(ica.plan.n).fill(Number.NaN);
+    usedRows.forEach((row, used) => {
+      let sum = 0;
+      for (let i = used * T; i < (used + 1) * T; i++) sum += model.activations[i * r + k]! ** 2;
+      power[row] = sum / T;
+    });
+    columns[`power_${k + 1}`] = columnFromValues("float64", power, valid);
   }
   return MetaTable.fromColumns(columns);
 }
@@ -77,13 +87,25 @@ function axisParts(
   if (ids !== undefined) index[axis] = ids;
 }
 
-/** component × instance × samples...: the activations, keyed by the instance ids. */
-function activationsTensor(view: ReadableView, ica: IcaPlan, model: IcaModel): AxisAnnotatedTensor {
+/**
+ * component × instance × samples...: the activations, keyed by the instance ids (NaN for the
+ * instances left out by `missing: "drop"`).
+ */
+function activationsTensor(
+  view: ReadableView,
+  ica: IcaPlan,
+  model: IcaModel,
+  usedRows: Int32Array,
+): AxisAnnotatedTensor {
   const r = model.rank;
-  const N = ica.plan.n * ica.perInstance;
-  const data = new Float64Array(r * N);
-  for (let i = 0; i < N; i++)
-    for (let k = 0; k < r; k++) data[k * N + i] = model.activations[i * r + k]!;
+  const T = ica.perInstance;
+  const N = ica.plan.n * T;
+  const data = new Float64Array(r * N).fill(Number.NaN);
+  usedRows.forEach((row, used) => {
+    for (let t = 0; t < T; t++)
+      for (let k = 0; k < r; k++)
+        data[k * N + row * T + t] = model.activations[(used * T + t) * r + k]!;
+  });
   const axisMeta: Record<string, MetaTable> = {};
   const axisIndex: Record<string, AxisIndex> = { component: componentIds(r) };
   for (const axis of [ica.plan.rowAxis, ...ica.sampleAxes])
@@ -127,12 +149,12 @@ export function icaOutput(
 ): Omit<MethodOutput, "diagnostics"> {
   return {
     factorTables: {
-      [INSTANCE_TABLE]: instanceTable(view, ica, model),
+      [INSTANCE_TABLE]: instanceTable(view, ica, model, source.usedRows),
       [ica.channelAxis]: channelTable(view, ica, model),
       component: componentTable(model),
     },
     componentTensors: {
-      activations: activationsTensor(view, ica, model),
+      activations: activationsTensor(view, ica, model, source.usedRows),
       mixing: channelTensor(view, ica, model.mixing, model.rank, false),
       unmixing: channelTensor(view, ica, model.unmixing, model.rank, true),
       ...preprocessingTensors(view, ica.plan, source),

@@ -37,7 +37,7 @@ export function planIca(view: ReadableView, config: IcaConfig): IcaPlan {
   const preprocess: PreprocessConfig = {
     center: { over: [view.axes[0]!, ...sampleAxes] },
     scale: "none",
-    missing: "error",
+    missing: config.missing,
     weights: {},
     sample_mask: null,
   };

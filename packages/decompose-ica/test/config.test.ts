@@ -46,6 +46,7 @@ describe("validateIcaConfig", () => {
     configError(() => validateIcaConfig({ learning_rate: 0 }), "learning_rate", /> 0/);
     configError(() => validateIcaConfig({ block_size: 1.5 }), "block_size", /integer/);
     configError(() => validateIcaConfig({ channel_axis: "" }), "channel_axis", /axis name or null/);
+    configError(() => validateIcaConfig({ missing: "mask" }), "missing", /"error", "drop"/);
   });
 });
 
