@@ -70,6 +70,7 @@ export {
 export { describeEntry } from "./data-errors.js";
 export { chiSquareQuantile, fQuantile, normalQuantile } from "./distributions.js";
 export { type MemoryPlan, planMemory } from "./memory.js";
+export { ModeGrams } from "./mode-grams.js";
 export {
   componentsTensor,
   idColumn,

@@ -5,9 +5,8 @@
  * last read (U₀ = A·y, per-instance errors, `AᵀU₀`).
  */
 
-import { type MatrixSource, type PassFunction, runPass } from "@tt/decompose-core";
+import { type MatrixSource, ModeGrams, type PassFunction, runPass } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
-import { ModeGrams } from "./init.js";
 
 /** `T = Aᵀ(A·Y)` for `Y` of `l` columns. */
 const normalProductPass: PassFunction = async (source, kernels, input) => {

@@ -5,9 +5,8 @@
  * and each instance's error).
  */
 
-import { type MatrixSource, type PassFunction, runPass } from "@tt/decompose-core";
+import { type MatrixSource, ModeGrams, type PassFunction, runPass } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
-import { ModeGrams } from "./mode-grams.js";
 
 /** `T = Aᵀ(A·K)` for `K` of `l` columns, one pass. */
 const normalProductPass: PassFunction = async (source, kernels, input) => {

@@ -1,7 +1,6 @@
 /**
  * The Gram matrices of a tensor's mode unfoldings, `X_(k) X_(k)ᵀ` for every non-instance mode k,
- * accumulated block by block on the kernels, for the HOSVD start. The same accumulation as the
- * one of `cp`'s "svd" start (@tt/decompose-cp's init.ts); both belong in @tt/decompose-core.
+ * accumulated block by block on the kernels: CP's "svd" start and Tucker's HOSVD.
  */
 
 import { KERNEL_CHUNK_ROWS, type KernelDType, type KernelMatrix, type Kernels } from "@tt/linalg";
@@ -15,6 +14,21 @@ const PIECE_INSTANCES = KERNEL_CHUNK_ROWS;
  * mode-k unfolding's transpose, and `kernels.gram` adds its `AᵀA`. Pieces hold a multiple of the
  * kernels' chunk rows, so the sums do not depend on how the data was blocked (in memory or
  * streamed).
+ *
+ * @example
+ * ```ts
+ * import { ModeGrams } from "@tt/decompose-core";
+ * import { createKernels } from "@tt/linalg";
+ *
+ * const kernels = await createKernels();
+ * const block = kernels.allocMatrix(2, 6, "float64"); // 2 instances of a 3 × 2 tensor
+ * block.data.set([1, 2, 3, 4, 5, 6, 0, 1, 0, 1, 0, 1]);
+ * const grams = new ModeGrams(kernels, [3, 2], "float64", 2);
+ * await grams.add(block);
+ * console.log(grams.sums()[0]); // 3 × 3: X_(1) X_(1)ᵀ summed over the instances
+ * grams.free();
+ * await kernels.dispose();
+ * ```
  */
 export class ModeGrams {
   readonly #dims: readonly number[];
