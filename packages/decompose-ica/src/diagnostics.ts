@@ -15,7 +15,7 @@ export interface DiagnosticsInput {
   ica: IcaPlan;
   source: MatrixSource;
   white: Whitening;
-  run: IcaRun & { stop?: string };
+  run: IcaRun & { stop?: string; restarts?: number };
   model: IcaModel;
   seed: number;
   kernels: Kernels;
@@ -68,5 +68,6 @@ export function diagnosticsOf(input: DiagnosticsInput): JsonObject {
     kernels: { backend: input.kernels.backend, threads: input.kernels.threads },
   };
   if (run.stop !== undefined) diagnostics.stop_reason = run.stop;
+  if (run.restarts !== undefined) diagnostics.restarts = run.restarts;
   return diagnostics;
 }

@@ -86,7 +86,7 @@ function unmix(
   config: IcaConfig,
   context: FitContext,
   kernels: Kernels,
-): Promise<IcaRun & { stop?: string }> {
+): Promise<IcaRun & { stop?: string; restarts?: number }> {
   if (config.algorithm === "fastica")
     return runFastIca({
       rows: Z,

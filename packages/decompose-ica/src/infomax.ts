@@ -121,7 +121,9 @@ async function pass(
 }
 
 /** Runs Infomax; returns W (rank × rank) with sources W z, and how the run ended. */
-export async function runInfomax(options: InfomaxOptions): Promise<IcaRun & { stop: string }> {
+export async function runInfomax(
+  options: InfomaxOptions,
+): Promise<IcaRun & { stop: string; restarts: number }> {
   const { Z, kernels } = options;
   const r = Z.cols;
   const block = Math.min(options.blockSize ?? Math.floor(Math.sqrt(Z.rows / 3)), Z.rows);
@@ -151,6 +153,7 @@ export async function runInfomax(options: InfomaxOptions): Promise<IcaRun & { st
     uMatrix: kernels.allocMatrix(block, r, "float64"),
     scratch: kernels.allocMatrix(model.signs.kurtSize, r, "float64"),
   };
+  let restarts = 0;
   try {
     while (s.step < s.maxIter) {
       options.context.signal?.throwIfAborted();
@@ -160,6 +163,7 @@ export async function runInfomax(options: InfomaxOptions): Promise<IcaRun & { st
         continue;
       }
       // The weights blew up: start again from the identity with a lower learning rate (as MNE).
+      restarts++;
       s.step = 0;
       s.lRate *= RESTART_FAC;
       model.weights = identity(r);
@@ -183,5 +187,6 @@ export async function runInfomax(options: InfomaxOptions): Promise<IcaRun & { st
     converged: s.stop !== "max_iter",
     lastChange: [s.change],
     stop: s.stop,
+    restarts,
   };
 }

@@ -38,6 +38,7 @@ describe("golden: numpy's FastICA and Infomax", () => {
       const diagnostics = output.diagnostics as Record<string, unknown>;
       const nIter = diagnostics.n_iter;
       expect(Array.isArray(nIter) ? nIter : [nIter]).toEqual(c.expected.n_iter);
+      if (c.expected.restarts !== undefined) expect(diagnostics.restarts).toBe(c.expected.restarts);
     });
 
     it(`${c.name}: explained variance, eigenvalues and the sorted order as numpy's`, async () => {

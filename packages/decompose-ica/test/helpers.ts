@@ -26,6 +26,8 @@ export interface GoldenCase {
     total_variance: number;
     eigenvalues: number[];
     n_iter: number[];
+    /** Infomax: restarts after the weights blew up. */
+    restarts?: number;
   };
 }
 
