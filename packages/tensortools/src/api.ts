@@ -42,7 +42,10 @@ export {
   LINEAGE_COLUMNS,
 } from "@tt/concat";
 export { type CpConfig, cp } from "@tt/decompose-cp";
+export { type IcaConfig, ica, removeComponents } from "@tt/decompose-ica";
+export { type NmfConfig, nmf } from "@tt/decompose-nmf";
 export { pca, type SvdConfig, svd } from "@tt/decompose-svd";
+export { type TuckerConfig, tucker } from "@tt/decompose-tucker";
 export {
   type CompiledQuery,
   compileQuery,

@@ -59,7 +59,14 @@ async function failure(work: Promise<unknown>): Promise<unknown> {
 
 describe("decompose resolves the method", () => {
   it("looks ids up in a fresh default registry holding svd and pca", async () => {
-    expect(createDefaultRegistry().ids("method")).toEqual(["cp", "pca", "svd"]);
+    expect(createDefaultRegistry().ids("method")).toEqual([
+      "cp",
+      "ica",
+      "nmf",
+      "pca",
+      "svd",
+      "tucker",
+    ]);
     const result = await decompose(view(), "svd", { rank: 2 });
     expect(result.method).toBe("svd");
     expect(result.methodVersion).toBe(svd.version);
@@ -67,15 +74,31 @@ describe("decompose resolves the method", () => {
 
   it("gives every caller its own default registry", () => {
     const mine = createDefaultRegistry().register(method(async (v) => keyedOutput(v)));
-    expect(mine.ids("method")).toEqual(["cp", "pca", "probe", "svd"]);
-    expect(createDefaultRegistry().ids("method")).toEqual(["cp", "pca", "svd"]);
+    expect(mine.ids("method")).toEqual(["cp", "ica", "nmf", "pca", "probe", "svd", "tucker"]);
+    expect(createDefaultRegistry().ids("method")).toEqual([
+      "cp",
+      "ica",
+      "nmf",
+      "pca",
+      "svd",
+      "tucker",
+    ]);
   });
 
   it("rejects an unknown id with a not-found error listing the registered ids", async () => {
-    const error = await failure(decompose(view(), "nmf", { rank: 2 }));
+    const error = await failure(decompose(view(), "lda", { rank: 2 }));
     expect(isTensorToolsError(error, "not-found")).toBe(true);
-    expect((error as Error).message).toBe("unknown method 'nmf'; registered: cp, pca, svd");
-    expect((error as { available: string[] }).available).toEqual(["cp", "pca", "svd"]);
+    expect((error as Error).message).toBe(
+      "unknown method 'lda'; registered: cp, ica, nmf, pca, svd, tucker",
+    );
+    expect((error as { available: string[] }).available).toEqual([
+      "cp",
+      "ica",
+      "nmf",
+      "pca",
+      "svd",
+      "tucker",
+    ]);
   });
 
   it("uses the registry it is given", async () => {

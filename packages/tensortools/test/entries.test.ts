@@ -11,7 +11,10 @@ import * as bundleFs from "@tt/bundle/fs";
 import * as concat from "@tt/concat";
 import * as concatFs from "@tt/concat/fs";
 import * as cpPackage from "@tt/decompose-cp";
+import * as icaPackage from "@tt/decompose-ica";
+import * as nmfPackage from "@tt/decompose-nmf";
 import * as svdPackage from "@tt/decompose-svd";
+import * as tuckerPackage from "@tt/decompose-tucker";
 import * as query from "@tt/query";
 import * as result from "@tt/result";
 import * as resultFs from "@tt/result/fs";
@@ -102,6 +105,9 @@ const PACKAGES: Record<string, unknown>[] = [
   resultFs,
   svdPackage,
   cpPackage,
+  icaPackage,
+  nmfPackage,
+  tuckerPackage,
 ];
 
 const nodeApi = publicApi(src("index.ts"));

@@ -54,6 +54,16 @@ function defaultRank(method: string): number | undefined {
   }
 }
 
+/** The config key `--rank` sets: `ranks` for a method whose defaults have it and no `rank`. */
+function rankKeyOf(method: string): string {
+  try {
+    const defaults = createDefaultRegistry().method(method).defaults as object;
+    return "ranks" in defaults && !("rank" in defaults) ? "ranks" : "rank";
+  } catch {
+    return "rank";
+  }
+}
+
 /**
  * A rank the data cannot hold, said in terms of where the rank came from (the default, --rank or
  * --config) and what to pass instead; other errors unchanged.
@@ -133,7 +143,8 @@ function splitOptions(args: Parsed, out: Output, update: (progress: Progress) =>
 
 export const decomposeCommand: Command = {
   name: "decompose",
-  summary: "run a decomposition (svd, pca, cp) on a bundle or a query of it and write the result",
+  summary:
+    "run a decomposition (svd, pca, cp, ica, tucker, nmf) on a bundle or a query of it and write the result",
   usage:
     'decompose <bundle> --method <id> [--rank K] [--where "<expr>"] [--config file.json] [--engine redis://host:port] --out <result>',
   positionals: { required: ["bundle"] },
@@ -142,7 +153,7 @@ export const decomposeCommand: Command = {
       type: "string",
       short: "m",
       value: "ID",
-      description: "the method: svd, pca, cp, or a registered one",
+      description: "the method: svd, pca, cp, ica, tucker, nmf, or a registered one",
     },
     rank: {
       type: "string",
@@ -205,16 +216,18 @@ export const decomposeCommand: Command = {
         "decompose",
       );
     const rank = integerOption(args, "rank", "decompose");
-    if (rank !== undefined && "rank" in config)
+    // Tucker takes one rank per axis (`ranks`): --rank K gives every axis K.
+    const rankKey = rankKeyOf(method);
+    if (rank !== undefined && rankKey in config)
       throw new UsageError(
-        `--rank ${rank} and "rank" in --config ${configPath} both set the rank; give it in one place`,
+        `--rank ${rank} and "${rankKey}" in --config ${configPath} both set the rank; give it in one place`,
         "decompose",
       );
-    if (rank !== undefined) config.rank = rank;
+    if (rank !== undefined) config[rankKey] = rank;
     const rankSource: RankSource =
       rank !== undefined
         ? { from: "option", rank }
-        : configPath !== undefined && "rank" in config
+        : configPath !== undefined && rankKey in config
           ? { from: "config", path: configPath }
           : { from: "default" };
     const seedText = stringOption(args, "seed", "decompose");
