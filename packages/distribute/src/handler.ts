@@ -12,6 +12,7 @@ import {
 } from "@tt/decompose-core";
 import { CP_PASSES } from "@tt/decompose-cp";
 import { SVD_PASSES } from "@tt/decompose-svd";
+import { TUCKER_PASSES } from "@tt/decompose-tucker";
 import { createKernels, type Kernels } from "@tt/linalg";
 import { viewFromJSON } from "@tt/query";
 import {
@@ -28,7 +29,11 @@ import { fromJson, toJson } from "./codec.js";
 import { PASS_TASK, type PartitionTaskData, SCAN_TASK } from "./task.js";
 
 /** Every pass a split fit runs, by name. */
-const PASSES: Readonly<Record<string, PassFunction>> = { ...SVD_PASSES, ...CP_PASSES };
+const PASSES: Readonly<Record<string, PassFunction>> = {
+  ...SVD_PASSES,
+  ...CP_PASSES,
+  ...TUCKER_PASSES,
+};
 
 /** Options of {@link createPartitionHandler}. */
 export interface PartitionHandlerOptions {

@@ -16,6 +16,7 @@ import {
 } from "@tt/decompose-core";
 import { type CpConfig, fitCp } from "@tt/decompose-cp";
 import { fitSvd, type SvdConfig } from "@tt/decompose-svd";
+import { fitTucker, type TuckerConfig } from "@tt/decompose-tucker";
 import {
   ConfigError,
   type DecompositionMethod,
@@ -32,10 +33,11 @@ import { PASS_TASK, type PartitionTaskData, SCAN_TASK } from "./task.js";
 const DEFAULT_PARTITION_BYTES = 128 * 2 ** 20;
 
 /** The methods whose fits split, by id. */
-const SPLIT_FITTERS: Readonly<Record<string, typeof fitSvd | typeof fitCp>> = {
+const SPLIT_FITTERS: Readonly<Record<string, typeof fitSvd | typeof fitCp | typeof fitTucker>> = {
   svd: fitSvd,
   pca: fitSvd,
   cp: fitCp,
+  tucker: fitTucker,
 };
 
 /** Options of {@link splitMethod}. */
@@ -84,7 +86,7 @@ function storedView(view: ReadableView): TensorView & { dataset: { location: str
 }
 
 /**
- * `method` (svd, pca or cp) with a `fit` split over partitions of the instances: the same
+ * `method` (svd, pca, cp or tucker) with a `fit` split over partitions of the instances: the same
  * validation and outputs, the numbers of the single-process fit up to rounding, its passes run
  * by `options.engine`. A method that does not split is a ConfigError; so are the options a split
  * fit does not support (see `assertPartitionable`), before any task runs.
@@ -115,8 +117,11 @@ export function splitMethod<C extends object>(
     ...method,
     async fit(view, config, context) {
       const split = new SplitRun(storedView(view), options, context);
-      const output = await fitter(view, config as SvdConfig & CpConfig, context, (o) =>
-        split.open(o),
+      const output = await fitter(
+        view,
+        config as SvdConfig & CpConfig & TuckerConfig,
+        context,
+        (o) => split.open(o),
       );
       return { ...output, diagnostics: { ...output.diagnostics, split: { ...split.record } } };
     },

@@ -1,6 +1,7 @@
 import { openStoredDataset } from "@tt/bundle/fs";
 import { cp } from "@tt/decompose-cp";
 import { pca, svd } from "@tt/decompose-svd";
+import { tucker } from "@tt/decompose-tucker";
 import { createDataset, datasetFromTensor } from "@tt/query";
 import {
   ConfigError,
@@ -149,6 +150,13 @@ describe("a split fit", () => {
     expect(Math.abs((split.diagnostics.relative_error as number) - error) / error).toBeLessThan(
       1e-8,
     );
+  });
+
+  it("Tucker (HOSVD start, HOOI) over 3 partitions equals the single-process fit", async () => {
+    const { one, split } = await fitBoth(tucker, dataset, { ranks: [3, 3, 3] }, 3);
+    expectSameOutput(one, split, 1e-5);
+    const fit = one.diagnostics.fit as number;
+    expect(Math.abs((split.diagnostics.fit as number) - fit)).toBeLessThan(1e-7);
   });
 
   it("opens each dataset once per worker, however many tasks", () => {

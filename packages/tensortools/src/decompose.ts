@@ -50,7 +50,7 @@ export interface DecomposeOptions {
   /**
    * A job engine (the `Engine` interface of `@tt/schema`, e.g. `createBullmqEngine` of
    * `@tt/engine-bullmq`): the fit is split over partitions of the instances whose passes the
-   * engine's workers run (svd, pca and cp; see `@tt/distribute`). The view must be of a dataset
+   * engine's workers run (svd, pca, cp and tucker; see `@tt/distribute`). The view must be of a dataset
    * the workers can open (a directory, an http(s) or s3:// URL). The numbers are those of the
    * single-process fit up to rounding; the result records what moved in `diagnostics.split`.
    */
