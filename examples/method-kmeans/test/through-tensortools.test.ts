@@ -49,10 +49,12 @@ describe("kmeans through tensortools on an Iris bundle", async () => {
   const result = await decompose(dataset, "kmeans", { k: 3 }, { registry, seed: 1 });
 
   it("is found by id only in the registry it was registered into", async () => {
-    expect(registry.ids("method")).toEqual(["cp", "kmeans", "pca", "svd"]);
+    expect(registry.ids("method")).toEqual(["cp", "ica", "kmeans", "nmf", "pca", "svd", "tucker"]);
     const error = await decompose(dataset, "kmeans", { k: 3 }).catch((e: unknown) => e);
     expect(isTensorToolsError(error, "not-found")).toBe(true);
-    expect((error as Error).message).toBe("unknown method 'kmeans'; registered: cp, pca, svd");
+    expect((error as Error).message).toBe(
+      "unknown method 'kmeans'; registered: cp, ica, nmf, pca, svd, tucker",
+    );
   });
 
   it("gives a result like the built-ins: complete config, attrs, ids, scikit-learn's optimum", () => {

@@ -63,7 +63,15 @@ describe.each(["npm", "pnpm"] as const)(
     });
 
     it("is registered in the default registry and runs through decompose on a bundle", () => {
-      expect(report.methods).toEqual(["cp", "instance-stats", "pca", "svd"]);
+      expect(report.methods).toEqual([
+        "cp",
+        "ica",
+        "instance-stats",
+        "nmf",
+        "pca",
+        "svd",
+        "tucker",
+      ]);
       const { decompose } = report;
       expect(decompose.method).toBe("instance-stats");
       expect(decompose.config).toEqual({ ddof: 1 });
