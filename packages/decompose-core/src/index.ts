@@ -97,6 +97,12 @@ export {
 export { type Plan, planUnfolding, resolveAxis } from "./plan.js";
 export { normalGenerator, uniformGenerator } from "./random.js";
 export {
+  CORE_PASSES,
+  type FirstReadSums,
+  firstRead,
+  normalProduct,
+} from "./shared-passes.js";
+export {
   type MatrixSource,
   openSource,
   type SourceOpener,

@@ -14,10 +14,11 @@
  */
 
 import type { MatrixSource } from "@tt/decompose-core";
+import { normalProduct } from "@tt/decompose-core";
 import { type Kernels, khatriRao, matmulTransA, mttkrpFromPartial } from "@tt/linalg";
 import { imputeMissing } from "./impute.js";
 import { type LineSearchState, tryLineSearch } from "./line-search.js";
-import { normalProduct } from "./passes.js";
+
 import {
   dot,
   gramOf,

@@ -2,6 +2,8 @@
 
 import {
   componentsTensor,
+  type FirstReadSums,
+  firstRead,
   instanceTable,
   type MatrixSource,
   openSource,
@@ -19,7 +21,7 @@ import { type DiagnosticsInput, diagnosticsOf } from "./diagnostics.js";
 import { type FinishedModel, finishModel } from "./finish.js";
 import { gramFactors, randomFactors } from "./init.js";
 import { axisFactorTable, componentTable } from "./output.js";
-import { type FirstReadSums, firstRead } from "./passes.js";
+
 import { planTensor } from "./plan.js";
 import { transpose } from "./transpose.js";
 

@@ -7,8 +7,9 @@
  */
 
 import type { MatrixSource } from "@tt/decompose-core";
+import { normalProduct } from "@tt/decompose-core";
 import { type Kernels, khatriRao } from "@tt/linalg";
-import { normalProduct } from "./passes.js";
+
 import { gramOf, hadamard } from "./small.js";
 
 /** The line search's bookkeeping across sweeps. */

@@ -1,51 +1,12 @@
 /**
- * The passes over the data of an unconstrained CP fit without missing values, as functions of a
- * source that split by instances (see `runPass` of @tt/decompose-core): the first read (norms
- * and, for `init: "svd"`, the modes' Gram matrices), the fused sweep product `Aᵀ(A·Y)` and the
- * last read (U₀ = A·y, per-instance errors, `AᵀU₀`).
+ * CP's own pass over the data of an unconstrained fit without missing values, as a function of a
+ * source that splits by instances (see `runPass` of @tt/decompose-core): the last read (U₀ = A·y,
+ * per-instance errors, `AᵀU₀`). The first read and the sweep product `Aᵀ(A·Y)` are the shared
+ * passes of @tt/decompose-core (`firstRead`, `normalProduct`).
  */
 
-import { type MatrixSource, ModeGrams, type PassFunction, runPass } from "@tt/decompose-core";
+import { type MatrixSource, type PassFunction, runPass } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
-
-/** `T = Aᵀ(A·Y)` for `Y` of `l` columns. */
-const normalProductPass: PassFunction = async (source, kernels, input) => {
-  const Y = input.Y as Float64Array;
-  const l = input.l as number;
-  const T = new Float64Array(source.p * l);
-  await source.forEachBlock(async (block) => {
-    await kernels.normalProduct(block, Y, l, T);
-  });
-  return { sums: { T }, rows: {} };
-};
-
-/**
- * The first read: each row's squared norm (`rowSquares`), their sum (`totalSquares`) and, with
- * `dims` given, the Gram matrix of every mode's unfolding (`gram0`, `gram1`, ...).
- */
-const firstReadPass: PassFunction = async (source, kernels, input) => {
-  const dims = input.dims instanceof Float64Array ? Array.from(input.dims) : undefined;
-  const dtype = input.float32 === 1 ? "float32" : "float64";
-  const grams = dims === undefined ? undefined : new ModeGrams(kernels, dims, dtype, source.n);
-  const zero = new Float64Array(source.p);
-  const totalSquares = new Float64Array(1);
-  const rowSquares = new Float64Array(source.n);
-  try {
-    await source.forEachBlock(async (block, row0) => {
-      const { rowSumSquares } = await kernels.moments(block, zero);
-      rowSquares.set(rowSumSquares, row0);
-      for (const s of rowSumSquares) totalSquares[0]! += s;
-      await grams?.add(block);
-    });
-  } finally {
-    grams?.free();
-  }
-  const sums: Record<string, Float64Array> = { totalSquares };
-  grams?.sums().forEach((gram, k) => {
-    sums[`gram${k}`] = gram;
-  });
-  return { sums, rows: { rowSquares: { values: rowSquares, width: 1 } } };
-};
 
 /**
  * The last read of a fused model (`U₀ = A·Y` implicit): per row, U₀'s row (`U0`, R) and the
@@ -95,48 +56,8 @@ const lastReadPass: PassFunction = async (source, kernels, input) => {
 
 /** The passes of the CP fit, by the names they run under (see `runPass`). */
 export const CP_PASSES: Readonly<Record<string, PassFunction>> = Object.freeze({
-  "cp.firstRead": firstReadPass,
   "cp.lastRead": lastReadPass,
-  "cp.normalProduct": normalProductPass,
 });
-
-/** `Aᵀ(A·Y)`, p × l, in one read (here or on the partitions). */
-export async function normalProduct(
-  source: MatrixSource,
-  kernels: Kernels,
-  Y: Float64Array,
-  l: number,
-): Promise<Float64Array> {
-  const { sums } = await runPass(source, kernels, "cp.normalProduct", normalProductPass, { Y, l });
-  return sums.T!;
-}
-
-/** What {@link firstRead} gives. */
-export interface FirstReadSums {
-  totalSquares: number;
-  rowSquares: Float64Array;
-  /** The modes' Gram matrices, when `dims` were given. */
-  grams: Float64Array[] | undefined;
-}
-
-/** The first read (here or on the partitions); `dims` asks for the modes' Gram matrices. */
-export async function firstRead(
-  source: MatrixSource,
-  kernels: Kernels,
-  dims: readonly number[] | undefined,
-  dtype: "float32" | "float64",
-): Promise<FirstReadSums> {
-  const input = {
-    float32: dtype === "float32" ? 1 : 0,
-    ...(dims === undefined ? {} : { dims: Float64Array.from(dims) }),
-  };
-  const { sums, rows } = await runPass(source, kernels, "cp.firstRead", firstReadPass, input);
-  return {
-    totalSquares: sums.totalSquares![0]!,
-    rowSquares: rows.rowSquares!.values,
-    grams: dims?.map((_, k) => sums[`gram${k}`]!),
-  };
-}
 
 /** The last read of a fused model (here or on the partitions); see {@link lastReadPass}. */
 export async function fusedLastRead(

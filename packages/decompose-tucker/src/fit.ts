@@ -1,6 +1,7 @@
 /** Fits Tucker to a view: plan, scan, start, run HOOI, read the instance factor, assemble the output. */
 
 import {
+  firstRead,
   type MatrixSource,
   openSource,
   type Plan,
@@ -14,7 +15,7 @@ import type { TuckerConfig } from "./config.js";
 import { diagnosticsOf } from "./diagnostics.js";
 import { type HooiResult, hosvdFactors, randomFactors, runHooi } from "./hooi.js";
 import { type TuckerModel, tuckerOutput } from "./output.js";
-import { firstRead, lastRead } from "./passes.js";
+import { lastRead } from "./passes.js";
 import { assertInstanceRank, planTensor, resolveRanks } from "./plan.js";
 import { flipSigns, kron } from "./small.js";
 

@@ -8,9 +8,9 @@
  */
 
 import type { MatrixSource } from "@tt/decompose-core";
-import { uniformGenerator } from "@tt/decompose-core";
+import { normalProduct, uniformGenerator } from "@tt/decompose-core";
 import { type Kernels, matmul, matmulTransA, qr } from "@tt/linalg";
-import { normalProduct } from "./passes.js";
+
 import {
   contract,
   flipSigns,

@@ -3,14 +3,13 @@
  * (fixtures/golden/tucker.json) and against the rank-3 CP of the amino acids (fit 0.97495).
  */
 
-import { openSource, planMemory, statLayouts } from "@tt/decompose-core";
+import { firstRead, openSource, planMemory, statLayouts } from "@tt/decompose-core";
 import { createKernels } from "@tt/linalg";
 import type { MethodOutput } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
 import { describe, expect, it } from "vitest";
 import { validateTuckerConfig } from "../src/config.js";
 import { hosvdFactors } from "../src/hooi.js";
-import { firstRead } from "../src/passes.js";
 import { planTensor } from "../src/plan.js";
 import {
   context,

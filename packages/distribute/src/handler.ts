@@ -4,6 +4,7 @@
  */
 
 import {
+  CORE_PASSES,
   openPartitionSource,
   type PassFunction,
   planMemory,
@@ -30,6 +31,7 @@ import { PASS_TASK, type PartitionTaskData, SCAN_TASK } from "./task.js";
 
 /** Every pass a split fit runs, by name. */
 const PASSES: Readonly<Record<string, PassFunction>> = {
+  ...CORE_PASSES,
   ...SVD_PASSES,
   ...CP_PASSES,
   ...TUCKER_PASSES,
