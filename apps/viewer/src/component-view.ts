@@ -19,7 +19,8 @@ export interface ComponentBars {
 
 /**
  * The bars for a result's component table: `weight` when it has one (CP), else
- * `explained_variance_ratio` (PCA), else the diagnostics' ratio; `undefined` when none is there.
+ * `explained_variance_ratio` (PCA, ICA), else `share_of_fit` (Tucker), else the diagnostics'
+ * ratio; `undefined` when none is there.
  */
 export function componentBars(
   table: MetaTable | undefined,
@@ -35,6 +36,8 @@ export function componentBars(
       label: "ratio",
       values: read("explained_variance_ratio"),
     };
+  if (table?.has("share_of_fit"))
+    return { title: "share of the fit", label: "share", values: read("share_of_fit") };
   if (Array.isArray(diagnosticsRatio) && diagnosticsRatio.every((v) => typeof v === "number"))
     return { title: "explained variance ratio", label: "ratio", values: diagnosticsRatio };
   return undefined;

@@ -84,13 +84,19 @@ export interface BarChartSpec {
   readonly colour: string;
   /** Height in CSS pixels. */
   readonly height: number;
+  /** The bars' labels along x (e.g. channel ids); components 1..k when omitted. */
+  readonly labels?: readonly string[];
+  /** What x is; `component` when omitted. */
+  readonly xLabel?: string;
 }
 
-/** Draws a bar chart of components 1..k into `container` (which it empties). */
+/** Draws a bar chart of components 1..k (or of `labels`) into `container` (which it empties). */
 export function barChart(container: HTMLElement, spec: BarChartSpec): uPlot {
   container.replaceChildren();
   const x = Array.from({ length: spec.values.length }, (_, i) => i + 1);
   const bars = uPlot.paths.bars!({ size: [0.7, 60] });
+  const xLabel = spec.xLabel ?? "component";
+  const labelOf = (at: number) => spec.labels?.[at - 1] ?? String(at);
   const options: uPlot.Options = {
     title: spec.title,
     width: chartWidth(container),
@@ -99,21 +105,23 @@ export function barChart(container: HTMLElement, spec: BarChartSpec): uPlot {
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: false, range: [0.5, spec.values.length + 0.5] },
-      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      y: {
+        range: (_u, min, max) => [Math.min(0, min * 1.1), max > 0 ? max * 1.1 : min < 0 ? 0 : 1],
+      },
     },
     axes: [
       {
         ...AXIS_STYLE,
-        label: "component",
+        label: xLabel,
         labelSize: 18,
         size: 32,
         splits: () => x,
-        values: (_u, splits) => splits.map((s) => String(s)),
+        values: (_u, splits) => splits.map(labelOf),
       },
       { ...AXIS_STYLE, label: spec.yLabel, labelSize: 18, size: 56 },
     ],
     series: [
-      { label: "component" },
+      { label: xLabel },
       {
         label: spec.yLabel,
         stroke: spec.colour,

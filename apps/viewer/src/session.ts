@@ -23,6 +23,7 @@ import {
 import { bundleStore } from "./chunk-cache-store.js";
 import { hdf5WorkerStore } from "./hdf5-worker-store.js";
 import { transformedInput } from "./instance-read.js";
+import { plotColumnsOf } from "./method-parts.js";
 
 /** An opened dataset and result, joined, with what the page needs to find its way around. */
 export interface ViewerSession {
@@ -46,8 +47,13 @@ export interface ViewerSession {
   readonly view: TensorView;
   /** The metadata of those instances: dataset columns plus the result's (scores, errors). */
   readonly table: MetaTable;
-  /** The score columns of `table`, `score_1` first. */
+  /**
+   * The columns the scatter plots, component 1 first: `score_k`, or ICA's `power_k` (see
+   * `scoreKind`).
+   */
   readonly scoreColumns: readonly string[];
+  /** What `scoreColumns` hold: scores (a reconstruction can be made from them) or ICA's power. */
+  readonly scoreKind: "score" | "power";
   /** The prefix put before the result's columns (empty unless a name clashed). */
   readonly prefix: string;
   /** The components tensor (component first), if the result has one. */
@@ -66,13 +72,6 @@ function joinWithPrefix(
     const prefix = `${result.method}_`;
     return { joined: joinResult(dataset, result, { prefix }), prefix };
   }
-}
-
-/** `score_1`, `score_2`, ... of the result's instance table, in component order. */
-function scoreColumnsOf(table: MetaTable): string[] {
-  return table.columnNames
-    .filter((name) => /^score_\d+$/.test(name))
-    .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
 }
 
 /**
@@ -131,10 +130,10 @@ export function createSession(
   const { joined, prefix } = joinWithPrefix(dataset, result);
   const resultIds = factors.column(INSTANCE_ID) as AnyColumn;
   const view = joined.filter(instanceAxis, resultIds.values as readonly string[]);
-  const scoreColumns = scoreColumnsOf(factors).map((name) => prefix + name);
-  if (scoreColumns.length === 0)
+  const plotted = plotColumnsOf(factors.columnNames);
+  if (plotted === undefined)
     throw new Error(
-      `the result's instance table has no score_1, score_2, ... columns to plot (it has ${factors.columnNames.join(", ")})`,
+      `the result's instance table has no score_1, score_2, ... or power_1, power_2, ... columns to plot (it has ${factors.columnNames.join(", ")})`,
     );
   return {
     datasetUrl,
@@ -146,7 +145,8 @@ export function createSession(
     idColumn,
     view,
     table: view.meta(instanceAxis),
-    scoreColumns,
+    scoreColumns: plotted.names.map((name) => prefix + name),
+    scoreKind: plotted.kind,
     prefix,
     components: result.componentTensors.components,
   };

@@ -11,6 +11,7 @@ import { type InstanceCurves, instanceCurves } from "./instance-curves.js";
 import { createInstanceTable, tableColumns } from "./instance-table.js";
 import { instanceMessage, renderInstance } from "./instance-view.js";
 import { renderLegend } from "./legend.js";
+import { startMethodSection } from "./method-view.js";
 import type { ViewerParams } from "./params.js";
 import { renderQueryProblem, wireQueryBox } from "./query-box.js";
 import { allRows, runQuery } from "./query-state.js";
@@ -87,6 +88,7 @@ export function startViewer(
   );
   const instancePanels = required("instance-panels");
   erp.attach(session, (row) => select(row));
+  const method = startMethodSection(required("method-parts"), session.result);
 
   let plan: WaveformPlan | undefined;
   try {
@@ -151,7 +153,16 @@ export function startViewer(
       ? ` · recon_error ${cellText(table.get(row, `${session.prefix}recon_error`))}`
       : "";
     required("instance-title").textContent = `${idColumn} ${cellText(id)}${error}`;
-    if (plan === undefined) return;
+    method.showInstance(id as string);
+    if (plan === undefined) {
+      const why = session.scoreKind === "power" ? "plots power, not scores, and " : "";
+      instanceMessage(
+        instancePanels,
+        `no reconstruction: the ${session.result.method} result ${why}has no components tensor`,
+        "note",
+      );
+      return;
+    }
     const ticket = ++loading;
     instanceMessage(instancePanels, `reading ${cellText(id)} from the dataset…`, "note");
     try {

@@ -47,7 +47,7 @@ export function assertBuilt(): void {
 }
 
 /** Runs the built `tt` to completion, failing with its stderr when it fails. */
-function runTt(args: string[]): Promise<void> {
+export function runTt(args: string[]): Promise<void> {
   return new Promise((done, fail) => {
     execFile(process.execPath, [TT, ...args], (error, _stdout, stderr) =>
       error ? fail(new Error(`tt ${args.join(" ")} failed: ${stderr}`)) : done(),

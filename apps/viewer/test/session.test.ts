@@ -77,4 +77,35 @@ describe("a session of a tensor held in memory", () => {
     });
     expect(createSession(tensor, result).input).toBeUndefined();
   });
+
+  it("opens an NMF result as scores and components, each instance rebuilt to its recon_error", async () => {
+    const raw = randomWaveforms();
+    const tensor = createTensor({
+      ...raw,
+      data: Float64Array.from(raw.data as Float64Array, Math.abs),
+    });
+    const result = await decompose(tensor, "nmf", { rank: 2 });
+    const session = createSession(tensor, result);
+    expect(session.scoreKind).toBe("score");
+    expect(session.scoreColumns).toEqual(["score_1", "score_2"]);
+    const plan = waveformPlan(session.dataset, session.components!);
+    for (let row = 0; row < session.table.numRows; row++) {
+      const { original, reconstruction } = await instanceCurves(session, plan, row);
+      let squares = 0;
+      for (const [panel, curve] of original.entries())
+        for (const [i, value] of curve.entries())
+          squares += (value - reconstruction![panel]![i]!) ** 2;
+      expect(Math.sqrt(squares)).toBeCloseTo(session.table.get(row, "recon_error") as number, 9);
+    }
+  });
+
+  it("plots an ICA result's power columns and has no components tensor", async () => {
+    const tensor = randomWaveforms();
+    const result = await decompose(tensor, "ica", { rank: 2 });
+    const session = createSession(tensor, result);
+    expect(session.scoreKind).toBe("power");
+    expect(session.scoreColumns).toEqual(["power_1", "power_2"]);
+    expect(session.table.get(3, "power_2")).toBe(result.factorTables.instance!.get(3, "power_2"));
+    expect(session.components).toBeUndefined();
+  });
 });
