@@ -200,10 +200,10 @@ describe("tt decompose --engine with three tt workers", () => {
     await startWorker();
     const one = await decompose("cp", 3, join(dir, "cp-one"), false);
     expect(one.code).toBe(0);
-    const killed = killOnTask(workers[1]!, "cp.normalProduct");
+    const killed = killOnTask(workers[1]!, "core.normalProduct");
     const split = await decompose("cp", 3, join(dir, "cp-split"), true);
     await killed;
-    expect(split.stderr).toMatch(/\(cp\.normalProduct\): 6\/6 partitions, 1 retried/);
+    expect(split.stderr).toMatch(/\(core\.normalProduct\): 6\/6 partitions, 1 retried/);
     expect(split.code).toBe(0);
     const [a, b] = await Promise.all([
       openResult(join(dir, "cp-one")),
