@@ -76,6 +76,7 @@ export {
   idColumn,
   instanceTable,
   preprocessingTensors,
+  readDiagnostics,
 } from "./output.js";
 export {
   assertPartitionable,

@@ -1,5 +1,6 @@
 /** Output shared by the methods: the instance table keyed by the view's ids, component tensors. */
 
+import type { Kernels } from "@tt/linalg";
 import {
   type AnyColumn,
   type AxisAnnotatedTensor,
@@ -8,6 +9,7 @@ import {
   columnFromValues,
   createTensor,
   INSTANCE_ID,
+  type JsonObject,
   MetaTable,
   type ReadableView,
 } from "@tt/schema";
@@ -170,4 +172,37 @@ export function preprocessingTensors(
   if (source.scale !== undefined)
     out.scale = statisticTensor(view, plan, source.scale, source.usedRows);
   return out;
+}
+
+/**
+ * The diagnostics every fit on a source reports about how it read the data: the unfolding, the
+ * instances used and dropped, memory or streaming (block rows), the passes over the data and the
+ * kernels that ran.
+ *
+ * @example
+ * ```ts
+ * const diagnostics = { rank: 3, ...readDiagnostics(plan, source, memory.blockRows, kernels) };
+ * ```
+ */
+export function readDiagnostics(
+  plan: Plan,
+  source: MatrixSource,
+  blockRows: number,
+  kernels: Pick<Kernels, "backend" | "threads">,
+): JsonObject {
+  return {
+    unfolding: {
+      rows: [plan.rowAxis],
+      columns: plan.columnAxes,
+      column_shape: plan.columnShape,
+      order: "C",
+    },
+    n_instances: plan.n,
+    n_used: source.n,
+    n_dropped: plan.n - source.n,
+    in_memory: source.inMemory,
+    block_rows: source.inMemory ? null : blockRows,
+    passes: source.passes,
+    kernels: { backend: kernels.backend, threads: kernels.threads },
+  };
 }

@@ -3,7 +3,7 @@
  * made.
  */
 
-import type { MatrixSource, Plan } from "@tt/decompose-core";
+import { type MatrixSource, type Plan, readDiagnostics } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import type { JsonObject } from "@tt/schema";
 import type { AlsResult } from "./als.js";
@@ -67,19 +67,7 @@ export function diagnosticsOf(input: DiagnosticsInput): JsonObject {
     share_of_fit_definition: "weight^2 / sum of weight^2",
     recon_error_definition:
       'per instance, the Euclidean norm of its preprocessed entries minus the model\'s (observed entries only with missing "mask")',
-    unfolding: {
-      rows: [plan.rowAxis],
-      columns: plan.columnAxes,
-      column_shape: plan.columnShape,
-      order: "C",
-    },
-    n_instances: plan.n,
-    n_used: source.n,
-    n_dropped: plan.n - source.n,
-    in_memory: source.inMemory,
-    block_rows: source.inMemory ? null : input.blockRows,
-    passes: source.passes,
-    kernels: { backend: input.kernels.backend, threads: input.kernels.threads },
+    ...readDiagnostics(plan, source, input.blockRows, input.kernels),
   };
   if (als.lineSearch !== undefined) diagnostics.line_search = als.lineSearch;
   if (als.imputation !== undefined)

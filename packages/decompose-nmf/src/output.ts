@@ -6,6 +6,7 @@ import {
   type MatrixSource,
   type Plan,
   preprocessingTensors,
+  readDiagnostics,
 } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import {
@@ -117,18 +118,6 @@ function diagnosticsOf(input: OutputInput, loss: number, frobenius: number): Jso
       ? `multiplicative updates (Lee and Seung; scikit-learn's _multiplicative_update_w/_h, beta_loss ${config.beta_loss})`
       : "coordinate descent (Cichocki and Phan; scikit-learn's _update_coordinate_descent, no shuffle)",
     recon_error_definition: "per instance, ||x_i - w_i H||_2 of its preprocessed entries",
-    unfolding: {
-      rows: [plan.rowAxis],
-      columns: plan.columnAxes,
-      column_shape: plan.columnShape,
-      order: "C",
-    },
-    n_instances: plan.n,
-    n_used: source.n,
-    n_dropped: plan.n - source.n,
-    in_memory: source.inMemory,
-    block_rows: source.inMemory ? null : input.blockRows,
-    passes: source.passes,
-    kernels: { backend: input.kernels.backend, threads: input.kernels.threads },
+    ...readDiagnostics(plan, source, input.blockRows, input.kernels),
   };
 }

@@ -1,6 +1,6 @@
 /** The diagnostics of a Tucker fit: convergence, errors and every choice made. */
 
-import type { MatrixSource, Plan } from "@tt/decompose-core";
+import { type MatrixSource, type Plan, readDiagnostics } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import type { JsonObject } from "@tt/schema";
 import type { TuckerConfig } from "./config.js";
@@ -53,18 +53,6 @@ export function diagnosticsOf(input: DiagnosticsInput): JsonObject {
       "score_k of the instance table are the columns of the instance factor U_0 (orthonormal); the component tensor 'components' holds G_(0) (U_1 ⊗ ... ⊗ U_m)^T, so an instance's model is its scores times the components",
     recon_error_definition:
       "per instance, the Euclidean norm of its preprocessed entries minus the model's",
-    unfolding: {
-      rows: [plan.rowAxis],
-      columns: plan.columnAxes,
-      column_shape: plan.columnShape,
-      order: "C",
-    },
-    n_instances: plan.n,
-    n_used: source.n,
-    n_dropped: plan.n - source.n,
-    in_memory: source.inMemory,
-    block_rows: source.inMemory ? null : input.blockRows,
-    passes: source.passes,
-    kernels: { backend: input.kernels.backend, threads: input.kernels.threads },
+    ...readDiagnostics(plan, source, input.blockRows, input.kernels),
   };
 }
