@@ -324,9 +324,9 @@ describe("tt decompose, scores and result-info", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^tt: config 'solver': /);
     expect(existsSync(join(dir, "x"))).toBe(false);
-    const unknown = await tt(["decompose", dataset, "-m", "nmf", "-o", join(dir, "y")]);
+    const unknown = await tt(["decompose", dataset, "-m", "lda", "-o", join(dir, "y")]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("nmf");
+    expect(unknown.stderr).toContain("unknown method 'lda'");
     const rank = await tt(["decompose", dataset, "-m", "pca", "-k", "two", "-o", join(dir, "z")]);
     expect(rank.code).toBe(2);
     expect(rank.stderr).toContain("--rank must be a positive integer, got 'two'");
