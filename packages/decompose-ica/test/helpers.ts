@@ -4,13 +4,14 @@ import { readFileSync } from "node:fs";
 import {
   type AxisAnnotatedTensor,
   createTensor,
-  type FitContext,
   type MethodOutput,
   type ReadableView,
 } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
-import { fixture } from "@tt/test-fixtures";
+import { correlation, fitContext, fixture } from "@tt/test-fixtures";
 import { ica } from "../src/index.js";
+
+export { correlation, fitContext as context } from "@tt/test-fixtures";
 
 /** One case of `fixtures/golden/ica.json` (written by scripts/golden/make_ica_golden.py). */
 export interface GoldenCase {
@@ -67,39 +68,14 @@ export function goldenTensor(g: Golden, channels = g.data.shape[2]!): AxisAnnota
   });
 }
 
-/** A fit context with a seed and no cancellation. */
-export function context(seed = 0): FitContext {
-  return { seed, signal: undefined, onProgress() {} };
-}
-
 /** Fits `ica` with `config` (validated) to a view. */
 export function fitIca(view: ReadableView, config: unknown, seed = 0): Promise<MethodOutput> {
-  return ica.fit(view, ica.validate(config), context(seed));
+  return ica.fit(view, ica.validate(config), fitContext(seed));
 }
 
 /** A fresh view of a tensor. */
 export function viewOf(tensor: AxisAnnotatedTensor): ReadableView {
   return viewFromTensor(tensor);
-}
-
-/** The Pearson correlation of two vectors. */
-export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]! / n;
-    mb += b[i]! / n;
-  }
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i]! - ma) * (b[i]! - mb);
-    aa += (a[i]! - ma) ** 2;
-    bb += (b[i]! - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 /** Row `k` of a row-major matrix with `cols` columns. */

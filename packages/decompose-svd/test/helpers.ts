@@ -4,14 +4,14 @@ import { readFileSync } from "node:fs";
 import {
   type AxisAnnotatedTensor,
   createTensor,
-  type FitContext,
   type MethodOutput,
   type ReadableView,
 } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
-import { fixture } from "@tt/test-fixtures";
-import { expect } from "vitest";
+import { fitContext, fixture } from "@tt/test-fixtures";
 import { svd } from "../src/index.js";
+
+export { expectClose, fitContext as context } from "@tt/test-fixtures";
 
 /** One case of `fixtures/golden/svd.json` (written by scripts/golden/make_svd_golden.py). */
 export interface GoldenCase {
@@ -48,40 +48,18 @@ export function goldenTensor(c: GoldenCase): AxisAnnotatedTensor {
   });
 }
 
-/** A fit context with a seed and no cancellation. */
-export function context(seed = 0): FitContext {
-  return { seed, signal: undefined, onProgress() {} };
-}
-
 /** Fits `svd` with `config` (validated) to a view. */
 export async function fitSvd(
   view: ReadableView,
   config: Record<string, unknown>,
   seed = 0,
 ): Promise<MethodOutput> {
-  return svd.fit(view, svd.validate(config), context(seed));
+  return svd.fit(view, svd.validate(config), fitContext(seed));
 }
 
 /** The view of a golden case. */
 export function goldenView(c: GoldenCase): ReadableView {
   return viewFromTensor(goldenTensor(c));
-}
-
-/** Asserts |actual - expected| <= atol + rtol·|expected| elementwise, naming the first miss. */
-export function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  rtol: number,
-  atol = 0,
-  what = "values",
-): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e)))
-      expect.fail(`${what}[${i}]: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
-  }
 }
 
 /** The float64 values of a column of the output's instance table. */

@@ -10,6 +10,7 @@ import {
   mergePassOutputs,
   mergeScans,
   type PassOutput,
+  type PassRunner,
   type ScanPartial,
   type SourceOpener,
   type SourceOptions,
@@ -179,11 +180,8 @@ class SplitRun {
       scans,
       this.#bounds.map(([start]) => start),
     );
-    const runner = {
-      run: async (
-        name: string,
-        input: PassOutput["sums"] | Record<string, number | Float64Array>,
-      ) => {
+    const runner: PassRunner = {
+      run: async (name, input) => {
         const parts = await this.#round(PASS_TASK, name, { stats, pass: name, input });
         return mergePassOutputs(
           parts.map((part) => fromJson(part, `${name} answer`) as PassOutput),

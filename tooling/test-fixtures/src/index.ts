@@ -20,6 +20,7 @@
 
 export { EEG_INDEX_COLUMNS, eegTensor, writeEegBundle } from "./eeg.js";
 export { fixture } from "./fixtures-folder.js";
+export { correlation, expectClose, factorColumns, fitContext } from "./numeric.js";
 export { randomWaveforms, seededRandom } from "./random-waveforms.js";
 export { S3_CREDENTIALS, type S3Server, startS3Server } from "./s3-server.js";
 export { type DirectoryServer, type ServedRequest, serveDirectory } from "./serve-directory.js";
