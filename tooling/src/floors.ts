@@ -13,6 +13,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/storage": 1,
   // A job engine on BullMQ and Redis: runs rounds of tasks on worker processes; knows only @tt/schema.
   "@tt/engine-bullmq": 1,
+  // ml.js interop: tables, scores and views as ml-matrix matrices and back; knows only @tt/schema.
+  "@tt/mljs": 1,
   // Bundles on S3-compatible object storage: a key-value store beside @tt/storage's own.
   "@tt/storage-s3": 2,
   "@tt/store-zarr": 2,
