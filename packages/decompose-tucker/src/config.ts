@@ -34,7 +34,10 @@ export interface TuckerConfig {
   tol: number;
   center: CenterConfig;
   scale: ScaleConfig;
-  /** `"error"` or `"drop"`; `"mask"` (EM imputation) is refused: use `cp` for masked fits. */
+  /**
+   * `"mask"` fits the observed entries only (EM: missing entries start at 0, the mean after
+   * centering, and are imputed from the model after every iteration); it needs the data in memory.
+   */
   missing: MissingPolicy;
   weights: Record<string, number[]>;
   sample_mask: SampleMaskConfig | null;
@@ -95,11 +98,6 @@ export function validateTuckerConfig(config: unknown): TuckerConfig {
   const init = validateOneOf("init", full.init, ["hosvd", "random"] as const);
   const nIterMax = validateInteger("n_iter_max", full.n_iter_max, 1);
   const preprocess = validatePreprocessConfig(full);
-  if (preprocess.missing === "mask")
-    rejectField(
-      "missing",
-      'must be "error" or "drop" for tucker (no imputation of missing entries); use cp for missing: "mask"',
-    );
   return {
     ranks,
     init,

@@ -14,6 +14,7 @@ import type { FitContext, MethodOutput, ReadableView } from "@tt/schema";
 import type { TuckerConfig } from "./config.js";
 import { diagnosticsOf } from "./diagnostics.js";
 import { type HooiResult, hosvdFactors, randomFactors, runHooi } from "./hooi.js";
+import { maskedLastRead } from "./impute.js";
 import { type TuckerModel, tuckerOutput } from "./output.js";
 import { lastRead } from "./passes.js";
 import { assertInstanceRank, planTensor, resolveRanks } from "./plan.js";
@@ -113,6 +114,37 @@ async function readFirst(
 }
 
 /**
+ * The last read: U₀ (from the last iteration's `A·K`, or as a masked fit kept it) and the
+ * per-instance errors of the final model.
+ */
+async function readModel(
+  source: MatrixSource,
+  kernels: Kernels,
+  model: {
+    hooi: HooiResult;
+    finalK: Float64Array;
+    core: Float64Array;
+    r0: number;
+    q: number;
+    p: number;
+  },
+): Promise<{ U0: Float64Array; rowErrors: Float64Array }> {
+  const { hooi, finalK, core, r0, q, p } = model;
+  if (hooi.imputation !== undefined) {
+    // The data changed since U₀ was computed (the last imputation): U₀ is kept, not read again.
+    const U0 = hooi.imputation.U0.slice();
+    const rowErrors = await maskedLastRead(source, kernels, { U0, core, K: finalK, r0, q });
+    return { U0, rowErrors };
+  }
+  const both = new Float64Array(p * 2 * q);
+  for (let j = 0; j < p; j++) {
+    both.set(hooi.lastK.subarray(j * q, (j + 1) * q), j * 2 * q);
+    both.set(finalK.subarray(j * q, (j + 1) * q), j * 2 * q + q);
+  }
+  return lastRead(source, kernels, { K: both, Vs: hooi.Vs, core, r0, q });
+}
+
+/**
  * The last read (U₀ and the per-instance errors), the signs of U₀ (pushed into the core), the
  * components and everything in the data's units.
  */
@@ -128,19 +160,8 @@ async function finish(
   const { p } = plan;
   const q = hooi.core.length / r0;
   const finalK = kron(hooi.factors, plan.columnShape, inner);
-  const both = new Float64Array(p * 2 * q);
-  for (let j = 0; j < p; j++) {
-    both.set(hooi.lastK.subarray(j * q, (j + 1) * q), j * 2 * q);
-    both.set(finalK.subarray(j * q, (j + 1) * q), j * 2 * q + q);
-  }
   const core = hooi.core.slice();
-  const { U0, rowErrors } = await lastRead(source, kernels, {
-    K: both,
-    Vs: hooi.Vs,
-    core,
-    r0,
-    q,
-  });
+  const { U0, rowErrors } = await readModel(source, kernels, { hooi, finalK, core, r0, q, p });
   const signs = flipSigns(U0, r0);
   for (let s = 0; s < r0; s++) for (let c = 0; c < q; c++) core[s * q + c]! *= signs[s]!;
   // components = core₍₀₎·Kᵀ (r₀ × p), from K·core₍₀₎ᵀ (p × r₀).

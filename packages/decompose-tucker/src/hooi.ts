@@ -4,12 +4,15 @@
  * product of the non-instance factors; the instance factor's leading left singular vectors come
  * from the small `KᵀT = ZᵀZ` (Z = A·K), the projection `W = AᵀU₀ = T·V·Σ⁻¹` (p × r₀) holds all
  * the data the non-instance updates need, and each of those is the leading eigenvectors of a mode
- * Gram of W projected on the other factors.
+ * Gram of W projected on the other factors. With missing entries (`missing: "mask"`) the pass is
+ * two GEMMs, `Z = A·K` then `T = AᵀZ`, U₀ = Z·Vs is explicit, and the missing entries are imputed
+ * after every iteration (EM, see impute.ts).
  */
 
 import type { MatrixSource } from "@tt/decompose-core";
 import { normalProduct, uniformGenerator } from "@tt/decompose-core";
 import { type Kernels, matmul, matmulTransA, qr } from "@tt/linalg";
+import { imputeMissing, maskedProduct } from "./impute.js";
 
 import {
   contract,
@@ -31,7 +34,7 @@ export interface HooiOptions {
   ranks: readonly number[];
   /** Start values of U₁ … Uₘ (dₖ × rₖ, orthonormal columns). */
   factors: Float64Array[];
-  /** ‖A‖². */
+  /** ‖A‖² (of the observed entries: the missing ones hold 0 before the first iteration). */
   totalSquares: number;
   nIterMax: number;
   tol: number;
@@ -49,9 +52,21 @@ export interface HooiResult {
   Vs: Float64Array;
   /** The core G unfolded on the instance mode (r₀ × r₁·…·rₘ, C order), for U₀ as given by Vs. */
   core: Float64Array;
-  /** The relative error of each iteration. */
+  /** The relative error of each iteration (over the observed entries with missing entries). */
   history: number[];
   converged: boolean;
+  /** With missing entries: the last iteration's instance factor (n × r₀) and the imputation. */
+  imputation: Imputation | undefined;
+}
+
+/** The EM imputation of a masked fit, carried from one iteration to the next. */
+export interface Imputation {
+  /** The last iteration's instance factor, n × r₀ (`Z·Vs`). */
+  U0: Float64Array;
+  /** ‖·‖² of the values the missing entries hold. */
+  fillSquares: number;
+  /** The last imputation's change, ‖old − new‖ / ‖A‖ over the missing entries. */
+  lastChange: number;
 }
 
 /** Runs HOOI from the given non-instance factors; see the module comment. */
@@ -63,16 +78,25 @@ export async function runHooi(options: HooiOptions): Promise<HooiResult> {
   const history: number[] = [];
   let converged = false;
   let step: InstanceStep | undefined;
+  const imputation =
+    options.source.missing.length > 0
+      ? { U0: new Float64Array(0), fillSquares: 0, lastChange: 0 }
+      : undefined;
   for (let iteration = 0; iteration < nIterMax; iteration++) {
     signal?.throwIfAborted();
     const K = kron(factors, dims, inner);
-    const T = await normalProduct(options.source, options.kernels, K, q);
+    const { T, Z } =
+      imputation === undefined
+        ? { T: await normalProduct(options.source, options.kernels, K, q), Z: undefined }
+        : await maskedProduct(options.source, options.kernels, K, q);
     step = instanceStep(K, T, q, ranks[0]!);
     updateModes(step.W, dims, ranks, factors);
-    const core = coreOf(step.W, dims, ranks, factors);
-    const error = Math.sqrt(Math.abs(totalSquares - sumSquares(core))) / Math.sqrt(totalSquares);
+    step.core = coreOf(step.W, dims, ranks, factors);
+    const error =
+      imputation === undefined
+        ? Math.sqrt(Math.abs(totalSquares - sumSquares(step.core))) / Math.sqrt(totalSquares)
+        : await imputeStep(options, imputation, { Z: Z!, Vs: step.Vs, core: step.core, factors });
     history.push(error);
-    step.core = core;
     options.onIteration(iteration + 1, nIterMax);
     if (iteration > 0 && Math.abs(history[iteration - 1]! - error) < tol) {
       converged = true;
@@ -86,7 +110,34 @@ export async function runHooi(options: HooiOptions): Promise<HooiResult> {
     core: step!.core!,
     history,
     converged,
+    imputation,
   };
+}
+
+/**
+ * The E step after an iteration of a masked fit: U₀ = Z·Vs, every missing entry set to the
+ * model's value; returns the relative error over the observed entries. With the old fill,
+ * `‖A − Â‖² = ‖A‖² − ‖G‖²` (orthonormal factors, G the projection); the missing entries' part of
+ * it is exactly the imputation's change, the rest the observed entries' error.
+ */
+async function imputeStep(
+  options: HooiOptions,
+  imputation: Imputation,
+  model: { Z: Float64Array; Vs: Float64Array; core: Float64Array; factors: Float64Array[] },
+): Promise<number> {
+  const { source, dims, ranks, totalSquares } = options;
+  const inner = ranks.slice(1);
+  const r0 = ranks[0]!;
+  const q = model.core.length / r0;
+  const U0 = matmul(model.Z, source.n, q, model.Vs, r0);
+  const K = kron(model.factors, dims, inner);
+  const imputed = await imputeMissing(source, { U0, core: model.core, K, r0, q });
+  const filled = totalSquares + imputation.fillSquares;
+  const error2 = filled - sumSquares(model.core) - imputed.changeSquares;
+  imputation.U0 = U0;
+  imputation.fillSquares = imputed.fillSquares;
+  imputation.lastChange = Math.sqrt(imputed.changeSquares / totalSquares);
+  return Math.sqrt(Math.abs(error2)) / Math.sqrt(totalSquares);
 }
 
 /** One iteration's instance update: U₀ = Z·Vs implicitly, and W = AᵀU₀ (p × r₀). */

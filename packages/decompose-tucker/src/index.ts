@@ -4,7 +4,8 @@
  * orthonormal) start, then HOOI; `tol` on the change of relative error. Each iteration reads the
  * data once, as a fused GEMM pass on the @tt/linalg WebAssembly kernels, so data larger than
  * `memory_budget` is streamed block by block along the instance axis. The common preprocessing
- * (`center`, `scale`, `weights`, `sample_mask`, `missing` "error" or "drop") is CP's.
+ * (`center`, `scale`, `weights`, `sample_mask`, `missing`) is CP's; `missing: "mask"` fits the
+ * observed entries only by EM imputation (in memory: the imputed data must be held).
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /** Validation of the config and of the ranks against the view: each failure mode, its message. */
 
-import { createTensor, isTensorToolsError } from "@tt/schema";
+import { type ConfigError, createTensor, isTensorToolsError } from "@tt/schema";
 import { viewFromTensor } from "@tt/schema/testing";
 import { describe, expect, it } from "vitest";
 import { TUCKER_DEFAULTS, tucker, validateTuckerConfig } from "../src/index.js";
@@ -21,6 +21,7 @@ describe("validateTuckerConfig", () => {
   it("fills the defaults", () => {
     expect(validateTuckerConfig({})).toEqual(TUCKER_DEFAULTS);
     expect(validateTuckerConfig({ ranks: [3, 2, 2] }).ranks).toEqual([3, 2, 2]);
+    expect(validateTuckerConfig({ missing: "mask" }).missing).toBe("mask");
   });
 
   it.each([
@@ -30,7 +31,6 @@ describe("validateTuckerConfig", () => {
     [{ init: "svd" }, "init", /hosvd/],
     [{ tol: -1 }, "tol", /finite number >= 0/],
     [{ n_iter_max: 0 }, "n_iter_max", /./],
-    [{ missing: "mask" }, "missing", /use cp for missing: "mask"/],
     [{ rank: 3 }, "rank", /is not an option of tucker; options: ranks, init/],
     [{ seed: 1 }, "seed", /seed/],
     ["ranks", "(config)", /must be an object/],
@@ -56,6 +56,17 @@ describe("ranks against the view", () => {
     const error = await fitWith(config).catch((e: unknown) => e);
     expect(isTensorToolsError(error, "config")).toBe(true);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('refuses missing: "mask" when the data exceeds memory_budget (EM imputes in memory)', async () => {
+    const error = await fitWith({ ranks: [2, 2, 2], missing: "mask", memory_budget: 100 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isTensorToolsError(error, "config")).toBe(true);
+    expect((error as ConfigError).field).toBe("missing");
+    expect((error as Error).message).toMatch(
+      /"mask" imputes in memory, but the data \(960 bytes\) exceeds memory_budget \(100\); raise memory_budget or use "drop"/,
+    );
   });
 
   it("refuses a view of 2 axes", async () => {

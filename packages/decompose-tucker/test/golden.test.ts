@@ -78,17 +78,45 @@ async function hosvdOf(c: GoldenCase, view = viewFromTensor(goldenTensor(c))) {
   }
 }
 
-describe.each(["synthetic_3way", "four_way", "centered"])("numpy HOOI golden: %s", (name) => {
+describe.each([
+  "synthetic_3way",
+  "four_way",
+  "centered",
+  "masked_random",
+  "masked_fibres_centered",
+])("numpy HOOI golden: %s", (name) => {
   const c = golden.get(name)!;
-  it("starts from numpy's truncated HOSVD factors", async () => {
+  it("starts from numpy's truncated HOSVD factors (of the zero-filled tensor when masked)", async () => {
     const factors = await hosvdOf(c);
     for (const [k, U] of factors.entries())
       expectClose(U, c.expected.hosvd_factors[k]!, 0, 1e-10, `hosvd ${k + 1}`);
   });
-  it("matches numpy's HOOI iteration for iteration: factors, core, errors (1e-9)", async () => {
+  it("matches numpy's HOOI (EM HOOI when masked) iteration for iteration: factors, core, errors (1e-9)", async () => {
     const output = await fitTucker(viewFromTensor(goldenTensor(c)), c.config);
+    const d = output.diagnostics as unknown as Diagnostics & {
+      imputation?: { missing_entries: number };
+    };
+    expect(d.imputation?.missing_entries).toBe(c.missing?.length);
+    expectClose([d.fit], [c.expected.fit], 0, 1e-9, "fit");
     expectGolden(output, c, c.axes!, 1e-9);
   });
+});
+
+it("the masked model's values at the missing entries equal numpy's imputed values (1e-9)", async () => {
+  const c = golden.get("masked_random")!;
+  const [r0] = c.config.ranks;
+  const output = await fitTucker(viewFromTensor(goldenTensor(c)), c.config);
+  const scores = factorColumns(output, "instance", "score", r0!);
+  const components = output.componentTensors.components!.data as Float64Array;
+  const p = components.length / r0!;
+  const model = c.missing!.map((position) => {
+    const i = Math.floor(position / p);
+    let sum = 0;
+    for (let s = 0; s < r0!; s++) sum += scores[i * r0! + s]! * components[s * p + (position % p)]!;
+    return sum;
+  });
+  const scale = Math.max(...c.expected.imputed!.map(Math.abs));
+  expectClose(model, c.expected.imputed!, 0, 1e-9 * scale, "imputed");
 });
 
 describe("amino acids (Bro 1997, 5 x 201 x 61), ranks (3, 3, 3)", async () => {

@@ -29,6 +29,8 @@ export interface GoldenExpected {
   factors: number[][];
   core: number[];
   recon_error: number[];
+  /** Masked cases: the model's values at the missing entries, in `missing`'s order. */
+  imputed?: number[];
 }
 
 /** One case of fixtures/golden/tucker.json. */
@@ -38,6 +40,8 @@ export interface GoldenCase {
   axes?: string[];
   shape?: number[];
   data?: number[];
+  /** Masked cases: the flat positions of the missing entries (`data` holds their true values). */
+  missing?: number[];
   config: Record<string, unknown> & { ranks: number[] };
   expected: GoldenExpected;
 }
@@ -50,10 +54,15 @@ export function goldenCases(): Map<string, GoldenCase> {
   return new Map(golden.cases.map((c) => [c.name, c]));
 }
 
-/** The tensor of a golden case with inline data, instance ids `i0`, `i1`, ... */
+/**
+ * The tensor of a golden case with inline data, instance ids `i0`, `i1`, ...; the missing entries
+ * of a masked case are NaN.
+ */
 export function goldenTensor(c: GoldenCase): AxisAnnotatedTensor {
+  const data = Float64Array.from(c.data!);
+  for (const position of c.missing ?? []) data[position] = Number.NaN;
   return createTensor({
-    data: Float64Array.from(c.data!),
+    data,
     shape: c.shape!,
     axes: c.axes!,
     axisIndex: { [c.axes![0]!]: Array.from({ length: c.shape![0]! }, (_, i) => `i${i}`) },
