@@ -14,6 +14,8 @@ export interface Preprocessor {
    * itself in the same pass (`normalProduct`'s `affine`), with the same bits; otherwise undefined.
    */
   columns: ColumnAffine | undefined;
+  /** Whether `apply` leaves blocks as they are (no centering, scaling, weights or rescaling). */
+  identity: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export function preprocessor(
   const { p } = plan;
   const weights = plan.columnWeights;
   if (center === undefined && scale === undefined && weights === null && exponent === 0)
-    return { apply: async () => {}, columns: undefined };
+    return { apply: async () => {}, columns: undefined, identity: true };
   const columnValue = (stat: StatValues | undefined, j: number, fallback: number) =>
     stat === undefined ? fallback : stat.values[stat.layout.cellOfColumn[j]!]!;
   if (!center?.layout.perRow && !scale?.layout.perRow) {
@@ -43,6 +45,7 @@ export function preprocessor(
     return {
       apply: (block) => kernels.affineColumns(block, shift, factor),
       columns: { shift, scale: factor },
+      identity: false,
     };
   }
   const unit = ldexp(1, -exponent);
@@ -61,5 +64,5 @@ export function preprocessor(
       }
     }
   };
-  return { apply, columns: undefined };
+  return { apply, columns: undefined, identity: false };
 }

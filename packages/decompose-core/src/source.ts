@@ -9,6 +9,7 @@ import type { ColumnAffine, KernelMatrix, Kernels } from "@tt/linalg";
 import { DataError, type FitContext, type ReadableView } from "@tt/schema";
 import type { PreprocessConfig } from "./config-fields.js";
 import { allZeroError, instanceName, tooLargeError } from "./data-errors.js";
+import { type FoldedRead, foldedRead } from "./fold.js";
 import { ldexp, log2MatrixNorm, type Magnitude, matrixExponent } from "./magnitude.js";
 import type { MemoryPlan } from "./memory.js";
 import type { PassRunner } from "./passes.js";
@@ -131,6 +132,10 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     unitExponent === 0 &&
     scanned.exponent === 0 &&
     scanned.scan.missingCount === 0;
+  const folded =
+    matrix === undefined
+      ? foldedRead(reader, plan, config, preprocess, scanned.factor !== undefined)
+      : undefined;
   return createSource({
     reader,
     scanned,
@@ -139,6 +144,7 @@ export async function openSource(options: SourceOptions): Promise<MatrixSource> 
     center,
     rawScale,
     preprocess,
+    folded,
     missing,
     unitExponent,
     rowSquares: unchanged ? scanned.scan.rowSquares : undefined,
@@ -310,6 +316,8 @@ interface SourceParts {
   /** The scaling statistic in the units of the scanned data, before zeros become ones. */
   rawScale: StatValues | undefined;
   preprocess: Preprocessor;
+  /** Streamed passes that fuse the preprocessing: the view's trailing arithmetic folded in. */
+  folded: FoldedRead | undefined;
   missing: number[];
   unitExponent: number;
   /** See {@link MatrixSource.rowSquares}. */
@@ -339,6 +347,7 @@ function createSource(parts: SourceParts): MatrixSource {
     async forEachBlock(visit, options) {
       source.passes++;
       if (matrix !== undefined) return visit(matrix, 0);
+      if (parts.folded !== undefined) return readFolded(parts.folded, rows, visit, options);
       const { apply, columns } = parts.preprocess;
       const fused = options?.fuseAffine === true ? columns : undefined;
       const preprocess = fused === undefined ? apply : async () => {};
@@ -375,6 +384,27 @@ async function readPreprocessed(
     },
     factor,
     keep,
+  );
+}
+
+/**
+ * Streamed, the view's trailing arithmetic folded into the preprocessing (see fold.ts): reads
+ * the view below it and applies the composed map, or hands it to `visit` with `fuseAffine`.
+ */
+function readFolded(
+  folded: FoldedRead,
+  rows: UsedRows,
+  visit: BlockVisitor,
+  options: { fuseAffine: boolean } | undefined,
+): Promise<void> {
+  const { reader, affine } = folded;
+  const { kernels } = reader.options;
+  const fuse = options?.fuseAffine === true;
+  const apply = fuse
+    ? async () => {}
+    : (block: KernelMatrix) => kernels.affineColumns(block, affine.shift, affine.scale);
+  return readPreprocessed(reader, undefined, rows.droppedRows, apply, (block, row0) =>
+    visit(block, row0, fuse ? affine : undefined),
   );
 }
 

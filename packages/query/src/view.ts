@@ -12,6 +12,7 @@ import {
   InvalidSelectionError,
   type IOOptions,
   type MetaTable,
+  type RowAffine,
   type Selector,
   type StoredDataset,
   sizeOf,
@@ -41,6 +42,7 @@ import { readLineage } from "./delayed-read.js";
 import { carriedSelectors, storedField } from "./field-view.js";
 import { allPositions, asSelection, pick } from "./positions.js";
 import { compileQuery } from "./query.js";
+import { foldTrailingArithmetic } from "./row-affine.js";
 
 function isMask(value: unknown): value is readonly boolean[] {
   return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "boolean");
@@ -383,6 +385,20 @@ export class View implements TensorView {
     if (this.stored.readInto !== undefined)
       return this.stored.readInto(stored, target, offset, options);
     (target as Float32Array).set((await this.stored.read(stored, options)) as Float32Array, offset);
+  }
+
+  /**
+   * The view's trailing arithmetic that maps each position of an instance on its own, as one
+   * affine map, and the view without it (see `ReadableView.rowAffine`); `undefined` when the view
+   * does not end with such an operation or the view below it holds another dtype.
+   */
+  rowAffine(): RowAffine | undefined {
+    const folded = foldTrailingArithmetic(this.#lineage, this.shape);
+    if (folded === undefined) return undefined;
+    const selectors = this.selectors.filter((s) => !folded.selectors.includes(s));
+    const view = new View(this.dataset, this.stored, selectors, folded.lineage, this.datasetOf);
+    if (view.dtype !== this.dtype) return undefined;
+    return { view, scale: folded.scale, shift: folded.shift };
   }
 
   /** Positions in the view: `start..stop` of axis `position` (if given), every element of the others. */

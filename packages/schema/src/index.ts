@@ -190,6 +190,7 @@ export type {
   BroadcastOptions,
   FilterOptions,
   ReadableView,
+  RowAffine,
   StoredDataset,
   TensorBlock,
   TensorDataset,

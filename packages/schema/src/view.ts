@@ -61,6 +61,26 @@ export interface ReadableView {
     offset: number,
     options?: IOOptions,
   ): Promise<void>;
+  /**
+   * Optional: when the view's last delayed operations are arithmetic that maps each position of
+   * an instance on its own (a number, or values along an axis other than the first), that map as
+   * `x * scale[k] + shift[k]` for position `k` of an instance's elements (C order), and the view
+   * without those operations. A reader that applies an affine map anyway (a decomposition's
+   * product kernel centering its columns) can read `view` and apply the composed map, instead of
+   * a pass of arithmetic over every element; the numbers agree to rounding, not to the bit.
+   * `undefined` when the view ends with no such operation.
+   */
+  rowAffine?(): RowAffine | undefined;
+}
+
+/** See {@link ReadableView.rowAffine}. */
+export interface RowAffine {
+  /** The view without its trailing per-position arithmetic. */
+  readonly view: ReadableView;
+  /** Per position of an instance's elements (C order): the factor... */
+  readonly scale: Float64Array;
+  /** ... and the term: the view's element is `view's element * scale[k] + shift[k]`. */
+  readonly shift: Float64Array;
 }
 
 /** Options of {@link TensorView.filter} by ids. */
