@@ -19,6 +19,8 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   "@tt/storage-s3": 2,
   "@tt/store-zarr": 2,
   "@tt/meta-parquet": 2,
+  // Apache Arrow tables and IPC for MetaTables: beside the Parquet plugin, so the core never loads Arrow.
+  "@tt/arrow": 2,
   // The input preparation the decomposition methods share, on the kernels; the methods sit above it.
   "@tt/decompose-core": 2,
   "@tt/decompose-svd": 3,

@@ -18,6 +18,7 @@
  * @packageDocumentation
  */
 
+export { type DuckDbWasm, openDuckDbWasm } from "./duckdb-wasm.js";
 export { EEG_INDEX_COLUMNS, eegTensor, writeEegBundle } from "./eeg.js";
 export { fixture } from "./fixtures-folder.js";
 export { correlation, expectClose, factorColumns, fitContext } from "./numeric.js";

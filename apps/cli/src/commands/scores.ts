@@ -1,6 +1,7 @@
-/** `tt scores <result> [--join <bundle>] [--csv | --json]`: a result's instance table. */
+/** `tt scores <result> [--join <bundle>] [--csv | --json | --arrow <file|->]`: a result's instance table. */
 
 import { INSTANCE_ID, instanceTableOf, joinResult, openDataset, openResult } from "tensortools";
+import { ARROW_OPTION, writeArrow } from "../arrow-output.js";
 import { type Command, stringOption } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
 import { print, printJson } from "../output.js";
@@ -9,7 +10,7 @@ import { cellText, tableCsv, tableJson, textTable } from "../tables.js";
 export const scoresCommand: Command = {
   name: "scores",
   summary: "print a result's instance scores, optionally joined onto the dataset's metadata",
-  usage: "scores <result> [--join <bundle>] [--prefix P] [--csv | --json]",
+  usage: "scores <result> [--join <bundle>] [--prefix P] [--csv | --json | --arrow <file|->]",
   positionals: { required: ["result"] },
   options: {
     join: {
@@ -23,11 +24,14 @@ export const scoresCommand: Command = {
       description: "prefix of the joined columns, when names clash",
     },
     csv: { type: "boolean", description: "print CSV" },
+    arrow: ARROW_OPTION,
     limit: { type: "string", value: "N", description: "rows to print as text (default 20)" },
   },
   example: "tt scores ./demo/pca --join ./demo/dataset --csv > scores.csv",
   async run(args, out) {
-    if (args.values.csv && out.json) throw new UsageError("choose one of --csv, --json", "scores");
+    const arrow = stringOption(args, "arrow", "scores");
+    if ([args.values.csv, out.json, arrow !== undefined].filter(Boolean).length > 1)
+      throw new UsageError("choose one of --csv, --json, --arrow", "scores");
     const result = await openResult(args.positionals[0]!);
     let table = instanceTableOf(result);
     const joinPath = stringOption(args, "join", "scores");
@@ -42,7 +46,8 @@ export const scoresCommand: Command = {
       const ids = table.column(INSTANCE_ID).values as ArrayLike<string | number | bigint>;
       table = joined.filter(dataset.axes[0]!, ids as never).meta(dataset.axes[0]!);
     }
-    if (args.values.csv) out.stdout.write(tableCsv(table));
+    if (arrow !== undefined) await writeArrow(table, arrow, out);
+    else if (args.values.csv) out.stdout.write(tableCsv(table));
     else if (out.json) printJson(out, tableJson(table));
     else {
       const limit = Number(stringOption(args, "limit", "scores") ?? 20);
