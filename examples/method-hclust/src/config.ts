@@ -3,7 +3,14 @@
 import { ConfigError, isPlainObject } from "@tt/schema";
 import type { AgglomerationMethod } from "ml-hclust";
 
-/** The linkages of ml-hclust's `agnes`, by its names. */
+/**
+ * The linkages of ml-hclust's `agnes`, by its names.
+ *
+ * @example
+ * ```ts
+ * LINKAGES.includes("average"); // true
+ * ```
+ */
 export const LINKAGES: readonly AgglomerationMethod[] = Object.freeze([
   "ward2",
   "ward",
@@ -18,7 +25,14 @@ export const LINKAGES: readonly AgglomerationMethod[] = Object.freeze([
   "wpgmc",
 ]);
 
-/** The config of the `hclust` method; plain JSON, stored complete with every result. */
+/**
+ * The config of the `hclust` method; plain JSON, stored complete with every result.
+ *
+ * @example
+ * ```ts
+ * const config: HclustConfig = { k: 3, linkage: "ward2", columns: ["pca_score_1", "pca_score_2"] };
+ * ```
+ */
 export interface HclustConfig {
   /** The number of clusters the tree is cut into. */
   k: number;
@@ -35,7 +49,14 @@ export interface HclustConfig {
   columns: string[] | null;
 }
 
-/** The defaults: three clusters by Ward's criterion, of the view's values. */
+/**
+ * The defaults: three clusters by Ward's criterion, of the view's values.
+ *
+ * @example
+ * ```ts
+ * decompose(view, "hclust", { ...HCLUST_DEFAULTS, k: 5 }, { registry });
+ * ```
+ */
 export const HCLUST_DEFAULTS: Readonly<HclustConfig> = Object.freeze({
   k: 3,
   linkage: "ward2",
@@ -63,6 +84,12 @@ function checkColumns(columns: unknown): string[] | null {
  * The complete config for `config` (defaults filled in), or a ConfigError naming the field:
  * `k` a positive integer, `linkage` one of {@link LINKAGES}, `columns` null or a list of
  * names, no unknown keys.
+ *
+ * @example
+ * ```ts
+ * validateHclustConfig({ k: 4 }); // { k: 4, linkage: "ward2", columns: null }
+ * validateHclustConfig({ k: 0 }); // throws ConfigError on 'k'
+ * ```
  */
 export function validateHclustConfig(config: unknown): HclustConfig {
   const given = config === undefined ? {} : config;

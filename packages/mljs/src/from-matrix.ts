@@ -12,7 +12,15 @@ import {
 } from "@tt/schema";
 import type { AbstractMatrix } from "ml-matrix";
 
-/** Options of {@link fromMatrix}. */
+/**
+ * Options of {@link fromMatrix}.
+ *
+ * @example
+ * ```ts
+ * const options: FromMatrixOptions = { ids: view.ids("epoch")!, idColumn: "epoch_id", columns: ["label"], type: "int32" };
+ * const table = fromMatrix(Matrix.columnVector(labels), options);
+ * ```
+ */
 export interface FromMatrixOptions {
   /** One id per matrix row, each once: a view's `ids(axis)`, a table's id column values. */
   ids: AxisIndex;

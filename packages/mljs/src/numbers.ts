@@ -5,6 +5,12 @@ import { ConfigError, DataError } from "@tt/schema";
 /**
  * What to do with a null cell (or a masked tensor element): `"error"` (the default) throws a
  * DataError naming the column and row, `"nan"` reads it as NaN.
+ *
+ * @example
+ * ```ts
+ * const nulls: NullPolicy = "nan";
+ * toMatrix(result, ["score_1"], { nulls }); // a null score becomes NaN
+ * ```
  */
 export type NullPolicy = "error" | "nan";
 

@@ -4,7 +4,15 @@ import { ConfigError, DataError, type IOOptions, type ReadableView } from "@tt/s
 import { Matrix } from "ml-matrix";
 import { exactNumber, idSuffix, type NullPolicy, nullPolicy } from "./numbers.js";
 
-/** Options of {@link readMatrix}. */
+/**
+ * Options of {@link readMatrix}.
+ *
+ * @example
+ * ```ts
+ * const options: ReadMatrixOptions = { flatten: true, nulls: "nan", signal: AbortSignal.timeout(5000) };
+ * const x = await readMatrix(view, options);
+ * ```
+ */
 export interface ReadMatrixOptions extends IOOptions {
   /**
    * Flatten every axis after the first into the matrix columns, in C order (the last axis

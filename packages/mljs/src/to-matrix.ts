@@ -17,10 +17,23 @@ import { exactNumber, idSuffix, type NullPolicy, nullPolicy } from "./numbers.js
  * What {@link toMatrix} reads from: a table (a result's factor table, any `MetaTable`), a
  * decomposition result (its `instance` table), or a view or dataset (the metadata of its first
  * axis, where `joinResult` puts the scores).
+ *
+ * @example
+ * ```ts
+ * const sources: MatrixSource[] = [result, result.factorTables.instance!, joinResult(dataset, result)];
+ * ```
  */
 export type MatrixSource = MetaTable | Pick<DecompositionResult, "factorTables"> | ReadableView;
 
-/** Options of {@link toMatrix}. */
+/**
+ * Options of {@link toMatrix}.
+ *
+ * @example
+ * ```ts
+ * const options: ToMatrixOptions = { nulls: "nan" };
+ * toMatrix(joined, ["pca_score_1"], options); // flowers the result does not cover give NaN
+ * ```
+ */
 export interface ToMatrixOptions {
   /** A null cell: a DataError naming column and row (`"error"`, the default) or NaN (`"nan"`). */
   nulls?: NullPolicy;

@@ -8,6 +8,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packedContext } from "./context.js";
+import { EXAMPLE_NAME, exampleTarball } from "./example-package.js";
 import { buildPlugin, PLUGIN_NAME } from "./plugin-package.js";
 import { runCommand, runPnpm } from "./run.js";
 import { withScopeRegistry } from "./scope-registry.js";
@@ -28,7 +29,10 @@ interface AppSpec {
   manager: Manager;
   /** Packed packages the app names (they resolve to their tarballs). */
   packed: string[];
-  /** Whether the app names the third-party method package built from the fixture. */
+  /**
+   * Whether the app names the method packages: the third-party one built from the fixture and
+   * the ml.js example (examples/method-hclust) packed from the workspace.
+   */
   plugin: boolean;
   /** Registry packages the app names, with ranges. */
   registry: Record<string, string>;
@@ -47,8 +51,8 @@ function spec(name: AppName): AppSpec {
       manager,
       // @tt/schema is named for `@tt/schema/testing` (the conformance kit a plugin author uses),
       // @tt/catalog for the catalog check (the umbrella's optional peer), @tt/engine-bullmq for
-      // the split-fit check.
-      packed: ["tensortools", "@tt/schema", "@tt/catalog", "@tt/engine-bullmq"],
+      // the split-fit check, @tt/mljs for the ml.js example's check.
+      packed: ["tensortools", "@tt/schema", "@tt/catalog", "@tt/engine-bullmq", "@tt/mljs"],
       plugin: true,
       // The bundlers and the browser driver go into one app only.
       registry: manager === "npm" ? TOOL_VERSIONS : {},
@@ -82,17 +86,18 @@ interface InstallRecord {
 
 /**
  * The package.json of an app. The @tt packages it names get their published range (`^0.1.0`),
- * resolved by the scope registry; `tensortools` and the method package, which have no scope,
- * are named by their tarballs.
+ * resolved by the scope registry; `tensortools` and the method packages, which have no scope,
+ * are named by their tarballs (`methodTarballs`, by package name).
  */
-function manifest(app: AppSpec, pluginTarball: string | undefined): Record<string, unknown> {
+function manifest(app: AppSpec, methodTarballs: Record<string, string>): Record<string, unknown> {
   const { packages } = packedContext();
   const dependencies: Record<string, string> = { ...app.registry };
   for (const name of app.packed) {
     const pkg = packages[name]!;
     dependencies[name] = name.startsWith("@tt/") ? `^${pkg.version}` : `file:${pkg.tarball}`;
   }
-  if (pluginTarball !== undefined) dependencies[PLUGIN_NAME] = `file:${pluginTarball}`;
+  for (const [name, tarball] of Object.entries(methodTarballs))
+    dependencies[name] = `file:${tarball}`;
   return {
     name: `tt-scratch-${app.name}`,
     version: "0.0.0",
@@ -110,13 +115,15 @@ export async function installApp(name: AppName): Promise<InstalledApp> {
   if (!existsSync(recordPath)) {
     let record: InstallRecord;
     try {
-      const pluginTarball = app.plugin ? await buildPlugin() : undefined;
+      const methodTarballs: Record<string, string> = app.plugin
+        ? { [PLUGIN_NAME]: await buildPlugin(), [EXAMPLE_NAME]: await exampleTarball() }
+        : {};
       mkdirSync(dir, { recursive: true });
       for (const template of app.templates)
         cpSync(join(TEMPLATES, template), dir, { recursive: true });
       writeFileSync(
         join(dir, "package.json"),
-        `${JSON.stringify(manifest(app, pluginTarball), null, 2)}\n`,
+        `${JSON.stringify(manifest(app, methodTarballs), null, 2)}\n`,
       );
       const { ms } = await withScopeRegistry(dir, () =>
         app.manager === "npm"

@@ -3,6 +3,9 @@
  * dependency), compiled with tsc against the packed @tt/schema, packed with npm pack and
  * installed beside `tensortools` with npm and with pnpm: registered in the default registry, run
  * through `decompose` and through @tt/schema/testing's conformance kit, sharing one @tt/schema.
+ * And the ml.js example method (examples/method-hclust, packed with pnpm pack) with @tt/mljs from
+ * its tarball and ml-hclust from the registry: the Iris PCA scores as a Matrix, clustered through
+ * `decompose`, joined back, with one @tt/schema and one ml-matrix.
  */
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -106,6 +109,87 @@ describe.each(["npm", "pnpm"] as const)(
       );
       expect(listed).toHaveLength(1);
       expect(copies.map((copy) => copy.version)).toEqual(["0.1.0"]);
+    });
+  },
+);
+
+interface HclustReport {
+  methods: string[];
+  scores: { rows: number; columns: number; squares: number[] };
+  fromMatrix: { columns: string[]; isUmbrellaMetaTable: boolean };
+  decompose: {
+    method: string;
+    config: Record<string, unknown>;
+    columns: string[];
+    labels: string;
+    tableIsUmbrellaMetaTable: boolean;
+  };
+  joined: { sizes: number[]; setosaOutsideCluster1: number };
+  missingColumn: { thrown: boolean; isConfigError?: boolean; message?: string };
+}
+
+/**
+ * scipy: linkage(scores, "ward") of numpy's two PCA scores of Iris cut into 3 clusters, numbered
+ * by first appearance (as the in-repo test of examples/method-hclust).
+ */
+const SCIPY_WARD_LABELS =
+  "11111111111111111111111111111111111111111111111111" +
+  "22222222222222222222222222232222222222222222222222" +
+  "32333323333332233332323233223333323333233323332332";
+
+/** numpy: the squared singular values of the centred Iris, the scores' column sums of squares. */
+const IRIS_SQUARES = [630.0080141991948, 36.15794144136637];
+
+describe.each(["npm", "pnpm"] as const)(
+  "@tt/mljs and the ml.js example method (ml-hclust) beside the umbrella, installed with %s",
+  (manager) => {
+    let run: UmbrellaRun;
+    let report: HclustReport;
+
+    beforeAll(async () => {
+      run = await umbrellaRun(`${manager}-umbrella`);
+      const { stdout } = await runCommand("node", ["check-hclust.mjs", `${run.out}/iris`], {
+        cwd: run.app.dir,
+      });
+      console.log(`${manager}: ${stdout.trimEnd().split("\n")[0]}`);
+      report = lastJsonLine<HclustReport>(stdout);
+    });
+
+    it("reads the PCA scores as an ml-matrix Matrix and writes a table of the umbrella's MetaTable", () => {
+      expect([report.scores.rows, report.scores.columns]).toEqual([150, 2]);
+      report.scores.squares.forEach((squares, j) => {
+        expect(Math.abs(squares - IRIS_SQUARES[j]!) / IRIS_SQUARES[j]!).toBeLessThan(1e-10);
+      });
+      expect(report.fromMatrix).toEqual({
+        columns: ["instance_id", "s1", "s2"],
+        isUmbrellaMetaTable: true,
+      });
+      expect(report.missingColumn.thrown).toBe(true);
+      expect(report.missingColumn.isConfigError, report.missingColumn.message).toBe(true);
+    });
+
+    it("clusters the scores into scipy's Ward partition through decompose, and joins back", () => {
+      expect(report.methods).toContain("hclust");
+      expect(report.decompose.method).toBe("hclust");
+      expect(report.decompose.config).toEqual({
+        k: 3,
+        linkage: "ward2",
+        columns: ["pca_score_1", "pca_score_2"],
+      });
+      expect(report.decompose.columns).toEqual(["instance_id", "cluster"]);
+      expect(report.decompose.tableIsUmbrellaMetaTable).toBe(true);
+      expect(report.decompose.labels).toBe(SCIPY_WARD_LABELS);
+      expect(report.joined).toEqual({ sizes: [50, 63, 37], setosaOutsideCluster1: 0 });
+    });
+
+    it("leaves one copy of @tt/schema and of ml-matrix installed", async () => {
+      for (const name of ["@tt/schema", "ml-matrix"]) {
+        const listed = await listedCopies(run.app, name);
+        console.log(
+          `${manager}: ${manager} ls ${name} -> ${listed.length} folder(s): ${listed.map((path) => path.slice(run.app.dir.length + 1)).join(", ")}`,
+        );
+        expect(listed, name).toHaveLength(1);
+      }
     });
   },
 );
