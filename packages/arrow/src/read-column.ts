@@ -12,7 +12,6 @@ import {
   type Data,
   type DataType,
   type Date_,
-  DateUnit,
   type Dictionary,
   type Float,
   type Int,
@@ -24,6 +23,7 @@ import {
 } from "apache-arrow";
 import { integersFrom } from "./integers.js";
 import { stringsFrom } from "./strings.js";
+import { microsFrom } from "./timestamps.js";
 import { copyValidity } from "./validity.js";
 
 /** Where a row of a column is, for messages. */
@@ -91,7 +91,8 @@ export function readColumn(name: string, vector: Vector): AnyColumn {
   let start = 0;
   for (const data of vector.data) {
     copyValidity(data, valid, start);
-    const at: Where = (row) => where(start + row);
+    const offset = start;
+    const at: Where = (row) => where(offset + row);
     parts.push(chunkValues(type, data, at) as ArrayLike<unknown> as unknown[]);
     start += data.length;
   }
@@ -182,42 +183,6 @@ function chunkStrings(data: Data, where: Where): string[] {
     }
     return words[code]!;
   });
-}
-
-const MICROS_PER_UNIT: Record<TimeUnit, bigint> = {
-  [TimeUnit.SECOND]: 1_000_000n,
-  [TimeUnit.MILLISECOND]: 1000n,
-  [TimeUnit.MICROSECOND]: 1n,
-  [TimeUnit.NANOSECOND]: 1n,
-};
-const MIN_INT64 = -(2n ** 63n);
-const MAX_INT64 = 2n ** 63n - 1n;
-
-/** Timestamps or dates as microseconds since the epoch, refusing to round or overflow. */
-function microsFrom(data: Data<Timestamp | Date_>, where: Where): BigInt64Array {
-  const type = data.type;
-  const isDate = type.typeId === Type.Date;
-  const per = isDate
-    ? type.unit === DateUnit.DAY
-      ? 86_400_000_000n
-      : 1000n
-    : MICROS_PER_UNIT[(type as Timestamp).unit];
-  const isNanos = !isDate && (type as Timestamp).unit === TimeUnit.NANOSECOND;
-  const out = new BigInt64Array(data.length);
-  for (let row = 0; row < data.length; row++) {
-    if (!data.getValid(row)) continue;
-    const raw = BigInt(data.values[row] as number | bigint);
-    if (isNanos && raw % 1000n !== 0n)
-      throw new DataError(
-        where(row),
-        `${raw} ns is not a whole number of microseconds, and MetaTable timestamps are microseconds; round the column to microseconds first`,
-      );
-    const micros = isNanos ? raw / 1000n : raw * per;
-    if (micros < MIN_INT64 || micros > MAX_INT64)
-      throw new DataError(where(row), `${raw} in ${String(type)} overflows int64 microseconds`);
-    out[row] = micros;
-  }
-  return out;
 }
 
 function listsFrom(data: Data, where: Where): string[][] {

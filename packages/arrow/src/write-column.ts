@@ -1,31 +1,20 @@
 /** One MetaTable column as Arrow data of a chosen type, sharing the values where layouts match. */
 
-import { type AnyColumn, type Column, DataError } from "@tt/schema";
+import type { AnyColumn, Column } from "@tt/schema";
 import {
   type Bool,
   type Data,
   type DataType,
   type Date_,
-  DateUnit,
   type Int,
   type List,
   makeData,
   type Timestamp,
-  TimeUnit,
-  Type,
 } from "apache-arrow";
 import { integersAs } from "./integers.js";
 import { stringData } from "./strings.js";
+import { timestampData } from "./timestamps.js";
 import { bitmapOf, nullCountOf, packBits } from "./validity.js";
-
-/** Microseconds per unit of each Arrow timestamp unit that is coarser than a microsecond. */
-const MICROS_PER: Partial<Record<TimeUnit, bigint>> = {
-  [TimeUnit.SECOND]: 1_000_000n,
-  [TimeUnit.MILLISECOND]: 1000n,
-};
-const MICROS_PER_DAY = 86_400_000_000n;
-const MIN_INT64 = -(2n ** 63n);
-const MAX_INT64 = 2n ** 63n - 1n;
 
 /**
  * Arrow data of type `type` holding `column` (named `name` in messages). Numeric columns written
@@ -57,44 +46,6 @@ export function columnData(name: string, column: AnyColumn, type: DataType): Dat
     case "list<string>":
       return listData(column, type as List, where);
   }
-}
-
-function timestampData(
-  column: Column<"timestamp">,
-  type: Timestamp | Date_,
-  where: (row: number) => string,
-  nulls: { nullCount: number; nullBitmap: Uint8Array | undefined },
-): Data {
-  const micros = column.values;
-  const length = micros.length;
-  if (type.typeId === Type.Timestamp && type.unit === TimeUnit.MICROSECOND)
-    return makeData({ type, length, ...nulls, data: micros });
-  const isDay = type.typeId === Type.Date && type.unit === DateUnit.DAY;
-  const values = isDay ? new Int32Array(length) : new BigInt64Array(length);
-  const per =
-    type.typeId === Type.Date
-      ? isDay
-        ? MICROS_PER_DAY
-        : 1000n
-      : (MICROS_PER[type.unit] ?? (type.unit === TimeUnit.NANOSECOND ? -1000n : 1n));
-  for (let row = 0; row < length; row++) {
-    if (column.valid?.[row] === 0) continue;
-    const value = micros[row]!;
-    if (per < 0n) {
-      const nanos = value * -per;
-      if (nanos < MIN_INT64 || nanos > MAX_INT64)
-        throw new DataError(where(row), `${value} µs overflows int64 nanoseconds (${type})`);
-      values[row] = nanos as never;
-    } else {
-      if (value % per !== 0n)
-        throw new DataError(
-          where(row),
-          `${value} µs is not a whole number of the unit of ${type}; write it as microseconds or round it first`,
-        );
-      values[row] = (isDay ? Number(value / per) : value / per) as never;
-    }
-  }
-  return makeData({ type, length, ...nulls, data: values } as never);
 }
 
 function listData(column: Column<"list<string>">, type: List, where: (row: number) => string) {
