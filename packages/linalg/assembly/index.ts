@@ -4,6 +4,7 @@
  * imported memory, which JavaScript manages; nothing here allocates.
  */
 import { affine, moments, sumInto } from "./columns";
+import { mapElements } from "./elementwise";
 import { gram } from "./gram";
 import { multiply } from "./multiply";
 import { multiplyTrans } from "./multiply-trans";
@@ -131,6 +132,46 @@ export function tridiag_f64(
   k1: i32,
 ): void {
   tridiagonalize(a, n, d, e, tau, p, w, k0, k1);
+}
+
+export function map_f32(
+  x: usize,
+  rows: i32,
+  cols: i32,
+  xStride: i32,
+  out: usize,
+  outStride: i32,
+  fn: i32,
+  sums: usize,
+  pp: i32,
+): void {
+  mapElements<f32, f32>(x, rows, cols, xStride, out, outStride, fn, sums, pp);
+}
+export function map_f64(
+  x: usize,
+  rows: i32,
+  cols: i32,
+  xStride: i32,
+  out: usize,
+  outStride: i32,
+  fn: i32,
+  sums: usize,
+  pp: i32,
+): void {
+  mapElements<f64, f64>(x, rows, cols, xStride, out, outStride, fn, sums, pp);
+}
+export function map_f64_f32(
+  x: usize,
+  rows: i32,
+  cols: i32,
+  xStride: i32,
+  out: usize,
+  outStride: i32,
+  fn: i32,
+  sums: usize,
+  pp: i32,
+): void {
+  mapElements<f64, f32>(x, rows, cols, xStride, out, outStride, fn, sums, pp);
 }
 
 // Row kernels of element-wise transforms (rows.ts): run on one thread, outside the worker protocol.

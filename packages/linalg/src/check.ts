@@ -40,3 +40,15 @@ export function checkMatrix(
       `${name} has ${data.length} elements, expected ${rows} x ${cols} = ${rows * cols}`,
     );
 }
+
+/** Throws an ArgumentError unless `vector` is a Float64Array of `length` numbers. */
+export function checkVector(where: string, name: string, vector: unknown, length: number): void {
+  if (!(vector instanceof Float64Array))
+    throw new ArgumentError(where, parameterOf(name), `${name} must be a Float64Array`);
+  if (vector.length !== length)
+    throw new ArgumentError(
+      where,
+      parameterOf(name),
+      `${name} has ${vector.length} elements, expected ${length} (one per column of A)`,
+    );
+}

@@ -35,6 +35,9 @@ export type { KernelDType, KernelMatrix } from "./kernel-matrix.js";
 export type {
   ColumnAffine,
   ColumnMoments,
+  ContrastProduct,
+  ElementFunction,
+  ElementSums,
   KernelBackend,
   KernelMoments,
   KernelOptions,

@@ -1,6 +1,13 @@
 import { ArgumentError } from "@tt/schema";
-import { checkDim, checkMatrix, parameterOf } from "./check.js";
+import { checkDim, checkMatrix, checkVector } from "./check.js";
+import { momentsOnHeap } from "./kernel-columns.js";
 import { heapSymmetricEigen } from "./kernel-eigen.js";
+import {
+  checkSums,
+  contrastProductOnHeap,
+  elementFunctionCode,
+  mapElementsOnHeap,
+} from "./kernel-elementwise.js";
 import type { KernelFunctionName, KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 import { type JobArg, KernelJobs } from "./kernel-jobs.js";
@@ -9,6 +16,9 @@ import { type ProgramRows, runRowProgram } from "./kernel-row-program.js";
 import type {
   ColumnAffine,
   ColumnMoments,
+  ContrastProduct,
+  ElementFunction,
+  ElementSums,
   KernelBackend,
   KernelMoments,
   Kernels,
@@ -31,18 +41,6 @@ const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple)
 const suffix = (dtype: KernelDType) => (dtype === "float32" ? "f32" : "f64");
 /** Elements per 128-bit vector. */
 const lanesOf = (dtype: KernelDType) => 16 / bytesOf(dtype);
-
-/** Throws an ArgumentError unless `vector` is a Float64Array of `length` numbers. */
-function checkVector(where: string, name: string, vector: unknown, length: number): void {
-  if (!(vector instanceof Float64Array))
-    throw new ArgumentError(where, parameterOf(name), `${name} must be a Float64Array`);
-  if (vector.length !== length)
-    throw new ArgumentError(
-      where,
-      parameterOf(name),
-      `${name} has ${vector.length} elements, expected ${length} (one per column of A)`,
-    );
-}
 
 /**
  * The engines not disposed, for {@link rowTransformOf}; held weakly, so that kernels a caller
@@ -259,47 +257,48 @@ export class KernelEngine implements Kernels {
         checkVector("moments", "into.columnSums", into.columnSums, a.cols);
         checkVector("moments", "into.columnSumSquares", into.columnSumSquares, a.cols);
       }
-      const { rows: n, cols: p, dtype } = a;
-      const pp = roundUp(p, 4);
-      const shiftAt = this.#alloc(p * 8);
-      const total = this.#alloc(2 * pp * 8);
-      const rowOut = this.#alloc(n * 8);
-      try {
-        const f64 = this.#heap.f64;
-        f64.set(shift, shiftAt / 8);
-        f64.fill(0, total / 8, total / 8 + 2 * pp);
-        if (into !== undefined) {
-          f64.set(into.columnSums, total / 8);
-          f64.set(into.columnSumSquares, total / 8 + pp);
-        }
-        const args: JobArg[] = [
-          { perRow: a.offset, rowBytes: p * bytesOf(dtype) },
-          "rows",
-          p,
-          shiftAt,
-          pp,
-          { slot: 0 },
-          { perRow: rowOut, rowBytes: 8 },
-        ];
-        await this.#jobs.reduce(`moments_${suffix(dtype)}`, args, n, {
-          slotBytes: 2 * pp * 8,
-          total,
-          count: 2 * pp,
-          work: n * p,
-          sumFn: "sum_f64",
-        });
-        const sums = this.#heap.f64;
-        const columnSums = into?.columnSums ?? new Float64Array(p);
-        const columnSumSquares = into?.columnSumSquares ?? new Float64Array(p);
-        columnSums.set(sums.subarray(total / 8, total / 8 + p));
-        columnSumSquares.set(sums.subarray(total / 8 + pp, total / 8 + pp + p));
-        const rowSumSquares = sums.slice(rowOut / 8, rowOut / 8 + n);
-        return { columnSums, columnSumSquares, rowSumSquares };
-      } finally {
-        this.#heap.free(shiftAt);
-        this.#heap.free(total);
-        this.#heap.free(rowOut);
+      return momentsOnHeap(this.#heap, this.#jobs, a, shift, into);
+    });
+  }
+
+  mapElements(
+    A: KernelMatrix,
+    fn: ElementFunction,
+    out?: KernelMatrix,
+    into?: ElementSums,
+  ): Promise<ElementSums> {
+    return this.#serial("mapElements", () => {
+      const a = this.#matrix("mapElements", "A", A);
+      const code = elementFunctionCode("mapElements", fn);
+      const o = out === undefined ? a : this.#matrix("mapElements", "out", out);
+      if (o.rows !== a.rows || o.cols !== a.cols || o.dtype !== a.dtype)
+        throw new ArgumentError(
+          "mapElements",
+          "out",
+          `out is ${o.rows} x ${o.cols} ${o.dtype}, expected A's ${a.rows} x ${a.cols} ${a.dtype}`,
+        );
+      if (into !== undefined) checkSums("mapElements", into, a.cols);
+      return mapElementsOnHeap(this.#heap, this.#jobs, a, o, code, into);
+    });
+  }
+
+  contrastProduct(
+    A: KernelMatrix,
+    B: Float64Array,
+    l: number,
+    fn: ElementFunction,
+    into?: ContrastProduct,
+  ): Promise<ContrastProduct> {
+    return this.#serial("contrastProduct", () => {
+      const a = this.#matrix("contrastProduct", "A", A);
+      checkDim("contrastProduct", "l", l);
+      checkMatrix("contrastProduct", "B", B, a.cols, l);
+      const code = elementFunctionCode("contrastProduct", fn);
+      if (into !== undefined) {
+        checkMatrix("contrastProduct", "into.product", into.product, a.cols, l);
+        checkSums("contrastProduct", into, l);
       }
+      return contrastProductOnHeap(this.#heap, this.#jobs, a, B, l, code, into);
     });
   }
 

@@ -38,6 +38,9 @@ export const KERNEL_FUNCTION_NAMES = [
   "tridiag_f64",
   "rows_program_f32",
   "rows_program_f64",
+  "map_f32",
+  "map_f64",
+  "map_f64_f32",
 ] as const;
 
 /** The name of one kernel function. */

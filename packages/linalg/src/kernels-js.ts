@@ -5,6 +5,7 @@
  * the SIMD128 build bit for bit. Structure is kept simple: this is the reference, not the fast path.
  */
 import { tridiagKernel } from "./eigen-js.js";
+import { mapKernel } from "./elementwise-js.js";
 import { DEPTH_F32, type KernelFunctions } from "./kernel-functions.js";
 import type { KernelHeap } from "./kernel-heap.js";
 
@@ -201,5 +202,8 @@ export function createJsFunctions(heap: KernelHeap): KernelFunctions {
     sum_f32: sumKernel(heap, true),
     sum_f64: sumKernel(heap, false),
     tridiag_f64: tridiagKernel(heap),
+    map_f32: mapKernel(heap, true, true),
+    map_f64: mapKernel(heap, false, false),
+    map_f64_f32: mapKernel(heap, false, true),
   } as KernelFunctions;
 }
