@@ -2,14 +2,15 @@
  * FastICA on whitened rows (scikit-learn's algorithm): fixed-point updates
  * W ← E{g(W z) zᵀ} - diag(E{g'(W z)}) W with symmetric decorrelation (parallel), or one unit at a
  * time with Gram-Schmidt against the units found (deflation). Each update is one pass over the
- * rows: a kernel product Z Wᵀ, the contrast, and a kernel product Zᵀ g.
+ * rows, one kernel call per block (`contrastProduct`): Z Wᵀ, the contrast g and the sums of g'
+ * (vectorized on the kernel threads), and Zᵀ g, without leaving kernel memory.
  */
 
 import { normalGenerator } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
 import type { FitContext } from "@tt/schema";
 import type { FastIcaMode, IcaContrast } from "./config.js";
-import { applyContrast } from "./contrast.js";
+import { CONTRAST_FUNCTIONS } from "./contrast.js";
 import { symmetricDecorrelation, transpose } from "./small.js";
 import type { WhitenedRows } from "./whiten.js";
 
@@ -54,15 +55,20 @@ async function contrastPass(
   const { rows, kernels, fun } = options;
   const r = rows.rank;
   const Bt = transpose(B, units, r);
-  const T = new Float64Array(r * units);
-  const derivativeSums = new Float64Array(units);
+  const into = {
+    product: new Float64Array(r * units),
+    valueSums: new Float64Array(units),
+    derivativeSums: new Float64Array(units),
+  };
+  const fn = CONTRAST_FUNCTIONS[fun];
   await rows.forEach(async (block) => {
-    const projected = await kernels.multiply(block, Bt, units);
-    applyContrast(fun, projected, units, derivativeSums);
-    await kernels.multiplyTransA(block, projected, units, T);
+    await kernels.contrastProduct(block, Bt, units, fn, into);
   });
   const n = rows.rows;
-  return { T: T.map((x) => x / n), meanDerivative: derivativeSums.map((x) => x / n) };
+  return {
+    T: into.product.map((x) => x / n),
+    meanDerivative: into.derivativeSums.map((x) => x / n),
+  };
 }
 
 /** Parallel FastICA: every unit updated at once, then symmetrically decorrelated. */

@@ -47,6 +47,8 @@ export interface BlockContext {
   rowsMatrix: KernelMatrix;
   /** Scratch: the block's activations. */
   uMatrix: KernelMatrix;
+  /** Scratch: the nonlinearity of the block's activations. */
+  yMatrix: KernelMatrix;
   extended: boolean;
 }
 
@@ -82,8 +84,10 @@ export async function blockUpdate(
   for (let i = 0; i < b * r; i++) u[i]! += bias[i % r]!;
   ctx.uMatrix.data.set(u);
   const uMatrix = ctx.uMatrix.withRows(b);
-  const y = extended ? u.map(Math.tanh) : u.map((x) => 1 - 2 / (1 + Math.exp(-x)));
-  const uy = await kernels.multiplyTransA(uMatrix, y, r);
+  const yMatrix = ctx.yMatrix.withRows(b);
+  // Extended: y = tanh(u); logistic: y = 1 - 2/(1 + e^-u). On the kernels, with the sums of y.
+  const { valueSums } = await kernels.mapElements(uMatrix, extended ? "tanh" : "logistic", yMatrix);
+  const uy = await kernels.multiplyTransA(uMatrix, yMatrix.data.slice() as Float64Array, r);
   const step = new Float64Array(r * r);
   if (extended) {
     const uu = await kernels.gram(uMatrix);
@@ -95,7 +99,7 @@ export async function blockUpdate(
       for (let k = 0; k < r; k++) step[a * r + k] = (a === k ? b : 0) + uy[a * r + k]!;
   const change = matmul(weights, r, r, step, r);
   for (let i = 0; i < r * r; i++) weights[i]! += lRate * change[i]!;
-  for (let i = 0; i < b * r; i++) bias[i % r]! += (extended ? -2 : 1) * lRate * y[i]!;
+  for (let k = 0; k < r; k++) bias[k]! += (extended ? -2 : 1) * lRate * valueSums[k]!;
 }
 
 /** The excess (Fisher, biased) kurtosis of each column of `values` (rows × r). */

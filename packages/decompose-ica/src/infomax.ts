@@ -151,6 +151,7 @@ export async function runInfomax(
     uniform: uniformGenerator(options.seed),
     rowsMatrix: kernels.allocMatrix(block, r, "float64"),
     uMatrix: kernels.allocMatrix(block, r, "float64"),
+    yMatrix: kernels.allocMatrix(block, r, "float64"),
     scratch: kernels.allocMatrix(model.signs.kurtSize, r, "float64"),
   };
   let restarts = 0;
@@ -179,7 +180,7 @@ export async function runInfomax(
         );
     }
   } finally {
-    for (const m of [ctx.rowsMatrix, ctx.uMatrix, ctx.scratch]) kernels.freeMatrix(m);
+    for (const m of [ctx.rowsMatrix, ctx.uMatrix, ctx.yMatrix, ctx.scratch]) kernels.freeMatrix(m);
   }
   return {
     W: transpose(model.weights, r, r),
