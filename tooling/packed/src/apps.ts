@@ -51,8 +51,15 @@ function spec(name: AppName): AppSpec {
       manager,
       // @tt/schema is named for `@tt/schema/testing` (the conformance kit a plugin author uses),
       // @tt/catalog for the catalog check (the umbrella's optional peer), @tt/engine-bullmq for
-      // the split-fit check, @tt/mljs for the ml.js example's check.
-      packed: ["tensortools", "@tt/schema", "@tt/catalog", "@tt/engine-bullmq", "@tt/mljs"],
+      // the split-fit check, @tt/mljs for the ml.js example's check, @tt/arrow for the Arrow check.
+      packed: [
+        "tensortools",
+        "@tt/schema",
+        "@tt/catalog",
+        "@tt/engine-bullmq",
+        "@tt/mljs",
+        "@tt/arrow",
+      ],
       plugin: true,
       // The bundlers and the browser driver go into one app only.
       registry: manager === "npm" ? TOOL_VERSIONS : {},
