@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Catalog, openCatalog } from "@tt/catalog";
+import { bundleStoreAt } from "tensortools";
 import type { Parsed } from "./command.js";
 import { InputError, UsageError } from "./errors.js";
 
@@ -37,5 +38,5 @@ export function openCatalogOf(args: Parsed, command: string, create = false): Ca
       `no catalog at ${resolve(path)}`,
       "check --catalog or TT_CATALOG; tt catalog register <bundle> creates a catalog, and so does any command that writes while one is set",
     );
-  return openCatalog(path);
+  return openCatalog(path, { openStore: bundleStoreAt });
 }

@@ -8,6 +8,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { openCatalog } from "@tt/catalog";
+import { bundleStoreAt } from "tensortools";
 import type { Command, LineageInput, Parsed } from "./command.js";
 import { EXIT } from "./errors.js";
 import type { Output } from "./output.js";
@@ -63,7 +64,7 @@ export async function runRecorded(
     params: paramsOf(args),
     inputs: recordable(lineage.inputs),
   };
-  const catalog = openCatalog(path);
+  const catalog = openCatalog(path, { openStore: bundleStoreAt });
   try {
     return await catalog.recordRun(
       spec,

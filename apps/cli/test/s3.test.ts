@@ -1,8 +1,9 @@
 /**
  * `tt` on s3:// locations, end to end: a bundle written to a local S3-compatible server (s3rver
  * on 127.0.0.1, named by the standard AWS environment variables), `tt decompose s3://… -o s3://…`,
- * `tt info` and `tt scores` on it, with the numbers of the same run on directories; a malformed
- * location is a usage error naming it.
+ * `tt info` and `tt scores` on it, with the numbers of the same run on directories; with a catalog
+ * in use the run is recorded with its s3:// input and output; a malformed location is a usage
+ * error naming it.
  */
 
 import { join } from "node:path";
@@ -108,6 +109,39 @@ describe("tt on s3:// locations", () => {
     expect(remote.location).toBe("s3://test-bucket/in/");
     expect(remote.shape).toEqual(here.shape);
     expect(remote.axes).toEqual(here.axes);
+  });
+
+  it("with a catalog in use, decompose s3://… -o s3://… records its run and tt lineage follows it", async () => {
+    const catalog = { ...env, TT_CATALOG: join(dir, "catalog.db") };
+    const run = await tt(
+      [
+        "decompose",
+        "s3://test-bucket/in",
+        "-o",
+        "s3://test-bucket/recorded",
+        "-m",
+        "pca",
+        "-k",
+        "2",
+      ],
+      dir,
+      catalog,
+    );
+    expect(run.stderr).toMatch(/result written to s3:\/\/test-bucket\/recorded/);
+    expect(run.code).toBe(0);
+    const runs = JSON.parse((await tt(["catalog", "runs", "--json"], dir, catalog)).stdout);
+    expect(runs[0]).toMatchObject({
+      transform: "tt decompose",
+      status: "done",
+      outputs: [{ key: "s3/test-bucket/recorded", version: 1 }],
+    });
+    expect(runs[0].inputs[0]).toMatchObject({
+      location: "s3://test-bucket/in",
+      key: "s3/test-bucket/in",
+    });
+    const lineage = await tt(["lineage", "s3://test-bucket/recorded"], dir, catalog);
+    expect(lineage.code).toBe(0);
+    expect(lineage.stdout).toContain("s3/test-bucket/in");
   });
 
   it("a malformed s3:// location is a usage error naming it", async () => {

@@ -11,6 +11,7 @@ import {
   cellAt,
   DataError,
   hashManifest,
+  type KeyValueStore,
   type Manifest,
   NotFoundError,
   parseManifest,
@@ -42,15 +43,51 @@ export interface BundleFacts {
   readonly derivations: Derivation[];
 }
 
-/** `location` as an absolute path from `base`; a URL as it is. */
-function absolute(base: string, location: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolve(base, location);
+/** Whether `location` is a URL (`s3://`, `http://`...) rather than a path. */
+export function isUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
 }
 
-/** The manifest of the bundle in directory `location`, or a NotFoundError naming it. */
-async function manifestText(location: string): Promise<string> {
+/**
+ * `location` as the catalog records it: a directory's absolute path, a URL without trailing
+ * slashes (`s3://bucket/eeg/` is `s3://bucket/eeg`).
+ */
+export function canonicalLocation(location: string): string {
+  return isUrl(location) ? location.replace(/\/+$/, "") : resolve(location);
+}
+
+/** `location` as an absolute path or URL from `base` (a directory or a bundle's URL). */
+function absolute(base: string, location: string): string {
+  if (isUrl(location)) return canonicalLocation(location);
+  if (!isUrl(base)) return resolve(base, location);
+  return canonicalLocation(new URL(location, `${canonicalLocation(base)}/`).href);
+}
+
+/**
+ * Reads the files of a bundle by key: from a directory on disk, or from the store of a bundle
+ * elsewhere (an `s3://` or `http(s)://` location).
+ */
+type ReadKey = (key: string) => Promise<Uint8Array>;
+
+/** The reader of the bundle in directory `location`. */
+function directoryReader(location: string): ReadKey {
+  return (key) => readFile(join(location, key));
+}
+
+/** The reader of the bundle in `store`; a missing key is a NotFoundError naming it. */
+function storeReader(store: KeyValueStore): ReadKey {
+  return async (key) => {
+    const bytes = await store.get(key);
+    if (bytes === undefined)
+      throw new NotFoundError(`${store.location}/${key}`, `${store.location} holds no ${key}`);
+    return bytes;
+  };
+}
+
+/** The manifest of the bundle at `location`, or a NotFoundError naming it. */
+async function manifestText(location: string, read: ReadKey): Promise<string> {
   try {
-    return await readFile(join(location, "manifest.json"), "utf8");
+    return new TextDecoder().decode(await read("manifest.json"));
   } catch (error) {
     throw new NotFoundError(
       `${location}/manifest.json`,
@@ -67,10 +104,14 @@ function inventoryOf(json: { inventory?: Record<string, { bytes?: number }> }) {
   return { size, files: entries.map(([key]) => key) };
 }
 
-/** The facts of the bundle in `directory` (a dataset or a result bundle). */
-export async function bundleFacts(directory: string): Promise<BundleFacts> {
-  const location = resolve(directory);
-  const text = await manifestText(location);
+/**
+ * The facts of the bundle (a dataset or a result bundle) in `directory`, or in `store` when
+ * given (a bundle elsewhere, at the store's location).
+ */
+export async function bundleFacts(directory: string, store?: KeyValueStore): Promise<BundleFacts> {
+  const location = canonicalLocation(store === undefined ? directory : store.location);
+  const read = store === undefined ? directoryReader(location) : storeReader(store);
+  const text = await manifestText(location, read);
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
@@ -92,7 +133,7 @@ export async function bundleFacts(directory: string): Promise<BundleFacts> {
     sizeBytes: size,
     committedAt,
     files,
-    derivations: await datasetDerivations(location, manifest),
+    derivations: await datasetDerivations(location, manifest, read),
   };
 }
 
@@ -133,7 +174,11 @@ async function resultFacts(
 }
 
 /** A concatenation's sources (`partitions/files`) and a written view's dataset (`derived_from`). */
-async function datasetDerivations(location: string, manifest: Manifest): Promise<Derivation[]> {
+async function datasetDerivations(
+  location: string,
+  manifest: Manifest,
+  read: ReadKey,
+): Promise<Derivation[]> {
   const out: Derivation[] = [];
   const from = manifest.derived_from;
   if (from !== undefined)
@@ -145,7 +190,7 @@ async function datasetDerivations(location: string, manifest: Manifest): Promise
     });
   const filesTable = manifest.partitions?.files;
   if (filesTable !== undefined) {
-    const table = await readParquet(await readFile(join(location, filesTable)));
+    const table = await readParquet(await read(filesTable));
     const names = table.columnNames;
     const locations = names.includes("location") ? table.column("location") : undefined;
     const hashes = names.includes("manifest_hash") ? table.column("manifest_hash") : undefined;

@@ -18,7 +18,7 @@ import {
   NotFoundError,
 } from "@tt/schema";
 import type Database from "libsql";
-import { type BundleFacts, bundleFacts } from "./bundle-facts.js";
+import { type BundleFacts, bundleFacts, canonicalLocation, isUrl } from "./bundle-facts.js";
 import { type DatabaseOptions, immediate, openDatabase } from "./db.js";
 import {
   checkDefinition,
@@ -113,9 +113,37 @@ export class Catalog {
   readonly path: string;
   readonly #db: Database.Database;
 
+  readonly #openStore: DatabaseOptions["openStore"];
+
   constructor(path: string, options: DatabaseOptions = {}) {
     this.path = resolve(path);
     this.#db = openDatabase(this.path, options);
+    this.#openStore = options.openStore;
+  }
+
+  /**
+   * The facts of the bundle at `location`: a directory, or a URL through the `openStore` option
+   * (a ConfigError without it). Only a directory's version is pinned.
+   */
+  async #facts(location: string): Promise<{ facts: BundleFacts; pinnable: boolean }> {
+    if (!isUrl(location)) return { facts: await bundleFacts(location), pinnable: true };
+    if (this.#openStore === undefined)
+      throw new ConfigError(
+        "location",
+        `${location} is a URL: the catalog registers bundles there only when opened with an openStore option (tt does so for s3:// and http(s)://)`,
+      );
+    return { facts: await bundleFacts(location, await this.#openStore(location)), pinnable: false };
+  }
+
+  /** Registers `facts` as a version (see {@link register}) and pins it where it can. */
+  async #registerFacts(
+    facts: BundleFacts,
+    pinnable: boolean,
+    options: RegisterOptions,
+  ): Promise<VersionRow> {
+    const row = this.#store(facts, options);
+    if (pinnable) await pinVersion(facts.location, this.path, facts.manifestHash, facts.files);
+    return row;
   }
 
   close(): void {
@@ -128,10 +156,8 @@ export class Catalog {
    * files are pinned in the bundle so that its own cleanup keeps them (see {@link gc}).
    */
   async register(location: string, options: RegisterOptions = {}): Promise<VersionRecord> {
-    const facts = await bundleFacts(location);
-    const row = this.#store(facts, options);
-    await pinVersion(facts.location, this.path, facts.manifestHash, facts.files);
-    return versionRecord(row);
+    const { facts, pinnable } = await this.#facts(location);
+    return versionRecord(await this.#registerFacts(facts, pinnable, options));
   }
 
   /** Writes the facts as a version in one transaction; returns its row. */
@@ -233,9 +259,12 @@ export class Catalog {
 
   /**
    * The path of `location` relative to the catalog's folder, with `/`; a bundle outside that
-   * folder, its absolute path without the root (`/data/eeg/night-1` is `data/eeg/night-1`).
+   * folder, its absolute path without the root (`/data/eeg/night-1` is `data/eeg/night-1`); a
+   * URL, its scheme, host and path.
    */
   #defaultKey(location: string): string {
+    // A URL: its scheme, host and path (`s3://studies/eeg` is `s3/studies/eeg`).
+    if (isUrl(location)) return location.replace("://", "/").split("/").filter(Boolean).join("/");
     const path = relative(dirname(this.path), location);
     const inside = path !== "" && !path.startsWith("..") && !isAbsolute(path);
     const key = inside ? path : location.slice(parse(location).root.length);
@@ -263,9 +292,9 @@ export class Catalog {
       | undefined;
     const artifact =
       byKey ??
-      (this.#db.prepare("SELECT id FROM artifacts WHERE location = ?").get(resolve(keyOrPath)) as
-        | { id: number }
-        | undefined);
+      (this.#db
+        .prepare("SELECT id FROM artifacts WHERE location = ?")
+        .get(canonicalLocation(keyOrPath)) as { id: number } | undefined);
     if (artifact === undefined)
       throw new NotFoundError(
         `'${keyOrPath}'`,
@@ -335,17 +364,17 @@ export class Catalog {
       selectors: unknown[] | null;
     }[] = [];
     for (const input of spec.inputs) {
-      const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(input.location);
-      const location = url ? input.location : resolve(input.location);
+      const url = isUrl(input.location);
+      const location = canonicalLocation(input.location);
       const info = url ? undefined : await stat(location).catch(() => undefined);
-      // A folder that is not a readable bundle is recorded by its location alone: the run is
-      // still recorded (and the command reports its own error about it).
-      const facts = info?.isDirectory()
-        ? await bundleFacts(location).catch(() => undefined)
-        : undefined;
-      if (facts !== undefined) {
-        const row = this.#store(facts, {});
-        await pinVersion(facts.location, this.path, facts.manifestHash, facts.files);
+      // A folder (or URL) that is not a readable bundle is recorded by its location alone: the
+      // run is still recorded (and the command reports its own error about it).
+      const found =
+        info?.isDirectory() || (url && this.#openStore !== undefined)
+          ? await this.#facts(location).catch(() => undefined)
+          : undefined;
+      if (found !== undefined) {
+        const row = await this.#registerFacts(found.facts, found.pinnable, {});
         inputs.push({
           location,
           versionId: row.id,

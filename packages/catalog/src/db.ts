@@ -7,7 +7,7 @@
 
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ConfigError, IoError } from "@tt/schema";
+import { ConfigError, IoError, type KeyValueStore } from "@tt/schema";
 import Database from "libsql";
 
 /** The schema's version, in `PRAGMA user_version`. */
@@ -95,6 +95,12 @@ CREATE INDEX IF NOT EXISTS derivations_source ON derivations (location, manifest
 export interface DatabaseOptions {
   /** How long a writer waits for another one before giving up, in ms (default 60 s). */
   busyTimeoutMs?: number;
+  /**
+   * Opens the store of a bundle at a URL (`s3://`, `http(s)://`), so that the catalog registers
+   * bundles there as it does directories (without pins: `gc` works on directories). Without it,
+   * registering a URL is a ConfigError and a run records a URL input by its location alone.
+   */
+  openStore?: (location: string) => Promise<KeyValueStore>;
 }
 
 /** Opens (creating when missing) the catalog database at `path`, its tables ready. */

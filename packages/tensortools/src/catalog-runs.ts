@@ -6,6 +6,7 @@
 
 import type { RunInput } from "@tt/catalog";
 import { ConfigError, type JsonValue } from "@tt/schema";
+import { bundleStoreAt, isS3Location } from "./s3-locations.js";
 import { VERSION } from "./version.js";
 
 /** The option of the API's writes that says where their runs are recorded. */
@@ -78,7 +79,7 @@ export async function loadCatalog(): Promise<typeof import("@tt/catalog")> {
  * `TT_CATALOG`) names, described by `describe`: its inputs registered as they are before, its
  * output after, or the failure recorded and the error thrown on. Without a catalog, or inside a
  * run already being recorded (a `tt` command, `catalog.recordRun`), `work` runs alone. An output
- * that is not a directory (an `s3://` location) is a ConfigError before anything is written.
+ * that is neither a directory nor an `s3://` location is a ConfigError before anything is written.
  */
 export async function recordWrite<T>(
   option: string | false | undefined,
@@ -90,12 +91,12 @@ export async function recordWrite<T>(
   const { currentRun, openCatalog } = await loadCatalog();
   if (currentRun() !== undefined) return work();
   const { transform, params, inputs, output } = describe();
-  if (!isLocalPath(output))
+  if (!isLocalPath(output) && !isS3Location(output))
     throw new ConfigError(
       "catalog",
-      `${output} is not a directory, and a catalog registers bundles in directories only; pass catalog: false (or unset TT_CATALOG) to write it without recording a run`,
+      `${output} is neither a directory nor an s3:// location, where a catalog registers bundles; pass catalog: false (or unset TT_CATALOG) to write it without recording a run`,
     );
-  const catalog = openCatalog(path);
+  const catalog = openCatalog(path, { openStore: bundleStoreAt });
   try {
     return await catalog.recordRun(
       { transform, libraryVersion: `tensortools ${VERSION}`, params, inputs },
@@ -113,9 +114,9 @@ function isLocalPath(location: unknown): location is string {
 }
 
 /**
- * The bundle `source` reads, as a run input: a view's (or a dataset's) dataset directory with the
- * view's selectors, a stored dataset's or a store's directory; none for data held in memory or
- * read from a URL.
+ * The bundle `source` reads, as a run input: a view's (or a dataset's) dataset location (a
+ * directory or URL) with the view's selectors, a stored dataset's or a store's directory or
+ * `s3://` location; none for data held in memory.
  */
 export function inputsOf(source: unknown): RunInput[] {
   if (source === null || typeof source !== "object") return [];
@@ -125,9 +126,11 @@ export function inputsOf(source: unknown): RunInput[] {
   };
   if (typeof view.toJSON === "function" && view.dataset !== undefined) {
     const location = view.dataset.location;
-    if (!isLocalPath(location)) return [];
+    if (typeof location !== "string") return [];
     return [{ location, selectors: structuredClone(view.toJSON().selectors ?? []) }];
   }
   const { location } = source as { location?: unknown };
-  return isLocalPath(location) ? [{ location }] : [];
+  return isLocalPath(location) || (typeof location === "string" && isS3Location(location))
+    ? [{ location }]
+    : [];
 }

@@ -65,5 +65,6 @@ export { type OpenDatasetOptions, openDataset } from "./open-dataset.js";
 export { openResult } from "./open-result.js";
 export { partitionHandler } from "./partition-worker.js";
 export { type BuildDatasetPyramidOptions, buildPyramid, openPyramid } from "./pyramid.js";
+export { bundleStoreAt } from "./s3-locations.js";
 export { type WriteDatasetOptions, writeDataset } from "./write-dataset.js";
 export { type WriteResultOptions, writeResult } from "./write-result.js";

@@ -20,13 +20,21 @@ import {
   type AxisAnnotatedTensor,
   DATASET_KIND,
   type DecompositionResult,
+  type KeyValueStore,
   type Manifest,
   type ReadableView,
   type StoredDataset,
   UnsupportedError,
   type WritableKeyValueStore,
 } from "@tt/schema";
-import { isTemporaryKey, PINS_PREFIX, versionOfKey, WRITERS_PREFIX } from "@tt/storage";
+import {
+  createHttpStore,
+  isTemporaryKey,
+  PINS_PREFIX,
+  versionOfKey,
+  WRITERS_PREFIX,
+} from "@tt/storage";
+import { createDirectoryStore } from "@tt/storage/fs";
 
 /**
  * Whether `location` is an S3 location: it starts with `s3:` (a malformed one too, so that it is
@@ -55,6 +63,23 @@ export function isS3Location(location: string): boolean {
 export async function s3StoreAt(location: string): Promise<WritableKeyValueStore> {
   const { createS3Store, s3OptionsFromUrl } = await import("@tt/storage-s3");
   return createS3Store(s3OptionsFromUrl(location));
+}
+
+/**
+ * The store of the bundle at a directory path, an `http(s)://` URL (read-only) or an `s3://`
+ * location (with the AWS environment variables' server and credentials): what a catalog needs to
+ * register a bundle that is not in a directory (`openCatalog(path, { openStore: bundleStoreAt })`).
+ *
+ * @example
+ * ```ts
+ * const store = await bundleStoreAt("s3://studies/eeg/night-1");
+ * const manifest = await store.get("manifest.json");
+ * ```
+ */
+export async function bundleStoreAt(location: string): Promise<KeyValueStore> {
+  if (isS3Location(location)) return s3StoreAt(location);
+  if (/^https?:\/\//i.test(location)) return createHttpStore(location);
+  return createDirectoryStore(location);
 }
 
 /**

@@ -156,11 +156,11 @@ describe("a decomposition of a transformed view", () => {
   });
 
   it("streamed, folds the trailing arithmetic into the centering: every pass after the scan reads the view below it", async () => {
-    const below = counting(view.rowAffine()!.view as TensorView);
+    const below = counting(view.rowAffine!()!.view as TensorView);
     const top = counting(view);
     const readable: ReadableView = {
       ...top.readable,
-      rowAffine: () => ({ ...view.rowAffine()!, view: below.readable }),
+      rowAffine: () => ({ ...view.rowAffine!()!, view: below.readable }),
     };
     const config = { rank: 3, memory_budget: 300_000, scale: { zscore: { over: ["epoch"] } } };
     const folded = await decompose(readable, "pca", config, { seed: 1 });

@@ -6,6 +6,8 @@
  */
 
 import { join } from "node:path";
+import { openCatalog } from "@tt/catalog";
+import { PINS_PREFIX } from "@tt/storage";
 import {
   EEG_INDEX_COLUMNS,
   eegTensor,
@@ -16,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AlreadyExistsError,
+  bundleStoreAt,
   ConfigError,
   type DecompositionResult,
   decompose,
@@ -188,15 +191,53 @@ describe("what an s3:// write refuses, and malformed locations", () => {
       );
   });
 
-  it("a write to an s3:// location with a catalog in use is a ConfigError, before anything is written", async () => {
-    const catalog = join(catalogDirectory, "catalog.db");
-    await expect(
-      writeDataset("s3://test-bucket/catalogued/eeg", await eegTensor(), { catalog }),
-    ).rejects.toThrow(
-      "config 'catalog': s3://test-bucket/catalogued/eeg is not a directory, and a catalog registers bundles in directories only",
-    );
-    const store = await s3StoreAt("s3://test-bucket/catalogued/eeg");
-    expect(await store.get("manifest.json")).toBeUndefined();
+  it("a write to an s3:// location with a catalog in use is recorded: its output and input registered at their s3:// locations", async () => {
+    const catalogPath = join(catalogDirectory, "catalog.db");
+    const tensor = await eegTensor();
+    const options = { axisIndexColumns: EEG_INDEX_COLUMNS, catalog: catalogPath };
+    await writeDataset("s3://test-bucket/catalogued/eeg/", tensor, options);
+    const dataset = await openDataset("s3://test-bucket/catalogued/eeg");
+    const result = await decompose(dataset.query("epoch", "rt_ms > 400"), "pca", { rank: 2 });
+    await writeResult("s3://test-bucket/catalogued/pca", result, { catalog: catalogPath });
+    const catalog = openCatalog(catalogPath, { openStore: bundleStoreAt });
+    try {
+      const eeg = catalog.resolve("s3://test-bucket/catalogued/eeg/");
+      expect(eeg).toMatchObject({
+        key: "s3/test-bucket/catalogued/eeg",
+        kind: "dataset",
+        version: 1,
+        location: "s3://test-bucket/catalogued/eeg",
+        nInstances: tensor.shape[0],
+      });
+      const pca = catalog.resolve("s3/test-bucket/catalogued/pca");
+      expect(pca).toMatchObject({ kind: "result", location: "s3://test-bucket/catalogued/pca" });
+      const [run] = catalog.runs(1);
+      expect(run).toMatchObject({ transform: "writeResult", status: "done" });
+      expect(run!.outputs).toEqual([{ key: "s3/test-bucket/catalogued/pca", version: 1 }]);
+      // The result's lineage reaches the dataset in the bucket, with the view's query.
+      const lineage = catalog.lineage("s3://test-bucket/catalogued/pca");
+      expect(JSON.stringify(lineage)).toContain("s3/test-bucket/catalogued/eeg");
+      expect(JSON.stringify(lineage)).toContain("rt_ms > 400");
+      // No pin is written into the bucket (gc works on directories).
+      const store = await s3StoreAt("s3://test-bucket/catalogued/eeg");
+      const keys: string[] = [];
+      for await (const key of store.list()) keys.push(key);
+      expect(keys).toContain("manifest.json");
+      expect(keys.filter((key) => key.startsWith(PINS_PREFIX))).toEqual([]);
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it("registering a URL without a store opener is a ConfigError that says how", async () => {
+    const catalog = openCatalog(join(catalogDirectory, "plain.db"));
+    try {
+      await expect(catalog.register("s3://test-bucket/catalogued/eeg")).rejects.toThrow(
+        "s3://test-bucket/catalogued/eeg is a URL: the catalog registers bundles there only when opened with an openStore option",
+      );
+    } finally {
+      catalog.close();
+    }
   });
 
   it("a malformed s3:// location is a ConfigError naming it, for opens and writes", async () => {
