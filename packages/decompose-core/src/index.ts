@@ -69,6 +69,7 @@ export {
 } from "./config-fields.js";
 export { describeEntry } from "./data-errors.js";
 export { chiSquareQuantile, fQuantile, normalQuantile } from "./distributions.js";
+export { type ImputedSquares, replaceMissing } from "./impute.js";
 export { type MemoryPlan, planMemory } from "./memory.js";
 export { ModeGrams } from "./mode-grams.js";
 export {

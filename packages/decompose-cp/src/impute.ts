@@ -6,41 +6,30 @@
  * start at 0 (the mean after centering); the values the input holds there are never read.
  */
 
-import type { MatrixSource } from "@tt/decompose-core";
+import { type ImputedSquares, type MatrixSource, replaceMissing } from "@tt/decompose-core";
 
 /** Sets every missing entry to the model's value; returns Σ(old − new)² and Σ new². */
-export async function imputeMissing(
+export function imputeMissing(
   source: MatrixSource,
   u0: Float64Array,
   factors: readonly Float64Array[],
   rank: number,
   dims: readonly number[],
-): Promise<{ changeSquares: number; fillSquares: number }> {
-  const p = source.p;
+): Promise<ImputedSquares> {
   const m = dims.length;
   const index = new Int32Array(m);
-  let changeSquares = 0;
-  let fillSquares = 0;
-  await source.forEachBlock(async (block) => {
-    const data = block.data;
-    for (const position of source.missing) {
-      const i = Math.floor(position / p);
-      let j = position - i * p;
-      for (let l = m - 1; l >= 0; l--) {
-        index[l] = j % dims[l]!;
-        j = Math.floor(j / dims[l]!);
-      }
-      let value = 0;
-      for (let r = 0; r < rank; r++) {
-        let term = u0[i * rank + r]!;
-        for (let l = 0; l < m; l++) term *= factors[l]![index[l]! * rank + r]!;
-        value += term;
-      }
-      const old = data[position]!;
-      data[position] = value;
-      changeSquares += (old - value) * (old - value);
-      fillSquares += data[position]! * data[position]!;
+  return replaceMissing(source, (i, column) => {
+    let j = column;
+    for (let l = m - 1; l >= 0; l--) {
+      index[l] = j % dims[l]!;
+      j = Math.floor(j / dims[l]!);
     }
+    let value = 0;
+    for (let r = 0; r < rank; r++) {
+      let term = u0[i * rank + r]!;
+      for (let l = 0; l < m; l++) term *= factors[l]![index[l]! * rank + r]!;
+      value += term;
+    }
+    return value;
   });
-  return { changeSquares, fillSquares };
 }

@@ -12,7 +12,7 @@
  * The instance factor is explicit (n × r₀, from `Z = A·K`), since imputing needs its rows.
  */
 
-import type { MatrixSource } from "@tt/decompose-core";
+import { type ImputedSquares, type MatrixSource, replaceMissing } from "@tt/decompose-core";
 import { type Kernels, matmul } from "@tt/linalg";
 
 /**
@@ -35,39 +35,22 @@ export async function maskedProduct(
   return { T, Z };
 }
 
-/** What one imputation changed: Σ(old − new)² and Σ new² over the missing entries. */
-export interface Imputed {
-  changeSquares: number;
-  fillSquares: number;
-}
-
 /**
  * Sets every missing entry (i, j) of the in-memory matrix to the model's value `H[i]·K[j]`,
- * `H = U₀·G₍₀₎` (n × q) and K (p × q) the Kronecker product of the non-instance factors.
+ * `H = U₀·G₍₀₎` (n × q) and K (p × q) the Kronecker product of the non-instance factors;
+ * returns Σ(old − new)² and Σ new² over the missing entries.
  */
-export async function imputeMissing(
+export function imputeMissing(
   source: MatrixSource,
   model: { U0: Float64Array; core: Float64Array; K: Float64Array; r0: number; q: number },
-): Promise<Imputed> {
+): Promise<ImputedSquares> {
   const { U0, core, K, r0, q } = model;
-  const { n, p } = source;
-  const H = matmul(U0, n, r0, core, q);
-  let changeSquares = 0;
-  let fillSquares = 0;
-  await source.forEachBlock(async (block) => {
-    const data = block.data;
-    for (const position of source.missing) {
-      const i = Math.floor(position / p);
-      const j = position - i * p;
-      let value = 0;
-      for (let c = 0; c < q; c++) value += H[i * q + c]! * K[j * q + c]!;
-      const old = data[position]!;
-      data[position] = value;
-      changeSquares += (old - value) * (old - value);
-      fillSquares += data[position]! * data[position]!;
-    }
+  const H = matmul(U0, source.n, r0, core, q);
+  return replaceMissing(source, (i, j) => {
+    let value = 0;
+    for (let c = 0; c < q; c++) value += H[i * q + c]! * K[j * q + c]!;
+    return value;
   });
-  return { changeSquares, fillSquares };
 }
 
 /**
