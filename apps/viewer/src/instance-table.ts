@@ -22,6 +22,8 @@ export function tableColumns(table: MetaTable, first: readonly string[]): string
 export interface InstanceTable {
   /** Shows `rows` (the matches, in table order) with `selected` marked; new rows go to page 1. */
   update(rows: Int32Array, selected: number | undefined): void;
+  /** The matches in the order shown: sorted by the header clicked, else in table order. */
+  order(): Int32Array;
 }
 
 /** The header row: a button per column that sorts by it, `aria-sort` on the sorted one. */
@@ -153,5 +155,6 @@ export function createInstanceTable(
       selected = chosen;
       render();
     },
+    order: () => ordered,
   };
 }

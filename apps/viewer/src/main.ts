@@ -13,7 +13,14 @@ import { prefetchPyramid, startErpSection } from "./erp-app.js";
 import { showLineage } from "./lineage-panel.js";
 import { readParams } from "./params.js";
 import { openSession, openViewerDataset } from "./session.js";
-import { startViewer } from "./viewer-app.js";
+import { startViewer, type ViewerHandle } from "./viewer-app.js";
+
+declare global {
+  interface Window {
+    /** The running viewer, for the page's own scripts: `await ttViewer.selectionTable()`. */
+    ttViewer?: ViewerHandle;
+  }
+}
 
 /** Opens the bundles and starts the viewer; a failure is shown on the page, not thrown away. */
 async function main(): Promise<void> {
@@ -32,7 +39,7 @@ async function main(): Promise<void> {
       `${result.method} of ${table.numRows} of the ${total} instances of ${dataset.location} ` +
       `(${dataset.axes.map((axis, i) => `${axis} ${dataset.shape[i]}`).join(" x ")}) · ` +
       `result ${session.resultUrl}`;
-    startViewer(session, params, erp);
+    window.ttViewer = startViewer(session, params, erp);
     app.dataset.state = "ready";
     // With a catalog behind the server, the result's lineage; without one, nothing.
     void showLineage(required("lineage"), session.resultUrl);

@@ -17,6 +17,8 @@ import { renderQueryProblem, wireQueryBox } from "./query-box.js";
 import { allRows, runQuery } from "./query-state.js";
 import { otherPoints, type PointSeries, splitByGroup } from "./scatter-data.js";
 import { createScatterPlot } from "./scatter-plot.js";
+import { renderExportControls } from "./selection-export.js";
+import { type ArrowTable, selectionExporter, selectionTable } from "./selection-table.js";
 import { numericValues, type ViewerSession } from "./session.js";
 import { type WaveformPlan, waveformPlan } from "./waveform-plan.js";
 
@@ -39,15 +41,27 @@ function defaultColourColumn(session: ViewerSession): string {
   return "";
 }
 
+/** What a page that runs the viewer can ask of it. */
+export interface ViewerHandle {
+  /** The session's table rows of the current selection (the query's matches), in the table's order. */
+  selectionRows(): Int32Array;
+  /**
+   * The current selection as an Apache Arrow `Table`: `instance_id`, the result's columns (scores
+   * first) and the instance metadata, in the instance table's order (loads `@tt/arrow`).
+   */
+  selectionTable(): Promise<ArrowTable>;
+}
+
 /**
  * Starts the viewer on an opened session: fills the controls and draws every view; `erp` is the
- * ERP image already started on the dataset (`startErpSection`), else it is started here.
+ * ERP image already started on the dataset (`startErpSection`), else it is started here. Returns
+ * the handle through which the page reads the current selection.
  */
 export function startViewer(
   session: ViewerSession,
   params: ViewerParams,
   erp: ErpSection = startErpSection(session),
-): void {
+): ViewerHandle {
   const app = required("app");
   const { table, scoreColumns, idColumn } = session;
   const pick = (wanted: string | undefined, fallback: string) =>
@@ -219,6 +233,9 @@ export function startViewer(
     redraw();
   });
 
+  const selectionRows = () => instanceTable.order();
+  renderExportControls(required("selection-export"), selectionExporter(session, selectionRows));
+
   let resizing: ReturnType<typeof setTimeout> | undefined;
   window.addEventListener("resize", () => {
     clearTimeout(resizing);
@@ -229,4 +246,5 @@ export function startViewer(
       drawInstance();
     }, 200);
   });
+  return { selectionRows, selectionTable: () => selectionTable(session, selectionRows()) };
 }
