@@ -2,12 +2,12 @@
  * The selection's export: `instance_id`, the result's columns and the instance metadata of the
  * selected rows in the selection's order, read back from Arrow IPC (`fromArrowIPC`) and from
  * Parquet (`@tt/meta-parquet`'s reader) equal to the session's own table, every type and null
- * kept; and the clipboard copy with and without a clipboard.
+ * kept, and by DuckDB-wasm from the IPC; and the clipboard copy with and without a clipboard.
  */
 
 import { fromArrowIPC } from "@tt/arrow";
 import { parquetMetaIO } from "@tt/meta-parquet";
-import { randomWaveforms } from "@tt/test-fixtures";
+import { openDuckDbWasm, randomWaveforms } from "@tt/test-fixtures";
 import {
   columnFromCells,
   createMemoryStore,
@@ -124,6 +124,28 @@ describe("the selection table", () => {
     const back = await parquetMetaIO.read(store, "selection.parquet");
     expect(back.schema).toEqual(expected.schema);
     expect(back.toRecords()).toEqual(expected.toRecords());
+  });
+
+  it("is read by DuckDB-wasm from its Arrow IPC: the selection's rows in order, nulls filtered by SQL", async () => {
+    const s = await session();
+    const duckdb = await openDuckDbWasm();
+    try {
+      duckdb.insertArrowIPC("selection", await selectionArrowIPC(s, ROWS));
+      const rows = duckdb.rows(
+        "SELECT instance_id, score_1, label, count FROM selection WHERE label IS NOT NULL",
+      );
+      const expected = Array.from(ROWS)
+        .filter((row) => s.table.get(row, "label") !== null)
+        .map((row) => ({
+          instance_id: s.table.get(row, "instance_id"),
+          score_1: s.table.get(row, "score_1"),
+          label: s.table.get(row, "label"),
+          count: s.table.get(row, "count"),
+        }));
+      expect(rows).toEqual(expected);
+    } finally {
+      await duckdb.close();
+    }
   });
 
   it("is named after the result's folder, else its method", async () => {
