@@ -1,6 +1,7 @@
 """Write fixtures/golden/delayed-ops.json: numpy's values of views with delayed element-wise
 operations (arithmetic with a number or a vector along one axis, log1p, sqrt, abs, the mean over
-a range of an axis subtracted, one element of an axis subtracted), alone and in chains with
+a range of an axis subtracted, one element of an axis subtracted, linear maps along an axis),
+alone and in chains with
 selections before and after them.
 
 Run from the repository root: python3 scripts/golden/make_delayed_ops_golden.py
@@ -24,6 +25,8 @@ selectors, the JSON that TensorView.toJSON() writes, applied in order:
 - subtract_mean {axis, start, stop}: cur - cur.take(range(start, stop), axis).mean(axis,
   keepdims=True) (positions counted in the view at that point).
 - subtract_element {axis, id}: cur - cur.take([position of id], axis) (broadcast along axis).
+- linear_map {axis, matrix, offset?}: along that axis y_j = sum_i matrix[j][i] x_i + offset[j]
+  (np.moveaxis(cur, axis, -1) @ matrix.T + offset, moved back).
 - slice {axis, start, stop} / take {axis, indices}: cur.take(positions, axis). Operations added
   before a selection still see the elements it drops (a mean over samples that are sliced away
   afterwards is the mean over them).
@@ -82,6 +85,13 @@ def step(cur, s, out, native):
     elif op == "subtract_element":
         a = AXES.index(s["axis"])
         result = work - work.take([CHANNELS.index(s["id"])], axis=a)
+    elif op == "linear_map":
+        a = AXES.index(s["axis"])
+        matrix = np.asarray(s["matrix"], dtype=work.dtype)
+        result = np.moveaxis(work, a, -1) @ matrix.T
+        if "offset" in s:
+            result = result + np.asarray(s["offset"], dtype=work.dtype)
+        result = np.moveaxis(result, -1, a)
     else:
         raise ValueError(op)
     return result if native else result.astype(out)
@@ -190,6 +200,28 @@ add("uint8_abs_subtract", rng.integers(0, 255, size=(3, 5, 2)).astype(np.uint8),
 ])
 add("bool_multiply", rng.integers(0, 2, size=(2, 3, 2)).astype(np.bool_), [
     {"op": "multiply", "value": 2.5},
+])
+
+mixing = rng.standard_normal((4, 4)).round(6)
+# The data without one ICA-like component: x - a (u . x), with the mean it was fitted around.
+a, u = rng.standard_normal(4).round(6), rng.standard_normal(4).round(6)
+clean = (np.eye(4) - np.outer(a, u)).round(9)
+mean = rng.standard_normal(4).round(6)
+add("linear_map_channels", signal, [
+    {"op": "linear_map", "axis": "channel", "matrix": mixing.tolist()},
+])
+add("linear_map_offset_float32_then_selections", signal.astype(np.float32), [
+    {"op": "subtract_mean", "axis": "sample", "start": 0, "stop": 3},
+    {"op": "linear_map", "axis": "channel", "matrix": clean.tolist(),
+     "offset": (np.outer(a, u) @ mean).round(9).tolist()},
+    {"op": "take", "axis": "channel", "indices": [2, 0]},
+    {"op": "slice", "axis": "sample", "start": 1, "stop": 7},
+])
+add("linear_map_samples_after_slice", signal, [
+    {"op": "slice", "axis": "sample", "start": 2, "stop": 7},
+    {"op": "linear_map", "axis": "sample",
+     "matrix": rng.standard_normal((5, 5)).round(6).tolist()},
+    {"op": "take", "axis": "instance", "indices": [5, 1]},
 ])
 
 OUT.write_text(

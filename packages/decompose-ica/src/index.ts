@@ -6,7 +6,8 @@
  * parallel or deflation, as scikit-learn) or (extended) Infomax (as MNE-Python). The output has
  * the mixing and unmixing matrices keyed by channel, the activations as a component tensor keyed
  * by instance, and the explained variance of each component's back-projection;
- * {@link removeComponents} gives the data without chosen components (artifact removal).
+ * {@link removeComponents} gives the data without chosen components (artifact removal), and
+ * {@link removeComponentsView} the same lazily, as a view with a delayed linear map.
  *
  * @example
  * ```ts
@@ -46,4 +47,5 @@ export {
   icaProjection,
   type RemoveOptions,
   removeComponents,
+  removeComponentsView,
 } from "./remove.js";

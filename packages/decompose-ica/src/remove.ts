@@ -14,6 +14,7 @@ import {
   type MetaTable,
   type ReadableView,
   type TensorBlock,
+  type TensorView,
 } from "@tt/schema";
 
 /** What removal needs of a fitted ICA: its channel axis, mixing, unmixing and channel means. */
@@ -89,15 +90,20 @@ function removalOperator(projection: IcaProjection, remove: readonly number[]) {
   return { operator, offset };
 }
 
-function checkView(view: ReadableView, projection: IcaProjection): void {
+/**
+ * Checks that the view holds the fitted channels, in order, on the channel axis: the last (or,
+ * with `anywhere`, any but the first); returns the axis's position.
+ */
+function checkView(view: ReadableView, projection: IcaProjection, anywhere = false): number {
   const { channelAxis, channels, channelIds } = projection;
-  if (view.axes[view.axes.length - 1] !== channelAxis)
+  const position = view.axes.indexOf(channelAxis);
+  if (anywhere ? position < 1 : position !== view.axes.length - 1)
     throw new ConfigError(
       "view",
-      `removal needs the channel axis '${channelAxis}' last; the view's axes are ${view.axes.join(", ")}`,
+      `removal needs the channel axis '${channelAxis}' ${anywhere ? "after the first axis" : "last"}; the view's axes are ${view.axes.join(", ")}`,
     );
   const ids = view.ids(channelAxis);
-  const length = view.shape[view.shape.length - 1]!;
+  const length = view.shape[position]!;
   const same =
     length === channels &&
     (ids === undefined ||
@@ -110,6 +116,7 @@ function checkView(view: ReadableView, projection: IcaProjection): void {
       "view",
       `its channels differ from the ${channels} the ICA was fitted on (axis '${channelAxis}', ${length} elements); select the same channels in the same order`,
     );
+  return position;
 }
 
 /** Options of {@link cleanBlocks} and {@link removeComponents}. */
@@ -197,4 +204,34 @@ export async function removeComponents(
     if (ids !== undefined) axisIndex[axis] = ids;
   }
   return createTensor({ data, shape: view.shape, axes: view.axes, axisMeta, axisIndex });
+}
+
+/**
+ * The view without the components `remove` (1-based) of a fitted ICA, lazily: the view with a
+ * delayed linear map along the channel axis (`x − A_D U_D (x − μ)`, `view.linearMap`), so nothing
+ * is read until the view is, every read (materialize, blocks, a streamed decomposition, a
+ * concatenation) cleans block by block, and the view's selectors (a result's `input_ref`)
+ * record the operation and replay it. The channel axis may be any but the first.
+ *
+ * @example
+ * ```ts
+ * const output = await ica.fit(view, ica.validate({ algorithm: "infomax" }), context);
+ * const clean = removeComponentsView(view, output.componentTensors, [1]); // nothing read yet
+ * const pca = await decompose(clean, "pca", { rank: 5 });                // cleaned as it streams
+ * ```
+ */
+export function removeComponentsView(
+  view: TensorView,
+  tensors: Readonly<Record<string, AxisAnnotatedTensor>>,
+  remove: readonly number[],
+): TensorView {
+  const projection = icaProjection(tensors);
+  checkView(view, projection, true);
+  const { operator, offset } = removalOperator(projection, remove);
+  const C = projection.channels;
+  // cleaned[d] = Σ_c x[c] operator[c, d] + offset[d]: row d of the map is column d of operator.
+  const matrix = Array.from({ length: C }, (_, d) =>
+    Array.from({ length: C }, (_, c) => operator[c * C + d]!),
+  );
+  return view.linearMap(projection.channelAxis, matrix, { offset });
 }

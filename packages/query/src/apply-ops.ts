@@ -2,7 +2,7 @@
  * The delayed operations applied in place to one row of float data (one element of the first
  * axis, the other axes in C order) in JavaScript, where @tt/linalg's row kernels do not run:
  * arithmetic with a number or with a row of operands,
- * element-wise functions, means over part of an axis subtracted. Arithmetic is done in float64
+ * element-wise functions, means over part of an axis subtracted, linear maps along an axis. Arithmetic is done in float64
  * and stored in the row's type, so float32 data is rounded once per operation. Each loop does
  * one operator, so that it stays monomorphic and tight: a row is walked once per operation while
  * it sits in the cache.
@@ -90,4 +90,33 @@ export function rowMeans(
 export function subtractRowMeans(row: Floats, meanOf: Int32Array, means: Float64Array): void {
   const n = row.length;
   for (let k = 0; k < n; k++) row[k] = row[k]! - means[meanOf[k]!]!;
+}
+
+/**
+ * One row of a linear map along an axis: for every `o`, `i` of `layout` (outer × inner around
+ * the axis), `row[o, k, i] = Σ_c matrix[outputs[k]·n + c] · source[o, c, i] + offset[outputs[k]]`,
+ * `source` laid out with the axis's `n` inputs (it may be `row` itself when `outputs` is every
+ * input in order: the inputs are gathered first). `inputs` is scratch for `n` values.
+ */
+export function applyLinearMap(
+  row: Floats,
+  source: Floats,
+  layout: Pick<MeanLayout, "outer" | "inner">,
+  map: { matrix: Float64Array; offset: Float64Array | undefined; outputs: Int32Array },
+  inputs: Float64Array,
+): void {
+  const { outer, inner } = layout;
+  const { matrix, offset, outputs } = map;
+  const n = inputs.length;
+  const length = outputs.length;
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      for (let c = 0; c < n; c++) inputs[c] = source[(o * n + c) * inner + i]!;
+      for (let k = 0; k < length; k++) {
+        const j = outputs[k]!;
+        let sum = offset === undefined ? 0 : offset[j]!;
+        for (let c = 0; c < n; c++) sum += matrix[j * n + c]! * inputs[c]!;
+        row[(o * length + k) * inner + i] = sum;
+      }
+    }
 }

@@ -56,6 +56,11 @@ export function createDataset(stored: StoredDataset): TensorDataset {
     abs: () => root.abs(),
     subtractMean: (axis: string, range?: ViewRange) => root.subtractMean(axis, range),
     subtractElement: (axis: string, id: string | number | bigint) => root.subtractElement(axis, id),
+    linearMap: (
+      axis: string,
+      matrix: ArrayLike<ArrayLike<number>>,
+      options?: { offset?: ArrayLike<number> },
+    ) => root.linearMap(axis, matrix, options),
     fieldName: stored.fieldName ?? DEFAULT_FIELD,
     field: (name: string) => root.field(name),
     toJSON: () => root.toJSON(),

@@ -38,6 +38,13 @@ export type DelayedStep =
       readonly axis: number;
       /** The positions along `axis` whose mean is subtracted (one for subtract_element). */
       readonly window: Int32Array;
+    }
+  | {
+      readonly kind: "linear";
+      readonly axis: number;
+      /** n × n, row-major: output j is Σ_i matrix[j·n + i] x_i (+ offset[j]). */
+      readonly matrix: Float64Array;
+      readonly offset: Float64Array | undefined;
     };
 
 /** An operation applied to a view: what it does, and the view (`input`) it does it to. */
@@ -187,6 +194,47 @@ export function resolveSubtractElement(
     selector: { op: "subtract_element", axis, id: typeof id === "bigint" ? String(id) : id },
     step: { kind: "mean", axis: position, window: Int32Array.of(index) },
   };
+}
+
+/** The elements of `axis` replaced by `matrix · x + offset` (see `TensorView.linearMap`). */
+export function resolveLinearMap(
+  view: OperandView,
+  axis: string,
+  matrix: ArrayLike<ArrayLike<number>>,
+  offset: ArrayLike<number> | undefined,
+): { selector: TransformSelector; step: DelayedStep } {
+  const position = reducedAxis(view, axis, "linearMap");
+  const n = view.shape[position]!;
+  if (matrix === null || typeof matrix !== "object" || matrix.length !== n)
+    throw new InvalidSelectionError(
+      axis,
+      `linearMap: the matrix needs ${n} rows of ${n} values for the view's ${n} elements of '${axis}', got ${matrix?.length ?? typeof matrix} rows`,
+    );
+  const flat = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const row = matrix[j];
+    if (row === null || typeof row !== "object" || row.length !== n)
+      throw new InvalidSelectionError(
+        axis,
+        `linearMap: row ${j} of the matrix has ${row?.length ?? typeof row} values; each row needs ${n} (the matrix is square)`,
+      );
+    for (let i = 0; i < n; i++) flat[j * n + i] = finite(row[i], `linearMap.matrix[${j}][${i}]`);
+  }
+  let shift: Float64Array | undefined;
+  if (offset !== undefined) {
+    if (offset === null || typeof offset !== "object" || offset.length !== n)
+      throw new InvalidSelectionError(
+        axis,
+        `linearMap: offset needs one value per element of '${axis}' (${n}), got ${offset?.length ?? typeof offset}`,
+      );
+    shift = Float64Array.from({ length: n }, (_, j) => finite(offset[j], `linearMap.offset[${j}]`));
+  }
+  const rows = Array.from({ length: n }, (_, j) => Array.from(flat.subarray(j * n, (j + 1) * n)));
+  const selector: TransformSelector =
+    shift === undefined
+      ? { op: "linear_map", axis, matrix: rows }
+      : { op: "linear_map", axis, matrix: rows, offset: Array.from(shift) };
+  return { selector, step: { kind: "linear", axis: position, matrix: flat, offset: shift } };
 }
 
 /** The unary function `op`. */

@@ -24,6 +24,7 @@ import {
   typedArrayConstructor,
 } from "@tt/schema";
 import {
+  applyLinearMap,
   applyOperands,
   applyScalar,
   applyUnary,
@@ -192,6 +193,36 @@ async function meanStep(stored: StoredDataset, stage: Stage, options: IOOptions)
   };
 }
 
+/**
+ * The step of a linear map along an axis. Every output needs every input of the axis: when the
+ * block holds them all, in order, the row is its own source; else the inputs are read first,
+ * through the operations before this one.
+ */
+async function linearStep(stored: StoredDataset, stage: Stage, options: IOOptions): Promise<Step> {
+  const { op, selection } = stage;
+  const { axis, matrix, offset } = op.step as Extract<DelayedOp["step"], { kind: "linear" }>;
+  const n = op.shape[axis]!;
+  const layout = meanLayout(
+    selection.slice(1).map((s) => s.length),
+    axis - 1,
+  );
+  const outputs = selection[axis]!;
+  const map = { matrix, offset, outputs };
+  const inputs = new Float64Array(n);
+  if (isIdentity(outputs, n)) {
+    const js: RowStep = (row) => applyLinearMap(row, row, layout, map, inputs);
+    return { kernel: { kind: "each-row", apply: js }, js };
+  }
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const full = selection.map((s, a) => (a === axis ? all : s));
+  const values = new (typedArrayConstructor(op.dtype))(sizeOf(full.map((s) => s.length)));
+  await readLineage(stored, op.input, full, { data: values, offset: 0 }, options);
+  const size = values.length / Math.max(1, selection[0]!.length);
+  const js: RowStep = (row, r) =>
+    applyLinearMap(row, values.subarray(r * size, (r + 1) * size), layout, map, inputs);
+  return { kernel: { kind: "each-row", apply: js }, js };
+}
+
 /** The step of a function applied to every element. */
 function unaryStep(op: UnaryOperator): Step {
   const js: RowStep = (row) => applyUnary(row, op);
@@ -210,6 +241,7 @@ function rowSteps(
       const { step } = stage.op;
       if (step.kind === "unary") return unaryStep(step.op);
       if (step.kind === "arithmetic") return arithmeticStep(stage);
+      if (step.kind === "linear") return linearStep(stored, stage, options);
       return meanStep(stored, stage, options);
     }),
   );

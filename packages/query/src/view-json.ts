@@ -37,6 +37,12 @@ function applySelector(view: TensorView, selector: Selector): TensorView {
       return view.subtractMean(selector.axis, { start: selector.start, stop: selector.stop });
     case "subtract_element":
       return view.subtractElement(selector.axis, selector.id);
+    case "linear_map":
+      return view.linearMap(
+        selector.axis,
+        selector.matrix,
+        selector.offset === undefined ? undefined : { offset: selector.offset },
+      );
   }
 }
 

@@ -32,6 +32,7 @@ import {
   type OperandView,
   type Positions,
   resolveArithmetic,
+  resolveLinearMap,
   resolveSubtractElement,
   resolveSubtractMean,
   resolveUnary,
@@ -277,6 +278,13 @@ export class View implements TensorView {
   }
   subtractElement(axis: string, id: string | number | bigint): TensorView {
     return this.#transform(resolveSubtractElement(this.#operandView(), axis, id));
+  }
+  linearMap(
+    axis: string,
+    matrix: ArrayLike<ArrayLike<number>>,
+    options?: { offset?: ArrayLike<number> },
+  ): TensorView {
+    return this.#transform(resolveLinearMap(this.#operandView(), axis, matrix, options?.offset));
   }
 
   /** What resolving a delayed operation needs: axes, shape, dtype and the lookup of one id. */

@@ -179,6 +179,7 @@ export {
 export {
   type ArithmeticSelector,
   isTransformSelector,
+  type LinearMapSelector,
   type SubtractElementSelector,
   type SubtractMeanSelector,
   type TransformSelector,

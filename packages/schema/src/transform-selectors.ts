@@ -1,7 +1,7 @@
 /**
  * Delayed element-wise operations of a view as plain JSON selectors: arithmetic with a number or
  * with one value per element of an axis, `log1p`, `sqrt`, `abs`, the mean over a range of an axis
- * subtracted, one element of an axis subtracted. They are recorded with a view's selection
+ * subtracted, one element of an axis subtracted, linear combinations of the elements of an axis. They are recorded with a view's selection
  * selectors, in order, so a result's `input_ref` replays them.
  */
 
@@ -44,6 +44,19 @@ export interface SubtractElementSelector {
 }
 
 /**
+ * For every element of the other axes, the elements of `axis` replaced by linear combinations of
+ * them: output element `j` is `Σ_i matrix[j][i] · x_i + offset[j]` (no offset when omitted).
+ * `matrix` is square, n × n for the n elements of `axis` in the view when the operation was added:
+ * a spatial filter, a re-reference, the data without chosen ICA components.
+ */
+export interface LinearMapSelector {
+  op: "linear_map";
+  axis: string;
+  matrix: number[][];
+  offset?: number[];
+}
+
+/**
  * A delayed element-wise operation: the data changes, the selection does not. Views record them
  * among their selectors (`view.toJSON().selectors`), as a result's `input_ref` does.
  *
@@ -55,6 +68,7 @@ export interface SubtractElementSelector {
  *   { op: "divide", axis: "sample", values: [2, 4, 8] },          // one value per sample
  *   { op: "multiply", value: 1e6 },
  *   { op: "log1p" },
+ *   { op: "linear_map", axis: "channel", matrix: [[1, -1], [0, 1]] }, // a bipolar pair
  * ];
  * validateSelectors(recorded); // checked: an error names selectors[i] and the field
  * ```
@@ -63,7 +77,8 @@ export type TransformSelector =
   | ArithmeticSelector
   | UnarySelector
   | SubtractMeanSelector
-  | SubtractElementSelector;
+  | SubtractElementSelector
+  | LinearMapSelector;
 
 /** The `op` of every transform selector. */
 export const TRANSFORM_OPS: readonly string[] = Object.freeze([
@@ -71,6 +86,7 @@ export const TRANSFORM_OPS: readonly string[] = Object.freeze([
   ...UNARY_OPS,
   "subtract_mean",
   "subtract_element",
+  "linear_map",
 ]);
 
 /**
@@ -146,7 +162,30 @@ export function checkTransformSelector(s: Record<string, unknown>, fail: Fail): 
   if ((ARITHMETIC_OPS as readonly string[]).includes(op)) checkArithmetic(s, fail);
   else if ((UNARY_OPS as readonly string[]).includes(op)) exactKeys(s, [], fail);
   else if (op === "subtract_mean") checkSubtractMean(s, fail);
+  else if (op === "linear_map") checkLinearMap(s, fail);
   else checkSubtractElement(s, fail);
+}
+
+function checkLinearMap(s: Record<string, unknown>, fail: Fail): void {
+  exactKeys(s, "offset" in s ? ["axis", "matrix", "offset"] : ["axis", "matrix"], fail);
+  checkAxis(s.axis, fail);
+  const { matrix } = s;
+  if (!Array.isArray(matrix) || matrix.length === 0)
+    fail(".matrix", `must be a non-empty array of rows, got ${describeType(matrix)}`);
+  const n = (matrix as unknown[]).length;
+  for (const [j, row] of (matrix as unknown[]).entries()) {
+    if (!Array.isArray(row) || row.length !== n)
+      fail(
+        `.matrix[${j}]`,
+        `must be a row of ${n} numbers (the matrix is square), got ${describeType(row)}`,
+      );
+    for (const [i, v] of (row as unknown[]).entries()) checkFinite(v, `.matrix[${j}][${i}]`, fail);
+  }
+  if ("offset" in s) {
+    if (!Array.isArray(s.offset) || s.offset.length !== n)
+      fail(".offset", `must be an array of ${n} finite numbers, got ${describeType(s.offset)}`);
+    for (const [j, v] of (s.offset as unknown[]).entries()) checkFinite(v, `.offset[${j}]`, fail);
+  }
 }
 
 function checkSubtractElement(s: Record<string, unknown>, fail: Fail): void {

@@ -206,6 +206,24 @@ export interface TensorView extends ReadableView {
    * ```
    */
   subtractElement(axis: string, id: string | number | bigint): TensorView;
+  /**
+   * Replaces the elements of `axis` by linear combinations of them, for every element of the
+   * other axes: output element `j` is `Σ_i matrix[j][i] · x_i + offset[j]`. `matrix` is square
+   * (n rows of n values for the axis's n elements in the view), so the axis keeps its elements,
+   * ids and metadata; `axis` may not be the first. A spatial filter, a montage, or the data
+   * without chosen ICA components. Float32 data stays float32 (computed in float64, rounded once).
+   *
+   * @example
+   * ```ts
+   * // Channels 0 and 1 as a bipolar pair (0 - 1), channel 1 kept.
+   * const bipolar = view.linearMap("channel", [[1, -1], [0, 1]]);
+   * ```
+   */
+  linearMap(
+    axis: string,
+    matrix: ArrayLike<ArrayLike<number>>,
+    options?: { offset?: ArrayLike<number> },
+  ): TensorView;
   /** The name of the field the view reads: `"data"` (the default) or one of `dataset.fields`. */
   readonly fieldName: string;
   /**

@@ -15,6 +15,15 @@ describe("validateSelectors with delayed operations", () => {
       { op: "subtract_mean", axis: "sample", start: 0, stop: 100 },
       { op: "subtract_element", axis: "channel", id: "Cz" },
       { op: "subtract_element", axis: "channel", id: 7 },
+      {
+        op: "linear_map",
+        axis: "channel",
+        matrix: [
+          [1, -1],
+          [0, 1],
+        ],
+      },
+      { op: "linear_map", axis: "channel", matrix: [[2]], offset: [0.5] },
     ];
     const checked = validateSelectors(JSON.parse(JSON.stringify(selectors)));
     expect(checked).toEqual(selectors);
@@ -50,6 +59,35 @@ describe("validateSelectors with delayed operations", () => {
       "values that are not an array",
       [{ op: "divide", axis: "sample", values: 2 }],
       /selectors\[0\]\.values: must be an array of finite numbers/,
+    ],
+    [
+      "a linear map that is not square",
+      [{ op: "linear_map", axis: "channel", matrix: [[1, 0], [0]] }],
+      /selectors\[0\]\.matrix\[1\]: must be a row of 2 numbers \(the matrix is square\)/,
+    ],
+    [
+      "a linear map with a value that is not a number",
+      [
+        {
+          op: "linear_map",
+          axis: "channel",
+          matrix: [
+            [1, "0"],
+            [0, 1],
+          ],
+        },
+      ],
+      /selectors\[0\]\.matrix\[0\]\[1\]: must be a finite number/,
+    ],
+    [
+      "a linear map without a matrix",
+      [{ op: "linear_map", axis: "channel" }],
+      /selectors\[0\]\.matrix: is missing/,
+    ],
+    [
+      "a linear map's offset of the wrong length",
+      [{ op: "linear_map", axis: "channel", matrix: [[1]], offset: [1, 2] }],
+      /selectors\[0\]\.offset: must be an array of 1 finite numbers/,
     ],
     [
       "an empty axis name",

@@ -42,7 +42,12 @@ export {
   LINEAGE_COLUMNS,
 } from "@tt/concat";
 export { type CpConfig, cp } from "@tt/decompose-cp";
-export { type IcaConfig, ica, removeComponents } from "@tt/decompose-ica";
+export {
+  type IcaConfig,
+  ica,
+  removeComponents,
+  removeComponentsView,
+} from "@tt/decompose-ica";
 export { type NmfConfig, nmf } from "@tt/decompose-nmf";
 export { pca, type SvdConfig, svd } from "@tt/decompose-svd";
 export { type TuckerConfig, tucker } from "@tt/decompose-tucker";

@@ -113,6 +113,55 @@ describe("delayed operations refuse bad input", () => {
       InvalidSelectionError,
       /first axis 'instance'/,
     ],
+    [
+      "a linear map on the first axis",
+      () => dataset.linearMap("instance", [[1]]),
+      InvalidSelectionError,
+      /linearMap works within each element of the first axis 'instance'/,
+    ],
+    [
+      "a linear map with too few rows",
+      () => dataset.linearMap("channel", [[1, 0, 0]]),
+      InvalidSelectionError,
+      /linearMap: the matrix needs 3 rows of 3 values for the view's 3 elements of 'channel', got 1 rows/,
+    ],
+    [
+      "a linear map that is not square",
+      () =>
+        dataset.linearMap("channel", [
+          [1, 0, 0],
+          [0, 1],
+          [0, 0, 1],
+        ]),
+      InvalidSelectionError,
+      /linearMap: row 1 of the matrix has 2 values; each row needs 3 \(the matrix is square\)/,
+    ],
+    [
+      "a linear map with a NaN",
+      () =>
+        dataset.linearMap("channel", [
+          [1, 0, 0],
+          [0, Number.NaN, 0],
+          [0, 0, 1],
+        ]),
+      ConfigError,
+      /'linearMap\.matrix\[1\]\[1\]': must be a finite number, got NaN/,
+    ],
+    [
+      "a linear map's offset of the wrong length",
+      () =>
+        dataset.linearMap(
+          "channel",
+          [
+            [1, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+          ],
+          { offset: [1, 2] },
+        ),
+      InvalidSelectionError,
+      /linearMap: offset needs one value per element of 'channel' \(3\), got 2/,
+    ],
   ])("%s", (_label, make, type, message) => {
     expect(make).toThrow(type);
     expect(make).toThrow(message);

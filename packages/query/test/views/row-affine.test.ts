@@ -73,6 +73,13 @@ describe("rowAffine", () => {
     expect(dataset.divide(2).log1p().rowAffine!()).toBeUndefined();
     expect(dataset.multiply(perInstance, { axis: "instance" }).rowAffine!()).toBeUndefined();
     expect(dataset.multiply(0).rowAffine!()).toBeUndefined();
+    expect(
+      dataset.linearMap("channel", [
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 1],
+      ]).rowAffine!(),
+    ).toBe(undefined);
   });
 
   it("is undefined where the view below holds another dtype (integers become float64)", () => {
