@@ -120,6 +120,12 @@ export class RoundState {
   taskFailed(jobId: string, failure: TaskFailure): void {
     const index = this.indexOf.get(jobId);
     if (index === undefined || this.settled[index] || this.finished) return;
+    // Its retries are its attempts but the first, whether or not their events were seen.
+    const retries = Math.max(this.retries[index]!, (failure.attempts ?? 1) - 1);
+    if (retries > this.retries[index]!) {
+      this.retries[index] = retries;
+      this.report(index);
+    }
     const remote = new Error(failure.reason);
     if (failure.stack !== undefined) {
       remote.stack = failure.stack;

@@ -55,6 +55,7 @@ const NODE_ONLY = [
   "annotate",
   "appendDataset",
   "buildPyramid",
+  "bundleStoreAt",
   "cleanupDataset",
   "concatDatasets",
   "createDirectoryStore",
@@ -75,6 +76,7 @@ const NODE_ONLY = [
 /** Names each entry defines for itself: openers that take what the runtime can reach. */
 const OWN = [
   "annotate",
+  "bundleStoreAt",
   "concatDatasets",
   "importHdf5",
   "openDataset",
