@@ -103,6 +103,7 @@ export {
   type FirstReadSums,
   firstRead,
   normalProduct,
+  normalProductPass,
 } from "./shared-passes.js";
 export {
   type MatrixSource,

@@ -9,14 +9,21 @@ import { ModeGrams } from "./mode-grams.js";
 import { type PassFunction, runPass } from "./passes.js";
 import type { MatrixSource } from "./source.js";
 
-/** `T = Aᵀ(A·Y)` for `Y` of `l` columns. */
-const normalProductPass: PassFunction = async (source, kernels, input) => {
+/**
+ * `T = Aᵀ(A·Y)` for `Y` of `l` columns, the preprocessing fused into the product where the
+ * source can (see `forEachBlock`'s `fuseAffine`: the same bits). Methods register it under their
+ * own pass names too (the SVD solvers' `svd.normalProduct`).
+ */
+export const normalProductPass: PassFunction = async (source, kernels, input) => {
   const Y = input.Y as Float64Array;
   const l = input.l as number;
   const T = new Float64Array(source.p * l);
-  await source.forEachBlock(async (block) => {
-    await kernels.normalProduct(block, Y, l, T);
-  });
+  await source.forEachBlock(
+    async (block, _row0, affine) => {
+      await kernels.normalProduct(block, Y, l, T, affine);
+    },
+    { fuseAffine: true },
+  );
   return { sums: { T }, rows: {} };
 };
 

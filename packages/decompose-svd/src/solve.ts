@@ -3,7 +3,13 @@
  * the block Krylov solver, which shares the passes defined here, is in krylov.ts.
  */
 
-import { type MatrixSource, normalGenerator, type PassFunction, runPass } from "@tt/decompose-core";
+import {
+  type MatrixSource,
+  normalGenerator,
+  normalProductPass,
+  type PassFunction,
+  runPass,
+} from "@tt/decompose-core";
 import { type Kernels, qr, svdFlip, svdSmall } from "@tt/linalg";
 import { UnsupportedError } from "@tt/schema";
 
@@ -47,20 +53,6 @@ const multiplyPass: PassFunction = async (source, kernels, input) => {
   };
 };
 
-/** The pass of {@link normalProduct}: `total`, AᵀA·Y. */
-const normalProductPass: PassFunction = async (source, kernels, input) => {
-  const Y = input.Y as Float64Array;
-  const l = input.l as number;
-  const total = new Float64Array(source.p * l);
-  await source.forEachBlock(
-    async (block, _row0, affine) => {
-      await kernels.normalProduct(block, Y, l, total, affine);
-    },
-    { fuseAffine: true },
-  );
-  return { sums: { total }, rows: {} };
-};
-
 /** The pass of the Gram solver: `G`, AᵀA (p×p). */
 const gramPass: PassFunction = async (source, kernels) => {
   const G = new Float64Array(source.p * source.p);
@@ -74,6 +66,7 @@ const gramPass: PassFunction = async (source, kernels) => {
 export const SVD_PASSES: Readonly<Record<string, PassFunction>> = Object.freeze({
   "svd.gram": gramPass,
   "svd.multiply": multiplyPass,
+  // The shared product pass (`T`), under the SVD solvers' own name.
   "svd.normalProduct": normalProductPass,
 });
 
@@ -102,7 +95,7 @@ export async function normalProduct(
   l: number,
 ): Promise<Float64Array> {
   const { sums } = await runPass(source, kernels, "svd.normalProduct", normalProductPass, { Y, l });
-  return sums.total!;
+  return sums.T!;
 }
 
 /** The n×k scores and the signs: components flipped as `svd_flip`, scores to match. */
