@@ -129,6 +129,7 @@ export {
   type KernelSettings,
   type MethodOutput,
   type Progress,
+  type WrittenTable,
 } from "./method.js";
 export { isSafeRelativePath, normalizeRelativePath, unsafePathReason } from "./paths.js";
 export type {

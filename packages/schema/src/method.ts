@@ -75,6 +75,42 @@ export interface MethodOutput {
   componentTensors: Record<string, AxisAnnotatedTensor>;
   /** Method-specific diagnostics, JSON. */
   diagnostics: JsonObject;
+  /**
+   * Factor tables that are not in `factorTables` because the workers of a split fit wrote them,
+   * in parts, into the store the result is being written to (`decomposeTo` of the umbrella):
+   * `writeResult` lists their parts in the manifest, and `openResult` of the written bundle
+   * reads them as one table. Absent for results held whole in memory.
+   */
+  writtenTables?: Record<string, WrittenTable>;
+}
+
+/**
+ * A factor table written in parts by the workers of a split fit, one Parquet file per partition
+ * of the instances, in row order: where the parts are (the location of the store the result is
+ * being written to, e.g. a directory or an `s3://` prefix) and their paths inside that store.
+ *
+ * @example
+ * ```ts
+ * const written: WrittenTable = {
+ *   location: "s3://lab/results/pca",
+ *   rows: 42337,
+ *   columns: ["instance_id", "score_1", "score_2", "recon_error"],
+ *   parts: [
+ *     { path: "factor_tables/instance/part-00000.parquet", rows: 21168 },
+ *     { path: "factor_tables/instance/part-00001.parquet", rows: 21169 },
+ *   ],
+ * };
+ * ```
+ */
+export interface WrittenTable {
+  /** The location of the store the parts were written to. */
+  location: string;
+  /** Rows over all parts. */
+  rows: number;
+  /** The table's columns, in order (every part has them). */
+  columns: string[];
+  /** The parts in row order: paths inside the store, and their rows. */
+  parts: Array<{ path: string; rows: number }>;
 }
 
 /**
