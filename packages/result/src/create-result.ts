@@ -16,6 +16,7 @@ import {
   type JsonObject,
   type MethodOutput,
   type ResultInstance,
+  type WrittenTable,
 } from "@tt/schema";
 import { version } from "../package.json";
 import { instanceTableOf } from "./instance-table.js";
@@ -83,11 +84,56 @@ function checkJson(value: unknown, name: string, error: (field: string) => Error
 }
 
 /**
+ * The tables the workers of a split fit wrote in parts: none also in `factorTables`, and a
+ * written instance table keyed by `instance_id` with a row per input instance. Its ids are in
+ * the parts, not in memory, so they cannot be compared with the input's here.
+ */
+function checkWrittenTables(output: MethodOutput, instanceIds: AxisIndex | undefined): void {
+  for (const [name, written] of Object.entries(output.writtenTables ?? {})) {
+    const where = `written table '${name}'`;
+    if (Object.hasOwn(output.factorTables, name))
+      throw new DataError(
+        where,
+        `is also in factorTables; a table is either held in memory or written in parts, not both`,
+      );
+    checkPartRows(written, where);
+    if (name !== INSTANCE_TABLE) continue;
+    if (written.columns[0] !== INSTANCE_ID)
+      throw new DataError(
+        where,
+        `must start with its key column '${INSTANCE_ID}', but its columns are ${written.columns.join(", ") || "(none)"}`,
+      );
+    if (instanceIds !== undefined && written.rows !== instanceIds.length)
+      throw new DataError(
+        where,
+        `has ${written.rows} rows for the input's ${instanceIds.length} instances; it must list every instance of the input, in order`,
+      );
+  }
+}
+
+/** A written table's rows are those of its parts, and it has at least one part. */
+function checkPartRows(written: WrittenTable, where: string): void {
+  if (!Array.isArray(written.parts) || written.parts.length === 0)
+    throw new DataError(where, "has no parts; a table written in parts needs at least one");
+  const sum = written.parts.reduce((total, part) => total + part.rows, 0);
+  if (sum !== written.rows)
+    throw new DataError(
+      where,
+      `has ${written.rows} rows but its parts have ${sum} together; the rows must be the sum of the parts'`,
+    );
+}
+
+/**
  * Assembles a {@link DecompositionResult} and checks its contract: config, attrs and diagnostics
  * are JSON; the instance table `factorTables.instance` exists and starts with `instance_id`
  * (a NotFoundError or DataError otherwise), and when `instanceIds` is given that column lists
  * exactly those ids in order (a DataError names the first row that differs). `created_at` and
  * `library_version` are added to the attrs when absent.
+ *
+ * The instance table may instead have been written in parts by the workers of a split fit
+ * (`output.writtenTables.instance`, kept in the result): it must start with `instance_id` and
+ * have a row per id of `instanceIds`, but the ids themselves are in the parts and cannot be
+ * checked here. A table both in `factorTables` and in `writtenTables` is a DataError.
  *
  * @example
  * ```ts
@@ -113,8 +159,10 @@ export function createResult(parts: CreateResultParts): DecompositionResult {
   );
   checkJson(parts.attrs ?? {}, "attrs", (field) => new DataError(field, "is not a JSON value"));
   checkJson(output.diagnostics, "diagnostics", (f) => new DataError(f, "is not a JSON value"));
-  const table = instanceTableOf(output);
-  if (parts.instanceIds !== undefined)
+  checkWrittenTables(output, parts.instanceIds);
+  const written = output.writtenTables?.[INSTANCE_TABLE] !== undefined;
+  const table = written ? undefined : instanceTableOf(output);
+  if (table !== undefined && parts.instanceIds !== undefined)
     checkIds(
       table.column(INSTANCE_ID),
       parts.instanceIds,
@@ -134,5 +182,8 @@ export function createResult(parts: CreateResultParts): DecompositionResult {
     componentTensors: { ...output.componentTensors },
     diagnostics: output.diagnostics,
     instance: { ...(parts.instance ?? { axis: INSTANCE_TABLE, idColumn: null }) },
+    ...(output.writtenTables === undefined
+      ? {}
+      : { writtenTables: structuredClone(output.writtenTables) }),
   };
 }

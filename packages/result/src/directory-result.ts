@@ -10,6 +10,7 @@ import {
   isTensorToolsError,
   NotFoundError,
   type TensorView,
+  type WritableKeyValueStore,
 } from "@tt/schema";
 import { createHttpStore, sameBytes } from "@tt/storage";
 import {
@@ -33,6 +34,25 @@ export interface WriteResultOptions extends ResultBundleOptions {
   overwrite?: boolean;
 }
 
+/**
+ * A result made while it is written: called with the location of the store the bundle is being
+ * written in (for a directory, the temporary sibling that becomes the result), so that the
+ * workers of a split fit write the parts of their tables there (`writtenTables`).
+ */
+export type ResultProducer = (location: string) => Promise<DecompositionResult>;
+
+/** The result itself, or the one `produce` makes in the store being written. */
+async function resultIn(
+  store: WritableKeyValueStore,
+  produce: DecompositionResult | ResultProducer,
+  target: string,
+): Promise<DecompositionResult> {
+  if (typeof produce !== "function") return produce;
+  const result = await produce(store.location);
+  checkNotInput(target, result);
+  return result;
+}
+
 /** Refuses a target that is the result's own input dataset, or a directory that contains it. */
 function checkNotInput(target: string, result: DecompositionResult): void {
   const location = result.inputRef.dataset?.location;
@@ -53,22 +73,30 @@ function checkNotInput(target: string, result: DecompositionResult): void {
  * so the path holds the old result or the new one. Anything else at the path (a dataset, a folder
  * of other files, the result's own input) is refused.
  *
+ * Instead of a result, `result` may be a function that makes it: it is called, once the path has
+ * been checked, with the location of the directory the bundle is being written in, so a split fit
+ * whose workers write the parts of its instance table there runs inside the atomic write. When
+ * it throws, nothing is left behind, as with any failed write.
+ *
  * @example
  * ```ts
  * await writeResult("./results/pca-eeg", result);
+ * await writeResult("./results/pca-split", (location) => fitWritingPartsTo(location));
  * ```
  */
 export async function writeResult(
   path: string,
-  result: DecompositionResult,
+  result: DecompositionResult | ResultProducer,
   options: WriteResultOptions = {},
 ): Promise<ResultManifest> {
   const target = writeTarget(path);
-  checkNotInput(target, result);
+  if (typeof result !== "function") checkNotInput(target, result);
   await recoverDirectory(target);
   const state = await inspectTarget(target);
   if (state.kind === "absent" || state.kind === "empty")
-    return createDirectory(target, (store) => writeResultBundle(store, result, options));
+    return createDirectory(target, async (store) =>
+      writeResultBundle(store, await resultIn(store, result, target), options),
+    );
   if (state.kind === "other")
     throw new AlreadyExistsError(
       target,
@@ -86,8 +114,8 @@ export async function writeResult(
       `${target} already holds a result; pass overwrite: true to replace it`,
     );
   const replaces = validateResultManifest(state.manifest);
-  return replaceDirectory(target, (store) =>
-    writeResultBundle(store, result, { ...options, replaces }),
+  return replaceDirectory(target, async (store) =>
+    writeResultBundle(store, await resultIn(store, result, target), { ...options, replaces }),
   );
 }
 

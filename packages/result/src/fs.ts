@@ -16,6 +16,7 @@
 
 export {
   openResult,
+  type ResultProducer,
   reopenInput,
   type WriteResultOptions,
   writeResult,

@@ -54,6 +54,7 @@ export {
   type ComponentTensorFiles,
   type IndexForm,
   RESULT_KIND,
+  RESULT_PARTS_SCHEMA_VERSION,
   RESULT_SCHEMA_VERSION,
   type ResultManifest,
   SUPPORTED_RESULT_SCHEMA_VERSIONS,

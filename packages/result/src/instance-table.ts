@@ -12,7 +12,10 @@ import {
 
 /**
  * The instance table of `result` (`factorTables.instance`), checked to start with its
- * `instance_id` column; a result without one is a NotFoundError listing the tables it has.
+ * `instance_id` column; a result without one is a NotFoundError listing the tables it has. A
+ * result whose instance table was written in parts by the workers of a split fit
+ * (`writtenTables.instance`) holds no rows: that is a NotFoundError saying where the parts are
+ * and to open the written result (`openResult`), which reads them as one table.
  *
  * @example
  * ```ts
@@ -20,8 +23,16 @@ import {
  * table.column("instance_id"); // the input view's ids, in its order
  * ```
  */
-export function instanceTableOf(result: Pick<DecompositionResult, "factorTables">): MetaTable {
+export function instanceTableOf(
+  result: Pick<DecompositionResult, "factorTables" | "writtenTables">,
+): MetaTable {
   const table = result.factorTables[INSTANCE_TABLE];
+  const written = result.writtenTables?.[INSTANCE_TABLE];
+  if (table === undefined && written !== undefined)
+    throw new NotFoundError(
+      `factor table '${INSTANCE_TABLE}'`,
+      `the result's '${INSTANCE_TABLE}' table was written in ${written.parts.length} parts at ${written.location} and is not held in memory; write the result there and open it with openResult to read the table`,
+    );
   if (table === undefined) {
     const names = Object.keys(result.factorTables);
     throw new NotFoundError(

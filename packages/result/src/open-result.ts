@@ -8,6 +8,7 @@ import {
   createTensor,
   DataError,
   type DecompositionResult,
+  type Field,
   isPlainObject,
   isTensorToolsError,
   type JsonObject,
@@ -126,6 +127,49 @@ async function readTensor(
 }
 
 /**
+ * The table whose parts are at `parts`, read one after another and joined into one: every part
+ * must have the columns of the first, with the same types, in the same order (else a DataError
+ * naming the part and the column).
+ */
+async function readParts(
+  store: KeyValueStore,
+  metaIO: MetaIO,
+  parts: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<MetaTable> {
+  const tables: MetaTable[] = [];
+  for (const part of parts) {
+    const table = await named(part, store.location, () => metaIO.read(store, part, { signal }));
+    const first = tables[0];
+    if (first !== undefined) checkSameColumns(first.schema, table.schema, part, parts[0]!);
+    tables.push(table);
+  }
+  return MetaTable.concat(tables);
+}
+
+/** That a part has the columns of the first part, with their types, in their order. */
+function checkSameColumns(
+  expected: readonly Field[],
+  actual: readonly Field[],
+  part: string,
+  first: string,
+): void {
+  const count = Math.max(expected.length, actual.length);
+  for (let i = 0; i < count; i++) {
+    const want = expected[i];
+    const got = actual[i];
+    if (want?.name === got?.name && want?.type === got?.type) continue;
+    const column = got?.name ?? want!.name;
+    throw new DataError(
+      `${part} column '${column}'`,
+      got === undefined
+        ? `is missing: column ${i + 1} of the first part ${first} is '${want!.name}' (${want!.type}); every part of a table has the same columns`
+        : `is column ${i + 1} with type ${got.type}, but column ${i + 1} of the first part ${first} is ${want === undefined ? "absent" : `'${want.name}' (${want.type})`}; every part of a table has the same columns, types and order`,
+    );
+  }
+}
+
+/**
  * The factor tables and `instance` of a result: as recorded, the instance table checked; a result
  * written before the contract has its first table renamed `instance`, keyed by `instance_id`.
  */
@@ -153,6 +197,9 @@ function attrsOf(manifest: ResultManifest): JsonObject {
  * Opens the result bundle in `store`: validates the manifest (an InvalidManifestError names the
  * field), then reads every factor table, component tensor (with its axis metadata and indexes)
  * and the diagnostics. A file the manifest names but the store lacks is a NotFoundError naming it.
+ * A table written in parts (`files.factor_table_parts`, schema 0.3.0) is read part by part and
+ * joined into one table, so the result is like any other; parts whose columns differ in names,
+ * types or order are a DataError naming the part and the column.
  * The instance table is `factorTables.instance`, keyed by `instance_id`, and `result.instance`
  * names the input axis and id column behind it; results written before that contract (whose
  * first table was named after the axis and keyed by the dataset's id column) are given the same
@@ -200,9 +247,11 @@ export async function openResultBundle(
 
   const tables: Record<string, MetaTable> = {};
   for (const [name, path] of Object.entries(files.factor_tables)) {
-    tables[name] = await named(path, store.location, () =>
-      plugins.metaIO.read(store, path, { signal }),
-    );
+    const parts = files.factor_table_parts?.[name];
+    tables[name] =
+      parts === undefined
+        ? await named(path, store.location, () => plugins.metaIO.read(store, path, { signal }))
+        : await readParts(store, plugins.metaIO, parts, signal);
     progress(path);
   }
   const { factorTables, instance } = instanceOf(manifest, tables);

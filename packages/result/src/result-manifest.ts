@@ -17,13 +17,20 @@ import {
 /** The `kind` of a result manifest, which tells a result bundle from a dataset bundle. */
 export const RESULT_KIND = "decomposition_result";
 
-/** The result manifest schema version this library writes. */
+/** The result manifest schema version this library writes for a result whose tables are whole files. */
 export const RESULT_SCHEMA_VERSION = "0.2.0";
+
+/**
+ * The result manifest schema version this library writes for a result with a factor table
+ * written in parts (`files.factor_table_parts`), which readers of 0.2.0 do not know.
+ */
+export const RESULT_PARTS_SCHEMA_VERSION = "0.3.0";
 
 /** Result manifest schema versions this library reads: every one it ever wrote. */
 export const SUPPORTED_RESULT_SCHEMA_VERSIONS: readonly string[] = Object.freeze([
   "0.1.0",
   RESULT_SCHEMA_VERSION,
+  RESULT_PARTS_SCHEMA_VERSION,
 ]);
 
 /** How an axis index is held in memory: `"list"` for a plain array, else the typed array's dtype. */
@@ -50,7 +57,10 @@ export interface ComponentTensorFiles {
 export interface ResultManifest {
   /** Always `"decomposition_result"`. */
   kind: typeof RESULT_KIND;
-  /** Version of the result manifest schema: `"0.2.0"` for what this library writes. */
+  /**
+   * Version of the result manifest schema: `"0.2.0"` for what this library writes, `"0.3.0"`
+   * when a factor table was written in parts (`files.factor_table_parts`).
+   */
   schema_version: string;
   /** 1 for a new result; one more than the result it replaced at the same path (0.2.0 on). */
   version?: number;
@@ -85,8 +95,16 @@ export interface ResultManifest {
   files: {
     /** Method-specific diagnostics, JSON. */
     diagnostics: string;
-    /** One table per factor table name (`instance`, `component`, ...). */
+    /**
+     * One table per factor table name (`instance`, `component`, ...): its Parquet file, or for a
+     * table in `factor_table_parts` the directory that holds its parts (no extension).
+     */
     factor_tables: Record<string, string>;
+    /**
+     * For each factor table written in parts (0.3.0 on): the paths of its parts in row order, each
+     * inside the table's directory in `factor_tables`. The table is its parts one after another.
+     */
+    factor_table_parts?: Record<string, string[]>;
     /** One entry per component tensor name (`components`, `center`, ...). */
     component_tensors: Record<string, ComponentTensorFiles>;
   };
@@ -160,7 +178,7 @@ function checkInputRef(value: unknown): void {
     );
 }
 
-function checkFiles(value: unknown): void {
+function checkFiles(value: unknown, schemaVersion: unknown): void {
   const files = object(value, "files");
   const paths = new Map<string, string>();
   const path = (field: string, p: unknown) => {
@@ -176,8 +194,10 @@ function checkFiles(value: unknown): void {
     paths.set(normalized, field);
   };
   path("files.diagnostics", files.diagnostics);
-  for (const [name, p] of Object.entries(object(files.factor_tables, "files.factor_tables")))
-    path(`files.factor_tables.${name}`, p);
+  const tables = object(files.factor_tables, "files.factor_tables");
+  for (const [name, p] of Object.entries(tables)) path(`files.factor_tables.${name}`, p);
+  if (files.factor_table_parts !== undefined)
+    checkParts(files.factor_table_parts, tables, schemaVersion, path);
   const tensors = object(files.component_tensors, "files.component_tensors");
   for (const [name, entry] of Object.entries(tensors)) {
     const at = `files.component_tensors.${name}`;
@@ -197,6 +217,43 @@ function checkFiles(value: unknown): void {
         );
     }
     json(tensor.attrs, `${at}.attrs`);
+  }
+}
+
+/**
+ * `files.factor_table_parts` (0.3.0 on): per table that `factor_tables` lists, at least one part,
+ * each a safe path of its own inside the table's directory.
+ */
+function checkParts(
+  value: unknown,
+  tables: Record<string, unknown>,
+  schemaVersion: unknown,
+  path: (field: string, p: unknown) => void,
+): void {
+  const at = "files.factor_table_parts";
+  if (schemaVersion !== RESULT_PARTS_SCHEMA_VERSION)
+    fail(
+      at,
+      `is a field of schema_version "${RESULT_PARTS_SCHEMA_VERSION}", but this manifest is ${describe(schemaVersion)}; tables in parts need "${RESULT_PARTS_SCHEMA_VERSION}"`,
+    );
+  for (const [name, parts] of Object.entries(object(value, at))) {
+    const directory = tables[name];
+    if (directory === undefined)
+      fail(
+        `${at}.${name}`,
+        `lists parts of table '${name}', which files.factor_tables does not list; it needs the table's directory there`,
+      );
+    if (!Array.isArray(parts) || parts.length === 0)
+      fail(`${at}.${name}`, `must be a non-empty array of part paths, got ${describe(parts)}`);
+    const inside = `${normalizeRelativePath(directory as string)}/`;
+    parts.forEach((part, i) => {
+      path(`${at}.${name}[${i}]`, part);
+      if (!normalizeRelativePath(part as string).startsWith(inside))
+        fail(
+          `${at}.${name}[${i}]`,
+          `path ${JSON.stringify(part)} is not inside the table's directory '${directory}' (files.factor_tables.${name}); every part must be`,
+        );
+    });
   }
 }
 
@@ -248,6 +305,14 @@ function checkVersion(m: Record<string, unknown>): void {
   for (const path of named)
     if (!Object.keys(inventory).some((file) => file === path || file.startsWith(`${path}/`)))
       fail("inventory", `does not list '${path}', which the manifest names`);
+  for (const [name, parts] of Object.entries(files.factor_table_parts ?? {}))
+    parts.forEach((part, i) => {
+      if (!Object.hasOwn(inventory, part))
+        fail(
+          `files.factor_table_parts.${name}[${i}]`,
+          `names '${part}', which the inventory does not list; every part must be listed there`,
+        );
+    });
 }
 
 /**
@@ -260,6 +325,10 @@ function checkVersion(m: Record<string, unknown>): void {
  * const manifest = validateResultManifest(JSON.parse(text));
  * manifest.files.factor_tables; // { instance: "factor_tables/instance.parquet", ... }
  * ```
+ *
+ * A 0.3.0 manifest may list tables written in parts: `factor_tables.instance` is then a directory
+ * and `factor_table_parts.instance` its parts, each inside it, unique and in the inventory (an
+ * error names the part, e.g. `files.factor_table_parts.instance[2]`).
  */
 export function validateResultManifest(value: unknown): ResultManifest {
   const m = object(value, "$");
@@ -282,7 +351,7 @@ export function validateResultManifest(value: unknown): ResultManifest {
   if (m.seed !== null && !(typeof m.seed === "number" && Number.isFinite(m.seed)))
     fail("seed", `must be a number or null, got ${describe(m.seed)}`);
   json(m.attrs, "attrs");
-  checkFiles(m.files);
+  checkFiles(m.files, m.schema_version);
   if (m.instance !== undefined) checkInstance(m);
   if (m.schema_version !== "0.1.0") checkVersion(m);
   return m as ResultManifest;

@@ -27,10 +27,12 @@ import { fileStem, RESULT_LAYOUT, type ResultBundleOptions } from "./layout.js";
 import {
   type ComponentTensorFiles,
   RESULT_KIND,
+  RESULT_PARTS_SCHEMA_VERSION,
   RESULT_SCHEMA_VERSION,
   type ResultManifest,
   validateResultManifest,
 } from "./result-manifest.js";
+import { type PartedTable, partedTables, recordParts } from "./written-tables.js";
 
 const encoder = new TextEncoder();
 
@@ -134,7 +136,7 @@ function manifestHead(result: DecompositionResult) {
     if (table.columnNames.length === 0)
       throw new DataError(`factor table '${name}'`, "has no columns; a factor table needs some");
   }
-  instanceTableOf(result);
+  if (result.writtenTables?.[INSTANCE_TABLE] === undefined) instanceTableOf(result);
   const instance = result.instance ?? { axis: INSTANCE_TABLE, idColumn: null };
   return { ...head, instance: { axis: instance.axis, id_column: instance.idColumn } };
 }
@@ -143,6 +145,7 @@ function manifestHead(result: DecompositionResult) {
 async function writeFiles(
   store: WritableKeyValueStore,
   result: DecompositionResult,
+  parted: readonly PartedTable[],
   options: ResultBundleOptions,
 ): Promise<ResultManifest["files"]> {
   const plugins = resolvePlugins(options);
@@ -157,6 +160,12 @@ async function writeFiles(
   const tableStems = new Set<string>();
   for (const [name, table] of tables) {
     const path = `${RESULT_LAYOUT.factorTables}/${fileStem(name, tableStems)}${plugins.metaIO.extension}`;
+    const holder = parted.find((t) => path === t.directory || path.startsWith(`${t.directory}/`));
+    if (holder !== undefined)
+      throw new DataError(
+        `factor table '${name}'`,
+        `would be written to ${path}, inside the directory of the parts of '${holder.name}'; put the parts in a directory named after their table`,
+      );
     await store.set(path, await plugins.metaIO.write(table, { axis: name }), { signal });
     factorFiles[name] = path;
     progress(path);
@@ -171,9 +180,19 @@ async function writeFiles(
   const diagnostics = `${JSON.stringify(result.diagnostics, null, 2)}\n`;
   await store.set(RESULT_LAYOUT.diagnostics, encoder.encode(diagnostics), { signal });
   progress(RESULT_LAYOUT.diagnostics);
+  if (parted.length === 0)
+    return {
+      diagnostics: RESULT_LAYOUT.diagnostics,
+      factor_tables: factorFiles,
+      component_tensors: tensorFiles,
+    };
   return {
     diagnostics: RESULT_LAYOUT.diagnostics,
-    factor_tables: factorFiles,
+    factor_tables: {
+      ...factorFiles,
+      ...Object.fromEntries(parted.map((t) => [t.name, t.directory])),
+    },
+    factor_table_parts: Object.fromEntries(parted.map((t) => [t.name, t.parts])),
     component_tensors: tensorFiles,
   };
 }
@@ -191,6 +210,12 @@ export interface WriteResultBundleOptions extends ResultBundleOptions {
  * beside it), `diagnostics.json`, and `manifest.json` last, with the inventory of every file
  * (length and SHA-256), so a store without a manifest holds no result and a reader can check
  * each file it reads. For an atomic write to a directory, use `writeResult` from `@tt/result/fs`.
+ *
+ * A table in `result.writtenTables` (written in parts by the workers of a split fit) must have
+ * been written into `store` itself (its `location` is `store.location`, else a ConfigError): its
+ * parts are not rewritten but read back one at a time for the inventory (a missing part is a
+ * NotFoundError naming it), and the manifest, schema "0.3.0", lists the parts' directory in
+ * `files.factor_tables` and the parts in row order in `files.factor_table_parts`.
  *
  * @example
  * ```ts
@@ -213,14 +238,17 @@ export async function writeResultBundle(
     );
   }
   const head = manifestHead(result);
+  const parted = partedTables(store, result);
   const recording = recordingStore(store);
-  const files = await writeFiles(recording.store, result, options);
+  const files = await writeFiles(recording.store, result, parted, options);
+  const parts = await recordParts(store, parted, signal);
   const replaces = options.replaces;
   const manifest = validateResultManifest({
     ...head,
+    ...(parted.length === 0 ? {} : { schema_version: RESULT_PARTS_SCHEMA_VERSION }),
     version: (replaces?.version ?? 0) + 1,
     previous: replaces === undefined ? null : await hashManifest(replaces as unknown as Manifest),
-    inventory: recording.inventory(),
+    inventory: { ...recording.inventory(), ...parts },
     files,
   });
   await store.set(
