@@ -91,11 +91,7 @@ export async function recordWrite<T>(
   const { currentRun, openCatalog } = await loadCatalog();
   if (currentRun() !== undefined) return work();
   const { transform, params, inputs, output } = describe();
-  if (!isLocalPath(output) && !isS3Location(output))
-    throw new ConfigError(
-      "catalog",
-      `${output} is neither a directory nor an s3:// location, where a catalog registers bundles; pass catalog: false (or unset TT_CATALOG) to write it without recording a run`,
-    );
+  checkOutput(output);
   const catalog = openCatalog(path, { openStore: bundleStoreAt });
   try {
     return await catalog.recordRun(
@@ -106,6 +102,54 @@ export async function recordWrite<T>(
   } finally {
     catalog.close();
   }
+}
+
+/**
+ * `recordWrite` for a write whose run is known only partway through (a result made inside its
+ * own atomic write): `work` calls `begin` with the run's description once it knows it, and the
+ * run is started then (its inputs registered as they are at that moment), finished with
+ * `output` registered when `work` resolves, or marked failed when it rejects. A failure before
+ * `begin` records no run. Without a catalog, or inside a run being recorded, `begin` does nothing.
+ */
+export async function recordLateWrite<T>(
+  option: string | false | undefined,
+  output: string,
+  work: (begin: (run: Omit<WriteRun, "output">) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const nothing = async () => {};
+  const path = catalogPathOf(option);
+  if (path === undefined) return work(nothing);
+  const { currentRun, openCatalog } = await loadCatalog();
+  if (currentRun() !== undefined) return work(nothing);
+  checkOutput(output);
+  const catalog = openCatalog(path, { openStore: bundleStoreAt });
+  let runId: number | undefined;
+  try {
+    const value = await work(async ({ transform, params, inputs }) => {
+      runId = await catalog.startRun({
+        transform,
+        libraryVersion: `tensortools ${VERSION}`,
+        params,
+        inputs,
+      });
+    });
+    if (runId !== undefined) await catalog.finishRun(runId, [output]);
+    return value;
+  } catch (error) {
+    if (runId !== undefined) catalog.failRun(runId, error);
+    throw error;
+  } finally {
+    catalog.close();
+  }
+}
+
+/** A ConfigError, before anything is written, for an output a catalog cannot register. */
+function checkOutput(output: string): void {
+  if (!isLocalPath(output) && !isS3Location(output))
+    throw new ConfigError(
+      "catalog",
+      `${output} is neither a directory nor an s3:// location, where a catalog registers bundles; pass catalog: false (or unset TT_CATALOG) to write it without recording a run`,
+    );
 }
 
 /** Whether `location` is a local path (not a URL, not a store held in memory). */

@@ -14,7 +14,7 @@ import {
 import type { WriteDatasetOptions } from "@tt/bundle/fs";
 import { openStoredDataset } from "@tt/bundle/fs";
 import { RESULT_KIND, type ResultManifest, writeResultBundle } from "@tt/result";
-import type { WriteResultOptions } from "@tt/result/fs";
+import type { ResultProducer, WriteResultOptions } from "@tt/result/fs";
 import {
   AlreadyExistsError,
   type AxisAnnotatedTensor,
@@ -181,6 +181,10 @@ export async function writeDatasetToS3(
  * Writes `result` as a result bundle at the S3 location, which must be an empty prefix: a result
  * there is an AlreadyExistsError, or with `overwrite` an UnsupportedError (a result is replaced
  * whole by exchanging directories, which a bucket cannot do), anything else an AlreadyExistsError.
+ * `result` may be a function that makes the result once the prefix has been checked, called with
+ * the prefix's `s3://` URL, where the workers of a split fit write the parts of its tables (a
+ * bucket has no atomic write: parts of a producer that fails stay under the prefix, without a
+ * manifest).
  *
  * @example
  * ```ts
@@ -189,7 +193,7 @@ export async function writeDatasetToS3(
  */
 export async function writeResultToS3(
   location: string,
-  result: DecompositionResult,
+  result: DecompositionResult | ResultProducer,
   options: WriteResultOptions = {},
 ): Promise<ResultManifest> {
   const { overwrite, ...resultOptions } = options;
@@ -207,5 +211,6 @@ export async function writeResultToS3(
         ? `${store.location} already holds a result; write to a new prefix`
         : `${store.location} holds ${kindWords(kind)}, not a result; a result does not replace it`,
     );
-  return writeResultBundle(store, result, resultOptions);
+  const produced = typeof result === "function" ? await result(store.location) : result;
+  return writeResultBundle(store, produced, resultOptions);
 }

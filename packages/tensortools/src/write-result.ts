@@ -2,11 +2,18 @@
 
 import type { ResultManifest } from "@tt/result";
 import {
+  type ResultProducer,
   type WriteResultOptions as ResultWriteOptions,
   writeResult as writeResultIn,
 } from "@tt/result/fs";
 import type { DecompositionResult, JsonValue } from "@tt/schema";
-import { type CatalogOptions, inputsOf, recordWrite, type WriteRun } from "./catalog-runs.js";
+import {
+  type CatalogOptions,
+  inputsOf,
+  recordLateWrite,
+  recordWrite,
+  type WriteRun,
+} from "./catalog-runs.js";
 import { runParams } from "./run-params.js";
 import { isS3Location, writeResultToS3 } from "./s3-locations.js";
 
@@ -47,6 +54,12 @@ function resultRun(path: string, result: DecompositionResult, options: object): 
  * decomposition (method, config, seed) and the options as its parameters, the dataset the
  * result was computed from with the view's selectors as its input, the bundle as its output.
  *
+ * `result` may instead be a function that makes the result, called once the target has been
+ * checked with the location the bundle is being written in (the temporary directory that
+ * becomes the result, or the `s3://` prefix), so that the workers of a split fit write the parts
+ * of its instance table there (`writtenTables`) inside the write. Its run is recorded from the
+ * result it made, started when it has made it.
+ *
  * @example
  * ```ts
  * import { decompose, openDataset, writeResult } from "tensortools";
@@ -58,10 +71,22 @@ function resultRun(path: string, result: DecompositionResult, options: object): 
  */
 export function writeResult(
   path: string,
-  result: DecompositionResult,
+  result: DecompositionResult | ResultProducer,
   options: WriteResultOptions = {},
 ): Promise<ResultManifest> {
   const { catalog, ...rest } = options;
+  if (typeof result === "function")
+    return recordLateWrite(catalog, path, (begin) => {
+      const produce = async (location: string) => {
+        const made = await result(location);
+        const { output: _, ...run } = resultRun(path, made, rest);
+        await begin(run);
+        return made;
+      };
+      return isS3Location(path)
+        ? writeResultToS3(path, produce, rest)
+        : writeResultIn(path, produce, rest);
+    });
   return recordWrite(
     catalog,
     () => resultRun(path, result, rest),

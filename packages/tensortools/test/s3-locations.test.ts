@@ -32,6 +32,7 @@ import {
 } from "../src/index.js";
 import { s3StoreAt } from "../src/s3-locations.js";
 import { scratchDirectory } from "./helpers.js";
+import { withInstanceParts } from "./parts-helpers.js";
 
 const QUERY = "lock_position == 1";
 const VARIABLES = [
@@ -99,6 +100,23 @@ describe("a dataset and its result in a bucket", () => {
     await writeResult("s3://test-bucket/results/eeg-pca", result);
     const reopened = await openResult("s3://test-bucket/results/eeg-pca");
     expect(reopened.inputRef).toEqual(result.inputRef);
+
+    // A result made in the write, its instance table written in parts under the prefix.
+    let prefix: string | undefined;
+    const inParts = await writeResult(
+      "s3://test-bucket/results/eeg-pca-parts",
+      async (location) => {
+        prefix = location;
+        const n = result.inputRef.n_instances;
+        return withInstanceParts(await s3StoreAt(location), result, [n - 7, 7]);
+      },
+    );
+    expect(prefix).toBe("s3://test-bucket/results/eeg-pca-parts/");
+    expect(inParts.files.factor_table_parts?.instance).toHaveLength(2);
+    const joined = await openResult("s3://test-bucket/results/eeg-pca-parts");
+    expect(joined.factorTables.instance!.toRecords()).toEqual(
+      result.factorTables.instance!.toRecords(),
+    );
 
     await writeDataset(join(dir, "eeg"), tensor, { axisIndexColumns: EEG_INDEX_COLUMNS });
     const local = await decompose(
