@@ -94,6 +94,8 @@ export {
   type PassInput,
   type PassOutput,
   type PassRunner,
+  type RowTableFunction,
+  rowsStayOnWorkers,
   runPass,
 } from "./passes.js";
 export { type Plan, planUnfolding, resolveAxis } from "./plan.js";

@@ -32,7 +32,7 @@ export interface ScanPartial {
   missingCount: number;
   /** The first rows (in the partition) with missing values. */
   missingRows: number[];
-  /** Each row's squared norm as read. */
+  /** Each row's squared norm as read (empty when the rows stay on the workers). */
   rowSquares: Float64Array;
 }
 
@@ -174,7 +174,9 @@ export function mergeScans(
     );
   const matrixScale = matrixExponent(log2Norm, memory.dtype);
   const unchanged = center === undefined && scale === undefined && plan.columnWeights === null;
-  const rowSquares = unchanged && matrixScale === 0 ? concatRows(partials) : undefined;
+  // Scans that kept their rows' norms on the workers (rows that stay there) send none.
+  const sent = partials.every((part) => part.rowSquares.length === part.rows);
+  const rowSquares = unchanged && matrixScale === 0 && sent ? concatRows(partials) : undefined;
   return { center, scale, matrixScale, rowSquares };
 }
 

@@ -7,6 +7,8 @@
  */
 
 import type { Kernels } from "@tt/linalg";
+import type { MetaTable, ReadableView, WrittenTable } from "@tt/schema";
+import type { Plan } from "./plan.js";
 import type { MatrixSource } from "./source.js";
 
 /** A pass's input: named arrays and numbers, the same for every partition. */
@@ -28,9 +30,34 @@ export type PassFunction = (
   input: PassInput,
 ) => Promise<PassOutput>;
 
+/**
+ * Builds the per-instance table of a source's rows (all of them, or one partition's) after a fit:
+ * `rows` is the view and plan of exactly those rows, so the table's ids are theirs.
+ */
+export type RowTableFunction = (
+  source: MatrixSource,
+  kernels: Kernels,
+  input: PassInput,
+  rows: { view: ReadableView; plan: Plan },
+) => Promise<MetaTable>;
+
 /** Runs a named pass on every partition of the data and merges the outputs. */
 export interface PassRunner {
   run(name: string, input: PassInput): Promise<PassOutput>;
+  /**
+   * Present when the per-instance rows stay on the workers (a split fit that writes its instance
+   * table): every partition builds the table of its rows with the named {@link RowTableFunction}
+   * and writes it as a part into the result's store; resolves to the parts written.
+   */
+  writeRows?(name: string, input: PassInput): Promise<WrittenTable>;
+}
+
+/**
+ * Whether the source's per-instance rows stay on the workers: its solvers then bring back only
+ * sums over rows, and the instance table is written by {@link PassRunner.writeRows}.
+ */
+export function rowsStayOnWorkers(source: MatrixSource): boolean {
+  return source.runner?.writeRows !== undefined;
 }
 
 /**

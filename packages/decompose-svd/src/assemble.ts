@@ -10,12 +10,28 @@ import {
   type Plan,
   preprocessingTensors,
   resolveAxis,
+  rowsStayOnWorkers,
+  runPass,
 } from "@tt/decompose-core";
 import type { Kernels } from "@tt/linalg";
-import { INSTANCE_TABLE, type JsonObject, type MethodOutput, type ReadableView } from "@tt/schema";
+import {
+  INSTANCE_TABLE,
+  type JsonObject,
+  type MethodOutput,
+  type ReadableView,
+  type WrittenTable,
+} from "@tt/schema";
 import type { SvdConfig } from "./config.js";
-import { type OutlierStatistics, outlierStatistics } from "./outliers.js";
+import {
+  type LimitInput,
+  needsQMoments,
+  type OutlierStatistics,
+  outlierLimits,
+  outlierStatistics,
+  type QMoments,
+} from "./outliers.js";
 import { componentTable, withOutlierColumns } from "./output.js";
+import { residualsPass } from "./rows.js";
 import type { Decomposition } from "./solve.js";
 
 /** How the imputation of `missing: "mask"` went. */
@@ -46,7 +62,7 @@ export interface AssembleInput {
 }
 
 /** The output of a fit: the instance and component tables, the component tensors, diagnostics. */
-export function assemble(input: AssembleInput): MethodOutput {
+export async function assemble(input: AssembleInput): Promise<MethodOutput> {
   const { view, plan, source, decomposition, k } = input;
   const values = reportedValues(input);
   const components = decomposition.components.slice(0, k * source.p);
@@ -56,6 +72,16 @@ export function assemble(input: AssembleInput): MethodOutput {
     ...preprocessingTensors(view, plan, source),
   } as MethodOutput["componentTensors"];
   const diagnostics = diagnosticsOf(input, values);
+  if (rowsStayOnWorkers(source)) {
+    const { written, outliers } = await writeInstances(input, values, components);
+    diagnostics.outliers = outliers;
+    return {
+      factorTables: { component: table },
+      componentTensors,
+      diagnostics,
+      writtenTables: { [INSTANCE_TABLE]: written },
+    };
+  }
   const outliers = outliersOf(input, values);
   diagnostics.outliers = outliers.diagnostics;
   return {
@@ -87,11 +113,18 @@ interface ReportedValues {
 
 /** T², Q, their limits and the outlier scores of the used instances (outliers.ts). */
 function outliersOf(input: AssembleInput, values: ReportedValues): OutlierStatistics {
-  const { view, plan, source, config } = input;
   return outlierStatistics({
+    ...limitInput(input, values),
     scores: values.scores,
-    variance: values.variance,
     reconError: values.reconError,
+  });
+}
+
+/** The outlier limits' input of a fit: everything but the per-instance values. */
+function limitInput(input: AssembleInput, values: ReportedValues): LimitInput {
+  const { view, plan, source, config } = input;
+  return {
+    variance: values.variance,
     spectrum: values.spectrum,
     totalVariance: values.totalVariance,
     n: source.n,
@@ -99,7 +132,59 @@ function outliersOf(input: AssembleInput, values: ReportedValues): OutlierStatis
     confidence: config.outlier_confidence,
     centered: centersColumns(view, config, plan.rowAxis),
     solver: input.solver,
+  };
+}
+
+/**
+ * The instance table written by the workers of a split fit, each for its own rows
+ * (`svd.instances`): first, when the Q limit needs them, the moments of the Q values in one more
+ * round (`svd.residuals`), then the round that writes. The coordinator holds no row.
+ */
+async function writeInstances(
+  input: AssembleInput,
+  values: ReportedValues,
+  components: Float64Array,
+): Promise<{ written: WrittenTable; outliers: JsonObject }> {
+  const { source, k } = input;
+  const { p } = source;
+  // The components as a p×k matrix: the workers' scores are A·V.
+  const V = new Float64Array(p * k);
+  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) V[j * k + c] = components[c * p + j]!;
+  const limits = limitInput(input, values);
+  let moments: QMoments | undefined;
+  if (needsQMoments(limits)) moments = await residualMoments(input, V);
+  const { t2Limit, qLimit, diagnostics } = outlierLimits(limits, () => moments!);
+  const written = await source.runner!.writeRows!("svd.instances", {
+    V,
+    k,
+    variance: values.variance,
+    t2Limit: t2Limit ?? Number.NaN,
+    qLimit: qLimit ?? Number.NaN,
   });
+  return { written, outliers: diagnostics };
+}
+
+/**
+ * The moments of the Q values, summed over the partitions about a shift m0 (the mean Q from the
+ * singular values), in the data's units over their scale f²·m0 (f: data units per solver unit).
+ */
+async function residualMoments(input: AssembleInput, V: Float64Array): Promise<QMoments> {
+  const { source, kernels, k, decomposition, totalSquares } = input;
+  const { n } = source;
+  let captured = 0;
+  for (let c = 0; c < k; c++) captured += decomposition.singularValues[c]! ** 2;
+  const shift = Math.max(0, totalSquares - captured) / n;
+  const { sums } = await runPass(source, kernels, "svd.residuals", residualsPass, {
+    V,
+    k,
+    shift,
+  });
+  const [sum, squares] = sums.moments!;
+  const scale = shift > 0 ? shift : 1;
+  const [unit] = source.toDataUnits(Float64Array.of(scale), 2, "Q values");
+  const mean = shift + sum! / n;
+  const variance = n > 1 ? (squares! - (sum! * sum!) / n) / (n - 1) : 0;
+  return { top: unit!, mean: mean / scale, variance: variance / (scale * scale) };
 }
 
 /** Whether the columns are centered over the instances (PCA's centering), so scores have mean 0. */
@@ -116,7 +201,10 @@ function centersColumns(view: ReadableView, config: SvdConfig, rowAxis: string):
  */
 function reportedValues(input: AssembleInput): ReportedValues {
   const { source, decomposition, k, totalSquares } = input;
-  const { scores: solverScores, errors: solverErrors } = truncatedScores(input);
+  // Rows that stayed on the workers have no scores here: the workers report them.
+  const { scores: solverScores, errors: solverErrors } = rowsStayOnWorkers(source)
+    ? { scores: new Float64Array(0), errors: new Float64Array(0) }
+    : truncatedScores(input);
   const solverValues = decomposition.singularValues.subarray(0, k);
   const denominator = Math.max(source.n - 1, 1);
   const s = source.toDataUnits(Float64Array.from(solverValues), 1, "singular values");

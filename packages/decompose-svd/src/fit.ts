@@ -76,10 +76,14 @@ export async function fitSvd(
     const solve = solverOf(source, kernels, solver, config.oversamples, powerIterations, context);
     const { decomposition, imputation } = await decompose(source, solve, kFit, memory.dtype);
     // Gram, randomized and krylov collect the row norms in their last pass; exact works in memory.
-    const rowSquares = decomposition.rowSquares ?? (await rowSumSquares(source, kernels));
-    const totalSquares = rowSquares.reduce((a, b) => a + b, 0);
+    // Rows that stayed on a split fit's workers come back as their total only.
+    const rowSquares =
+      decomposition.totalSquares !== undefined
+        ? new Float64Array(0)
+        : (decomposition.rowSquares ?? (await rowSumSquares(source, kernels)));
+    const totalSquares = decomposition.totalSquares ?? rowSquares.reduce((a, b) => a + b, 0);
     const k = chooseRank(config, decomposition.singularValues, kFit, totalSquares);
-    return assemble({
+    return await assemble({
       view,
       plan,
       source,

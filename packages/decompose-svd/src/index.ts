@@ -44,4 +44,5 @@ export {
 } from "./config.js";
 export { fitSvd } from "./fit.js";
 export { pca, svd } from "./methods.js";
+export { SVD_ROW_TABLES } from "./rows.js";
 export { SVD_PASSES } from "./solve.js";

@@ -6,16 +6,10 @@
  */
 
 import { type MatrixSource, normalGenerator } from "@tt/decompose-core";
-import { type KernelMatrix, type Kernels, svdSmall } from "@tt/linalg";
+import type { KernelMatrix, Kernels } from "@tt/linalg";
 import { ConfigError } from "@tt/schema";
 import type { SvdConfig } from "./config.js";
-import {
-  autoPowerIterations,
-  type Decomposition,
-  finish,
-  multiply,
-  normalProduct,
-} from "./solve.js";
+import { autoPowerIterations, type Decomposition, normalProduct, project } from "./solve.js";
 
 /** What {@link solveKrylov} needs besides the data. */
 export interface KrylovOptions {
@@ -114,22 +108,10 @@ export async function solveKrylov(
     }
     options.signal?.throwIfAborted();
     const V = await ritzVectors(kernels, basis.withRows(size), products, k);
-    const rowSquares = new Float64Array(n);
-    const C = await multiply(source, kernels, V, k, rowSquares);
-    options.onIteration(total, total);
     // A·V = U·diag(s)·Wᵀ, so A ≈ U·diag(s)·(V·W)ᵀ on the Ritz subspace.
-    const { U, s, Vt: Wt } = svdSmall(C, n, k);
-    const components = new Float64Array(k * p);
-    for (let c = 0; c < k; c++)
-      for (let j = 0; j < p; j++) {
-        let sum = 0;
-        for (let t = 0; t < k; t++) sum += V[j * k + t]! * Wt[c * k + t]!;
-        components[c * p + j] = sum;
-      }
-    const scores = new Float64Array(n * k);
-    for (let i = 0; i < n; i++)
-      for (let c = 0; c < k; c++) scores[i * k + c] = U[i * k + c]! * s[c]!;
-    return finish(s, components, scores, k, iterations, rowSquares);
+    const decomposition = await project(source, kernels, V, k, k, iterations);
+    options.onIteration(total, total);
+    return decomposition;
   } finally {
     kernels.freeMatrix(basis);
   }

@@ -122,15 +122,30 @@ function spectrumLimit(discarded: Float64Array, confidence: number): QLimit {
   };
 }
 
-/** Nomikos & MacGregor (1995): g·χ²_h matched to the mean and variance (ddof 1) of the Q values. */
-function momentsLimit(q: Float64Array, theta1: number, confidence: number, solver: string): QLimit {
+/** The mean and variance (ddof 1) of the Q values over `top`, their scale (the largest, or near it). */
+export interface QMoments {
+  top: number;
+  mean: number;
+  variance: number;
+}
+
+/** The moments of q / max(q): g scales with q, h does not, so no overflow for data near 1e150. */
+function qMoments(q: Float64Array): QMoments {
   const n = q.length;
-  // The moments of q / max(q) (g scales with q, h does not): no overflow for data near 1e150.
   const top = q.reduce((a, b) => Math.max(a, b), 0);
   const mean = q.reduce((a, b) => a + b / top, 0) / n;
   let squares = 0;
   for (const value of q) squares += (value / top - mean) ** 2;
-  const variance = n > 1 ? squares / (n - 1) : 0;
+  return { top, mean, variance: n > 1 ? squares / (n - 1) : 0 };
+}
+
+/** Nomikos & MacGregor (1995): g·χ²_h matched to the mean and variance (ddof 1) of the Q values. */
+function momentsLimit(
+  { top, mean, variance }: QMoments,
+  theta1: number,
+  confidence: number,
+  solver: string,
+): QLimit {
   const reason = `the ${solver} solver computed only part of the spectrum, so θ2 and θ3 of the discarded eigenvalues are unknown: g·χ²_h matched to the mean and variance of the Q values, g = var/(2·mean), h = 2·mean²/var`;
   const base = {
     method: "moments" as const,
@@ -148,14 +163,27 @@ function momentsLimit(q: Float64Array, theta1: number, confidence: number, solve
   return { ...base, limit: top * g * chiSquareQuantile(confidence, h), reason, h0: null };
 }
 
-/** The Q limit by the best rule the known spectrum allows. */
-function qLimit(input: OutlierInput, q: Float64Array): QLimit {
-  const { spectrum, k, variance, totalVariance, confidence } = input;
+/** What the limits need: the input without the per-instance values. */
+export type LimitInput = Omit<OutlierInput, "scores" | "reconError">;
+
+/** θ1: the variance the k components leave out (the sum of the discarded eigenvalues). */
+function residualVariance(input: LimitInput): number {
+  const { spectrum, k, variance, totalVariance } = input;
   const retained = variance.reduce((a, b) => a + b, 0);
-  const theta1 =
-    spectrum === undefined
-      ? Math.max(0, totalVariance - retained)
-      : spectrum.subarray(k).reduce((a, b) => a + b, 0);
+  return spectrum === undefined
+    ? Math.max(0, totalVariance - retained)
+    : spectrum.subarray(k).reduce((a, b) => a + b, 0);
+}
+
+/** Whether the Q limit takes the moments of the Q values (the spectrum is partly unknown). */
+export function needsQMoments(input: LimitInput): boolean {
+  return input.spectrum === undefined && residualVariance(input) > 1e-12 * input.totalVariance;
+}
+
+/** The Q limit by the best rule the known spectrum allows; `moments` when it needs them. */
+function qLimit(input: LimitInput, moments: () => QMoments): QLimit {
+  const { spectrum, k, totalVariance, confidence } = input;
+  const theta1 = residualVariance(input);
   // Nothing left out but rounding: the k components span the data and Q is rounding noise.
   if (!(theta1 > 1e-12 * totalVariance))
     return {
@@ -166,7 +194,7 @@ function qLimit(input: OutlierInput, q: Float64Array): QLimit {
       h0: null,
     };
   if (spectrum !== undefined) return spectrumLimit(spectrum.subarray(k), confidence);
-  return momentsLimit(q, theta1, confidence, input.solver);
+  return momentsLimit(moments(), theta1, confidence, input.solver);
 }
 
 /** max(t2 / t2Limit, q / qLimit) over the limits that exist; NaN when neither does. */
@@ -186,26 +214,49 @@ function outlierScores(
   });
 }
 
-/** T², Q, their limits at the input's confidence, the outlier scores, and the diagnostics. */
-export function outlierStatistics(input: OutlierInput): OutlierStatistics {
-  const { n, k, confidence } = input;
-  const t2 = hotelling(input.scores, input.variance, n);
-  const q = input.reconError.map((e) => e * e);
-  const t2Max = t2Limit(n, k, confidence);
-  const limit = qLimit(input, q);
-  const outlierScore = outlierScores(t2, q, t2Max, limit.limit);
+/** T², Q and the outlier score of each instance, given the limits. */
+export function rowOutliers(
+  scores: Float64Array,
+  variance: Float64Array,
+  reconError: Float64Array,
+  t2Max: number | null,
+  qMax: number | null,
+): Pick<OutlierStatistics, "t2" | "q" | "outlierScore"> {
+  const t2 = hotelling(scores, variance, reconError.length);
+  const q = reconError.map((e) => e * e);
+  return { t2, q, outlierScore: outlierScores(t2, q, t2Max, qMax) };
+}
+
+/** The T² and Q limits at the input's confidence and their diagnostics. */
+export function outlierLimits(
+  input: LimitInput,
+  moments: () => QMoments,
+): { t2Limit: number | null; qLimit: number | null; diagnostics: JsonObject } {
+  const t2Max = t2Limit(input.n, input.k, input.confidence);
+  const limit = qLimit(input, moments);
   return {
-    t2,
-    q,
-    outlierScore,
     t2Limit: t2Max,
     qLimit: limit.limit,
     diagnostics: outlierDiagnostics(input, t2Max, limit),
   };
 }
 
+/** T², Q, their limits at the input's confidence, the outlier scores, and the diagnostics. */
+export function outlierStatistics(input: OutlierInput): OutlierStatistics {
+  const q = input.reconError.map((e) => e * e);
+  const limits = outlierLimits(input, () => qMoments(q));
+  const rows = rowOutliers(
+    input.scores,
+    input.variance,
+    input.reconError,
+    limits.t2Limit,
+    limits.qLimit,
+  );
+  return { ...rows, ...limits };
+}
+
 /** The diagnostics' `outliers` entry: the limits, the rules used and the definitions. */
-function outlierDiagnostics(input: OutlierInput, t2Max: number | null, limit: QLimit): JsonObject {
+function outlierDiagnostics(input: LimitInput, t2Max: number | null, limit: QLimit): JsonObject {
   return {
     confidence: input.confidence,
     t2_limit: t2Max,

@@ -37,7 +37,7 @@ export function componentTable(
 export function withOutlierColumns(
   table: MetaTable,
   usedRows: Int32Array,
-  outliers: OutlierStatistics,
+  outliers: Pick<OutlierStatistics, "t2" | "q" | "outlierScore">,
 ): MetaTable {
   const n = table.numRows;
   const valid = new Uint8Array(n);

@@ -8,10 +8,12 @@ import {
   normalGenerator,
   normalProductPass,
   type PassFunction,
+  rowsStayOnWorkers,
   runPass,
 } from "@tt/decompose-core";
 import { type Kernels, qr, svdFlip, svdSmall } from "@tt/linalg";
 import { UnsupportedError } from "@tt/schema";
+import { residualsPass } from "./rows.js";
 
 /** A truncated SVD of the source: `k` singular values, components and scores (U·S). */
 export interface Decomposition {
@@ -26,6 +28,11 @@ export interface Decomposition {
   iterations: number;
   /** Squared norm of each row, when the solver's last pass over the data collected it. */
   rowSquares: Float64Array | undefined;
+  /**
+   * The squared norm of the matrix, when the rows stayed on the workers of a split fit: `scores`
+   * and `rowSquares` are then empty (the workers compute them as they write the instance table).
+   */
+  totalSquares?: number;
 }
 
 /** The largest p for which the Gram solver forms the p×p matrix. */
@@ -53,6 +60,29 @@ const multiplyPass: PassFunction = async (source, kernels, input) => {
   };
 };
 
+/**
+ * The pass that ends a sketching solver when the rows stay on the workers: `G`, the Gram matrix
+ * CᵀC of C = A·B (l×l, B p×l), and `total`, the squared norm of A. C itself never leaves them.
+ */
+const projectGramPass: PassFunction = async (source, kernels, input) => {
+  const B = input.B as Float64Array;
+  const l = input.l as number;
+  const G = new Float64Array(l * l);
+  const total = new Float64Array(1);
+  const noShift = new Float64Array(source.p);
+  await source.forEachBlock(async (block) => {
+    const C = await kernels.multiply(block, B, l);
+    for (let i = 0; i < block.rows; i++)
+      for (let a = 0; a < l; a++) {
+        const x = C[i * l + a]!;
+        for (let b = 0; b < l; b++) G[a * l + b]! += x * C[i * l + b]!;
+      }
+    const { rowSumSquares } = await kernels.moments(block, noShift);
+    for (let i = 0; i < block.rows; i++) total[0]! += rowSumSquares[i]!;
+  });
+  return { sums: { G, total }, rows: {} };
+};
+
 /** The pass of the Gram solver: `G`, AᵀA (p×p). */
 const gramPass: PassFunction = async (source, kernels) => {
   const G = new Float64Array(source.p * source.p);
@@ -66,6 +96,8 @@ const gramPass: PassFunction = async (source, kernels) => {
 export const SVD_PASSES: Readonly<Record<string, PassFunction>> = Object.freeze({
   "svd.gram": gramPass,
   "svd.multiply": multiplyPass,
+  "svd.projectGram": projectGramPass,
+  "svd.residuals": residualsPass,
   // The shared product pass (`T`), under the SVD solvers' own name.
   "svd.normalProduct": normalProductPass,
 });
@@ -148,10 +180,18 @@ export async function solveGram(
   const singularValues = Float64Array.from(values.subarray(0, r), (v) => Math.sqrt(Math.max(v, 0)));
   const V = new Float64Array(p * k);
   for (let j = 0; j < p; j++) for (let c = 0; c < k; c++) V[j * k + c] = vectors[j * p + c]!;
-  const rowSquares = new Float64Array(source.n);
-  const scores = await multiply(source, kernels, V, k, rowSquares);
   const components = new Float64Array(k * p);
   for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) components[c * p + j] = V[j * k + c]!;
+  if (rowsStayOnWorkers(source)) {
+    let trace = 0;
+    for (let j = 0; j < p; j++) trace += G![j * p + j]!;
+    return {
+      ...finish(singularValues, components, new Float64Array(0), k, 0),
+      totalSquares: trace,
+    };
+  }
+  const rowSquares = new Float64Array(source.n);
+  const scores = await multiply(source, kernels, V, k, rowSquares);
   return finish(singularValues, components, scores, k, 0, rowSquares);
 }
 
@@ -197,21 +237,50 @@ export async function solveRandomized(
     options.onIteration(iteration + 1, total);
   }
   options.signal?.throwIfAborted();
-  const rowSquares = new Float64Array(n);
-  const C = await multiply(source, kernels, Y, l, rowSquares);
+  const decomposition = await project(source, kernels, Y, l, k, powerIterations);
   options.onIteration(total, total);
+  return decomposition;
+}
+
+/**
+ * The last step of the sketching solvers: with the p×l orthonormal `B` spanning the subspace,
+ * C = A·B = U·diag(s)·Wᵀ gives A ≈ U·diag(s)·(B·W)ᵀ: the first k singular values, components
+ * B·W and scores U·diag(s). When the rows stay on the workers, the SVD of C is found from the
+ * eigenpairs of CᵀC (summed over the partitions), and the scores are left to the workers.
+ */
+export async function project(
+  source: MatrixSource,
+  kernels: Kernels,
+  B: Float64Array,
+  l: number,
+  k: number,
+  iterations: number,
+): Promise<Decomposition> {
+  const { n, p } = source;
+  const combine = (W: Float64Array, stride: number, transposed: boolean) => {
+    const components = new Float64Array(k * p);
+    for (let c = 0; c < k; c++)
+      for (let j = 0; j < p; j++) {
+        let sum = 0;
+        for (let t = 0; t < l; t++)
+          sum += B[j * l + t]! * (transposed ? W[c * stride + t]! : W[t * stride + c]!);
+        components[c * p + j] = sum;
+      }
+    return components;
+  };
+  if (rowsStayOnWorkers(source)) {
+    const { sums } = await runPass(source, kernels, "svd.projectGram", projectGramPass, { B, l });
+    const { values, vectors } = await kernels.symmetricEigen(sums.G!, l);
+    const s = Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 0)));
+    const decomposition = finish(s, combine(vectors, l, false), new Float64Array(0), k, iterations);
+    return { ...decomposition, totalSquares: sums.total![0]! };
+  }
+  const rowSquares = new Float64Array(n);
+  const C = await multiply(source, kernels, B, l, rowSquares);
   const { U, s, Vt: Wt } = svdSmall(C, n, l);
-  // A ≈ A·Y·Yᵀ = U·diag(s)·(Y·W)ᵀ.
-  const components = new Float64Array(k * p);
-  for (let c = 0; c < k; c++)
-    for (let j = 0; j < p; j++) {
-      let sum = 0;
-      for (let t = 0; t < l; t++) sum += Y[j * l + t]! * Wt[c * l + t]!;
-      components[c * p + j] = sum;
-    }
   const scores = new Float64Array(n * k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) scores[i * k + c] = U[i * l + c]! * s[c]!;
-  return finish(s, components, scores, k, powerIterations, rowSquares);
+  return finish(s, combine(Wt, l, true), scores, k, iterations, rowSquares);
 }
 
 /** Orthonormal columns spanning the p×l `Z` (Householder QR; p ≥ l). */

@@ -8,11 +8,12 @@ import {
   openPartitionSource,
   type PassFunction,
   planMemory,
+  type RowTableFunction,
   type SourceOptions,
   scanPartition,
 } from "@tt/decompose-core";
 import { CP_PASSES } from "@tt/decompose-cp";
-import { SVD_PASSES } from "@tt/decompose-svd";
+import { SVD_PASSES, SVD_ROW_TABLES } from "@tt/decompose-svd";
 import { TUCKER_PASSES } from "@tt/decompose-tucker";
 import { createKernels, type Kernels } from "@tt/linalg";
 import { viewFromJSON } from "@tt/query";
@@ -21,13 +22,23 @@ import {
   DataError,
   type EngineTask,
   hashManifest,
+  INSTANCE_TABLE,
   type JsonValue,
   type KernelSettings,
+  type MetaIO,
+  type MetaTable,
   type TaskHandler,
   type TensorDataset,
+  type WritableKeyValueStore,
 } from "@tt/schema";
 import { fromJson, toJson } from "./codec.js";
-import { PASS_TASK, type PartitionTaskData, SCAN_TASK } from "./task.js";
+import {
+  PASS_TASK,
+  type PartitionTaskData,
+  SCAN_TASK,
+  WRITE_TASK,
+  type WrittenPart,
+} from "./task.js";
 
 /** Every pass a split fit runs, by name. */
 const PASSES: Readonly<Record<string, PassFunction>> = {
@@ -37,12 +48,28 @@ const PASSES: Readonly<Record<string, PassFunction>> = {
   ...TUCKER_PASSES,
 };
 
+/** Every row table a split fit's write tasks build, by name. */
+const ROW_TABLES: Readonly<Record<string, RowTableFunction>> = { ...SVD_ROW_TABLES };
+
+/** How a worker writes the parts of results (see {@link PartitionHandlerOptions.output}). */
+export interface PartWriter {
+  /** Opens the store at a result's location for writing (a directory, an s3:// prefix). */
+  openStore(location: string): Promise<WritableKeyValueStore>;
+  /** The table format of the parts (the result's, e.g. Parquet). */
+  metaIO: MetaIO;
+}
+
 /** Options of {@link createPartitionHandler}. */
 export interface PartitionHandlerOptions {
   /** Opens the dataset at a task's location (the umbrella's `openDataset` on Node). */
   open(location: string): Promise<TensorDataset>;
   /** The kernels' settings for this worker (threads: every core by default). */
   kernels?: KernelSettings;
+  /**
+   * How to write the per-instance parts of results (write tasks, `tt.split.write`); without it
+   * a write task is a ConfigError.
+   */
+  output?: PartWriter;
 }
 
 /** A task handler that keeps its kernels between tasks; `close` releases them. */
@@ -52,8 +79,8 @@ export interface PartitionHandler {
 }
 
 /**
- * The handler a worker runs for the tasks of split fits (`tt.split.scan`, `tt.split.pass`); any
- * other kind is a ConfigError. The dataset is opened once per location and checked against the
+ * The handler a worker runs for the tasks of split fits (`tt.split.scan`, `tt.split.pass`, and
+ * `tt.split.write` with `options.output`); any other kind is a ConfigError. The dataset is opened once per location and checked against the
  * task's manifest hash, so a worker never computes on another version than the coordinator's.
  *
  * @example
@@ -82,7 +109,7 @@ export function createPartitionHandler(options: PartitionHandlerOptions): Partit
     return entry;
   };
   const handle: TaskHandler = async (task, onProgress) => {
-    if (task.kind !== SCAN_TASK && task.kind !== PASS_TASK)
+    if (task.kind !== SCAN_TASK && task.kind !== PASS_TASK && task.kind !== WRITE_TASK)
       throw new ConfigError("task.kind", `'${task.kind}' is not a task of a split fit`);
     const data = fromJson(task.data, "task.data") as PartitionTaskData;
     const { dataset, hash } = await opened(data.location);
@@ -93,6 +120,8 @@ export function createPartitionHandler(options: PartitionHandlerOptions): Partit
       );
     kernels ??= createKernels(options.kernels ?? {});
     const sourceOptions = partitionOptions(dataset, data, await kernels, onProgress);
+    if (task.kind === WRITE_TASK)
+      return toJson(await writePart(data, sourceOptions, options.output));
     return runTask(task, data, sourceOptions);
   };
   return {
@@ -135,7 +164,10 @@ async function runTask(
   data: PartitionTaskData,
   options: SourceOptions,
 ): Promise<JsonValue> {
-  if (task.kind === SCAN_TASK) return toJson(await scanPartition(options));
+  if (task.kind === SCAN_TASK) {
+    const scan = await scanPartition(options);
+    return toJson(data.keepRows ? { ...scan, rowSquares: new Float64Array(0) } : scan);
+  }
   const pass = PASSES[data.pass ?? ""];
   if (pass === undefined || data.stats === undefined || data.input === undefined)
     throw new ConfigError("task.data.pass", `'${data.pass}' is not a pass of a split fit`);
@@ -145,4 +177,35 @@ async function runTask(
   } finally {
     close();
   }
+}
+
+/**
+ * Builds the task's row table on the partition's rows and writes it, in the result's table
+ * format, at the task's target: a retried task writes the same part again.
+ */
+async function writePart(
+  data: PartitionTaskData,
+  options: SourceOptions,
+  output: PartWriter | undefined,
+): Promise<WrittenPart> {
+  const table = ROW_TABLES[data.pass ?? ""];
+  const { target, stats, input } = data;
+  if (table === undefined || stats === undefined || input === undefined || target === undefined)
+    throw new ConfigError("task.data.pass", `'${data.pass}' is not a row table of a split fit`);
+  if (output === undefined)
+    throw new ConfigError(
+      "output",
+      `this worker does not write results: the fit asked for ${target.path} at ${target.location}; give createPartitionHandler an output (tt worker and partitionHandler of tensortools do)`,
+    );
+  const { source, close } = openPartitionSource(options, stats);
+  let rows: MetaTable;
+  try {
+    rows = await table(source, options.kernels, input, { view: options.view, plan: options.plan });
+  } finally {
+    close();
+  }
+  const path = `${target.path}${output.metaIO.extension}`;
+  const store = await output.openStore(target.location);
+  await store.set(path, await output.metaIO.write(rows, { axis: INSTANCE_TABLE }));
+  return { path, rows: rows.numRows, columns: [...rows.columnNames] };
 }

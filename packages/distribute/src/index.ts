@@ -28,6 +28,7 @@ export {
   createPartitionHandler,
   type PartitionHandler,
   type PartitionHandlerOptions,
+  type PartWriter,
 } from "./handler.js";
 export { createLocalEngine, type LocalEngineOptions } from "./local-engine.js";
 export {
@@ -36,4 +37,11 @@ export {
   type SplitRecord,
   splitMethod,
 } from "./split-fit.js";
-export { PASS_TASK, type PartitionTaskData, SCAN_TASK } from "./task.js";
+export {
+  PASS_TASK,
+  type PartitionTaskData,
+  type PartTarget,
+  SCAN_TASK,
+  WRITE_TASK,
+  type WrittenPart,
+} from "./task.js";

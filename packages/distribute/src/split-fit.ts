@@ -20,15 +20,24 @@ import { fitSvd, type SvdConfig } from "@tt/decompose-svd";
 import { fitTucker, type TuckerConfig } from "@tt/decompose-tucker";
 import {
   ConfigError,
+  DataError,
   type DecompositionMethod,
   type Engine,
   type FitContext,
   hashManifest,
+  INSTANCE_TABLE,
   type ReadableView,
   type TensorView,
+  type WrittenTable,
 } from "@tt/schema";
 import { fromJson, toJson } from "./codec.js";
-import { PASS_TASK, type PartitionTaskData, SCAN_TASK } from "./task.js";
+import {
+  PASS_TASK,
+  type PartitionTaskData,
+  SCAN_TASK,
+  WRITE_TASK,
+  type WrittenPart,
+} from "./task.js";
 
 /** Bytes of data per partition when the number of partitions is not given. */
 const DEFAULT_PARTITION_BYTES = 128 * 2 ** 20;
@@ -50,6 +59,14 @@ export interface SplitOptions {
    * MiB of float32 data (at least 1, at most one per instance).
    */
   partitions?: number;
+  /**
+   * The location of the store the result is being written to (a directory or an s3:// prefix the
+   * workers can write): the per-instance table is then written by the workers, one part per
+   * partition under `factor_tables/instance/`, and the fit's output holds it as
+   * `writtenTables.instance` instead of in memory. Applies to svd and pca; cp and tucker return
+   * their instance table as without it. See `decomposeTo` of the umbrella.
+   */
+  writeRowsTo?: string;
 }
 
 /** What a split fit moved, recorded in the result's diagnostics under `split`. */
@@ -137,6 +154,7 @@ class SplitRun {
   readonly #context: FitContext;
   readonly #bounds: Array<[number, number]>;
   #common: Omit<PartitionTaskData, "start" | "stop"> | undefined;
+  readonly #writeRowsTo: string | undefined;
 
   constructor(
     view: TensorView & { dataset: { location: string } },
@@ -146,6 +164,7 @@ class SplitRun {
     this.#view = view;
     this.#engine = options.engine;
     this.#context = context;
+    this.#writeRowsTo = options.writeRowsTo;
     const n = view.shape[0]!;
     const bytes = view.shape.reduce((a, b) => a * b, 1) * 4;
     const count = options.partitions ?? Math.ceil(bytes / DEFAULT_PARTITION_BYTES);
@@ -173,7 +192,8 @@ class SplitRun {
       config: options.config as PartitionTaskData["config"],
       layouts: options.layouts,
     };
-    const answers = await this.#round(SCAN_TASK, "scan", {});
+    const keepRows = this.#writeRowsTo !== undefined;
+    const answers = await this.#round(SCAN_TASK, "scan", keepRows ? { keepRows } : {});
     const scans = answers.map((answer) => fromJson(answer, "scan answer") as ScanPartial);
     const stats = mergeScans(
       options,
@@ -188,15 +208,54 @@ class SplitRun {
         );
       },
     };
+    const location = this.#writeRowsTo;
+    if (location !== undefined)
+      runner.writeRows = (name, input) => this.#writeRows(location, name, { stats, input });
     return coordinatorSource(options, stats, runner);
   };
 
+  /** The write round: every partition writes its rows' table as a part at `location`. */
+  async #writeRows(
+    location: string,
+    name: string,
+    extra: Pick<PartitionTaskData, "stats" | "input">,
+  ): Promise<WrittenTable> {
+    const digits = Math.max(5, String(this.#bounds.length - 1).length);
+    const answers = await this.#round(WRITE_TASK, name, { ...extra, pass: name }, (q) => ({
+      target: {
+        location,
+        path: `factor_tables/${INSTANCE_TABLE}/part-${String(q).padStart(digits, "0")}`,
+      },
+    }));
+    const parts = answers.map((answer) => fromJson(answer, `${name} answer`) as WrittenPart);
+    const columns = parts[0]!.columns;
+    for (const [q, part] of parts.entries()) {
+      const expected = this.#bounds[q]![1] - this.#bounds[q]![0];
+      if (part.rows !== expected || part.columns.join("\u0000") !== columns.join("\u0000"))
+        throw new DataError(
+          `${location}/${part.path}`,
+          `partition ${q + 1} wrote ${part.rows} rows with columns ${part.columns.join(", ")}; expected ${expected} rows with columns ${columns.join(", ")}`,
+        );
+    }
+    return {
+      location,
+      rows: parts.reduce((sum, part) => sum + part.rows, 0),
+      columns,
+      parts: parts.map(({ path, rows }) => ({ path, rows })),
+    };
+  }
+
   /** Runs one task per partition and returns their answers in partition order. */
-  async #round(kind: string, name: string, extra: Partial<PartitionTaskData>) {
+  async #round(
+    kind: string,
+    name: string,
+    extra: Partial<PartitionTaskData>,
+    own: (q: number) => Partial<PartitionTaskData> = () => ({}),
+  ) {
     const round = ++this.record.rounds;
     const partitions = this.#bounds.length;
     const tasks = this.#bounds.map(([start, stop], q) => {
-      const data = toJson({ ...this.#common, ...extra, start, stop });
+      const data = toJson({ ...this.#common, ...extra, ...own(q), start, stop });
       this.record.bytes_sent += JSON.stringify(data).length;
       return { kind, data, label: `partition ${q + 1} of ${partitions} (${name})` };
     });

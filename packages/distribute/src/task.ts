@@ -15,6 +15,30 @@ export const SCAN_TASK = "tt.split.scan";
 /** The task kind that runs one pass over a partition's rows. */
 export const PASS_TASK = "tt.split.pass";
 
+/**
+ * The task kind that builds the per-instance table of a partition's rows and writes it as one
+ * part of the result (the last round of a split fit that keeps its rows on the workers).
+ */
+export const WRITE_TASK = "tt.split.write";
+
+/** Where a write task puts its part: a store location, and the part's path inside it. */
+export interface PartTarget {
+  /** The location of the store the result is being written to (a directory, an s3:// prefix). */
+  location: string;
+  /**
+   * The part's path in that store without the extension of the worker's table format, e.g.
+   * `factor_tables/instance/part-00002` (written as `….parquet`).
+   */
+  path: string;
+}
+
+/** What a write task answers: the part it wrote. */
+export interface WrittenPart {
+  path: string;
+  rows: number;
+  columns: string[];
+}
+
 /** The data of a partition's task (as JSON through `toJson`, typed arrays included). */
 export interface PartitionTaskData {
   /** Where the dataset is: a directory, an http(s) or s3:// URL the worker can open. */
@@ -33,7 +57,11 @@ export interface PartitionTaskData {
   layouts: { center?: StatLayout; scale?: StatLayout };
   /** The shared statistics (pass tasks). */
   stats?: SharedStatistics;
-  /** The pass to run and its input (pass tasks). */
+  /** The pass (or, for write tasks, the row table) to run and its input. */
   pass?: string;
   input?: PassInput;
+  /** Where a write task writes its part. */
+  target?: PartTarget;
+  /** Scan tasks of a fit whose rows stay on the workers: the rows' norms are not sent back. */
+  keepRows?: boolean;
 }
