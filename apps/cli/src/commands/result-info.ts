@@ -1,10 +1,28 @@
 /** `tt result-info <result>`: what a result bundle holds and where its input came from. */
 
-import { openResult } from "tensortools";
+import { bundleStoreAt, openResult } from "tensortools";
 import type { Command } from "../command.js";
 import { EXIT } from "../errors.js";
 import { print, printJson } from "../output.js";
 import { componentSummary } from "../summaries.js";
+
+/**
+ * How many parts each table written in parts has (`files.factor_table_parts` of the manifest);
+ * none for a result whose tables are whole files.
+ */
+async function partCounts(location: string): Promise<Record<string, number>> {
+  const bytes = await (await bundleStoreAt(location)).get("manifest.json");
+  if (bytes === undefined) return {};
+  const manifest = JSON.parse(new TextDecoder().decode(bytes)) as {
+    files?: { factor_table_parts?: Record<string, string[]> };
+  };
+  return Object.fromEntries(
+    Object.entries(manifest.files?.factor_table_parts ?? {}).map(([name, parts]) => [
+      name,
+      parts.length,
+    ]),
+  );
+}
 
 export const resultInfoCommand: Command = {
   name: "result-info",
@@ -15,10 +33,15 @@ export const resultInfoCommand: Command = {
   example: "tt result-info ./demo/pca",
   async run(args, out) {
     const result = await openResult(args.positionals[0]!);
+    const parts = await partCounts(args.positionals[0]!);
     const tables = Object.fromEntries(
       Object.entries(result.factorTables).map(([name, t]) => [
         name,
-        { rows: t.numRows, columns: t.columnNames },
+        {
+          rows: t.numRows,
+          columns: t.columnNames,
+          ...(Object.hasOwn(parts, name) ? { parts: parts[name] } : {}),
+        },
       ]),
     );
     const tensors = Object.fromEntries(
@@ -49,7 +72,10 @@ export const resultInfoCommand: Command = {
     print(out, `config: ${JSON.stringify(result.config)}`);
     print(out, "");
     for (const [name, t] of Object.entries(tables))
-      print(out, `table ${name}: ${t.rows} rows; ${t.columns.join(", ")}`);
+      print(
+        out,
+        `table ${name}: ${t.rows} rows${t.parts === undefined ? "" : ` in ${t.parts} parts`}; ${t.columns.join(", ")}`,
+      );
     for (const [name, t] of Object.entries(tensors))
       print(
         out,

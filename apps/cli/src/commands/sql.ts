@@ -15,8 +15,11 @@ import { cellText, textTable } from "../tables.js";
 const DUCKDB = "@duckdb/node-api";
 const INSTALL = `npm install ${DUCKDB} (next to tensortools-cli, or globally with -g)`;
 
-/** The tables of a bundle as `name -> Parquet file`, from its manifest. */
-async function bundleTables(bundle: string): Promise<Record<string, string>> {
+/**
+ * The tables of a bundle as `name -> Parquet file`, from its manifest; a result's table written
+ * in parts (`files.factor_table_parts`) as the list of its parts, in row order.
+ */
+async function bundleTables(bundle: string): Promise<Record<string, string | string[]>> {
   if (/^[a-z]+:\/\//i.test(bundle))
     throw new InputError(
       `${bundle} is a URL`,
@@ -29,15 +32,23 @@ async function bundleTables(bundle: string): Promise<Record<string, string>> {
     kind?: string;
     meta_files?: Record<string, string>;
     partitions?: Record<string, string>;
-    files?: { factor_tables?: Record<string, string> };
+    files?: {
+      factor_tables?: Record<string, string>;
+      factor_table_parts?: Record<string, string[]>;
+    };
   };
-  const tables: Record<string, string> = {};
+  const tables: Record<string, string | string[]> = {};
   const add = (name: string, path: string | undefined) => {
     if (path !== undefined) tables[name] = resolve(bundle, path);
   };
-  if (manifest.kind === "decomposition_result")
-    for (const [name, path] of Object.entries(manifest.files?.factor_tables ?? {})) add(name, path);
-  else {
+  if (manifest.kind === "decomposition_result") {
+    const parts = manifest.files?.factor_table_parts ?? {};
+    for (const [name, path] of Object.entries(manifest.files?.factor_tables ?? {})) {
+      const list = Object.hasOwn(parts, name) ? parts[name] : undefined;
+      if (list === undefined) add(name, path);
+      else tables[name] = list.map((part) => resolve(bundle, part));
+    }
+  } else {
     for (const [axis, path] of Object.entries(manifest.meta_files ?? {})) add(axis, path);
     for (const [name, path] of Object.entries(manifest.partitions ?? {}))
       add(`partition_${name}`, path);
@@ -50,6 +61,10 @@ const identifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** A Parquet path as a SQL string literal. */
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** What `read_parquet` reads: one file, or the list of a table's parts (read in their order). */
+const files = (paths: string | string[]) =>
+  typeof paths === "string" ? literal(paths) : `[${paths.map(literal).join(", ")}]`;
 
 interface DuckDbModule {
   DuckDBInstance: {
@@ -93,7 +108,7 @@ export const sqlCommand: Command = {
   options: {},
   example: `tt sql ./demo/dataset "SELECT event_type, count(*) AS n FROM instance GROUP BY event_type ORDER BY event_type"`,
   notes: [
-    "Tables: a dataset's axis metadata by axis name (instance, sample, channel, ...) and a concatenation's partition_files and partition_groups; a result's factor tables by axis (instance, component, ...). They are views of the bundle's own Parquet files, read in place.",
+    "Tables: a dataset's axis metadata by axis name (instance, sample, channel, ...) and a concatenation's partition_files and partition_groups; a result's factor tables by axis (instance, component, ...), a table written in parts as one. They are views of the bundle's own Parquet files, read in place.",
     `DuckDB is not part of tensortools: ${INSTALL}. Nothing else in tensortools needs it.`,
   ],
   async run(args, out) {
@@ -104,7 +119,7 @@ export const sqlCommand: Command = {
     const connection = await (await DuckDBInstance.create(":memory:")).connect();
     for (const [name, path] of Object.entries(tables))
       await connection.run(
-        `CREATE VIEW ${identifier(name)} AS SELECT * FROM read_parquet(${literal(path)})`,
+        `CREATE VIEW ${identifier(name)} AS SELECT * FROM read_parquet(${files(path)})`,
       );
     const reader = await connection.runAndReadAll(select).catch((error: Error) => {
       throw new UsageError(`DuckDB refused the query: ${error.message}`, "sql");
