@@ -6,7 +6,7 @@
 
 import type { Kernels } from "@tt/linalg";
 import { ModeGrams } from "./mode-grams.js";
-import { type PassFunction, runPass } from "./passes.js";
+import { type PassFunction, type PassOutput, rowsStayOnWorkers, runPass } from "./passes.js";
 import type { MatrixSource } from "./source.js";
 
 /**
@@ -28,8 +28,8 @@ export const normalProductPass: PassFunction = async (source, kernels, input) =>
 };
 
 /**
- * The first read: each row's squared norm (`rowSquares`), their sum (`totalSquares`) and, with
- * `dims` given, the Gram matrix of every non-instance mode's unfolding (`gram0`, `gram1`, ...).
+ * The first read: each row's squared norm (`rowSquares`, unless the input's `rowSquares` is 0),
+ * their sum (`totalSquares`) and, with `dims` given, the Gram matrix of every non-instance mode's unfolding (`gram0`, `gram1`, ...).
  */
 const firstReadPass: PassFunction = async (source, kernels, input) => {
   const dims = input.dims instanceof Float64Array ? Array.from(input.dims) : undefined;
@@ -37,11 +37,12 @@ const firstReadPass: PassFunction = async (source, kernels, input) => {
   const grams = dims === undefined ? undefined : new ModeGrams(kernels, dims, dtype, source.n);
   const zero = new Float64Array(source.p);
   const totalSquares = new Float64Array(1);
-  const rowSquares = new Float64Array(source.n);
+  const keep = input.rowSquares !== 0;
+  const rowSquares = new Float64Array(keep ? source.n : 0);
   try {
     await source.forEachBlock(async (block, row0) => {
       const { rowSumSquares } = await kernels.moments(block, zero);
-      rowSquares.set(rowSumSquares, row0);
+      if (keep) rowSquares.set(rowSumSquares, row0);
       for (const s of rowSumSquares) totalSquares[0]! += s;
       await grams?.add(block);
     });
@@ -52,7 +53,8 @@ const firstReadPass: PassFunction = async (source, kernels, input) => {
   grams?.sums().forEach((gram, k) => {
     sums[`gram${k}`] = gram;
   });
-  return { sums, rows: { rowSquares: { values: rowSquares, width: 1 } } };
+  const rows: PassOutput["rows"] = keep ? { rowSquares: { values: rowSquares, width: 1 } } : {};
+  return { sums, rows };
 };
 
 /** The shared passes, by the names they run under. */
@@ -104,14 +106,17 @@ export async function firstRead(
   dims: readonly number[] | undefined,
   dtype: "float32" | "float64",
 ): Promise<FirstReadSums> {
+  // Rows that stay on a split fit's workers do not send their norms.
+  const keep = !rowsStayOnWorkers(source);
   const input = {
     float32: dtype === "float32" ? 1 : 0,
     ...(dims === undefined ? {} : { dims: Float64Array.from(dims) }),
+    ...(keep ? {} : { rowSquares: 0 }),
   };
   const { sums, rows } = await runPass(source, kernels, "core.firstRead", firstReadPass, input);
   return {
     totalSquares: sums.totalSquares![0]!,
-    rowSquares: rows.rowSquares!.values,
+    rowSquares: keep ? rows.rowSquares!.values : new Float64Array(0),
     grams: dims?.map((_, k) => sums[`gram${k}`]!),
   };
 }

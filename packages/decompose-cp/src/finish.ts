@@ -5,10 +5,10 @@
  * the core consistency computed.
  */
 
-import type { MatrixSource } from "@tt/decompose-core";
+import { type MatrixSource, type PassInput, rowsStayOnWorkers } from "@tt/decompose-core";
 import { type KernelMatrix, type Kernels, khatriRao, matmul } from "@tt/linalg";
 import type { AlsResult } from "./als.js";
-import { fusedLastRead } from "./passes.js";
+import { fusedLastRead, fusedLastSums } from "./passes.js";
 import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
 import { transpose } from "./transpose.js";
 
@@ -28,6 +28,11 @@ export interface FinishedModel {
   coreConsistency: number;
   /** The original (fit order) index of each reported component. */
   order: Int32Array;
+  /**
+   * When the rows stayed on a split fit's workers (`scores` and `reconError` are then empty):
+   * the input of the row table `cp.instances` that writes them.
+   */
+  instances?: PassInput;
 }
 
 /**
@@ -45,8 +50,10 @@ export async function finishModel(
   const R = rank;
   const F = als.factors.map((f) => f.slice());
   scaleColumns(F[dims.length - 1]!, als.lambda, R);
+  if (rowsStayOnWorkers(source) && als.y !== undefined && als.u0 === undefined)
+    return finishOnWorkers(source, kernels, dims, R, als, F);
   const read = await lastRead(source, kernels, F, R, als, rowSquares);
-  const { weights, scale } = normalizeAndFlip(read.U0, F, R);
+  const { weights, scale } = normalizeAndFlip(columnNorms(read.U0, R), F, R);
   const order = Int32Array.from({ length: R }, (_, r) => r).sort(
     (a, b) => weights[b]! - weights[a]! || a - b,
   );
@@ -64,8 +71,53 @@ export async function finishModel(
     factors,
     reconError,
     relativeError: Math.sqrt(residual / read.total),
-    coreConsistency: coreConsistency(scores, Ts, factors, dims, R),
+    coreConsistency: coreConsistency(gramOf(scores, R), Ts, factors, dims, R),
     order,
+  };
+}
+
+/**
+ * {@link finishModel} for rows that stay on the workers of a split fit: the last read returns
+ * sums only (U₀ᵀU₀ for the weights and the core consistency, `T`, the errors' sum), and the
+ * scores and errors are left to the row table `cp.instances`, whose input the model carries.
+ */
+async function finishOnWorkers(
+  source: MatrixSource,
+  kernels: Kernels,
+  dims: readonly number[],
+  R: number,
+  als: AlsResult,
+  F: Float64Array[],
+): Promise<FinishedModel> {
+  const KR = khatriRao(F, R);
+  const H = hadamard(
+    F.map((f) => gramOf(f, R)),
+    R,
+  );
+  const model = { Y: als.y!, KR, H, R };
+  const sums = await fusedLastSums(source, kernels, { ...model, withT: als.partial === undefined });
+  const norms = Float64Array.from({ length: R }, (_, r) => Math.sqrt(sums.G0[r * R + r]!));
+  const { weights, scale } = normalizeAndFlip(norms, F, R);
+  const order = Int32Array.from({ length: R }, (_, r) => r).sort(
+    (a, b) => weights[b]! - weights[a]! || a - b,
+  );
+  // SᵀS of the scores S = U₀ in `order`, times `scale`.
+  const scoresGram = new Float64Array(R * R);
+  for (let r = 0; r < R; r++)
+    for (let t = 0; t < R; t++)
+      scoresGram[r * R + t] =
+        sums.G0[order[r]! * R + order[t]!]! * scale[order[r]!]! * scale[order[t]!]!;
+  const factors = F.map((f) => permute(f, order, R));
+  const Ts = permute(sums.T ?? als.partial!, order, R, scale);
+  return {
+    weights: Float64Array.from(order, (r) => weights[r]!),
+    scores: new Float64Array(0),
+    factors,
+    reconError: new Float64Array(0),
+    relativeError: Math.sqrt(sums.residual / sums.total),
+    coreConsistency: coreConsistency(scoresGram, Ts, factors, dims, R),
+    order,
+    instances: { ...model, order: Float64Array.from(order), scale },
   };
 }
 
@@ -194,16 +246,15 @@ function addRowErrors(
 }
 
 /**
- * Normalization: weight_r = ‖U₀[:, r]‖ · Π‖F_k[:, r]‖; signs: each column sum of F_k positive.
+ * Normalization, from the instance factor's column norms ‖U₀[:, r]‖: weight_r = ‖U₀[:, r]‖ · Π‖F_k[:, r]‖; signs: each column sum of F_k positive.
  * Gives `F` unit, sign-resolved columns in place and returns the weights and the `scale` that
  * carries the norms and flips into the instance factor (scores = U₀ · Π‖F_k‖ · signs).
  */
 function normalizeAndFlip(
-  U0: Float64Array,
+  instanceNorms: Float64Array,
   F: readonly Float64Array[],
   R: number,
 ): { weights: Float64Array; scale: Float64Array } {
-  const instanceNorms = columnNorms(U0, R);
   const weights = new Float64Array(R);
   const scale = new Float64Array(R).fill(1);
   for (let r = 0; r < R; r++) weights[r] = instanceNorms[r]!;
@@ -236,11 +287,12 @@ function permute(
 
 /**
  * Core consistency (Bro and Kiers 2003): the least-squares Tucker core G of X given the CP factors
- * (scores and unit factors), `CC = 100 · (1 − ‖G − I‖² / R)` with I the superdiagonal of ones.
+ * (the scores S, through SᵀS and T, and the unit factors), `CC = 100 · (1 − ‖G − I‖² / R)` with I
+ * the superdiagonal of ones.
  * `G = X ×₀ S⁺ ×₁ F₁⁺ … ×ₘ Fₘ⁺`; the first product is `(SᵀS)⁺·Tᵀ` with `T = XᵀS`.
  */
 function coreConsistency(
-  scores: Float64Array,
+  scoresGram: Float64Array,
   T: Float64Array,
   factors: readonly Float64Array[],
   dims: readonly number[],
@@ -248,7 +300,7 @@ function coreConsistency(
 ): number {
   const p = T.length / R;
   // C: R × d₁ × … × dₘ, C order.
-  let C = matmul(pinvSymmetric(gramOf(scores, R), R), R, R, transpose(T, p, R), p);
+  let C = matmul(pinvSymmetric(scoresGram, R), R, R, transpose(T, p, R), p);
   let shape = [R, ...dims];
   for (let k = 0; k < dims.length; k++) {
     const F = factors[k]!;

@@ -60,7 +60,7 @@ export async function fitCp(
     signal?.throwIfAborted();
     const fitted = await finishModel(source, kernels, dims, R, als, first.rowSquares);
     context.onProgress({ phase: "finish", fraction: 1 });
-    return cpOutput({
+    return await cpOutput({
       view,
       fitted,
       config,
@@ -128,8 +128,11 @@ interface OutputInput extends Omit<DiagnosticsInput, "model"> {
   fitted: FinishedModel;
 }
 
-/** The output of a fit: the factor tables, the component tensors and the diagnostics. */
-function cpOutput(input: OutputInput): MethodOutput {
+/**
+ * The output of a fit: the factor tables, the component tensors and the diagnostics; when the rows
+ * stayed on a split fit's workers, they write the instance table (`cp.instances`).
+ */
+async function cpOutput(input: OutputInput): Promise<MethodOutput> {
   const { view, plan, source, fitted } = input;
   const R = input.config.rank;
   // The fit saw the data rescaled by a power of two when it was too large or too small to
@@ -147,11 +150,14 @@ function cpOutput(input: OutputInput): MethodOutput {
     components: componentsTensor(view, plan, transpose(components, plan.p, R), R, table),
     ...preprocessingTensors(view, plan, source),
   };
-  const factorTables = factorTablesOf(view, plan, source, model, R);
+  const written =
+    fitted.instances && (await source.runner!.writeRows!("cp.instances", fitted.instances));
+  const factorTables = factorTablesOf(view, plan, source, model, R, written === undefined);
   factorTables.component = table;
   const { config, als, initDetail, seed, kernels, blockRows } = input;
   return {
     factorTables,
+    ...(written !== undefined && { writtenTables: { [INSTANCE_TABLE]: written } }),
     componentTensors,
     diagnostics: diagnosticsOf({
       config,
@@ -167,17 +173,28 @@ function cpOutput(input: OutputInput): MethodOutput {
   };
 }
 
-/** The instance table (scores and errors) and one table of loadings per column axis. */
+/**
+ * The instance table (scores and errors; unless the workers wrote it) and one table of loadings
+ * per column axis.
+ */
 function factorTablesOf(
   view: ReadableView,
   plan: Plan,
   source: MatrixSource,
   model: Pick<FinishedModel, "scores" | "reconError" | "factors">,
   R: number,
+  withInstances: boolean,
 ): MethodOutput["factorTables"] {
-  const factorTables: MethodOutput["factorTables"] = {
-    [INSTANCE_TABLE]: instanceTable(view, plan, source.usedRows, model.scores, R, model.reconError),
-  };
+  const factorTables: MethodOutput["factorTables"] = {};
+  if (withInstances)
+    factorTables[INSTANCE_TABLE] = instanceTable(
+      view,
+      plan,
+      source.usedRows,
+      model.scores,
+      R,
+      model.reconError,
+    );
   plan.columnAxes.forEach((axis, k) => {
     factorTables[axis] = axisFactorTable(view, plan, axis, model.factors[k]!, R);
   });

@@ -40,4 +40,4 @@ export type {
 export { CP_DEFAULTS, type CpConfig, type CpInit, validateCpConfig } from "./config.js";
 export { fitCp } from "./fit.js";
 export { cp } from "./methods.js";
-export { CP_PASSES } from "./passes.js";
+export { CP_PASSES, CP_ROW_TABLES } from "./passes.js";

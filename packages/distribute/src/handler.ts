@@ -12,7 +12,7 @@ import {
   type SourceOptions,
   scanPartition,
 } from "@tt/decompose-core";
-import { CP_PASSES } from "@tt/decompose-cp";
+import { CP_PASSES, CP_ROW_TABLES } from "@tt/decompose-cp";
 import { SVD_PASSES, SVD_ROW_TABLES } from "@tt/decompose-svd";
 import { TUCKER_PASSES } from "@tt/decompose-tucker";
 import { createKernels, type Kernels } from "@tt/linalg";
@@ -49,7 +49,10 @@ const PASSES: Readonly<Record<string, PassFunction>> = {
 };
 
 /** Every row table a split fit's write tasks build, by name. */
-const ROW_TABLES: Readonly<Record<string, RowTableFunction>> = { ...SVD_ROW_TABLES };
+const ROW_TABLES: Readonly<Record<string, RowTableFunction>> = {
+  ...SVD_ROW_TABLES,
+  ...CP_ROW_TABLES,
+};
 
 /** How a worker writes the parts of results (see {@link PartitionHandlerOptions.output}). */
 export interface PartWriter {

@@ -50,6 +50,9 @@ const SPLIT_FITTERS: Readonly<Record<string, typeof fitSvd | typeof fitCp | type
   tucker: fitTucker,
 };
 
+/** The methods whose workers can write the instance table (`writeRowsTo`). */
+const ROW_WRITING_METHODS = new Set(["svd", "pca", "cp"]);
+
 /** Options of {@link splitMethod}. */
 export interface SplitOptions {
   /** The engine that runs the partitions' tasks. */
@@ -63,8 +66,8 @@ export interface SplitOptions {
    * The location of the store the result is being written to (a directory or an s3:// prefix the
    * workers can write): the per-instance table is then written by the workers, one part per
    * partition under `factor_tables/instance/`, and the fit's output holds it as
-   * `writtenTables.instance` instead of in memory. Applies to svd and pca; cp and tucker return
-   * their instance table as without it. See `decomposeTo` of the umbrella.
+   * `writtenTables.instance` instead of in memory. Applies to svd, pca and cp; tucker returns
+   * its instance table as without it. See `decomposeTo` of the umbrella.
    */
   writeRowsTo?: string;
 }
@@ -134,7 +137,13 @@ export function splitMethod<C extends object>(
   return {
     ...method,
     async fit(view, config, context) {
-      const split = new SplitRun(storedView(view), options, context);
+      // Only the methods whose workers write the instance table keep their rows there.
+      const rowsMethod = ROW_WRITING_METHODS.has(method.id);
+      const split = new SplitRun(
+        storedView(view),
+        rowsMethod ? options : { ...options, writeRowsTo: undefined },
+        context,
+      );
       const output = await fitter(
         view,
         config as SvdConfig & CpConfig & TuckerConfig,

@@ -1,6 +1,7 @@
 import { openStoredDataset } from "@tt/bundle/fs";
 import { cp } from "@tt/decompose-cp";
 import { pca, svd } from "@tt/decompose-svd";
+import { tucker } from "@tt/decompose-tucker";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
 import {
@@ -183,8 +184,46 @@ describe("a split fit whose workers write the instance table", () => {
     await expectSameInstances(one, split, 1e-5);
   });
 
-  it("CP keeps its instance table in the output", async () => {
-    const { split } = await fitBoth(cp, dataset, { rank: 2, n_iter_max: 3 }, 2);
+  it("CP (SVD start, line search) over 3 partitions: the parts are the single-process table", async () => {
+    const { one, split } = await fitBoth(cp, dataset, { rank: 3, n_iter_max: 40 }, 3);
+    expect(split.factorTables.instance).toBeUndefined();
+    const expected = one.factorTables.instance!;
+    const actual = await writtenInstances(split);
+    expect(actual.columnNames).toEqual(expected.columnNames);
+    expect(Array.from(actual.column("instance_id").values as ArrayLike<unknown>)).toEqual(
+      Array.from(expected.column("instance_id").values as ArrayLike<unknown>),
+    );
+    for (const name of expected.columnNames.slice(1)) {
+      const values = expected.column(name).values as Float64Array;
+      const tol = name === "recon_error" ? 1e-3 : 1e-5;
+      expect(
+        relativeDifference(values, actual.column(name).values as Float64Array),
+        name,
+      ).toBeLessThan(tol);
+    }
+    for (const [key, tol] of [
+      ["relative_error", 1e-8],
+      ["core_consistency", 1e-6],
+    ] as const) {
+      const a = one.diagnostics[key] as number;
+      expect(Math.abs((split.diagnostics[key] as number) - a) / Math.abs(a), key).toBeLessThan(tol);
+    }
+    const weights = (output: MethodOutput) =>
+      output.factorTables.component!.column("weight").values as Float64Array;
+    expect(relativeDifference(weights(one), weights(split))).toBeLessThan(1e-6);
+    for (const { round, value } of answers)
+      if (round === "cp.instances")
+        expect(Object.keys(fromJson(value, round) as object).sort()).toEqual([
+          "columns",
+          "path",
+          "rows",
+        ]);
+      else if (round !== "scan")
+        expect((fromJson(value, round) as { rows?: object }).rows ?? {}, round).toEqual({});
+  });
+
+  it("Tucker keeps its instance table in the output", async () => {
+    const { split } = await fitBoth(tucker, dataset, { ranks: [2, 2, 2] }, 2);
     expect(split.writtenTables).toBeUndefined();
     expect(split.factorTables.instance!.numRows).toBe(dataset.shape[0]);
   });
