@@ -3,11 +3,14 @@
  * local S3-compatible server, three `tt worker` processes on a Redis started here, `tt decompose
  * --engine` of PCA and of CP while one worker is killed in the middle of a task; the results
  * equal the single-process `tt decompose` of the same bucket (singular values to 1e-6, scores
- * and factors to 1e-5), and the killed worker's task cost a retry. A task the workers cannot do
- * fails at once, noted by the worker that took it.
+ * and factors to 1e-5), and the killed worker's task cost a retry (PCA's worker is killed as it
+ * writes its part of the instance table, which the workers write, one part per partition, into
+ * the result directory or the bucket). A task the workers cannot do fails at once, noted by the
+ * worker that took it.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createBullmqEngine } from "@tt/engine-bullmq";
 import { S3_CREDENTIALS, type S3Server, startS3Server } from "@tt/test-fixtures";
@@ -117,6 +120,12 @@ function decompose(method: string, rank: number, out: string, split: boolean) {
   );
 }
 
+/** The parts of a result's instance table its manifest lists (the workers wrote them). */
+async function instanceParts(result: string): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(join(result, "manifest.json"), "utf8"));
+  return manifest.files.factor_table_parts?.instance ?? [];
+}
+
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let scale = 0;
   let diff = 0;
@@ -179,11 +188,13 @@ describe("tt decompose --engine with three tt workers", () => {
   it("PCA: a worker killed mid-task costs a retry; the numbers are the single-process fit's", async () => {
     const one = await decompose("pca", 3, join(dir, "pca-one"), false);
     expect(one.code).toBe(0);
-    const killed = killOnTask(workers[0]!, "svd.normalProduct");
+    // Killed as it writes its part of the instance table: the retry writes it again.
+    const killed = killOnTask(workers[0]!, "svd.instances");
     const split = await decompose("pca", 3, join(dir, "pca-split"), true);
     await killed;
-    expect(split.stderr).toMatch(/round \d+ \(svd\.normalProduct\): 6\/6 partitions, 1 retried/);
+    expect(split.stderr).toMatch(/round \d+ \(svd\.instances\): 6\/6 partitions, 1 retried/);
     expect(split.code).toBe(0);
+    expect(await instanceParts(join(dir, "pca-split"))).toHaveLength(6);
     const [a, b] = await Promise.all([
       openResult(join(dir, "pca-one")),
       openResult(join(dir, "pca-split")),
@@ -205,6 +216,7 @@ describe("tt decompose --engine with three tt workers", () => {
     await killed;
     expect(split.stderr).toMatch(/\(core\.normalProduct\): 6\/6 partitions, 1 retried/);
     expect(split.code).toBe(0);
+    expect(await instanceParts(join(dir, "cp-split"))).toHaveLength(6);
     const [a, b] = await Promise.all([
       openResult(join(dir, "cp-one")),
       openResult(join(dir, "cp-split")),
@@ -214,6 +226,29 @@ describe("tt decompose --engine with three tt workers", () => {
     expect(Math.abs((b.diagnostics.relative_error as number) - error)).toBeLessThan(1e-6);
     expectSameNumbers(a, b, 1e-5);
     expect(b.diagnostics.split).toMatchObject({ partitions: 6, retried: 1 });
+  }, 180_000);
+
+  it("PCA written to an s3:// prefix: the workers put the instance table's parts in the bucket", async () => {
+    const out = "s3://test-bucket/results/pca-split";
+    const split = await decompose("pca", 3, out, true);
+    expect(split.code).toBe(0);
+    const info = await tt(["result-info", out, "--json"], dir, env);
+    expect(info.code).toBe(0);
+    const tables = JSON.parse(info.stdout).factor_tables as Record<string, object>;
+    expect(tables.instance).toMatchObject({ rows: 1200, parts: 6 });
+    const rows = async (result: string) => {
+      const scores = await tt(["scores", result, "--json"], dir, env);
+      expect(scores.code).toBe(0);
+      return JSON.parse(scores.stdout) as Array<{ instance_id: unknown; score_1: number }>;
+    };
+    const [mine, theirs] = await Promise.all([rows(out), rows(join(dir, "pca-one"))]);
+    expect(mine.map((row) => row.instance_id)).toEqual(theirs.map((row) => row.instance_id));
+    expect(
+      maxRelative(
+        theirs.map((row) => row.score_1),
+        mine.map((row) => row.score_1),
+      ),
+    ).toBeLessThan(1e-5);
   }, 180_000);
 
   it("a task no worker can do fails at once: its worker notes why, tt names it and points there", async () => {

@@ -57,6 +57,13 @@ export interface DecomposeOptions {
   engine?: Engine;
   /** With `engine`: the number of partitions (default one per 128 MiB of float32 data). */
   partitions?: number;
+  /**
+   * With `engine`: the location of the store the result is being written to (a directory or an
+   * s3:// prefix the workers can write). The workers of svd, pca and cp write the instance table
+   * there in parts, and the result holds it as `writtenTables.instance`. {@link decomposeTo}
+   * sets it; most callers use that.
+   */
+  writeRowsTo?: string;
 }
 
 /** Every kernel backend; written as a record so that the compiler checks the list is complete. */
@@ -113,11 +120,13 @@ function splitIfAsked(
   options: DecomposeOptions,
 ): DecompositionMethod<object> {
   if (options.engine === undefined) {
-    if (options.partitions !== undefined)
-      throw new ConfigError("partitions", "applies to a split fit: give an engine too");
+    for (const field of ["partitions", "writeRowsTo"] as const)
+      if (options[field] !== undefined)
+        throw new ConfigError(field, "applies to a split fit: give an engine too");
     return method;
   }
-  return splitMethod(method, { engine: options.engine, partitions: options.partitions });
+  const { engine, partitions, writeRowsTo } = options;
+  return splitMethod(method, { engine, partitions, writeRowsTo });
 }
 
 /** The kernel settings, checked: a known backend and a positive integer of threads. */

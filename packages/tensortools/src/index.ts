@@ -57,6 +57,7 @@ export {
 export { type AnnotateOptions, annotate } from "./annotate.js";
 export * from "./api.js";
 export type { CatalogOptions } from "./catalog-runs.js";
+export { type DecomposeToOptions, decomposeTo } from "./decompose-to.js";
 export { type ImportHdf5Options, importHdf5 } from "./import-hdf5.js";
 export { openInstances } from "./instances.js";
 export { type ConcatDatasetsOptions, concatDatasets, reopenInput } from "./node-openers.js";

@@ -1,9 +1,11 @@
+import { readdirSync } from "node:fs";
 import { createLocalEngine } from "@tt/distribute";
 import { temporaryDirectory, writeEegBundle } from "@tt/test-fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConfigError,
   decompose,
+  decomposeTo,
   joinResult,
   openDataset,
   openResult,
@@ -80,5 +82,66 @@ describe("decompose with an engine", () => {
     await expect(decompose(dataset, kmeans, { rank: 2 }, { engine })).rejects.toThrow(
       /does not split/,
     );
+  });
+});
+
+describe("decomposeTo with an engine", () => {
+  it("the workers write the instance table in parts; the result opens with the single-process numbers", async () => {
+    const view = dataset.query("epoch", "epoch_index >= 3");
+    const engine = createLocalEngine(handler.handle);
+    const out = `${dir.path}/pca-parts`;
+    const manifest = await decomposeTo(out, view, "pca", { rank: 4 }, { engine, partitions: 3 });
+    expect(manifest.schema_version).toBe("0.3.0");
+    expect(manifest.files.factor_table_parts?.instance).toEqual([
+      "factor_tables/instance/part-00000.parquet",
+      "factor_tables/instance/part-00001.parquet",
+      "factor_tables/instance/part-00002.parquet",
+    ]);
+    // Nothing of the write is left beside the result.
+    expect(readdirSync(dir.path).filter((name) => name.includes("pca-parts"))).toEqual([
+      "pca-parts",
+    ]);
+    const written = await openResult(out);
+    const one = await decompose(view, "pca", { rank: 4 });
+    const table = (r: typeof one) => r.factorTables.instance!;
+    expect(table(written).columnNames).toEqual(table(one).columnNames);
+    expect(table(written).column("instance_id").values).toEqual(
+      table(one).column("instance_id").values,
+    );
+    for (const name of ["score_1", "score_4", "t2"])
+      expect(
+        maxRelative(
+          table(one).column(name).values as Float64Array,
+          table(written).column(name).values as Float64Array,
+        ),
+        name,
+      ).toBeLessThan(1e-5);
+    expect(written.inputRef).toEqual(one.inputRef);
+    const joined = joinResult(dataset, written, { prefix: "pca_" });
+    expect(joined.query("epoch", "pca_score_1 > 0").shape[0]).toBeGreaterThan(0);
+  });
+
+  it("without an engine it is decompose and writeResult; writeRowsTo needs an engine", async () => {
+    const view = dataset.slice("time", 0, 10);
+    const manifest = await decomposeTo(`${dir.path}/pca-one`, view, "pca", { rank: 2 });
+    expect(manifest.schema_version).toBe("0.2.0");
+    expect(manifest.files.factor_tables.instance).toBe("factor_tables/instance.parquet");
+    const error = await decompose(view, "pca", { rank: 2 }, { writeRowsTo: dir.path }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.field).toBe("writeRowsTo");
+  });
+
+  it("a worker writes no part into a directory that is gone", async () => {
+    const engine = createLocalEngine(handler.handle);
+    const error = await decompose(
+      dataset.slice("time", 0, 10),
+      "pca",
+      { rank: 2 },
+      { engine, partitions: 2, writeRowsTo: `${dir.path}/no-such-result` },
+    ).catch((e) => e);
+    expect(error.message).toMatch(/no-such-result is not there/);
+    expect(readdirSync(dir.path)).not.toContain("no-such-result");
   });
 });

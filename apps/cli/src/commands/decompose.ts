@@ -242,21 +242,33 @@ export const decomposeCommand: Command = {
         : dataset.query(stringOption(args, "axis", "decompose") ?? dataset.axes[0]!, where);
     const bar = progressBar(out, method);
     const split = splitOptions(args, out, bar.update);
-    let result: DecompositionResult;
+    let result: DecompositionResult | undefined;
+    // The fit runs inside the write: with an engine, the workers write the instance table's parts
+    // into the result being written, and this process never holds its rows.
+    const produce = async (location: string) => {
+      try {
+        result = await decompose(view, method, config, {
+          onProgress: split?.onProgress ?? bar.update,
+          signal: out.signal,
+          seed,
+          ...(split !== undefined && {
+            engine: split.engine,
+            partitions: split.partitions,
+            writeRowsTo: location,
+          }),
+        });
+      } catch (error) {
+        throw explainRank(error, method, rankSource);
+      }
+      bar.done();
+      return result;
+    };
     try {
-      result = await decompose(view, method, config, {
-        onProgress: split?.onProgress ?? bar.update,
-        signal: out.signal,
-        seed,
-        ...(split !== undefined && { engine: split.engine, partitions: split.partitions }),
-      });
-    } catch (error) {
-      throw explainRank(error, method, rankSource);
+      await writeResult(target, produce, { overwrite: Boolean(args.values.overwrite) });
     } finally {
       await split?.engine.close();
     }
-    bar.done();
-    await writeResult(target, result, { overwrite: Boolean(args.values.overwrite) });
+    if (result === undefined) throw new Error("the result was written without being made");
     // A warning, not a note: --quiet does not hide it.
     const warning = degeneracyWarning(result);
     if (warning !== undefined) out.stderr.write(`${warning}\n`);
