@@ -76,7 +76,9 @@ function waves() {
 
 /** Starts a `tt worker` and resolves once it is ready. */
 function startWorker(): Promise<{ child: ChildProcess; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, "worker", redis.url, "--threads", "1"], {
+  // A short lock: a killed worker's task goes to another within seconds (the answers are small).
+  const args = [BIN, "worker", redis.url, "--threads", "1", "--lock-ms", "5000"];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,16 +4,36 @@
  */
 
 import { KERNEL_CHUNK_ROWS, type KernelDType, type KernelMatrix, type Kernels } from "@tt/linalg";
+import { turnTaker } from "./turns.js";
 
-/** Instances per piece when the mode unfoldings are formed: a multiple of the kernels' chunk. */
+/** The most instances per piece when the mode unfoldings are formed: the kernels' chunk. */
 const PIECE_INSTANCES = KERNEL_CHUNK_ROWS;
+
+/**
+ * The floating-point operations one piece's Gram products may take (all modes): about a tenth
+ * of a second on one core, so that the event loop gets its turns between them.
+ */
+const PIECE_FLOPS = 2e9;
+
+/**
+ * Instances per piece: the largest power of two (dividing the kernels' chunk) whose Gram products,
+ * 2·p·d_k per instance and mode, stay within `PIECE_FLOPS`.
+ */
+function pieceInstances(dims: readonly number[]): number {
+  const p = dims.reduce((a, b) => a * b, 1);
+  const flops = 2 * p * dims.reduce((a, b) => a + b, 0);
+  let piece = PIECE_INSTANCES;
+  while (piece > 1 && piece * flops > PIECE_FLOPS) piece /= 2;
+  return piece;
+}
 
 /**
  * Accumulates the mode Gram matrices `X_(k) X_(k)ᵀ` block by block, on the kernels: for each mode
  * k, a piece of instances is rearranged into the rows (instance, other indices) × d_k of the
- * mode-k unfolding's transpose, and `kernels.gram` adds its `AᵀA`. Pieces hold a multiple of the
- * kernels' chunk rows, so the sums do not depend on how the data was blocked (in memory or
- * streamed).
+ * mode-k unfolding's transpose, and `kernels.gram` adds its `AᵀA`. Pieces hold a power of two of
+ * instances that divides the kernels' chunk rows (blocks start at multiples of it), so the sums do
+ * not depend on how the data was blocked (in memory or streamed); they are small enough that the
+ * event loop gets a turn between them (a split fit's worker keeps its job's lock).
  *
  * @example
  * ```ts
@@ -35,6 +55,8 @@ export class ModeGrams {
   readonly #grams: Float64Array[];
   readonly #kernels: Kernels;
   readonly #scratch: KernelMatrix[];
+  readonly #piece: number;
+  readonly #turn = turnTaker();
 
   /** `instances`: the most instances a block will have (pieces need no more room). */
   constructor(kernels: Kernels, dims: readonly number[], dtype: KernelDType, instances: number) {
@@ -42,7 +64,8 @@ export class ModeGrams {
     this.#kernels = kernels;
     this.#grams = dims.map((d) => new Float64Array(d * d));
     const p = dims.reduce((a, b) => a * b, 1);
-    const piece = Math.max(1, Math.min(PIECE_INSTANCES, instances));
+    this.#piece = pieceInstances(dims);
+    const piece = Math.max(1, Math.min(this.#piece, instances));
     this.#scratch = dims.map((d) => kernels.allocMatrix((piece * p) / d, d, dtype));
   }
 
@@ -50,8 +73,8 @@ export class ModeGrams {
   async add(block: KernelMatrix): Promise<void> {
     const dims = this.#dims;
     const p = block.cols;
-    for (let first = 0; first < block.rows; first += PIECE_INSTANCES) {
-      const rows = Math.min(PIECE_INSTANCES, block.rows - first);
+    for (let first = 0; first < block.rows; first += this.#piece) {
+      const rows = Math.min(this.#piece, block.rows - first);
       for (const [k, d] of dims.entries()) {
         const post = dims.slice(k + 1).reduce((a, b) => a * b, 1);
         const pre = p / (d * post);
@@ -70,6 +93,7 @@ export class ModeGrams {
           }
         await this.#kernels.gram(target, this.#grams[k]!);
       }
+      await this.#turn();
     }
   }
 

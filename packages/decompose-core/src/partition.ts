@@ -18,6 +18,7 @@ import { FIRST_IDS } from "./scan.js";
 import type { MatrixSource, SourceOptions, StatValues } from "./source.js";
 import { createReader, type Reader, readBlocks, scanData } from "./source-scan.js";
 import { type ColumnMoments, cellMoments, type StatLayout, safeScale } from "./statistics.js";
+import { turnTaker } from "./turns.js";
 
 /** What one partition's scan found. */
 export interface ScanPartial {
@@ -260,11 +261,15 @@ export function openPartitionSource(
     async forEachBlock(visit, blockOptions) {
       source.passes++;
       const fused = blockOptions?.fuseAffine === true ? preprocess.columns : undefined;
+      const turn = turnTaker();
       await readBlocks(
         reader,
         async (block, row0) => {
           if (fused === undefined) await preprocess.apply(block, row0);
           await visit(block, row0, fused);
+          // Kernels on the calling thread and cached reads may not yield: a worker's event loop
+          // must run between blocks, or the engine's job lock lapses and the task is taken away.
+          await turn();
         },
         undefined,
       );

@@ -23,6 +23,7 @@ import {
   splitMethod,
   toJson,
 } from "../src/index.js";
+import { RESIDUALS, relativeDifference } from "./compare.js";
 
 const context: FitContext = { seed: 7, signal: undefined, onProgress() {} };
 const dir = temporaryDirectory("tt-distribute-");
@@ -58,21 +59,6 @@ async function fitBoth(
   const split = await splitMethod(method, { engine, partitions }).fit(view, valid, context);
   return { one, split };
 }
-
-/** The largest |a − b| over a numeric column, relative to the largest |a|. */
-function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(b.length).toBe(a.length);
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
-
-/** Residual columns: small differences of large numbers, their leading digits set by rounding. */
-const RESIDUALS = new Set(["recon_error", "q", "outlier_score"]);
 
 /**
  * Every numeric column of every factor table and every component tensor agree to `tol`; the

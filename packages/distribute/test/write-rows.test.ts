@@ -25,6 +25,7 @@ import {
   type SplitRecord,
   splitMethod,
 } from "../src/index.js";
+import { RESIDUALS, relativeDifference } from "./compare.js";
 
 const context: FitContext = { seed: 7, signal: undefined, onProgress() {} };
 const dir = temporaryDirectory("tt-distribute-rows-");
@@ -95,18 +96,6 @@ async function writtenInstances(output: MethodOutput): Promise<MetaTable> {
   return MetaTable.concat(parts);
 }
 
-/** The largest |a − b| relative to the largest |a|. */
-function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(b.length).toBe(a.length);
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
-
 /** The written table equals the single-process one: ids exactly, scores to `tol`, residuals to 1e-3. */
 async function expectSameInstances(one: MethodOutput, split: MethodOutput, tol: number) {
   expect(split.factorTables.instance).toBeUndefined();
@@ -117,7 +106,7 @@ async function expectSameInstances(one: MethodOutput, split: MethodOutput, tol: 
     const values = expected.column(name).values;
     const mine = actual.column(name).values;
     if (values instanceof Float64Array) {
-      const residual = ["recon_error", "q", "outlier_score"].includes(name);
+      const residual = RESIDUALS.has(name);
       expect(relativeDifference(values, mine as Float64Array), name).toBeLessThan(
         residual ? 1e-3 : tol,
       );

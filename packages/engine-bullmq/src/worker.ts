@@ -29,9 +29,11 @@ export interface BullmqWorkerOptions {
   readonly concurrency?: number;
   /**
    * How long a job stays locked to this worker without a renewal; renewed every half of it
-   * while the handler runs. Default 5000 ms: a worker that dies loses its jobs to the others
-   * within about this plus two `stalledIntervalMs`. A handler that blocks its event loop longer
-   * than this (one long synchronous computation) loses its job to another worker: raise it.
+   * while the handler runs. Default 30 000 ms (BullMQ's): a worker that dies loses its jobs to the
+   * others within about this plus two `stalledIntervalMs`. A handler that blocks its event loop
+   * longer than this, or a Redis too busy to take the renewal in time (answers of tens of MB, as a
+   * CP first read's mode Gram matrices), loses its job to another worker: a shorter lock finds dead
+   * workers sooner, a longer one tolerates more.
    */
   readonly lockDurationMs?: number;
   /** How often this worker looks for jobs whose worker died; default 2000 ms. */
@@ -110,7 +112,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const connection = ioredisOptions(options.connection);
   const where = describeConnection(options.connection);
   const queueName = options.queue ?? DEFAULT_QUEUE;
-  const lockDuration = checkedMs("lockDurationMs", options.lockDurationMs, 5000);
+  const lockDuration = checkedMs("lockDurationMs", options.lockDurationMs, 30_000);
   const stalledInterval = checkedMs("stalledIntervalMs", options.stalledIntervalMs, 2000);
   const maxStalledCount = checkedCount("maxStalledCount", options.maxStalledCount, 2, 1);
   const concurrency = checkedCount("concurrency", options.concurrency, 1, 1);

@@ -19,7 +19,7 @@ function noteFailure(out: Output, label: string, took: string, error: unknown): 
 export const workerCommand: Command = {
   name: "worker",
   summary: "work for split decompositions (tt decompose --engine): take partition tasks from Redis",
-  usage: "worker <redis://host:port> [--queue NAME] [--threads N] [--concurrency N]",
+  usage: "worker <redis://host:port> [--queue NAME] [--threads N] [--concurrency N] [--lock-ms MS]",
   positionals: { required: ["engine"] },
   options: {
     queue: {
@@ -36,6 +36,12 @@ export const workerCommand: Command = {
       type: "string",
       value: "N",
       description: "tasks this worker runs at once (default 1)",
+    },
+    "lock-ms": {
+      type: "string",
+      value: "MS",
+      description:
+        "how long a task stays this worker's without a renewal (default 30000): a worker that dies loses its task to another within about this",
     },
   },
   example: "tt worker redis://127.0.0.1:6379 --threads 2",
@@ -55,6 +61,7 @@ export const workerCommand: Command = {
     const threads = integerOption(args, "threads", "worker");
     const concurrency = integerOption(args, "concurrency", "worker");
     const queue = stringOption(args, "queue", "worker");
+    const lockDurationMs = integerOption(args, "lock-ms", "worker");
     const handler = partitionHandler(threads === undefined ? {} : { kernels: { threads } });
     const worker = await startBullmqWorker({
       connection,
@@ -74,6 +81,7 @@ export const workerCommand: Command = {
       },
       ...(queue !== undefined && { queue }),
       ...(concurrency !== undefined && { concurrency }),
+      ...(lockDurationMs !== undefined && { lockDurationMs }),
     });
     if (out.json) printJson(out, { worker: worker.name, pid: process.pid });
     else print(out, `worker ${process.pid} ready: ${worker.name}`);
