@@ -93,6 +93,8 @@ async function agreement(a: string, b: string): Promise<{ values: number; scores
   return { values, scores };
 }
 
+const mb = (value: number) => (value > 0 ? `${value.toFixed(0)} MB` : "n/a");
+
 const seconds = (values: number[]) => {
   const { best, median } = bestAndMedian(values);
   return `${best.toFixed(1)} s (median ${median.toFixed(1)})`;
@@ -100,6 +102,7 @@ const seconds = (values: number[]) => {
 
 async function benchFit(root: string, fit: Fit, url: string, dataBytes: number) {
   const times = { memory: [] as number[], streamed: [] as number[], split: [] as number[] };
+  const rss = { memory: 0, streamed: 0, split: 0 };
   let outs = { memory: "", split: "" };
   for (let run = 0; run < RUNS; run++) {
     const memory = decompose(root, fit, {}, []);
@@ -109,6 +112,9 @@ async function benchFit(root: string, fit: Fit, url: string, dataBytes: number) 
     times.memory.push(memory.seconds);
     times.streamed.push(streamed.seconds);
     times.split.push(splitRun.seconds);
+    rss.memory = Math.max(rss.memory, memory.maxRssMb ?? 0);
+    rss.streamed = Math.max(rss.streamed, streamed.maxRssMb ?? 0);
+    rss.split = Math.max(rss.split, splitRun.maxRssMb ?? 0);
     outs = { memory: memory.out, split: splitRun.out };
   }
   const split = (await openResult(outs.split)).diagnostics.split as {
@@ -123,18 +129,20 @@ async function benchFit(root: string, fit: Fit, url: string, dataBytes: number) 
   const moved = (split.bytes_sent + split.bytes_received) / rounds;
   console.log(`\n${fit.label}`);
   printTable(
-    ["", "whole process", "vs one process in memory"],
+    ["", "whole process", "vs one process in memory", "peak RSS of tt decompose"],
     [
-      ["one process, in memory", seconds(times.memory), "1.00x"],
+      ["one process, in memory", seconds(times.memory), "1.00x", mb(rss.memory)],
       [
         `one process, streamed (${STREAMED_BUDGET / 2 ** 20} MiB)`,
         seconds(times.streamed),
         `${(bestAndMedian(times.streamed).median / bestAndMedian(times.memory).median).toFixed(2)}x`,
+        mb(rss.streamed),
       ],
       [
-        `${WORKERS} workers, ${PARTITIONS} partitions`,
+        `${WORKERS} workers, ${PARTITIONS} partitions (the coordinator's RSS)`,
         seconds(times.split),
         `${(bestAndMedian(times.split).median / bestAndMedian(times.memory).median).toFixed(2)}x`,
+        mb(rss.split),
       ],
     ],
   );

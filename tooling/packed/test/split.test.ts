@@ -4,7 +4,8 @@
  * (apps/umbrella/split-worker.mjs: `startBullmqWorker` running the umbrella's
  * `partitionHandler()`) answers the partition tasks of `decompose(view, "pca", { rank: 3 },
  * { engine, partitions: 3 })` (apps/umbrella/check-split.mjs, `createBullmqEngine`) through a
- * redis-server started here; the numbers equal those of the same PCA in one process.
+ * redis-server started here; the numbers equal those of the same PCA in one process. The same PCA
+ * through `decomposeTo` has the worker write the instance table's parts into the result folder.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -20,6 +21,7 @@ interface SplitReport {
   scores: { one: number[]; split: number[] };
   split: { engine: string; partitions: number; rounds: number; retried: number };
   splitMs: number;
+  written: { parts: string[]; rounds: number; scores: number[] };
 }
 
 /** A worker process of the scratch app: the labels of the tasks it answered. */
@@ -115,7 +117,7 @@ describe.each(["npm", "pnpm"] as const)("a split fit installed with %s", (manage
     });
     // The worker process ran every task: a scan round and the passes, 3 partitions each.
     expect(report.split.rounds).toBeGreaterThanOrEqual(2);
-    expect(worker.answered).toHaveLength(3 * report.split.rounds);
+    expect(worker.answered).toHaveLength(3 * (report.split.rounds + report.written.rounds));
     expect(worker.answered.filter((label) => label.endsWith("(scan)")).sort()).toEqual([
       "partition 1 of 3 (scan)",
       "partition 2 of 3 (scan)",
@@ -126,5 +128,11 @@ describe.each(["npm", "pnpm"] as const)("a split fit installed with %s", (manage
     expect(maxRelative(singularValues.one, singularValues.split)).toBeLessThan(1e-6);
     expect(scores.one).toHaveLength(90);
     expect(maxRelative(scores.one, scores.split)).toBeLessThan(1e-5);
+    // decomposeTo: the worker wrote the instance table's three parts into the result folder.
+    expect(report.written.parts).toEqual(
+      [0, 1, 2].map((q) => `factor_tables/instance/part-0000${q}.parquet`),
+    );
+    expect(worker.answered.filter((label) => label.endsWith("(svd.instances)"))).toHaveLength(3);
+    expect(maxRelative(scores.one, report.written.scores)).toBeLessThan(1e-5);
   });
 });

@@ -1,14 +1,23 @@
 // A user's Node ESM script on the installed `tensortools` and `@tt/engine-bullmq`: a small
 // bundle written to a folder, PCA split over 3 partitions whose tasks the workers on the Redis
-// server answer (split-worker.mjs), and the same PCA in this process. The last line is a JSON
-// report: both fits' singular values and first scores, and what the split moved.
+// server answer (split-worker.mjs), the same PCA written with decomposeTo (the workers write the
+// instance table's parts into the result folder), and the same PCA in this process. The last
+// line is a JSON report: the fits' singular values and first scores, and what the splits moved.
 //
 // node check-split.mjs <redis url> <output folder>
 
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createBullmqEngine } from "@tt/engine-bullmq";
-import { createTensor, decompose, MetaTable, openDataset, writeDataset } from "tensortools";
+import {
+  createTensor,
+  decompose,
+  decomposeTo,
+  MetaTable,
+  openDataset,
+  openResult,
+  writeDataset,
+} from "tensortools";
 
 const [connection, out] = process.argv.slice(2);
 await rm(out, { recursive: true, force: true });
@@ -45,12 +54,25 @@ const view = await openDataset(join(out, "waves"));
 const engine = createBullmqEngine({ connection });
 const started = Date.now();
 let split;
+let manifest;
+let splitMs;
 try {
   split = await decompose(view, "pca", { rank: 3 }, { engine, partitions: 3 });
+  splitMs = Date.now() - started;
+  manifest = await decomposeTo(
+    join(out, "pca-parts"),
+    view,
+    "pca",
+    { rank: 3 },
+    {
+      engine,
+      partitions: 3,
+    },
+  );
 } finally {
   await engine.close();
 }
-const splitMs = Date.now() - started;
+const written = await openResult(join(out, "pca-parts"));
 const one = await decompose(view, "pca", { rank: 3 });
 
 const column = (result, table, name) => Array.from(result.factorTables[table].column(name).values);
@@ -62,6 +84,11 @@ const report = {
   scores: { one: column(one, "instance", "score_1"), split: column(split, "instance", "score_1") },
   split: split.diagnostics.split,
   splitMs,
+  written: {
+    parts: manifest.files.factor_table_parts.instance,
+    rounds: written.diagnostics.split.rounds,
+    scores: column(written, "instance", "score_1"),
+  },
 };
 console.log(`split PCA over ${report.split.partitions} partitions: ${report.split.rounds} rounds`);
 console.log(JSON.stringify(report));
