@@ -29,7 +29,7 @@ async function partStore(location: string): Promise<WritableKeyValueStore> {
   if (!found?.isDirectory())
     throw new NotFoundError(
       location,
-      `the result's directory ${location} is not there (the write it belonged to has ended); this worker writes no part outside it`,
+      `the result's directory ${location} is not there: the workers must reach the directory the result is written to (a shared file system; or write the result to an s3:// prefix), or the write this task belonged to has ended. This worker writes no part outside it`,
     );
   return createDirectoryStore(location);
 }
