@@ -9,7 +9,7 @@ import { type MatrixSource, type PassInput, rowsStayOnWorkers } from "@tt/decomp
 import { type KernelMatrix, type Kernels, khatriRao, matmul } from "@tt/linalg";
 import type { AlsResult } from "./als.js";
 import { fusedLastRead, fusedLastSums } from "./passes.js";
-import { columnNorms, gramOf, hadamard, pinvSymmetric, scaleColumns } from "./small.js";
+import { columnNorms, gramOf, hadamard, permute, pinvSymmetric, scaleColumns } from "./small.js";
 import { transpose } from "./transpose.js";
 
 /** The normalized, sign-resolved, sorted model. */
@@ -35,6 +35,23 @@ export interface FinishedModel {
   instances?: PassInput;
 }
 
+/** The components by descending weight (ties in fit order). */
+function byWeight(weights: Float64Array, R: number): Int32Array {
+  return Int32Array.from({ length: R }, (_, r) => r).sort(
+    (a, b) => weights[b]! - weights[a]! || a - b,
+  );
+}
+
+/** What every read of the model needs: `khatriRao(F)` and `H = ∘_k F_kᵀF_k`. */
+function modelProducts(F: readonly Float64Array[], R: number) {
+  const KR = khatriRao(F, R);
+  const H = hadamard(
+    F.map((f) => gramOf(f, R)),
+    R,
+  );
+  return { KR, H };
+}
+
 /**
  * Runs the last read and normalizes, flips and sorts the model. `rowSquares` are the rows'
  * squared norms from the first read (unused with missing entries, whose values changed).
@@ -54,9 +71,7 @@ export async function finishModel(
     return finishOnWorkers(source, kernels, dims, R, als, F);
   const read = await lastRead(source, kernels, F, R, als, rowSquares);
   const { weights, scale } = normalizeAndFlip(columnNorms(read.U0, R), F, R);
-  const order = Int32Array.from({ length: R }, (_, r) => r).sort(
-    (a, b) => weights[b]! - weights[a]! || a - b,
-  );
+  const order = byWeight(weights, R);
   const scores = permute(read.U0, order, R, scale);
   const factors = F.map((f) => permute(f, order, R));
   const Ts = permute(read.T, order, R, scale);
@@ -89,18 +104,11 @@ async function finishOnWorkers(
   als: AlsResult,
   F: Float64Array[],
 ): Promise<FinishedModel> {
-  const KR = khatriRao(F, R);
-  const H = hadamard(
-    F.map((f) => gramOf(f, R)),
-    R,
-  );
-  const model = { Y: als.y!, KR, H, R };
+  const model = { Y: als.y!, ...modelProducts(F, R), R };
   const sums = await fusedLastSums(source, kernels, { ...model, withT: als.partial === undefined });
   const norms = Float64Array.from({ length: R }, (_, r) => Math.sqrt(sums.G0[r * R + r]!));
   const { weights, scale } = normalizeAndFlip(norms, F, R);
-  const order = Int32Array.from({ length: R }, (_, r) => r).sort(
-    (a, b) => weights[b]! - weights[a]! || a - b,
-  );
+  const order = byWeight(weights, R);
   // SᵀS of the scores S = U₀ in `order`, times `scale`.
   const scoresGram = new Float64Array(R * R);
   for (let r = 0; r < R; r++)
@@ -146,11 +154,7 @@ async function lastRead(
   rowSquares: Float64Array,
 ): Promise<LastRead> {
   const { n, p } = source;
-  const KR = khatriRao(F, R);
-  const H = hadamard(
-    F.map((f) => gramOf(f, R)),
-    R,
-  );
+  const { KR, H } = modelProducts(F, R);
   const read: LastRead = {
     U0: als.u0 ?? new Float64Array(n * R),
     T: als.partial ?? new Float64Array(p * R),
@@ -270,19 +274,6 @@ function normalizeAndFlip(
     }
   }
   return { weights, scale };
-}
-
-/** The columns of a row-major `· × R` matrix in `order`, each times `factor` of its component. */
-function permute(
-  matrix: Float64Array,
-  order: Int32Array,
-  R: number,
-  factor?: Float64Array,
-): Float64Array {
-  const out = new Float64Array(matrix.length);
-  for (let x = 0; x < matrix.length; x += R)
-    for (let r = 0; r < R; r++) out[x + r] = matrix[x + order[r]!]! * (factor?.[order[r]!] ?? 1);
-  return out;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   runPass,
 } from "@tt/decompose-core";
 import type { KernelMatrix, Kernels } from "@tt/linalg";
+import { permute } from "./small.js";
 
 /** A block's rows of the fused model: U₀'s rows (R each), squared errors and squared norms. */
 interface ModelRows {
@@ -124,16 +125,15 @@ export const CP_PASSES: Readonly<Record<string, PassFunction>> = Object.freeze({
  */
 const instancesTable: RowTableFunction = async (source, kernels, input, { view, plan }) => {
   const R = input.R as number;
-  const order = input.order as Float64Array;
+  const order = Int32Array.from(input.order as Float64Array);
   const scale = input.scale as Float64Array;
   const scores = new Float64Array(source.n * R);
   const errors = new Float64Array(source.n);
   await forEachModelRows(source, kernels, input, (rows) => {
-    for (let i = 0; i < rows.errors.length; i++) {
-      const at = (rows.row0 + i) * R;
-      for (let r = 0; r < R; r++) scores[at + r] = rows.U0[i * R + order[r]!]! * scale[order[r]!]!;
-      errors[rows.row0 + i] = Math.sqrt(Math.max(rows.errors[i]!, 0));
-    }
+    scores.set(permute(rows.U0, order, R, scale), rows.row0 * R);
+    rows.errors.forEach((error, i) => {
+      errors[rows.row0 + i] = Math.sqrt(Math.max(error, 0));
+    });
   });
   const reported = source.toDataUnits(scores, 1, "scores");
   const reconError = source.toDataUnits(errors, 1, "reconstruction errors");

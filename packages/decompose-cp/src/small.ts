@@ -102,3 +102,16 @@ export function halsUpdate(F: Float64Array, M: Float64Array, V: Float64Array, ra
     }
   }
 }
+
+/** The columns of a row-major `· × R` matrix in `order`, each times `factor` of its component. */
+export function permute(
+  matrix: Float64Array,
+  order: Int32Array,
+  R: number,
+  factor?: Float64Array,
+): Float64Array {
+  const out = new Float64Array(matrix.length);
+  for (let x = 0; x < matrix.length; x += R)
+    for (let r = 0; r < R; r++) out[x + r] = matrix[x + order[r]!]! * (factor?.[order[r]!] ?? 1);
+  return out;
+}

@@ -16,10 +16,10 @@ import {
   type JsonObject,
   type MethodOutput,
   type ResultInstance,
-  type WrittenTable,
 } from "@tt/schema";
 import { version } from "../package.json";
 import { instanceTableOf } from "./instance-table.js";
+import { checkWrittenTables } from "./written-tables.js";
 
 /** The version this library records as `library_version` unless the attrs name another. */
 export const LIBRARY_VERSION = `@tt/result ${version}`;
@@ -81,46 +81,6 @@ function checkJson(value: unknown, name: string, error: (field: string) => Error
   if (!isPlainObject(value)) throw error(name);
   const bad = findNonJson(value, name);
   if (bad !== undefined) throw error(bad);
-}
-
-/**
- * The tables the workers of a split fit wrote in parts: none also in `factorTables`, and a
- * written instance table keyed by `instance_id` with a row per input instance. Its ids are in
- * the parts, not in memory, so they cannot be compared with the input's here.
- */
-function checkWrittenTables(output: MethodOutput, instanceIds: AxisIndex | undefined): void {
-  for (const [name, written] of Object.entries(output.writtenTables ?? {})) {
-    const where = `written table '${name}'`;
-    if (Object.hasOwn(output.factorTables, name))
-      throw new DataError(
-        where,
-        `is also in factorTables; a table is either held in memory or written in parts, not both`,
-      );
-    checkPartRows(written, where);
-    if (name !== INSTANCE_TABLE) continue;
-    if (written.columns[0] !== INSTANCE_ID)
-      throw new DataError(
-        where,
-        `must start with its key column '${INSTANCE_ID}', but its columns are ${written.columns.join(", ") || "(none)"}`,
-      );
-    if (instanceIds !== undefined && written.rows !== instanceIds.length)
-      throw new DataError(
-        where,
-        `has ${written.rows} rows for the input's ${instanceIds.length} instances; it must list every instance of the input, in order`,
-      );
-  }
-}
-
-/** A written table's rows are those of its parts, and it has at least one part. */
-function checkPartRows(written: WrittenTable, where: string): void {
-  if (!Array.isArray(written.parts) || written.parts.length === 0)
-    throw new DataError(where, "has no parts; a table written in parts needs at least one");
-  const sum = written.parts.reduce((total, part) => total + part.rows, 0);
-  if (sum !== written.rows)
-    throw new DataError(
-      where,
-      `has ${written.rows} rows but its parts have ${sum} together; the rows must be the sum of the parts'`,
-    );
 }
 
 /**

@@ -5,13 +5,18 @@
  */
 
 import {
+  type AxisIndex,
   ConfigError,
   DataError,
   type DecompositionResult,
+  INSTANCE_ID,
+  INSTANCE_TABLE,
+  type MethodOutput,
   NotFoundError,
   normalizeRelativePath,
   unsafePathReason,
   type WritableKeyValueStore,
+  type WrittenTable,
 } from "@tt/schema";
 import { type Inventory, recordOf } from "@tt/storage";
 import { RESULT_LAYOUT } from "./layout.js";
@@ -24,6 +29,46 @@ export interface PartedTable {
   directory: string;
   /** The parts' paths inside the store, in row order. */
   parts: string[];
+}
+
+/**
+ * The tables the workers of a split fit wrote in parts: none also in `factorTables`, and a
+ * written instance table keyed by `instance_id` with a row per input instance. Its ids are in
+ * the parts, not in memory, so they cannot be compared with the input's here.
+ */
+export function checkWrittenTables(output: MethodOutput, instanceIds: AxisIndex | undefined): void {
+  for (const [name, written] of Object.entries(output.writtenTables ?? {})) {
+    const where = `written table '${name}'`;
+    if (Object.hasOwn(output.factorTables, name))
+      throw new DataError(
+        where,
+        `is also in factorTables; a table is either held in memory or written in parts, not both`,
+      );
+    checkPartRows(written, where);
+    if (name !== INSTANCE_TABLE) continue;
+    if (written.columns[0] !== INSTANCE_ID)
+      throw new DataError(
+        where,
+        `must start with its key column '${INSTANCE_ID}', but its columns are ${written.columns.join(", ") || "(none)"}`,
+      );
+    if (instanceIds !== undefined && written.rows !== instanceIds.length)
+      throw new DataError(
+        where,
+        `has ${written.rows} rows for the input's ${instanceIds.length} instances; it must list every instance of the input, in order`,
+      );
+  }
+}
+
+/** A written table's rows are those of its parts, and it has at least one part. */
+function checkPartRows(written: WrittenTable, where: string): void {
+  if (!Array.isArray(written.parts) || written.parts.length === 0)
+    throw new DataError(where, "has no parts; a table written in parts needs at least one");
+  const sum = written.parts.reduce((total, part) => total + part.rows, 0);
+  if (sum !== written.rows)
+    throw new DataError(
+      where,
+      `has ${written.rows} rows but its parts have ${sum} together; the rows must be the sum of the parts'`,
+    );
 }
 
 /** The longest directory (whole path segments) that holds every one of `paths`. */
@@ -41,7 +86,7 @@ function commonDirectory(paths: readonly string[]): string {
 
 /**
  * The tables of `result.writtenTables` as the manifest will list them, checked before anything is
- * written: each was written into `store` (its `location` is the store's, else a ConfigError) and
+ * written: as `createResult` checks them, and each was written into `store` (its `location` is the store's, else a ConfigError) and
  * has parts with safe paths in a directory of their own inside `factor_tables/` (else a
  * DataError naming the part).
  */
@@ -49,6 +94,7 @@ export function partedTables(
   store: WritableKeyValueStore,
   result: DecompositionResult,
 ): PartedTable[] {
+  checkWrittenTables(result, undefined);
   return Object.entries(result.writtenTables ?? {}).map(([name, written]) => {
     const at = `writtenTables.${name}`;
     if (written.location !== store.location)
@@ -56,13 +102,6 @@ export function partedTables(
         `${at}.location`,
         `is ${written.location}, but the result is written to ${store.location}; the parts must be written into the store the result is written to`,
       );
-    if (Object.hasOwn(result.factorTables, name))
-      throw new DataError(
-        `written table '${name}'`,
-        "is also in factorTables; a table is either held in memory or written in parts, not both",
-      );
-    if (written.parts.length === 0)
-      throw new DataError(`${at}.parts`, "is empty; a table written in parts needs at least one");
     const parts = written.parts.map(({ path }, i) => {
       const reason = unsafePathReason(path);
       if (reason !== undefined) throw new DataError(`${at}.parts[${i}].path`, reason);
