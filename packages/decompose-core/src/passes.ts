@@ -55,6 +55,13 @@ export interface PassRunner {
 /**
  * Whether the source's per-instance rows stay on the workers: its solvers then bring back only
  * sums over rows, and the instance table is written by {@link PassRunner.writeRows}.
+ *
+ * @example
+ * ```ts
+ * if (rowsStayOnWorkers(source)) {
+ *   const written = await source.runner!.writeRows!("svd.instances", { V, k });
+ * }
+ * ```
  */
 export function rowsStayOnWorkers(source: MatrixSource): boolean {
   return source.runner?.writeRows !== undefined;

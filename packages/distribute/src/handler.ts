@@ -29,6 +29,7 @@ import {
   type MetaTable,
   type TaskHandler,
   type TensorDataset,
+  unsafePathReason,
   type WritableKeyValueStore,
 } from "@tt/schema";
 import { fromJson, toJson } from "./codec.js";
@@ -54,7 +55,20 @@ const ROW_TABLES: Readonly<Record<string, RowTableFunction>> = {
   ...CP_ROW_TABLES,
 };
 
-/** How a worker writes the parts of results (see {@link PartitionHandlerOptions.output}). */
+/**
+ * How a worker writes the parts of results (see {@link PartitionHandlerOptions.output}): only
+ * parts of factor tables (`factor_tables/<table>/part-NNNNN`), into the store at the result's
+ * location.
+ *
+ * @example
+ * ```ts
+ * import { parquetMetaIO } from "@tt/meta-parquet";
+ * import { createDirectoryStore } from "@tt/storage/fs";
+ *
+ * const output: PartWriter = { openStore: async (dir) => createDirectoryStore(dir), metaIO: parquetMetaIO };
+ * const handler = createPartitionHandler({ open: openDataset, output });
+ * ```
+ */
 export interface PartWriter {
   /** Opens the store at a result's location for writing (a directory, an s3:// prefix). */
   openStore(location: string): Promise<WritableKeyValueStore>;
@@ -199,6 +213,12 @@ async function writePart(
     throw new ConfigError(
       "output",
       `this worker does not write results: the fit asked for ${target.path} at ${target.location}; give createPartitionHandler an output (tt worker and partitionHandler of tensortools do)`,
+    );
+  // A worker writes the parts of a result's factor tables, and nothing else.
+  if (unsafePathReason(target.path) !== undefined || !target.path.startsWith("factor_tables/"))
+    throw new ConfigError(
+      "task.data.target.path",
+      `'${target.path}' is not a part of a result's factor table (factor_tables/<table>/part-NNNNN); this worker writes nothing else`,
     );
   const { source, close } = openPartitionSource(options, stats);
   let rows: MetaTable;

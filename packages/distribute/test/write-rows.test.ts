@@ -5,7 +5,9 @@ import { tucker } from "@tt/decompose-tucker";
 import { parquetMetaIO } from "@tt/meta-parquet";
 import { createDataset } from "@tt/query";
 import {
+  ConfigError,
   type DecompositionMethod,
+  type EngineTask,
   type FitContext,
   type JsonValue,
   MetaTable,
@@ -24,6 +26,8 @@ import {
   type PartitionHandler,
   type SplitRecord,
   splitMethod,
+  toJson,
+  WRITE_TASK,
 } from "../src/index.js";
 import { RESIDUALS, relativeDifference } from "./compare.js";
 
@@ -35,6 +39,8 @@ let store: ReturnType<typeof createMemoryStore>;
 let handler: PartitionHandler;
 /** Every task's answer in the last split fit, by the pass it ran ("scan" for scans). */
 const answers: Array<{ round: string; value: JsonValue }> = [];
+/** The last write task the workers answered. */
+let lastWrite: EngineTask | undefined;
 
 beforeAll(async () => {
   await writeEegBundle(`${dir.path}/eeg`);
@@ -72,6 +78,7 @@ async function fitBoth(
     const value = await handler.handle(task, onProgress);
     const data = fromJson(task.data, "task") as { pass?: string };
     answers.push({ round: data.pass ?? "scan", value });
+    if (task.kind === WRITE_TASK) lastWrite = task;
     return value;
   });
   const split = await splitMethod(method, { engine, partitions, writeRowsTo: LOCATION }).fit(
@@ -215,6 +222,21 @@ describe("a split fit whose workers write the instance table", () => {
     const { split } = await fitBoth(tucker, dataset, { ranks: [2, 2, 2] }, 2);
     expect(split.writtenTables).toBeUndefined();
     expect(split.factorTables.instance!.numRows).toBe(dataset.shape[0]);
+  });
+
+  it("a worker writes nothing but a part of a result's factor table", async () => {
+    const data = fromJson(lastWrite!.data, "task") as { target: { path: string } };
+    for (const path of ["manifest", "factor_tables/../manifest", "../elsewhere/part-00000"]) {
+      const task = { ...lastWrite!, data: toJson({ ...data, target: { ...data.target, path } }) };
+      const error = await handler.handle(task, () => {}).catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain(
+        `'${path}' is not a part of a result's factor table (factor_tables/<table>/part-NNNNN); this worker writes nothing else`,
+      );
+    }
+    expect([...store.entries.keys()].filter((key) => !key.startsWith("factor_tables/"))).toEqual(
+      [],
+    );
   });
 
   it("a worker without an output refuses a write task, naming the part", async () => {

@@ -133,7 +133,7 @@ describe("decomposeTo with an engine", () => {
     expect(error.field).toBe("writeRowsTo");
   });
 
-  it("a worker writes no part into a directory that is gone", async () => {
+  it("a worker writes no part into a directory that is gone, nor to an http(s) URL", async () => {
     const engine = createLocalEngine(handler.handle);
     const error = await decompose(
       dataset.slice("time", 0, 10),
@@ -143,5 +143,14 @@ describe("decomposeTo with an engine", () => {
     ).catch((e) => e);
     expect(error.message).toMatch(/no-such-result is not there/);
     expect(readdirSync(dir.path)).not.toContain("no-such-result");
+    const http = await decompose(
+      dataset.slice("time", 0, 10),
+      "pca",
+      { rank: 2 },
+      { engine, partitions: 2, writeRowsTo: "http://127.0.0.1:9/result" },
+    ).catch((e) => e);
+    expect(http.message).toContain(
+      "http://127.0.0.1:9/result: a worker writes a result's parts into a directory or an s3:// prefix",
+    );
   });
 });
